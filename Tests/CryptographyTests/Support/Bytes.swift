@@ -1,0 +1,14 @@
+import Cryptography
+
+/// Bytes from hex written in a test vector; a malformed literal is a bug in the test itself.
+func hex(_ string: String) -> [UInt8] {
+    guard let bytes = Hex.decode(string.filter { !$0.isWhitespace }) else {
+        preconditionFailure("malformed hex in a test vector: \(string)")
+    }
+    return bytes
+}
+
+/// The code of a thrown `CryptoError`, or `nil` for any other error.
+func cryptoErrorCode(_ error: any Error) -> CryptoError.Code? {
+    (error as? CryptoError)?.code
+}
