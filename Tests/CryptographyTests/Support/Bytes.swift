@@ -12,3 +12,13 @@ func hex(_ string: String) -> [UInt8] {
 func cryptoErrorCode(_ error: any Error) -> CryptoError.Code? {
     (error as? CryptoError)?.code
 }
+
+/// A freshly generated key of `kind`.
+func generateKey(_ kind: KeyKind) throws -> PrivateKey {
+    switch kind {
+    case .rsa: try PrivateKey.generateRSA(bits: 2048)
+    case .ecP256: try PrivateKey.generateP256()
+    case .ed25519: try PrivateKey.generateEd25519()
+    }
+}
+
