@@ -204,7 +204,7 @@ public final class GraphSimulator: Service, Sendable {
         clock.advance(by: seconds)
         let now = clock.now
         for tenant in tenants {
-            tenant.withDirectory { $0.purgeExpired(now: now) }
+            _ = tenant.withDirectory { $0.purgeExpired(now: now) }
         }
     }
 }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 extension GraphSimulator {
     /// Applies an incident to a tenant. `actor` is who the audit log says did it (an attacker's

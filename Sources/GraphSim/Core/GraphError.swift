@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A Graph error response: `{"error":{"code","message","innerError":{…}}}` with its HTTP status.
 ///

@@ -20,9 +20,9 @@ struct Entity: Sendable {
     }
 
     /// Builds and keeps the serialized form (called under the tenant lock).
-    mutating func encode(shapeHint: ObjectShape?) -> EncodedObject {
+    mutating func encode(shapeHint: ObjectShape?, fragments: FragmentCache? = nil) -> EncodedObject {
         if let cachedEncoding { return cachedEncoding }
-        let encoded = EncodedObject(object, shape: shapeHint)
+        let encoded = EncodedObject(object, shape: shapeHint, fragments: fragments)
         cachedEncoding = encoded
         return encoded
     }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// One object an audited change touched, as `targetResources` lists it.
 public struct AuditTarget: Sendable {

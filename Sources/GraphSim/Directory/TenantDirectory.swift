@@ -42,6 +42,8 @@ struct TenantDirectory: Sendable {
     var deltaRounds: [String: [DeltaChange]] = [:]
     /// The last shape seen per type, so objects of a type share one without hashing their keys.
     private var shapeHints: [String: ObjectShape] = [:]
+    /// Serialized subtrees the seeder shared between many objects.
+    var fragments: FragmentCache?
 
     static let deletedItemRetention: TimeInterval = 30 * 86_400
 
@@ -121,7 +123,7 @@ struct TenantDirectory: Sendable {
     mutating func encoded(_ type: ResourceType, _ entity: Entity, parent: String? = nil) -> EncodedObject {
         if let cached = entity.cachedEncoding { return cached }
         let hint = shapeHints[type.name]
-        let encoded = collections[CollectionKey(type, parent: parent)]?.materialize(entity.id) { $0.encode(shapeHint: hint) }
+        let encoded = collections[CollectionKey(type, parent: parent)]?.materialize(entity.id) { $0.encode(shapeHint: hint, fragments: fragments) }
             ?? EncodedObject(entity.object, shape: hint)
         shapeHints[type.name] = encoded.shape
         return encoded
@@ -139,7 +141,7 @@ struct TenantDirectory: Sendable {
         let key = CollectionKey(type, parent: parent)
         guard collections[key] != nil else { return ([], nil) }
         let hint = shapeHints[type.name]
-        let page = collections[key]!.pageMaterializing(after: after, limit: limit, where: include) { $0.encode(shapeHint: hint) }
+        let page = collections[key]!.pageMaterializing(after: after, limit: limit, where: include) { $0.encode(shapeHint: hint, fragments: fragments) }
         if let first = page.items.first { shapeHints[type.name] = first.shape }
         return page
     }
@@ -148,7 +150,7 @@ struct TenantDirectory: Sendable {
     mutating func encodedDeleted(_ type: ResourceType, _ entity: Entity) -> EncodedObject {
         if let cached = entity.cachedEncoding { return cached }
         let hint = shapeHints[type.name]
-        return deleted[type.name]?.materialize(entity.id) { $0.encode(shapeHint: hint) } ?? EncodedObject(entity.object, shape: hint)
+        return deleted[type.name]?.materialize(entity.id) { $0.encode(shapeHint: hint, fragments: fragments) } ?? EncodedObject(entity.object, shape: hint)
     }
 
     /// A live directory object's type and serialized form.

@@ -7,6 +7,8 @@ import NIOConcurrencyHelpers
 public final class ObjectShape: Sendable {
     public let keys: [String]
     let positions: [String: Int]
+    /// A starting buffer size for an object of this shape.
+    var typicalSize: Int { keys.count * 48 }
 
     init(keys: [String]) {
         self.keys = keys
@@ -58,7 +60,13 @@ public final class EncodedObject: Sendable {
     /// `offsets[i]..<offsets[i+1]-1` is member i without its trailing comma.
     let offsets: [Int32]
 
-    public init(_ object: JSONObject, shape: ObjectShape? = nil) {
+    public convenience init(_ object: JSONObject, shape: ObjectShape? = nil) {
+        self.init(object, shape: shape, fragments: nil)
+    }
+
+    /// `fragments` holds the serialized form of subtrees many objects share (license plans,
+    /// empty attribute sets), so they are copied rather than written again.
+    init(_ object: JSONObject, shape: ObjectShape?, fragments: FragmentCache?) {
         self.object = object
         if let shape, shape.matches(object) {
             self.shape = shape
@@ -66,14 +74,18 @@ public final class EncodedObject: Sendable {
             self.shape = ShapeTable.shared.shape(for: object.keys)
         }
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(object.count * 24)
+        bytes.reserveCapacity(self.shape.typicalSize)
         var offsets: [Int32] = []
         offsets.reserveCapacity(object.count + 1)
         for member in object.members {
             offsets.append(Int32(bytes.count))
             JSONWriter.writeString(member.key, into: &bytes)
             bytes.append(UInt8(ascii: ":"))
-            JSONWriter.write(member.value, into: &bytes)
+            if let fragments, let shared = fragments.bytes(for: member.value) {
+                bytes.append(contentsOf: shared)
+            } else {
+                JSONWriter.write(member.value, into: &bytes)
+            }
             bytes.append(UInt8(ascii: ","))
         }
         offsets.append(Int32(bytes.count))
@@ -102,5 +114,40 @@ public final class EncodedObject: Sendable {
         bytes.withUnsafeBufferPointer { buffer in
             out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<end]))
         }
+    }
+}
+
+/// Serialized forms of JSON subtrees shared by many objects, keyed by the identity of their
+/// storage. The cache retains each subtree, so its storage cannot be freed and reused by another
+/// value while the key is in the cache: an identical address means the very same immutable value.
+final class FragmentCache: Sendable {
+    private let entries: [Int: (value: JSONValue, bytes: [UInt8])]
+
+    init(_ values: [JSONValue]) {
+        var entries: [Int: (value: JSONValue, bytes: [UInt8])] = [:]
+        for value in values {
+            if let key = Self.identity(of: value) {
+                entries[key] = (value, JSONWriter.serialize(value))
+            }
+        }
+        self.entries = entries
+    }
+
+    var isEmpty: Bool { entries.isEmpty }
+
+    static func identity(of value: JSONValue) -> Int? {
+        switch value {
+        case .array(let items) where !items.isEmpty:
+            return items.withUnsafeBufferPointer { Int(bitPattern: $0.baseAddress) }
+        case .object(let object) where !object.isEmpty:
+            return object.members.withUnsafeBufferPointer { Int(bitPattern: $0.baseAddress) }
+        default:
+            return nil
+        }
+    }
+
+    func bytes(for value: JSONValue) -> [UInt8]? {
+        guard let key = Self.identity(of: value), let entry = entries[key] else { return nil }
+        return entry.bytes
     }
 }

@@ -94,8 +94,16 @@ public enum JSONWriter {
 
     public static func writeString(_ string: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        var string = string
-        string.withUTF8 { bytes in
+        if string.utf8.withContiguousStorageIfAvailable({ appendEscaping($0, into: &out) }) == nil {
+            var copy = string
+            copy.withUTF8 { appendEscaping($0, into: &out) }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    @inline(__always)
+    private static func appendEscaping(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        do {
             var runStart = 0
             var index = 0
             let count = bytes.count
@@ -116,7 +124,6 @@ public enum JSONWriter {
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<count]))
             }
         }
-        out.append(UInt8(ascii: "\""))
     }
 
     private static func appendEscaped(_ byte: UInt8, into out: inout [UInt8]) {

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import NIOConcurrencyHelpers
 
 /// A tenant inside the simulator: its directory behind a lock, its request log, and its own
