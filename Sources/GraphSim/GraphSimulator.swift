@@ -1,7 +1,7 @@
 public import Foundation
 public import Logging
 public import ServiceLifecycle
-import Cryptography
+public import Cryptography
 import NIOConcurrencyHelpers
 
 /// A local Microsoft Graph (v1.0) and Entra token endpoint serving seeded tenants.
@@ -30,6 +30,9 @@ public final class GraphSimulator: Service, Sendable {
         public var tokenLifetime: Int
         /// Seed of the fault injector's draws.
         public var faultSeed: UInt64
+        /// The key access tokens are signed with (RSA); a new one is generated when nil and no
+        /// state file provides one.
+        public var signingKey: PrivateKey?
 
         public init(
             host: String = "127.0.0.1",
@@ -41,7 +44,8 @@ public final class GraphSimulator: Service, Sendable {
             throttleLimits: ThrottleLimits = ThrottleLimits(),
             requestLogCapacity: Int = 200_000,
             tokenLifetime: Int = 3599,
-            faultSeed: UInt64 = 1
+            faultSeed: UInt64 = 1,
+            signingKey: PrivateKey? = nil
         ) {
             self.host = host
             self.port = port
@@ -53,6 +57,7 @@ public final class GraphSimulator: Service, Sendable {
             self.requestLogCapacity = requestLogCapacity
             self.tokenLifetime = tokenLifetime
             self.faultSeed = faultSeed
+            self.signingKey = signingKey
         }
     }
 
@@ -88,7 +93,7 @@ public final class GraphSimulator: Service, Sendable {
         self.throttler = Throttler(limits: configuration.throttleLimits)
         self.faults = FaultInjector(seed: configuration.faultSeed)
         self.throttleSettings = NIOLockedValueBox((configuration.throttlingEnabled, configuration.throttleScale))
-        var signingKey: PrivateKey?
+        var signingKey = configuration.signingKey
         if let path = configuration.stateFile, FileManager.default.fileExists(atPath: path) {
             signingKey = try StateFile.signingKey(at: path)
         }

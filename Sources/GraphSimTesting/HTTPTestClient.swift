@@ -61,7 +61,8 @@ public struct HTTPConnection {
         headers: [(String, String)] = [],
         body: [UInt8] = []
     ) async throws -> HTTPTestResponse {
-        var head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: method), uri: target)
+        var head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: method),
+                                   uri: HTTPTestClient.encodeTarget(target))
         head.headers.add(name: "Host", value: authority)
         for (name, value) in headers { head.headers.add(name: name, value: value) }
         if !body.isEmpty || method == "POST" || method == "PUT" || method == "PATCH" {
@@ -120,6 +121,21 @@ public enum HTTPTestClient {
                                             authority: "\(host):\(port)")
             return try await body(&connection)
         }
+    }
+
+    /// Percent-encodes what may not appear raw in a request target (spaces, quotes, non-ASCII),
+    /// leaving existing escapes and OData punctuation alone, as HTTP clients do.
+    public static func encodeTarget(_ target: String) -> String {
+        var result = ""
+        for byte in target.utf8 {
+            switch byte {
+            case 0x21, 0x24...0x3B, 0x3D, 0x3F...0x5A, 0x5F, 0x61...0x7A, 0x7E:
+                result.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                result += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+            }
+        }
+        return result
     }
 
     /// `http://host:port/path?query` → (host, port, target).

@@ -1,5 +1,5 @@
-public import Foundation
-public import Cryptography
+import Foundation
+import Cryptography
 import NIOConcurrencyHelpers
 
 /// The claims of an access token graph-sim issues, as Entra's v1 app-only tokens carry them.

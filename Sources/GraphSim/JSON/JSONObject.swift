@@ -30,6 +30,7 @@ public struct JSONObject: Sendable, Equatable, Sequence, ExpressibleByDictionary
     public var count: Int { members.count }
     public var isEmpty: Bool { members.isEmpty }
     public var keys: [String] { members.map(\.key) }
+    public var first: Member? { members.first }
 
     public func makeIterator() -> IndexingIterator<[Member]> {
         members.makeIterator()

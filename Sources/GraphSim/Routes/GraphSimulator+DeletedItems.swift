@@ -16,7 +16,9 @@ extension GraphSimulator {
             let result = try page(directory.deletedCollection(type), query: query, defaultSize: 100, include: include)
             return (result.items.map { directory.encodedDeleted(type, $0) }, result.resumeToken, result.count)
         }
-        var projection = query.projection(for: type)
+        // Deleted items show when they were deleted, with or without a $select.
+        var projection = query.select == nil && type.defaultProperties != nil
+            ? Projection(keys: (type.defaultProperties ?? []) + ["deletedDateTime"]) : query.projection(for: type)
         let contextPath = type == .conditionalAccessPolicy ? "identity/conditionalAccess/deletedItems/policies"
             : (type == .namedLocation ? "identity/conditionalAccess/deletedItems/namedLocations" : type.entitySet)
         var writer = CollectionWriter(context: context.contextURL(contextPath + query.contextSelection), count: count,

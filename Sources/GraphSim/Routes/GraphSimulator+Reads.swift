@@ -59,7 +59,8 @@ extension GraphSimulator {
         include: ((Entity) -> Bool)?
     ) throws -> (items: [Entity], resumeToken: String?, count: Int?) {
         let pageSize = query.top ?? defaultSize
-        let count = query.count ? (include.map { index.countElements(where: $0) } ?? index.count) : nil
+        // @odata.count is on the first page only.
+        let count = query.count && query.skipToken == nil ? (include.map { index.countElements(where: $0) } ?? index.count) : nil
         if let order = query.orderBy {
             // Ordered reads sort the matching set and page by offset.
             var matching = include.map { index.all(where: $0) } ?? index.elements
@@ -121,12 +122,14 @@ extension GraphSimulator {
                     before = position
                 }
                 let page = index.pageDescending(before: before, limit: query.top ?? defaultSize, where: include ?? { _ in true })
-                let count = query.count ? (include.map { index.countElements(where: $0) } ?? index.count) : nil
+                let count = query.count && query.skipToken == nil
+                    ? (include.map { index.countElements(where: $0) } ?? index.count) : nil
                 return (page.items.map { directory.encoded(type, $0, parent: parentId) },
                         page.resumeAfter.map(OpaqueToken.page(after:)), count, parentId)
             }
             if query.orderBy == nil && !wantsKeys {
-                let count = query.count ? (include.map { index.countElements(where: $0) } ?? index.count) : nil
+                let count = query.count && query.skipToken == nil
+                    ? (include.map { index.countElements(where: $0) } ?? index.count) : nil
                 var after: UInt64 = 0
                 if let token = query.skipToken {
                     guard let position = OpaqueToken.pagePosition(token) else { throw GraphError.badRequest("Invalid $skiptoken.") }

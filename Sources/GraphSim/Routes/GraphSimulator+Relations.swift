@@ -121,7 +121,7 @@ extension GraphSimulator {
             }
             switch source {
             case .keyed(let index):
-                let total = query.count || countOnly ? index.countElements { include($0) != nil } : nil
+                let total = (query.count && query.skipToken == nil) || countOnly ? index.countElements { include($0) != nil } : nil
                 if countOnly { return ([], nil, total, ownerId) }
                 var after: UInt64 = 0
                 if let token = query.skipToken {
@@ -144,7 +144,7 @@ extension GraphSimulator {
                 let end = min(matching.count, offset + pageSize)
                 let items = offset < end ? matching[offset..<end].map { Item(type: $0.0, encoded: directory.encoded($0.0, $0.1)) } : []
                 let token = end < matching.count ? OpaqueToken.encode(["o": .int(end)]) : nil
-                return (items, token, query.count ? matching.count : nil, ownerId)
+                return (items, token, query.count && query.skipToken == nil ? matching.count : nil, ownerId)
             case .entities(let entities, _):
                 let matching = entities.filter { query.filter?.matches($0.object) ?? true }
                 if countOnly { return ([], nil, matching.count, ownerId) }
@@ -156,7 +156,7 @@ extension GraphSimulator {
                 let end = min(matching.count, offset + pageSize)
                 let items = offset < end ? matching[offset..<end].map { Item(type: nil, encoded: $0.encoded) } : []
                 let token = end < matching.count ? OpaqueToken.encode(["o": .int(end)]) : nil
-                return (items, token, query.count ? matching.count : nil, ownerId)
+                return (items, token, query.count && query.skipToken == nil ? matching.count : nil, ownerId)
             }
         }
 

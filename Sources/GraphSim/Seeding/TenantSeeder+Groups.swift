@@ -130,11 +130,12 @@ extension TenantSeeder {
         }
 
         let all = members + guestUserIds
-        var created = directory.collection(.group).count
+        var created = 0
         var index = 0
         while created < profile.groupCount {
             index += 1
-            let roll = random.unit()
+            // The first few are Microsoft 365 groups, so every tenant has some.
+            let roll = index <= 3 ? 0 : random.unit()
             let word = random.pick(NameData.projectWords)
             let size: Int
             let sizeRoll = random.unit()
