@@ -88,36 +88,22 @@ let package = Package(
         ),
 
         // MARK: Test support
+        .target(name: "CProcessSpawn"),
         .target(
             name: "HoldfastTesting",
             dependencies: [
-                "Postgres", "Migrations",
+                "Postgres", "Migrations", "CProcessSpawn",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "PostgresTests",
-            dependencies: ["Postgres", "HoldfastTesting"],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "HTTPTests",
-            dependencies: [
-                "HTTP", "HoldfastTesting",
-                .product(name: "Hummingbird", package: "hummingbird"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "CryptographyTests",
-            dependencies: ["Cryptography", "HoldfastTesting"],
-            swiftSettings: swiftSettings
+            dependencies: ["Postgres", "HoldfastTesting"]
         ),
         .testTarget(
             name: "MigrationsTests",
-            dependencies: ["Migrations", "Postgres", "HoldfastTesting"],
-            swiftSettings: swiftSettings
+            dependencies: ["Migrations", "Postgres", "HoldfastTesting"]
         ),
     ]
 )
