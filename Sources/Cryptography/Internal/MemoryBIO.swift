@@ -42,6 +42,7 @@ struct MemoryBIO: ~Copyable {
 
 /// Calls `body` with a read-only memory BIO over `bytes`; the BIO does not outlive the call.
 func withReadOnlyBIO<Result>(over bytes: [UInt8], _ body: (OpaquePointer) throws -> Result) throws -> Result {
+    OpenSSLErrorQueue.clear()
     guard !bytes.isEmpty else {
         throw CryptoError(.invalidInput, "the input is empty")
     }

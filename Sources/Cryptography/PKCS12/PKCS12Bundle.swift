@@ -13,6 +13,7 @@ public struct PKCS12Bundle: Sendable {
     /// bundles protected with ciphers OpenSSL 3 only keeps in its legacy provider (RC2-40 and similar,
     /// from old Windows exports); `invalidCertificate` if the certificate does not belong to the key.
     public init(der: [UInt8], password: String) throws {
+        OpenSSLErrorQueue.clear()
         guard !der.isEmpty, der.count <= Int(Int32.max) else {
             throw CryptoError(.invalidInput, "a PKCS#12 bundle of \(der.count) bytes is not valid")
         }
@@ -83,6 +84,10 @@ public struct PKCS12Bundle: Sendable {
         guard certificate.publicKey == key.publicKey else {
             throw CryptoError(.invalidCertificate, "the certificate does not belong to the private key")
         }
+        guard !password.isEmpty else {
+            throw CryptoError(.invalidInput, "an empty password would not protect the key")
+        }
+        OpenSSLErrorQueue.clear()
         let leaf = try X509Handle(der: certificate.der)
         guard let stack = hf_sk_X509_new_null() else {
             throw CryptoError(.openssl, "could not allocate a certificate stack")
