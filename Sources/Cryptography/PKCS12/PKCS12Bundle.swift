@@ -47,9 +47,6 @@ public struct PKCS12Bundle: Sendable {
             throw CryptoError(.invalidCertificate, "the PKCS#12 bundle holds no certificate for its private key")
         }
         let certificate = try Certificate(handle)
-        guard certificate.publicKey == key.publicKey else {
-            throw CryptoError(.invalidCertificate, "the PKCS#12 bundle's certificate does not belong to its private key")
-        }
         var chain: [Certificate] = []
         if let chainPointer {
             for index in 0..<hf_sk_X509_num(chainPointer) {
@@ -67,11 +64,15 @@ public struct PKCS12Bundle: Sendable {
                 chain.append(try Certificate(der: memberDER))
             }
         }
-        self.init(key: key, certificate: certificate, chain: chain)
+        try self.init(key: key, certificate: certificate, chain: chain)
     }
 
-    /// A bundle of `key` and `certificate`; the certificate must belong to the key.
-    public init(key: PrivateKey, certificate: Certificate, chain: [Certificate] = []) {
+    /// A bundle of `key` and `certificate`; throws `invalidCertificate` unless the certificate
+    /// belongs to the key.
+    public init(key: PrivateKey, certificate: Certificate, chain: [Certificate] = []) throws {
+        guard certificate.publicKey == key.publicKey else {
+            throw CryptoError(.invalidCertificate, "the certificate does not belong to the private key")
+        }
         self.key = key
         self.certificate = certificate
         self.chain = chain
