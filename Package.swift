@@ -102,6 +102,10 @@ let package = Package(
             dependencies: ["Postgres", "HoldfastTesting"]
         ),
         .testTarget(
+            name: "CryptographyTests",
+            dependencies: ["Cryptography", "HoldfastTesting"]
+        ),
+        .testTarget(
             name: "MigrationsTests",
             dependencies: ["Migrations", "Postgres", "HoldfastTesting"]
         ),
