@@ -106,6 +106,8 @@ let package = Package(
             dependencies: [
                 "HTTP", "HoldfastTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdHTTP2", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
