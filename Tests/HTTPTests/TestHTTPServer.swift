@@ -1,6 +1,7 @@
 import Hummingbird
 import HummingbirdHTTP2
 import Logging
+import Synchronization
 
 /// `HTTPTypes.HTTPField`, reached through the type Hummingbird re-exports.
 private typealias Field = HTTPFields.Element
@@ -143,10 +144,44 @@ struct TestHTTPServer: Sendable {
             )
         }
 
+        // Waits until `n` requests are inside this route at once (or 10 s pass), then answers
+        // with how many it saw: over one connection, all `n` only meet if they are multiplexed.
+        let inside = ConcurrencyCounter()
+        router.get("/together") { request, _ in
+            let expected = request.uri.queryParameters["n"].flatMap { Int($0) } ?? 1
+            inside.enter()
+            defer { inside.leave() }
+            let deadline = ContinuousClock.now + .seconds(10)
+            while inside.highWater < expected, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "\(inside.highWater)")))
+        }
+
         router.head("/head") { _, _ in
             Response(status: .ok, headers: [.contentLength: "1234", Field.Name("x-head")!: "yes"])
         }
 
         return router
+    }
+}
+
+/// How many requests are inside a route now, and the most there have been at once.
+private final class ConcurrencyCounter: Sendable {
+    private let state = Mutex((current: 0, highWater: 0))
+
+    func enter() {
+        self.state.withLock { state in
+            state.current += 1
+            state.highWater = max(state.highWater, state.current)
+        }
+    }
+
+    func leave() {
+        self.state.withLock { $0.current -= 1 }
+    }
+
+    var highWater: Int {
+        self.state.withLock { $0.highWater }
     }
 }
