@@ -78,3 +78,15 @@ public struct HTTPRequest: Sendable {
         return nil
     }
 }
+
+extension HTTPRequest: CustomStringConvertible {
+    /// Safe to log: the URL without query or user info, credential-bearing headers redacted, the
+    /// body's size rather than its bytes, no credentials.
+    public var description: String {
+        var text = "HTTPRequest(\(self.method) \(redactedForDiagnostics(url: self.url)), headers: \(self.headers)"
+        if let body = self.body {
+            text += ", \(body.count) body bytes"
+        }
+        return text + ")"
+    }
+}

@@ -39,3 +39,10 @@ public struct HTTPVersion: Sendable, Hashable, CustomStringConvertible {
         self.major >= 2 ? "HTTP/\(self.major)" : "HTTP/\(self.major).\(self.minor)"
     }
 }
+
+extension HTTPResponse: CustomStringConvertible {
+    /// The body's size rather than its bytes; credential-bearing headers redacted.
+    public var description: String {
+        "HTTPResponse(\(self.status), \(self.httpVersion), \(self.body.count) body bytes, headers: \(self.headers))"
+    }
+}

@@ -28,3 +28,29 @@ struct HTTPHeadersTests {
         #expect(headers.description.contains("Accept: text/plain"))
     }
 }
+
+struct HTTPMessageDescriptionTests {
+    @Test func requestDescriptionIsSafeToLog() {
+        var request = HTTPRequest(
+            method: .put,
+            url: "https://bucket.s3.example.com/blob?X-Amz-Signature=deadbeef",
+            headers: ["Authorization": "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE"],
+            body: [1, 2, 3]
+        )
+        request.credentials = .init(username: "AKIDEXAMPLE", password: "wJalrXUtnFEMI")
+        let description = request.description
+        #expect(description == "HTTPRequest(PUT https://bucket.s3.example.com/blob, headers: [Authorization: <redacted>], 3 body bytes)")
+        #expect(!"\(request.credentials!)".contains("wJalrXUtnFEMI"))
+    }
+
+    @Test func responseDescriptionSummarisesTheBody() {
+        let response = HTTPResponse(
+            status: 200,
+            headers: ["Set-Cookie": "session=secret"],
+            body: Array(repeating: 0, count: 5000),
+            httpVersion: .http2,
+            effectiveURL: "https://example.com/"
+        )
+        #expect(response.description == "HTTPResponse(200, HTTP/2, 5000 body bytes, headers: [Set-Cookie: <redacted>])")
+    }
+}

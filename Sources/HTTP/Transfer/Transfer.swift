@@ -117,8 +117,11 @@ final class Transfer {
             try self.check(easy.set(CURLOPT_FOLLOWLOCATION, true), "redirects")
             try self.check(easy.set(CURLOPT_MAXREDIRS, maxRedirects), "maximum redirects")
         }
-        // Lets libcurl refuse at once a response whose Content-Length is over the limit.
-        try self.check(easy.set(CURLOPT_MAXFILESIZE_LARGE, offset: Int64(self.maxResponseBytes)), "maximum response size")
+        // Lets libcurl refuse at once a response whose Content-Length is over the limit. Not for
+        // HEAD, whose Content-Length describes a body that never comes (libcurl would refuse it).
+        if request.method != .head {
+            try self.check(easy.set(CURLOPT_MAXFILESIZE_LARGE, offset: Int64(self.maxResponseBytes)), "maximum response size")
+        }
 
         try self.configureMethodAndBody(easy)
         try self.configureHeaders(easy)
