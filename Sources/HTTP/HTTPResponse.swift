@@ -2,7 +2,8 @@
 /// they are followed.
 public struct HTTPResponse: Sendable {
     public var status: Int
-    /// The final response's header fields only, in order, repeated fields kept.
+    /// The final response's header fields only, in order, repeated fields kept (trailer fields
+    /// of a chunked body, if any, follow them).
     public var headers: HTTPHeaders
     /// The body as delivered by libcurl: decompressed when
     /// ``HTTPClient/Configuration/acceptCompressedResponses`` is on.

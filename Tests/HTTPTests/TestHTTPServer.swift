@@ -1,7 +1,7 @@
 import Hummingbird
 import HummingbirdHTTP2
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// `HTTPTypes.HTTPField`, reached through the type Hummingbird re-exports.
 private typealias Field = HTTPFields.Element
@@ -168,20 +168,20 @@ struct TestHTTPServer: Sendable {
 
 /// How many requests are inside a route now, and the most there have been at once.
 private final class ConcurrencyCounter: Sendable {
-    private let state = Mutex((current: 0, highWater: 0))
+    private let state = NIOLockedValueBox((current: 0, highWater: 0))
 
     func enter() {
-        self.state.withLock { state in
+        self.state.withLockedValue { state in
             state.current += 1
             state.highWater = max(state.highWater, state.current)
         }
     }
 
     func leave() {
-        self.state.withLock { $0.current -= 1 }
+        self.state.withLockedValue { $0.current -= 1 }
     }
 
     var highWater: Int {
-        self.state.withLock { $0.highWater }
+        self.state.withLockedValue { $0.highWater }
     }
 }

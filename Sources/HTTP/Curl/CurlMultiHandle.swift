@@ -5,8 +5,9 @@ import CCurl
 /// `@unchecked Sendable` is sound because of how the one owner, `TransferLoop`, uses it:
 /// - ``wakeUp()`` is the only method called from other threads, and `curl_multi_wakeup` is
 ///   documented as safe to call from any thread at any time (curl_multi_wakeup(3)).
-/// - every other method is called only by `TransferLoopDriver`, on the loop's dedicated thread,
-///   so libcurl never sees two threads inside the handle at once.
+/// - every other method is called either by `TransferLoop.init` before the loop thread exists,
+///   or by `TransferLoopDriver` on that thread, so libcurl never sees two threads inside the
+///   handle at once.
 /// - `curl_multi_cleanup` runs in `deinit`, when no thread holds a reference and so none can be
 ///   inside a call; the loop thread detaches every easy handle before it lets go of its reference.
 final class CurlMultiHandle: @unchecked Sendable {

@@ -1,6 +1,6 @@
 import CCurl
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The shared half of the client's engine: the locked queue between callers and the loop thread,
 /// and the multi handle that thread drives. Callers never block: they take the lock for a few
@@ -9,7 +9,9 @@ final class TransferLoop: Sendable {
     let multi: CurlMultiHandle
     let configuration: HTTPClient.Configuration
     let logger: Logger
-    private let state = Mutex(TransferLoopState())
+    /// A pthread mutex (NIOLock) rather than `Synchronization.Mutex`: ThreadSanitizer sees
+    /// through it, and it needs no macOS 15.
+    private let state = NIOLockedValueBox(TransferLoopState())
 
     init(configuration: HTTPClient.Configuration, logger: Logger) throws(HTTPClientError) {
         guard let multi = CurlMultiHandle() else {
@@ -44,11 +46,11 @@ final class TransferLoop: Sendable {
     // MARK: Callers (any thread)
 
     func register() -> TransferID {
-        self.state.withLock { $0.register() }
+        self.state.withLockedValue { $0.register() }
     }
 
     func submit(_ transfer: QueuedTransfer) {
-        let action = self.state.withLock { $0.submit(transfer) }
+        let action = self.state.withLockedValue { $0.submit(transfer) }
         switch action {
         case .wakeLoop:
             self.multi.wakeUp()
@@ -60,7 +62,7 @@ final class TransferLoop: Sendable {
     }
 
     func cancel(_ id: TransferID) {
-        let action = self.state.withLock { $0.cancel(id) }
+        let action = self.state.withLockedValue { $0.cancel(id) }
         switch action {
         case .none:
             break
@@ -73,7 +75,7 @@ final class TransferLoop: Sendable {
 
     /// Asks the thread to stop; `waiter` (if any) is resumed once it has.
     func stop(waiter: CheckedContinuation<Void, Never>?) {
-        let action = self.state.withLock { $0.stop(waiter: waiter) }
+        let action = self.state.withLockedValue { $0.stop(waiter: waiter) }
         switch action {
         case .none:
             break
@@ -90,15 +92,15 @@ final class TransferLoop: Sendable {
     // MARK: Loop thread
 
     func takeInbox() -> TransferLoopInbox {
-        self.state.withLock { $0.takeInbox() }
+        self.state.withLockedValue { $0.takeInbox() }
     }
 
     func finished(_ id: TransferID) {
-        self.state.withLock { $0.finished(id) }
+        self.state.withLockedValue { $0.finished(id) }
     }
 
     func loopDidStop() {
-        let waiters = self.state.withLock { $0.loopDidStop() }
+        let waiters = self.state.withLockedValue { $0.loopDidStop() }
         for waiter in waiters {
             waiter.resume()
         }

@@ -28,15 +28,15 @@ struct TransferLoopInbox: Sendable {
 /// - `registered` → `cancelledBeforeSubmission` (cancel won the race): `submit` fails it.
 /// - `queued` → gone: `cancel` or `stop` fails it (the loop thread never saw it).
 /// - `onLoopThread` → gone: only the loop thread resumes it (completed, cancelled, or shut down).
-struct TransferLoopState {
-    enum Phase: Equatable {
+struct TransferLoopState: Sendable {
+    enum Phase: Equatable, Sendable {
         case registered
         case cancelledBeforeSubmission
         case queued
         case onLoopThread
     }
 
-    enum Lifecycle {
+    enum Lifecycle: Sendable {
         case running
         case stopping(waiters: [CheckedContinuation<Void, Never>])
         case stopped
