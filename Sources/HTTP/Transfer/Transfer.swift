@@ -26,7 +26,7 @@ final class Transfer {
 
     private var responseHeaders: [HTTPHeaders.Field] = []
     private var responseBody: [UInt8] = []
-    private(set) var exceededMaxResponseBytes = false
+    private var exceededMaxResponseBytes = false
 
     init(
         queued: QueuedTransfer,
