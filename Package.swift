@@ -56,6 +56,7 @@ let package = Package(
             dependencies: [
                 "CCurl",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -135,31 +136,33 @@ let package = Package(
         ),
 
         // MARK: Test support
+        .target(name: "CProcessSpawn"),
         .target(
             name: "HoldfastTesting",
             dependencies: [
-                "Postgres", "Migrations",
+                "Postgres", "Migrations", "CProcessSpawn",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "PostgresTests",
-            dependencies: ["Postgres", "HoldfastTesting"],
-            swiftSettings: swiftSettings
+            dependencies: ["Postgres", "HoldfastTesting"]
         ),
         .testTarget(
             name: "HTTPTests",
             dependencies: [
                 "HTTP", "HoldfastTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdHTTP2", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CryptographyTests",
-            dependencies: ["Cryptography", "HoldfastTesting"],
-            swiftSettings: swiftSettings
+            dependencies: ["Cryptography", "HoldfastTesting"]
         ),
         .testTarget(
             name: "GraphSimTests",
@@ -171,8 +174,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MigrationsTests",
-            dependencies: ["Migrations", "Postgres", "HoldfastTesting"],
-            swiftSettings: swiftSettings
+            dependencies: ["Migrations", "Postgres", "HoldfastTesting"]
         ),
     ]
 )

@@ -119,3 +119,20 @@ struct CertificateTests {
         #expect(throws: CryptoError.self) { try Certificate.selfSigned(key: key, commonName: "", validFor: 60) }
     }
 }
+
+extension CertificateTests {
+    @Test("Validity beyond 2049 uses GeneralizedTime and still reads back exactly")
+    func generalizedTime() async throws {
+        let key = try PrivateKey.generateP256()
+        let fortyYears: TimeInterval = 40 * 365 * 86400
+        let certificate = try Certificate.selfSigned(key: key, commonName: "long-lived", validFor: fortyYears)
+        #expect(certificate.notAfter.timeIntervalSince(certificate.notBefore) == fortyYears)
+        try await OpenSSLCommandLine.withTemporaryDirectory { openssl in
+            try openssl.write(certificate.pem(), to: "certificate.pem")
+            let endDate = try await openssl.run("x509", "-in", "certificate.pem", "-noout", "-enddate", "-dateopt", "iso_8601")
+            #expect(certificate.notAfter == (try Self.isoDate(endDate.dropLast())))
+            let asn1 = try await openssl.run("asn1parse", "-in", "certificate.pem")
+            #expect(asn1.contains("GENERALIZEDTIME"))
+        }
+    }
+}

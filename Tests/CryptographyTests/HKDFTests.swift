@@ -56,6 +56,14 @@ struct HKDFTests {
         #expect(Hex.encode(output) == vector.output)
     }
 
+    @Test("Empty input key material follows RFC 5869's definition, computed here with HMAC")
+    func emptyInputKeyMaterial() {
+        // PRK = HMAC(salt = zeros, IKM = ""), T(1) = HMAC(PRK, info || 0x01).
+        let pseudorandomKey = HMACSHA256.authenticate([], key: [UInt8](repeating: 0, count: 32))
+        let expected = HMACSHA256.authenticate(Array("info".utf8) + [0x01], key: pseudorandomKey)
+        #expect(HKDF.deriveKey(inputKeyMaterial: [], salt: [], info: Array("info".utf8), outputByteCount: 32) == expected)
+    }
+
     @Test("Different info gives independent keys; a shorter output is a prefix of a longer one")
     func infoSeparatesKeys() {
         let master = SecureRandom.bytes(32)

@@ -30,6 +30,7 @@ public enum AES256GCM {
         guard nonce.count == Self.nonceByteCount else {
             throw CryptoError(.invalidInput, "an AES-256-GCM nonce must be \(Self.nonceByteCount) bytes, not \(nonce.count)")
         }
+        OpenSSLErrorQueue.clear()
         let context = try CipherContext()
         guard EVP_EncryptInit_ex2(context.pointer, FetchedAlgorithm.aes256GCM.pointer, key, nonce, nil) == 1 else {
             throw CryptoError(.openssl, "could not start AES-256-GCM encryption")
@@ -58,6 +59,7 @@ public enum AES256GCM {
     /// used to seal, or the nonce, ciphertext or tag were changed; no plaintext is released then.
     public static func open(_ box: SealedBox, key: [UInt8], authenticating aad: [UInt8] = []) throws -> [UInt8] {
         try Self.checkKey(key)
+        OpenSSLErrorQueue.clear()
         let context = try CipherContext()
         guard EVP_DecryptInit_ex2(context.pointer, FetchedAlgorithm.aes256GCM.pointer, key, box.nonce, nil) == 1 else {
             throw CryptoError(.openssl, "could not start AES-256-GCM decryption")

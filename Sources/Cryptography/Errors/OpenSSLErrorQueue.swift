@@ -4,7 +4,9 @@ import COpenSSL
 ///
 /// Every public entry point of this module is synchronous, so an operation and the errors it queues
 /// stay on one thread; each failure drains the queue into its `CryptoError` and each path that
-/// tolerates an OpenSSL failure clears it.
+/// tolerates an OpenSSL failure clears it. Entry points that can fail clear the queue first, because
+/// other code on the thread (libcurl and libpq use OpenSSL too) may have left entries behind that
+/// would otherwise be reported as this operation's.
 enum OpenSSLErrorQueue {
     struct Entry: Sendable {
         /// OpenSSL's packed error code.

@@ -17,16 +17,6 @@ struct MemoryBIO: ~Copyable {
         BIO_free(self.pointer)
     }
 
-    /// Everything written so far.
-    func bytes() -> [UInt8] {
-        var base: UnsafeMutablePointer<CChar>?
-        let count = hf_BIO_get_mem_data(self.pointer, &base)
-        guard let base, count > 0 else {
-            return []
-        }
-        return base.withMemoryRebound(to: UInt8.self, capacity: count) { Array(UnsafeBufferPointer(start: $0, count: count)) }
-    }
-
     /// Everything written so far, as text.
     func string() -> String {
         var base: UnsafeMutablePointer<CChar>?
@@ -42,6 +32,7 @@ struct MemoryBIO: ~Copyable {
 
 /// Calls `body` with a read-only memory BIO over `bytes`; the BIO does not outlive the call.
 func withReadOnlyBIO<Result>(over bytes: [UInt8], _ body: (OpaquePointer) throws -> Result) throws -> Result {
+    OpenSSLErrorQueue.clear()
     guard !bytes.isEmpty else {
         throw CryptoError(.invalidInput, "the input is empty")
     }

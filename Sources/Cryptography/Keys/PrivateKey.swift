@@ -60,6 +60,7 @@ public final class PrivateKey: @unchecked Sendable {
     /// The key as PKCS#8 PEM: `PRIVATE KEY`, or with `password`, `ENCRYPTED PRIVATE KEY`
     /// (PBES2: PBKDF2 with HMAC-SHA-256, AES-256-CBC).
     public func pemPKCS8(password: String? = nil) throws -> String {
+        OpenSSLErrorQueue.clear()
         let bio = try MemoryBIO(secure: true)
         let written: Int32
         if let password {
@@ -119,6 +120,7 @@ extension PrivateKey {
     }
 
     private static func generate(_ algorithm: String, configure: (OpaquePointer) -> Int32) throws -> PrivateKey {
+        OpenSSLErrorQueue.clear()
         guard let context = EVP_PKEY_CTX_new_from_name(nil, algorithm, nil) else {
             throw CryptoError(.unsupportedAlgorithm, "OpenSSL cannot generate \(algorithm) keys")
         }

@@ -50,6 +50,7 @@ public final class PublicKey: @unchecked Sendable {
 
     /// Reads a DER-encoded SubjectPublicKeyInfo.
     public convenience init(der: [UInt8]) throws {
+        OpenSSLErrorQueue.clear()
         guard !der.isEmpty, der.count <= Int(Int32.max) else {
             throw CryptoError(.invalidKey, "a SubjectPublicKeyInfo of \(der.count) bytes is not valid")
         }
@@ -75,6 +76,7 @@ public final class PublicKey: @unchecked Sendable {
         guard bytes.count == 32 else {
             throw CryptoError(.invalidKey, "an Ed25519 public key is 32 bytes, not \(bytes.count)")
         }
+        OpenSSLErrorQueue.clear()
         guard let key = EVP_PKEY_new_raw_public_key_ex(nil, "ED25519", nil, bytes, bytes.count) else {
             throw CryptoError(.invalidKey, "the bytes are not an Ed25519 public key")
         }

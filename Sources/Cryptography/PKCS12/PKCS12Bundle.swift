@@ -13,6 +13,7 @@ public struct PKCS12Bundle: Sendable {
     /// bundles protected with ciphers OpenSSL 3 only keeps in its legacy provider (RC2-40 and similar,
     /// from old Windows exports); `invalidCertificate` if the certificate does not belong to the key.
     public init(der: [UInt8], password: String) throws {
+        OpenSSLErrorQueue.clear()
         guard !der.isEmpty, der.count <= Int(Int32.max) else {
             throw CryptoError(.invalidInput, "a PKCS#12 bundle of \(der.count) bytes is not valid")
         }
@@ -46,9 +47,6 @@ public struct PKCS12Bundle: Sendable {
             throw CryptoError(.invalidCertificate, "the PKCS#12 bundle holds no certificate for its private key")
         }
         let certificate = try Certificate(handle)
-        guard certificate.publicKey == key.publicKey else {
-            throw CryptoError(.invalidCertificate, "the PKCS#12 bundle's certificate does not belong to its private key")
-        }
         var chain: [Certificate] = []
         if let chainPointer {
             for index in 0..<hf_sk_X509_num(chainPointer) {
@@ -66,11 +64,15 @@ public struct PKCS12Bundle: Sendable {
                 chain.append(try Certificate(der: memberDER))
             }
         }
-        self.init(key: key, certificate: certificate, chain: chain)
+        try self.init(key: key, certificate: certificate, chain: chain)
     }
 
-    /// A bundle of `key` and `certificate`; the certificate must belong to the key.
-    public init(key: PrivateKey, certificate: Certificate, chain: [Certificate] = []) {
+    /// A bundle of `key` and `certificate`; throws `invalidCertificate` unless the certificate
+    /// belongs to the key.
+    public init(key: PrivateKey, certificate: Certificate, chain: [Certificate] = []) throws {
+        guard certificate.publicKey == key.publicKey else {
+            throw CryptoError(.invalidCertificate, "the certificate does not belong to the private key")
+        }
         self.key = key
         self.certificate = certificate
         self.chain = chain
@@ -83,6 +85,10 @@ public struct PKCS12Bundle: Sendable {
         guard certificate.publicKey == key.publicKey else {
             throw CryptoError(.invalidCertificate, "the certificate does not belong to the private key")
         }
+        guard !password.isEmpty else {
+            throw CryptoError(.invalidInput, "an empty password would not protect the key")
+        }
+        OpenSSLErrorQueue.clear()
         let leaf = try X509Handle(der: certificate.der)
         guard let stack = hf_sk_X509_new_null() else {
             throw CryptoError(.openssl, "could not allocate a certificate stack")

@@ -21,6 +21,7 @@ extension PrivateKey {
         guard self.kind == algorithm.keyKind else {
             throw CryptoError(.unsupportedAlgorithm, "\(algorithm.rawValue) needs an \(algorithm.keyKind) key, not \(self.kind)")
         }
+        OpenSSLErrorQueue.clear()
         guard let context = EVP_MD_CTX_new() else {
             throw CryptoError(.openssl, "could not allocate a signing context")
         }

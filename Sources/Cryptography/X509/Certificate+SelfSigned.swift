@@ -18,6 +18,7 @@ extension Certificate {
         guard !commonName.isEmpty, commonName.utf8.count <= 64 else {
             throw CryptoError(.invalidInput, "a common name must be 1...64 bytes (RFC 5280 ub-common-name)")
         }
+        OpenSSLErrorQueue.clear()
         guard let pointer = X509_new() else {
             throw CryptoError(.openssl, "could not allocate a certificate")
         }

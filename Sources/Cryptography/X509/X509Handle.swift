@@ -12,6 +12,7 @@ struct X509Handle: ~Copyable {
 
     /// Parses exactly one DER certificate, with nothing after it.
     init(der: [UInt8]) throws {
+        OpenSSLErrorQueue.clear()
         guard !der.isEmpty, der.count <= Int(Int32.max) else {
             throw CryptoError(.invalidCertificate, "a certificate of \(der.count) bytes is not valid DER")
         }

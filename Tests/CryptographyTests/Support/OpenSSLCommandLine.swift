@@ -33,6 +33,13 @@ struct OpenSSLCommandLine: Sendable {
         try self.write(Array(text.utf8), to: name)
     }
 
+    /// Reads through a file handle: Foundation's whole-file readers leak their buffer for empty files.
+    private static func readText(_ url: URL) throws -> String {
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        return String(decoding: try handle.readToEnd() ?? Data(), as: UTF8.self)
+    }
+
     func read(_ name: String) throws -> [UInt8] {
         try Array(Data(contentsOf: self.directory.appendingPathComponent(name)))
     }
@@ -82,10 +89,8 @@ struct OpenSSLCommandLine: Sendable {
                 continuation.resume(throwing: error)
             }
         }
-        return (
-            status,
-            String(decoding: try Data(contentsOf: outputURL), as: UTF8.self),
-            String(decoding: try Data(contentsOf: errorURL), as: UTF8.self)
-        )
+        // Process keeps its handler (and through it the continuation) otherwise.
+        process.terminationHandler = nil
+        return (status, try Self.readText(outputURL), try Self.readText(errorURL))
     }
 }

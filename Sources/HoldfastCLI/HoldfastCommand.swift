@@ -1,0 +1,26 @@
+public import ArgumentParser
+
+/// The `holdfast` command tree.
+@available(macOS 14, *)
+public struct HoldfastCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "holdfast",
+        abstract: "Backup orchestrator for Microsoft Entra ID tenants, for managed service providers.",
+        version: HoldfastVersion.current,
+        subcommands: [MigrateCommand.self, VersionCommand.self]
+    )
+
+    public init() {}
+}
+
+public enum HoldfastVersion {
+    public static let current = "0.1.0"
+}
+
+/// The executable's entry point. It lives here, where ArgumentParser is imported, so the
+/// asynchronous `main()` of `AsyncParsableCommand` is the one chosen.
+public enum HoldfastEntryPoint {
+    public static func run() async {
+        await HoldfastCommand.main()
+    }
+}

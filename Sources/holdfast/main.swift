@@ -1,0 +1,3 @@
+import HoldfastCLI
+
+await HoldfastEntryPoint.run()

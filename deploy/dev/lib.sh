@@ -1,0 +1,148 @@
+# Shared by deploy/dev/demo and deploy/dev/test. Source it; do not run it.
+#
+# Gives every script: the repo root, the packages Holdfast needs (installed with apt-get when
+# missing), and a private PostgreSQL cluster under .dev/ (git-ignored) on its own port, started
+# with initdb + pg_ctl and never as a system service.
+
+set -euo pipefail
+
+HOLDFAST_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+HOLDFAST_DEV_DIR=${HOLDFAST_DEV_DIR:-$HOLDFAST_ROOT/.dev}
+HOLDFAST_DEV_PGPORT=${HOLDFAST_DEV_PGPORT:-55432}
+HOLDFAST_DEV_PGDATA=""   # set by holdfast_cluster_start
+
+log() { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Debian packages the build, the tests and the demo need.
+HOLDFAST_PACKAGES=(libpq-dev libcurl4-openssl-dev libssl-dev libzstd-dev zlib1g-dev postgresql openssl curl python3 ca-certificates)
+
+holdfast_ensure_packages() {
+    local missing=()
+    for package in "${HOLDFAST_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    log "installing missing packages: ${missing[*]}"
+    local sudo=()
+    if [ "$(id -u)" -ne 0 ]; then
+        command -v sudo >/dev/null || die "missing packages (${missing[*]}) and not root; install them with apt-get"
+        sudo=(sudo)
+    fi
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    # postgresql's postinst may try to start a system cluster; policy-rc.d keeps it from doing so.
+    local policy=/usr/sbin/policy-rc.d created_policy=0
+    if [ ! -e "$policy" ] && [ "$(id -u)" -eq 0 ]; then
+        printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && created_policy=1
+    fi
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+    [ "$created_policy" -eq 1 ] && rm -f "$policy"
+    return 0
+}
+
+holdfast_ensure_swift() {
+    command -v swift >/dev/null && return 0
+    [ -x /opt/swift/usr/bin/swift ] && export PATH="/opt/swift/usr/bin:$PATH" && return 0
+    die "swift is not on PATH (expected the Swift 6 toolchain, e.g. /opt/swift/usr/bin)"
+}
+
+holdfast_pg_bin() {
+    local dir
+    if command -v pg_config >/dev/null; then
+        dir=$(pg_config --bindir)
+        [ -x "$dir/initdb" ] && { echo "$dir"; return; }
+    fi
+    dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+    [ -n "$dir" ] && [ -x "$dir/initdb" ] || die "PostgreSQL server binaries not found (is the postgresql package installed?)"
+    echo "$dir"
+}
+
+# PostgreSQL refuses to run as root: when we are root, run its tools as the postgres user.
+holdfast_as_pg() {
+    if [ "$(id -u)" -eq 0 ]; then
+        runuser -u postgres -- "$@"
+    else
+        "$@"
+    fi
+}
+
+# Where the cluster's files live: .dev/pg, unless the postgres user cannot reach the checkout
+# (a home directory without o+x, say); then a per-checkout directory under /var/tmp.
+holdfast_pgdata_dir() {
+    local dir=$HOLDFAST_DEV_DIR/pg
+    if [ "$(id -u)" -eq 0 ]; then
+        mkdir -p "$HOLDFAST_DEV_DIR"
+        if ! runuser -u postgres -- test -x "$HOLDFAST_DEV_DIR"; then
+            dir=/var/tmp/holdfast-dev-$(printf '%s' "$HOLDFAST_ROOT" | md5sum | cut -c1-12)/pg
+        fi
+    fi
+    echo "$dir"
+}
+
+HOLDFAST_CLUSTER_STARTED_HERE=0
+
+holdfast_cluster_start() {
+    local bin; bin=$(holdfast_pg_bin)
+    HOLDFAST_DEV_PGDATA=$(holdfast_pgdata_dir)
+    local data=$HOLDFAST_DEV_PGDATA
+    mkdir -p "$(dirname "$data")"
+    if [ "$(id -u)" -eq 0 ]; then chown postgres: "$(dirname "$data")"; fi
+    if [ ! -f "$data/PG_VERSION" ]; then
+        log "creating private PostgreSQL cluster in $data (port $HOLDFAST_DEV_PGPORT)"
+        rm -rf "$data"
+        holdfast_as_pg "$bin/initdb" -D "$data" -U holdfast --auth=trust -E UTF8 --no-sync --no-instructions >/dev/null
+        holdfast_as_pg tee -a "$data/postgresql.conf" >/dev/null <<CONF
+
+# Holdfast private development cluster
+listen_addresses = '127.0.0.1'
+port = $HOLDFAST_DEV_PGPORT
+unix_socket_directories = ''
+max_connections = 400
+shared_buffers = 256MB
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+log_min_messages = warning
+CONF
+    fi
+    if holdfast_as_pg "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+        log "private PostgreSQL already running (port $HOLDFAST_DEV_PGPORT)"
+    else
+        # A crash can leave postmaster.pid behind; pg_ctl status said no server runs, so it is stale.
+        rm -f "$data/postmaster.pid"
+        log "starting private PostgreSQL on 127.0.0.1:$HOLDFAST_DEV_PGPORT"
+        holdfast_as_pg "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 start >/dev/null \
+            || { tail -n 20 "$data/server.log" >&2 || true; die "PostgreSQL did not start (log: $data/server.log)"; }
+        HOLDFAST_CLUSTER_STARTED_HERE=1
+    fi
+    local admin_url="postgresql://holdfast@127.0.0.1:$HOLDFAST_DEV_PGPORT/postgres"
+    for database in holdfast holdfast_test; do
+        if ! psql "$admin_url" -Atqc "SELECT 1 FROM pg_database WHERE datname = '$database'" | grep -q 1; then
+            psql "$admin_url" -qc "CREATE DATABASE $database" >/dev/null
+        fi
+    done
+    export HOLDFAST_DATABASE_URL="postgresql://holdfast@127.0.0.1:$HOLDFAST_DEV_PGPORT/holdfast"
+    export HOLDFAST_TEST_DATABASE_URL="postgresql://holdfast@127.0.0.1:$HOLDFAST_DEV_PGPORT/holdfast_test"
+    export HOLDFAST_PG_BIN=$bin
+}
+
+holdfast_cluster_stop() {
+    local bin; bin=$(holdfast_pg_bin)
+    [ -n "$HOLDFAST_DEV_PGDATA" ] || HOLDFAST_DEV_PGDATA=$(holdfast_pgdata_dir)
+    if holdfast_as_pg "$bin/pg_ctl" -D "$HOLDFAST_DEV_PGDATA" status >/dev/null 2>&1; then
+        log "stopping private PostgreSQL"
+        holdfast_as_pg "$bin/pg_ctl" -D "$HOLDFAST_DEV_PGDATA" -m fast -w stop >/dev/null || true
+    fi
+}
+
+# swift build with its progress lines folded away; the full log is kept in .dev/build.log.
+holdfast_swift_build() {
+    mkdir -p "$HOLDFAST_DEV_DIR"
+    local build_log=$HOLDFAST_DEV_DIR/build.log
+    if ! swift build "$@" >"$build_log" 2>&1; then
+        grep -E 'error:|warning: unre' "$build_log" | head -50 >&2 || true
+        tail -n 30 "$build_log" >&2
+        die "swift build $* failed (full log: $build_log)"
+    fi
+    grep -E '^(Build complete|warning: .*(deprecated|unused))' "$build_log" | tail -n 3 >&2 || true
+}
