@@ -47,7 +47,7 @@ struct FaultTests {
         try await TestSupport.withFixture(tenants: Self.twoTenants) { fixture in
             let other = try fixture.simulator.registerApplication(tenant: "fabrikam", displayName: "other", permissions: ["User.Read.All"])
             let otherSecret = try fixture.simulator.addClientSecret(clientId: other.clientId)
-            let otherSession = try await GraphTestSession.acquire(baseURL: fixture.baseURL, tenant: "fabrikam",
+            let otherSession = try await GraphTestSession.acquire(baseURL: fixture.baseURL, tenant: "fabrikam.onmicrosoft.com",
                                                                    clientId: other.clientId, secret: otherSecret.value)
             let session = try await fixture.session()
             fixture.simulator.setFaults(FaultProfile(serviceUnavailableRate: 1))

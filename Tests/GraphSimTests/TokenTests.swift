@@ -62,6 +62,11 @@ struct TokenTests {
             // The tenant can be named by a verified domain as well as by id.
             let byDomain = try await Self.tokenRequest(fixture, tenant: fixture.tenant.initialDomain, Self.secretFields(fixture))
             #expect(byDomain.status == 200)
+            let byCustomDomain = try await Self.tokenRequest(fixture, tenant: fixture.tenant.name + ".com", Self.secretFields(fixture))
+            #expect(byCustomDomain.status == 200)
+            // An unverified domain does not name the tenant.
+            let unverified = try await Self.tokenRequest(fixture, tenant: fixture.tenant.name + ".net", Self.secretFields(fixture))
+            #expect(try Self.aadsts(unverified) == 90002)
         }
     }
 
