@@ -157,7 +157,8 @@ struct ReadTests {
             #expect(transitive.header("x-ms-resource-unit") == "5")
             #expect(try await session.get("/groups/\(groupId)/members").header("x-ms-resource-unit") == "3")
 
-            let managed = try #require((state["relationships"]?["manager"]?.objectValue ?? [:]).first)
+            let managers = state["relationships"]?["manager"]?.objectValue ?? [:]
+            let managed = try #require(managers.first)
             let manager = try await session.get("/users/\(managed.key)/manager").json()
             #expect(manager["id"]?.stringValue == managed.value.stringValue)
             #expect(manager["@odata.type"]?.stringValue == "#microsoft.graph.user")
