@@ -145,5 +145,13 @@ let package = Package(
             name: "MigrationsTests",
             dependencies: ["Migrations", "Postgres", "HoldfastTesting"]
         ),
+        .testTarget(
+            name: "QueueTests",
+            dependencies: [
+                "Queue", "Worker", "Coordinator", "Postgres", "Migrations", "HoldfastTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
     ]
 )

@@ -116,7 +116,7 @@ BEGIN
     INSERT INTO job_events (job_id, kind, tenant_id, state, attempt, worker_id)
     SELECT n.id, n.kind, n.tenant_id, n.state, n.attempt, n.worker_id FROM new_rows n;
     IF EXISTS (SELECT 1 FROM new_rows WHERE state = 'available') THEN
-        PERFORM pg_notify('holdfast_jobs', '');
+        PERFORM pg_notify('holdfast_jobs', current_schema());
     END IF;
     RETURN NULL;
 END $$;
@@ -129,7 +129,7 @@ BEGIN
     WHERE o.state <> n.state;
     IF EXISTS (SELECT 1 FROM new_rows n JOIN old_rows o ON o.id = n.id
                WHERE n.state = 'available' AND o.state <> 'available') THEN
-        PERFORM pg_notify('holdfast_jobs', '');
+        PERFORM pg_notify('holdfast_jobs', current_schema());
     END IF;
     RETURN NULL;
 END $$;

@@ -60,7 +60,7 @@ public struct JobCompleter: Sendable {
                     lease_expires_at = NULL,
                     errors = errors || jsonb_build_array(jsonb_build_object(
                         'attempt', attempt, 'at', extract(epoch FROM now()), 'error', \(message)::text,
-                        'permanent', \(permanent), 'worker_id', \(claim.workerID)::uuid))
+                        'permanent', \(permanent)::boolean, 'worker_id', \(claim.workerID)::uuid))
                 WHERE id = \(claim.jobID) AND worker_id = \(claim.workerID) AND attempt = \(claim.attempt) AND state = 'running'
                 RETURNING state
                 """)
