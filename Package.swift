@@ -11,6 +11,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "holdfast", targets: ["holdfast"]),
+        .executable(name: "graph-sim", targets: ["graph-sim"]),
+        .library(name: "GraphSim", targets: ["GraphSim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -104,6 +106,50 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: graph-sim (Microsoft Graph and Entra token endpoint simulator)
+        .target(
+            name: "GraphSim",
+            dependencies: [
+                "Cryptography",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "GraphSimTesting",
+            dependencies: [
+                "GraphSim",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "graph-sim",
+            dependencies: [
+                "GraphSim",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "graph-sim-bench",
+            dependencies: [
+                "GraphSim", "GraphSimTesting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Executables
         .target(
             name: "HoldfastCLI",
@@ -152,6 +198,14 @@ let package = Package(
         .testTarget(
             name: "CryptographyTests",
             dependencies: ["Cryptography", "HoldfastTesting"]
+        ),
+        .testTarget(
+            name: "GraphSimTests",
+            dependencies: [
+                "GraphSim", "GraphSimTesting", "Cryptography",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "MigrationsTests",
