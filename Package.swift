@@ -150,11 +150,30 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Tenants, credentials and the Graph client
+        .target(
+            name: "Tenancy",
+            dependencies: [
+                "Postgres", "Cryptography", "Graph",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Graph",
+            dependencies: [
+                "HTTP", "Cryptography",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Executables
         .target(
             name: "HoldfastCLI",
             dependencies: [
-                "Postgres", "Migrations", "Queue", "Worker", "Coordinator",
+                "Postgres", "Migrations", "Queue", "Worker", "Coordinator", "Tenancy", "Cryptography",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -204,6 +223,23 @@ let package = Package(
             dependencies: [
                 "GraphSim", "GraphSimTesting", "Cryptography",
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TenancyTests",
+            dependencies: [
+                "Tenancy", "Graph", "Cryptography", "Postgres", "HoldfastTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GraphTests",
+            dependencies: [
+                "Graph", "GraphSim", "GraphSimTesting", "Cryptography", "HTTP", "HoldfastTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,0 +1,94 @@
+import Cryptography
+import Foundation
+import Graph
+import GraphSim
+import GraphSimTesting
+import HTTP
+import HoldfastTesting
+import Logging
+import NIOConcurrencyHelpers
+
+/// Counts and records what the Graph client sends, then passes it to the real HTTP client.
+final class RecordingTransport: GraphTransport {
+    let inner: HTTPClient
+    private let sent = NIOLockedValueBox<[(method: String, url: String, clientRequestID: String?)]>([])
+
+    init(inner: HTTPClient) { self.inner = inner }
+
+    func execute(_ request: HTTPRequest) async throws -> HTTPResponse {
+        self.sent.withLockedValue { $0.append((request.method.rawValue, request.url, request.headers["client-request-id"])) }
+        return try await self.inner.execute(request)
+    }
+
+    var tokenRequests: Int { self.sent.withLockedValue { $0.filter { $0.url.hasSuffix("/oauth2/v2.0/token") }.count } }
+    var graphRequests: [(method: String, url: String, clientRequestID: String?)] {
+        self.sent.withLockedValue { $0.filter { !$0.url.hasSuffix("/oauth2/v2.0/token") } }
+    }
+}
+
+/// A graph-sim on 127.0.0.1 port 0 with one small tenant and an app holding every permission,
+/// and a Graph client pointed at it.
+struct GraphSimHarness {
+    let fixture: SimulatedTenantFixture
+    let transport: RecordingTransport
+    let client: GraphClient
+    let logger: Logger
+
+    static let signingKey: PrivateKey? = try? PrivateKey.generateRSA(bits: 2048)
+
+    static let permissions = [
+        "User.Read.All", "Group.Read.All", "GroupMember.Read.All", "Directory.Read.All", "Application.Read.All",
+        "Policy.Read.All", "RoleManagement.Read.Directory", "Organization.Read.All",
+    ]
+
+    static func run<T>(
+        throttling: Bool = false,
+        scale: Double = 1,
+        throttleStore: (any ThrottleStateStore)? = nil,
+        configure: (inout GraphConfiguration) -> Void = { _ in },
+        _ body: (GraphSimHarness) async throws -> T
+    ) async throws -> T {
+        let logger = TestLogger.make(label: "graph-test")
+        let simulator = try GraphSimulator(
+            configuration: .init(host: "127.0.0.1", port: 0, tenants: [TenantSpecification(name: "contoso", profile: .small, seed: 7)],
+                                 throttlingEnabled: throttling, throttleScale: scale, requestLogCapacity: 10_000, signingKey: signingKey),
+            logger: logger)
+        let http = try HTTPClient(configuration: .init(), logger: logger)
+        do {
+            let fixture = try await simulator.makeFixture(tenant: "contoso", permissions: permissions)
+            var configuration = GraphConfiguration(graphBaseURL: fixture.baseURL + "/v1.0", loginBaseURL: fixture.baseURL,
+                                                   initialBackoff: .milliseconds(200), maxBackoff: .seconds(30))
+            configure(&configuration)
+            let transport = RecordingTransport(inner: http)
+            let client = GraphClient(configuration: configuration, transport: transport,
+                                     throttleStore: throttleStore ?? InMemoryThrottleStateStore(), logger: logger)
+            let result = try await body(GraphSimHarness(fixture: fixture, transport: transport, client: client, logger: logger))
+            await http.shutdown()
+            await simulator.stop()
+            return result
+        } catch {
+            await http.shutdown()
+            await simulator.stop()
+            throw error
+        }
+    }
+
+    var identity: GraphIdentity { GraphIdentity(tenant: fixture.tenant.id, clientID: fixture.application.clientId) }
+
+    var secretCredential: GraphTokenProvider.CredentialSource {
+        let secret = fixture.secret.value
+        return { .clientSecret(SecretBytes(copying: Array(secret.utf8))) }
+    }
+
+    func session() -> GraphSession {
+        client.session(for: identity, credential: secretCredential)
+    }
+
+    /// Registers a new certificate for the app and returns a credential that signs with it.
+    func certificateCredential(_ signature: GraphClientCredential.AssertionSignature) throws -> GraphTokenProvider.CredentialSource {
+        let key = try PrivateKey.generateRSA(bits: 2048)
+        let certificate = try Certificate.selfSigned(key: key, commonName: "holdfast-test", validFor: 86_400)
+        _ = try fixture.simulator.addCertificate(clientId: fixture.application.clientId, certificate: certificate)
+        return { .certificate(privateKey: key, certificate: certificate, signature: signature) }
+    }
+}
