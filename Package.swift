@@ -237,7 +237,7 @@ let package = Package(
         .testTarget(
             name: "GraphTests",
             dependencies: [
-                "Graph", "GraphSim", "GraphSimTesting", "Cryptography", "HTTP", "HoldfastTesting",
+                "Graph", "Tenancy", "GraphSim", "GraphSimTesting", "Cryptography", "HTTP", "HoldfastTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],

@@ -1,6 +1,7 @@
 public import Foundation
 public import Logging
 public import Postgres
+public import Graph
 
 /// Partners and tenants in PostgreSQL; every change is audited.
 public struct TenantRegistry: Sendable {
@@ -106,5 +107,17 @@ public struct TenantRegistry: Sendable {
             sizeClass: try row.decode(String.self, "size_class"),
             createdAt: try row.decode(Date.self, "created_at")
         )
+    }
+}
+
+extension TenantRegistry {
+    /// Marks the tenant `credentials_invalid` when `error` says only an operator can fix sign-in
+    /// (wrong or expired secret, unknown certificate, app not consented, tenant not found), with
+    /// the AADSTS message as the reason. Returns whether it did; transient failures change nothing.
+    @discardableResult
+    public func recordAuthenticationFailure(_ error: GraphAuthenticationError, tenantID: UUID, actor: String) async throws -> Bool {
+        guard error.isCredentialInvalid else { return false }
+        try await self.setStatus(.credentialsInvalid, reason: error.message, tenantID: tenantID, actor: actor)
+        return true
     }
 }

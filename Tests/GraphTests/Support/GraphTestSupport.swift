@@ -45,10 +45,11 @@ struct GraphSimHarness {
         throttling: Bool = false,
         scale: Double = 1,
         throttleStore: (any ThrottleStateStore)? = nil,
+        logger: Logger? = nil,
         configure: (inout GraphConfiguration) -> Void = { _ in },
         _ body: (GraphSimHarness) async throws -> T
     ) async throws -> T {
-        let logger = TestLogger.make(label: "graph-test")
+        let logger = logger ?? TestLogger.make(label: "graph-test")
         let simulator = try GraphSimulator(
             configuration: .init(host: "127.0.0.1", port: 0, tenants: [TenantSpecification(name: "contoso", profile: .small, seed: 7)],
                                  throttlingEnabled: throttling, throttleScale: scale, requestLogCapacity: 10_000, signingKey: signingKey),
@@ -90,5 +91,36 @@ struct GraphSimHarness {
         let certificate = try Certificate.selfSigned(key: key, commonName: "holdfast-test", validFor: 86_400)
         _ = try fixture.simulator.addCertificate(clientId: fixture.application.clientId, certificate: certificate)
         return { .certificate(privateKey: key, certificate: certificate, signature: signature) }
+    }
+}
+
+/// Keeps every log line (message and metadata) so a test can scan them for secrets.
+final class CapturedLog: Sendable {
+    private let lines = NIOLockedValueBox<[String]>([])
+
+    func append(_ line: String) { self.lines.withLockedValue { $0.append(line) } }
+    var text: String { self.lines.withLockedValue { $0.joined(separator: "\n") } }
+    var count: Int { self.lines.withLockedValue { $0.count } }
+
+    func logger(label: String = "graph-test-captured") -> Logger {
+        var logger = Logger(label: label) { label in CapturingLogHandler(log: self) }
+        logger.logLevel = .trace
+        return logger
+    }
+}
+
+struct CapturingLogHandler: LogHandler {
+    let log: CapturedLog
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { self.metadata[key] }
+        set { self.metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let merged = self.metadata.merging(event.metadata ?? [:]) { $1 }
+        self.log.append("\(event.level) \(event.message) \(event.error.map { String(reflecting: $0) } ?? "") \(merged.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " "))")
     }
 }
