@@ -4,6 +4,7 @@ import Foundation
 import GraphSim
 import HTTP
 import HoldfastTesting
+import NIOConcurrencyHelpers
 import Tenancy
 import Testing
 
@@ -53,6 +54,38 @@ struct GraphWorkerInvariantTests {
                     #expect(inWindow.count <= 1, "requests \(inWindow.map(\.sequence)) came inside request \(record.sequence)'s Retry-After")
                     #expect(inWindow.allSatisfy { $0.isThrottled })
                 }
+            }
+        }
+    }
+
+    /// The whole path: a secret sealed in PostgreSQL, opened only when the token provider asks.
+    @Test func sealedCredentialsSignInThroughTheStore() async throws {
+        try await TestDatabase.withIsolatedSchema { schema in
+            try await GraphSimHarness.run { harness in
+                let registry = TenantRegistry(client: schema.client, logger: harness.logger)
+                let store = TenantCredentialStore(client: schema.client, keyRing: MasterKeyRing(current: .generate()), logger: harness.logger)
+                let tenant = try await registry.addTenant(
+                    NewTenant(entraTenantID: try #require(UUID(uuidString: harness.fixture.tenant.id)),
+                              primaryDomain: harness.fixture.tenant.initialDomain, displayName: "Contoso"), actor: "test")
+                let clientID = try #require(UUID(uuidString: harness.fixture.application.clientId))
+                try await store.store(
+                    NewTenantCredential(appKind: .tenantApp, clientID: clientID,
+                                        material: .clientSecret(SecretBytes(copying: Array(harness.fixture.secret.value.utf8))),
+                                        expiresAt: harness.fixture.secret.endDateTime),
+                    tenantID: tenant.id, actor: "test")
+                let opened = try await store.activeCredential(tenantID: tenant.id)
+                let identity = try #require(opened.graphIdentity)
+                #expect(identity == harness.identity)
+
+                let opens = OpenCounter()
+                let session = harness.client.session(for: identity) {
+                    opens.increment()
+                    return try await store.activeCredential(tenantID: tenant.id, clientID: clientID).graphCredential()
+                }
+                _ = try await session.get("/users?$top=1")
+                _ = try await session.get("/users?$top=1")
+                // Opened for the one token request, not per Graph request.
+                #expect(opens.value == 1)
             }
         }
     }
@@ -117,4 +150,10 @@ struct GraphWorkerInvariantTests {
             #expect(!text.contains("PRIVATE KEY"))
         }
     }
+}
+
+final class OpenCounter: Sendable {
+    private let count = NIOLockedValueBox(0)
+    func increment() { self.count.withLockedValue { $0 += 1 } }
+    var value: Int { self.count.withLockedValue { $0 } }
 }
