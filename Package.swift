@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
     ],
     targets: [
         // MARK: C libraries (module maps only)
@@ -74,6 +75,37 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Queue and services
+        .target(
+            name: "Queue",
+            dependencies: [
+                "Postgres",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Worker",
+            dependencies: [
+                "Queue", "Postgres",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Coordinator",
+            dependencies: [
+                "Queue", "Postgres",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: graph-sim (Microsoft Graph and Entra token endpoint simulator)
         .target(
             name: "GraphSim",
@@ -108,7 +140,6 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-
         .executableTarget(
             name: "graph-sim-bench",
             dependencies: [
@@ -119,11 +150,34 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Tenants, credentials and the Graph client
+        .target(
+            name: "Tenancy",
+            dependencies: [
+                "Postgres", "Cryptography", "Graph",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Graph",
+            dependencies: [
+                "HTTP", "Cryptography",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Executables
         .target(
             name: "HoldfastCLI",
             dependencies: [
-                "Postgres", "Migrations",
+                "Postgres", "Migrations", "Queue", "Worker", "Coordinator", "Tenancy", "Cryptography",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -173,8 +227,33 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "TenancyTests",
+            dependencies: [
+                "Tenancy", "Graph", "Cryptography", "Postgres", "HoldfastTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GraphTests",
+            dependencies: [
+                "Graph", "Tenancy", "GraphSim", "GraphSimTesting", "Cryptography", "HTTP", "HoldfastTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "MigrationsTests",
             dependencies: ["Migrations", "Postgres", "HoldfastTesting"]
+        ),
+        .testTarget(
+            name: "QueueTests",
+            dependencies: [
+                "Queue", "Worker", "Coordinator", "Postgres", "Migrations", "HoldfastTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
     ]
 )

@@ -1,0 +1,131 @@
+public import Logging
+public import Postgres
+public import Queue
+public import ServiceLifecycle
+import Foundation
+import Metrics
+
+/// The coordinator: campaigns for leadership and, while it leads, runs the scheduler and the
+/// queue's maintenance (rescue, promotion, pruning).
+///
+/// The leader renews its lease every `renewInterval`. If it cannot renew (database unreachable)
+/// it steps down once two thirds of the lease have passed since its last renewal, before the
+/// lease ends and another coordinator may take over, so two never lead at once.
+public final class CoordinatorService: Service {
+    public let configuration: CoordinatorConfiguration
+    private let client: PostgresClient
+    private let logger: Logger
+    private let elector: LeaderElector
+
+    public init(client: PostgresClient, configuration: CoordinatorConfiguration, logger: Logger) {
+        var logger = logger
+        logger[metadataKey: "coordinator.id"] = "\(configuration.id.uuidString.lowercased())"
+        self.client = client
+        self.configuration = configuration
+        self.logger = logger
+        self.elector = LeaderElector(client: client, candidateID: configuration.id, ttl: configuration.leaderLease, logger: logger)
+    }
+
+    public func run() async throws {
+        logger.info("coordinator started", metadata: ["leader.lease_s": "\(configuration.leaderLease.seconds)"])
+        await cancelWhenGracefulShutdown {
+            await self.campaign()
+        }
+        try? await elector.resign()
+        Gauge(label: "holdfast_coordinator_leader").record(0)
+        logger.info("coordinator stopped")
+    }
+
+    private func campaign() async {
+        while !Task.isCancelled {
+            let attemptStarted = ContinuousClock.now
+            do {
+                if try await elector.acquireOrRenew() {
+                    await lead(electedAt: attemptStarted)
+                }
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("leader election failed; will try again", metadata: ["error": "\(error)"])
+            }
+            do { try await Task.sleep(for: configuration.renewInterval) } catch { return }
+        }
+    }
+
+    /// One term: runs until the lease is lost, cannot be renewed in time, or the task is cancelled.
+    private func lead(electedAt: ContinuousClock.Instant) async {
+        logger.notice("leadership acquired")
+        Gauge(label: "holdfast_coordinator_leader").record(1)
+        let watch = LeaseWatch(renewedAt: electedAt)
+        let rescuer = JobRescuer(client: client, interval: configuration.rescueInterval, logger: logger)
+        let promoter = ScheduledJobPromoter(client: client, interval: configuration.promoteInterval, logger: logger)
+        let pruner = JobPruner(client: client, retention: configuration.retention, interval: configuration.pruneInterval, logger: logger)
+        let scheduler = TenantScheduler(client: client, logger: logger)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.watchdog(watch) }
+            group.addTask { await self.renew(watch) }
+            group.addTask { await rescuer.runPeriodically(logger: self.logger) }
+            group.addTask { await promoter.runPeriodically(logger: self.logger) }
+            group.addTask { await pruner.runPeriodically(logger: self.logger) }
+            group.addTask { await self.schedule(scheduler) }
+            group.addTask { await self.sampleDepth() }
+            // The watchdog returns first: when the lease is lost, overdue, or we are cancelled.
+            await group.next()
+            logger.notice("leadership ended: stepping down", metadata: ["leader.lost": "\(watch.isLost)"])
+            group.cancelAll()
+        }
+        Gauge(label: "holdfast_coordinator_leader").record(0)
+    }
+
+    private func watchdog(_ watch: LeaseWatch) async {
+        let stepDownAfter = configuration.leaderLease * 2 / 3
+        while !Task.isCancelled && !watch.isLost {
+            if ContinuousClock.now - watch.renewedAt >= stepDownAfter {
+                logger.warning("could not renew the leader lease in time", metadata: ["leader.lease_s": "\(configuration.leaderLease.seconds)"])
+                return
+            }
+            do { try await Task.sleep(for: .milliseconds(50)) } catch { return }
+        }
+    }
+
+    private func renew(_ watch: LeaseWatch) async {
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: configuration.renewInterval) } catch { return }
+            let started = ContinuousClock.now
+            do {
+                if try await elector.acquireOrRenew() {
+                    watch.renewed(at: started)
+                } else {
+                    watch.lose()
+                    return
+                }
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("leader lease renewal failed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    private func schedule(_ scheduler: TenantScheduler) async {
+        while !Task.isCancelled {
+            do {
+                try await scheduler.runOnce()
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("scheduling round failed; will try again", metadata: ["error": "\(error)"])
+            }
+            do { try await Task.sleep(for: configuration.scheduleInterval) } catch { return }
+        }
+    }
+
+    private func sampleDepth() async {
+        let administrator = JobAdministrator(client: client, logger: logger)
+        while !Task.isCancelled {
+            if let counts = try? await administrator.countsByState() {
+                for (state, count) in counts {
+                    Gauge(label: "holdfast_queue_jobs", dimensions: [("state", state.rawValue)]).record(count)
+                }
+            }
+            do { try await Task.sleep(for: configuration.depthSampleInterval) } catch { return }
+        }
+    }
+}

@@ -1,0 +1,166 @@
+public import Foundation
+public import HTTP
+public import Logging
+import Cryptography
+
+/// Access tokens by client credentials (secret or certificate assertion), cached per tenant and
+/// app, replaced before they expire, and fetched once however many tasks ask at the same time.
+///
+/// The credential is asked for (`credential` closure) only when a token must be fetched, so a
+/// secret is in clear only for the length of one token request.
+public actor GraphTokenProvider {
+    public typealias CredentialSource = @Sendable () async throws -> GraphClientCredential
+
+    private enum Entry {
+        case ready(AccessToken)
+        case fetching(Task<AccessToken, any Error>)
+    }
+
+    public nonisolated let configuration: GraphConfiguration
+    private nonisolated let transport: any GraphTransport
+    private nonisolated let logger: Logger
+    private var entries: [GraphIdentity: Entry] = [:]
+    /// Token requests sent (attempts included), for metrics and tests.
+    public private(set) var tokenRequestCount = 0
+
+    public init(configuration: GraphConfiguration, transport: any GraphTransport, logger: Logger) {
+        self.configuration = configuration
+        self.transport = transport
+        self.logger = logger
+    }
+
+    /// A token for `identity` with at least `tokenRefreshMargin` left, from the cache or fetched.
+    public func token(for identity: GraphIdentity, credential: @escaping CredentialSource) async throws -> AccessToken {
+        switch self.entries[identity] {
+        case .ready(let token) where token.expiresAt.timeIntervalSinceNow > self.configuration.tokenRefreshMargin.seconds:
+            return token
+        case .fetching(let task):
+            return try await task.value
+        case .ready, nil:
+            break
+        }
+        let task = Task { try await self.fetch(identity: identity, credential: credential) }
+        self.entries[identity] = .fetching(task)
+        do {
+            let token = try await task.value
+            if case .fetching(let current) = self.entries[identity], current == task {
+                self.entries[identity] = .ready(token)
+            }
+            return token
+        } catch {
+            if case .fetching(let current) = self.entries[identity], current == task {
+                self.entries[identity] = nil
+            }
+            throw error
+        }
+    }
+
+    /// Drops the cached token (Graph answered 401 `InvalidAuthenticationToken`, or the credential
+    /// was rotated).
+    public func invalidate(_ identity: GraphIdentity) {
+        if case .ready = self.entries[identity] { self.entries[identity] = nil }
+    }
+
+    private func countRequest() { self.tokenRequestCount += 1 }
+
+    private func fetch(identity: GraphIdentity, credential source: CredentialSource) async throws -> AccessToken {
+        let endpoint = "\(self.configuration.loginBaseURL)/\(FormEncoding.escape(identity.tenant))/oauth2/v2.0/token"
+        var attempt = 0
+        while true {
+            attempt += 1
+            // Built per attempt: an assertion's jti must not repeat, and the secret is held only here.
+            let credential = try await source()
+            var body = try Self.form(identity: identity, credential: credential, endpoint: endpoint, scope: self.configuration.scope)
+            let request = HTTPRequest(method: .post, url: endpoint,
+                                      headers: ["Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json",
+                                                "client-request-id": SecureRandom.uuid()],
+                                      body: body, timeout: self.configuration.requestTimeout)
+            body.cleanse()
+            self.countRequest()
+            let failure: GraphAuthenticationError
+            do {
+                let response = try await self.transport.execute(request)
+                if response.status == 200 {
+                    return try self.token(from: response, identity: identity)
+                }
+                failure = Self.error(from: response, identity: identity)
+            } catch let error as GraphAuthenticationError {
+                throw error
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                failure = GraphAuthenticationError(code: .unavailable, message: "the token service could not be reached: \(error)",
+                                                   identity: identity, underlying: error)
+            }
+            self.logger.warning("token request failed", metadata: [
+                "tenant.id": "\(identity.tenant)", "graph.client_id": "\(identity.clientID)",
+                "error.code": "\(failure.code)", "graph.aadsts": "\(failure.aadstsCode.map(String.init) ?? "")",
+                "graph.trace_id": "\(failure.traceID ?? "")", "attempt": "\(attempt)",
+            ])
+            guard failure.isTransient, attempt < self.configuration.maxAttempts else { throw failure }
+            try await Task.sleep(for: Backoff.delay(attempt: attempt, initial: self.configuration.initialBackoff,
+                                                    maximum: self.configuration.maxBackoff))
+        }
+    }
+
+    private nonisolated func token(from response: HTTPResponse, identity: GraphIdentity) throws -> AccessToken {
+        struct TokenResponse: Decodable {
+            var token_type: String?
+            var expires_in: Double?
+            var access_token: String?
+        }
+        guard let decoded = try? JSONDecoder().decode(TokenResponse.self, from: Data(response.body)),
+              let value = decoded.access_token, !value.isEmpty, let expiresIn = decoded.expires_in,
+              decoded.token_type?.lowercased() == "bearer" else {
+            throw GraphAuthenticationError(code: .invalidResponse, message: "the token response is not a bearer token with expires_in",
+                                           status: response.status, identity: identity)
+        }
+        let token = AccessToken(value: value, expiresAt: Date().addingTimeInterval(expiresIn))
+        self.logger.debug("acquired token", metadata: [
+            "tenant.id": "\(identity.tenant)", "graph.client_id": "\(identity.clientID)", "token.expires_in": "\(Int(expiresIn))",
+        ])
+        return token
+    }
+
+    static func form(identity: GraphIdentity, credential: GraphClientCredential, endpoint: String, scope: String) throws -> [UInt8] {
+        var form = FormEncoding()
+        form.append("client_id", identity.clientID)
+        form.append("scope", scope)
+        form.append("grant_type", "client_credentials")
+        switch credential {
+        case .clientSecret(let secret):
+            secret.withUnsafeBytes { form.append("client_secret", bytes: $0) }
+        case .certificate(let privateKey, let certificate, let signature):
+            let assertion = try ClientAssertion.make(tokenEndpoint: endpoint, clientID: identity.clientID, privateKey: privateKey,
+                                                     certificate: certificate, signature: signature)
+            form.append("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+            form.append("client_assertion", assertion)
+        }
+        return form.take()
+    }
+
+    static func error(from response: HTTPResponse, identity: GraphIdentity) -> GraphAuthenticationError {
+        struct ErrorResponse: Decodable {
+            var error: String?
+            var error_description: String?
+            var error_codes: [Int]?
+            var trace_id: String?
+            var correlation_id: String?
+        }
+        let decoded = try? JSONDecoder().decode(ErrorResponse.self, from: Data(response.body))
+        let aadsts = decoded?.error_codes?.first
+        let firstLine = decoded?.error_description?.split(whereSeparator: \.isNewline).first.map(String.init)
+        return GraphAuthenticationError(
+            code: .classify(aadsts: aadsts, oauthError: decoded?.error, status: response.status),
+            aadstsCode: aadsts, oauthError: decoded?.error,
+            message: firstLine ?? "the token service answered HTTP \(response.status)",
+            status: response.status, traceID: decoded?.trace_id, correlationID: decoded?.correlation_id, identity: identity)
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let (seconds, attoseconds) = self.components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,177 @@
+public import Foundation
+import HTTP
+import Cryptography
+import Logging
+
+/// Graph requests of one tenant and app, with tokens, throttling and retries handled.
+///
+/// Before each attempt: wait out the tenant's recorded `Retry-After` (shared through the throttle
+/// store by every worker), then take the request's resource units from the pacer. A 429 records its
+/// `Retry-After` in the store and is retried after it; a 429 or 503 without one backs off
+/// exponentially with jitter (conditional access sends none). Network errors, 503/504 and other
+/// 5xx are retried only for idempotent requests. Every request carries a fresh `client-request-id`.
+public struct GraphSession: Sendable {
+    public let client: GraphClient
+    public let identity: GraphIdentity
+    let credential: GraphTokenProvider.CredentialSource
+
+    init(client: GraphClient, identity: GraphIdentity, credential: @escaping GraphTokenProvider.CredentialSource) {
+        self.client = client
+        self.identity = identity
+        self.credential = credential
+    }
+
+    private var configuration: GraphConfiguration { self.client.configuration }
+
+    /// Sends `request` and returns its 2xx response; throws `GraphError` (or
+    /// `GraphAuthenticationError` when no token can be had).
+    public func send(_ request: GraphRequest) async throws -> GraphResponse {
+        let url = self.url(for: request.path)
+        let cost = ResourceUnitPacer.estimatedCost(method: request.method, path: self.relativePath(of: url))
+        var attempt = 0
+        var refreshedToken = false
+        while true {
+            attempt += 1
+            try await self.waitWhileBlocked()
+            try await self.client.pacer.acquire(cost, for: self.identity)
+            let token = try await self.client.tokens.token(for: self.identity, credential: self.credential)
+            let clientRequestID = SecureRandom.uuid()
+            var headers = HTTPHeaders(request.headers)
+            headers.replaceOrAdd(name: "Authorization", value: "Bearer \(token.value)")
+            headers.replaceOrAdd(name: "client-request-id", value: clientRequestID)
+            if !headers.contains("Accept") { headers.add(name: "Accept", value: "application/json") }
+            let httpRequest = HTTPRequest(method: HTTPMethod(rawValue: request.method), url: url, headers: headers, body: request.body,
+                                          timeout: self.configuration.requestTimeout)
+            var metadata: Logger.Metadata = [
+                "tenant.id": "\(self.identity.tenant)", "graph.client_id": "\(self.identity.clientID)",
+                "graph.client_request_id": "\(clientRequestID)", "graph.method": "\(request.method)", "attempt": "\(attempt)",
+            ]
+
+            let response: HTTPResponse
+            do {
+                response = try await self.client.transport.execute(httpRequest)
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                let failure = GraphError(code: .transport, message: "no response from Graph: \(error)", clientRequestID: clientRequestID,
+                                         underlying: error)
+                guard request.isIdempotent, attempt < self.configuration.maxAttempts else { throw failure }
+                self.client.logger.warning("Graph request failed, retrying", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+                try await Task.sleep(for: self.backoff(attempt))
+                continue
+            }
+
+            let headersByName = Self.lowercasedHeaders(response.headers)
+            metadata["graph.request_id"] = "\(headersByName["request-id"] ?? "")"
+            metadata["http.status_code"] = "\(response.status)"
+            self.client.pacer.record(estimated: cost, charged: headersByName["x-ms-resource-unit"].flatMap(Int.init),
+                                     limitPercentage: headersByName["x-ms-throttle-limit-percentage"].flatMap(Double.init),
+                                     for: self.identity)
+            if (200..<300).contains(response.status) {
+                self.client.logger.trace("Graph request", metadata: metadata)
+                return GraphResponse(status: response.status, headers: headersByName, body: response.body)
+            }
+
+            let error = GraphError.parse(status: response.status, body: response.body, headers: headersByName,
+                                         clientRequestID: clientRequestID)
+            metadata["graph.error_code"] = "\(error.code)"
+            let retryable: Bool
+            var delay: Duration
+            switch response.status {
+            case 401 where error.code == .invalidAuthenticationToken && !refreshedToken:
+                // The token expired or was revoked under us: fetch a new one once.
+                refreshedToken = true
+                await self.client.tokens.invalidate(self.identity)
+                attempt -= 1
+                continue
+            case 429:
+                // A throttled request was not executed, so resending it is safe even for writes.
+                retryable = true
+                delay = error.retryAfter ?? self.backoff(attempt)
+                let until = Date().addingTimeInterval(delay.seconds)
+                try await self.client.throttleStore.block(self.identity, until: until, reason: error.code.rawValue)
+                metadata["graph.retry_after_ms"] = "\(Int64(delay.seconds * 1000))"
+            case 503, 504:
+                retryable = request.isIdempotent
+                delay = error.retryAfter ?? self.backoff(attempt)
+            case 500...599:
+                retryable = request.isIdempotent
+                delay = self.backoff(attempt)
+            default:
+                retryable = false
+                delay = .zero
+            }
+            delay = min(delay, self.configuration.maxBackoff)
+            guard retryable, attempt < self.configuration.maxAttempts else {
+                self.client.logger.debug("Graph request failed", metadata: metadata)
+                throw error
+            }
+            self.client.logger.info("Graph request throttled or failed, retrying", metadata: metadata)
+            try await Task.sleep(for: delay)
+        }
+    }
+
+    /// GET `path` as JSON.
+    public func get(_ path: String, headers: [(name: String, value: String)] = []) async throws -> GraphJSON {
+        try await self.send(.get(path, headers: headers)).json()
+    }
+
+    /// The pages of a collection, following `@odata.nextLink` until there is none. `headers`
+    /// (e.g. `ConsistencyLevel: eventual`) are sent on every page, since Graph does not carry them.
+    public func pages(_ path: String, headers: [(name: String, value: String)] = []) -> GraphPages {
+        GraphPages(session: self, firstPath: path, headers: headers)
+    }
+
+    /// `GET {collection}/$count` with `ConsistencyLevel: eventual` (an advanced query).
+    public func count(_ collection: String, filter: String? = nil) async throws -> Int {
+        var path = collection + "/$count"
+        if let filter { path += "?$filter=" + Self.escapeQueryValue(filter) }
+        let response = try await self.send(.get(path, headers: [("ConsistencyLevel", "eventual"), ("Accept", "text/plain")]))
+        let text = String(decoding: response.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let count = Int(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text) else {
+            throw GraphError(code: .invalidResponse, message: "$count did not return a number", status: response.status,
+                             requestID: response.requestID)
+        }
+        return count
+    }
+
+    /// Waits while the throttle store says this tenant and app are blocked.
+    func waitWhileBlocked() async throws {
+        while let until = try await self.client.throttleStore.blockedUntil(self.identity) {
+            let remaining = until.timeIntervalSinceNow
+            guard remaining > 0 else { return }
+            self.client.logger.debug("waiting out a recorded Retry-After", metadata: [
+                "tenant.id": "\(self.identity.tenant)", "graph.client_id": "\(self.identity.clientID)",
+                "graph.wait_ms": "\(Int(remaining * 1000))",
+            ])
+            try await Task.sleep(for: .milliseconds(Int64((remaining * 1000).rounded(.up))))
+        }
+    }
+
+    func backoff(_ attempt: Int) -> Duration {
+        Backoff.delay(attempt: attempt, initial: self.configuration.initialBackoff, maximum: self.configuration.maxBackoff)
+    }
+
+    /// An absolute URL for a path below the base, or the URL itself when Graph gave one.
+    func url(for path: String) -> String {
+        if path.hasPrefix("https://") || path.hasPrefix("http://") { return path }
+        return self.configuration.graphBaseURL + (path.hasPrefix("/") ? path : "/" + path)
+    }
+
+    /// The part of `url` below the base URL (for cost estimates and logs).
+    func relativePath(of url: String) -> String {
+        let base = self.configuration.graphBaseURL
+        if url.hasPrefix(base) { return String(url.dropFirst(base.count)) }
+        return url
+    }
+
+    static func lowercasedHeaders(_ headers: HTTPHeaders) -> [String: String] {
+        var result: [String: String] = [:]
+        for field in headers { result[field.name.lowercased()] = field.value }
+        return result
+    }
+
+    static func escapeQueryValue(_ value: String) -> String {
+        FormEncoding.escape(value)
+    }
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import Cryptography
+import Foundation
+import Logging
+import Postgres
+import Tenancy
+
+/// `holdfast keys`: the master key hierarchy.
+struct KeysCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keys",
+        abstract: "Manage the master key that wraps every tenant's data key.",
+        subcommands: [Rotate.self, Status.self]
+    )
+
+    /// Master keys come from the environment only; see `MasterKeyRing.EnvironmentKey`.
+    static let keyHelp = """
+        The current master key is read from HOLDFAST_MASTER_KEY_FILE (a file holding `openssl rand -base64 32`, mode 600) \
+        or HOLDFAST_MASTER_KEY; older keys still in use from HOLDFAST_PREVIOUS_MASTER_KEY_FILES (paths separated by ':') \
+        or HOLDFAST_PREVIOUS_MASTER_KEYS (base64, separated by ',').
+        """
+
+    struct Rotate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate",
+            abstract: "Re-wrap every tenant data key under the current master key (resumable; secrets are not decrypted).",
+            discussion: """
+                Set the new key as the current one and the old key as a previous one, then run this. It can be \
+                interrupted and run again, and may run while workers are up. When it reports that only the \
+                current key is in use, remove the old key from the configuration.
+
+                \(KeysCommand.keyHelp)
+                """
+        )
+
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var logging: LoggingOptions
+
+        @Option(help: "Data keys re-wrapped per transaction.")
+        var batchSize = 500
+
+        func validate() throws {
+            guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
+        }
+
+        func run() async throws {
+            let logger = logging.makeLogger(label: "holdfast.keys")
+            let ring = try MasterKeyRing(environment: ProcessInfo.processInfo.environment)
+            try await database.withClient(logger: logger) { client in
+                let rotation = MasterKeyRotation(client: client, keyRing: ring, batchSize: batchSize, logger: logger)
+                let report = try await rotation.run()
+                print("Re-wrapped \(report.rewrapped) data key(s) under master key \(ring.current.id).")
+                print("Master keys in use: \(report.masterKeyIDsInUse.joined(separator: ", "))")
+                if report.remaining > 0 {
+                    print("\(report.remaining) data key(s) are still under an older key (held by another run); run again.")
+                } else if report.masterKeyIDsInUse.allSatisfy({ $0 == ring.current.id }) {
+                    print("Older master keys are no longer needed.")
+                }
+            }
+        }
+    }
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "status",
+            abstract: "Show the configured master key ids and which ones the database still needs.",
+            discussion: KeysCommand.keyHelp
+        )
+
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var logging: LoggingOptions
+
+        func run() async throws {
+            let logger = logging.makeLogger(label: "holdfast.keys")
+            let ring = try MasterKeyRing(environment: ProcessInfo.processInfo.environment)
+            try await database.withClient(logger: logger) { client in
+                let rotation = MasterKeyRotation(client: client, keyRing: ring, logger: logger)
+                print("Current master key: \(ring.current.id)")
+                print("Configured: \(ring.ids.joined(separator: ", "))")
+                let inUse = try await rotation.masterKeyIDsInUse()
+                print("In use by data keys: \(inUse.isEmpty ? "(none)" : inUse.joined(separator: ", "))")
+                print("Data keys not under the current key: \(try await rotation.remaining())")
+                let missing = inUse.filter { !ring.ids.contains($0) }
+                if !missing.isEmpty {
+                    print("MISSING from the configuration (their tenants' secrets cannot be opened): \(missing.joined(separator: ", "))")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Postgres
+import Queue
+import ServiceLifecycle
+import Worker
+
+/// `holdfast worker`: claims and runs jobs until SIGTERM/SIGINT.
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Run jobs from the queue until SIGTERM or SIGINT.",
+        discussion: """
+            On SIGTERM the worker stops claiming, lets running jobs finish for up to --shutdown-timeout \
+            seconds, hands the rest back to the queue (their attempt is not counted) and exits 0. \
+            Every worker registers itself in the `workers` table (host, pid, version, last seen).
+            """
+    )
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var logging: LoggingOptions
+    @OptionGroup var metrics: MetricsOptions
+
+    @Option(name: .customLong("concurrency"), help: "Jobs run at once.")
+    var concurrency: Int = 10
+
+    @Option(name: .customLong("kinds"), help: "Comma-separated job kinds to run (default: every kind this build has a handler for).")
+    var kinds: String?
+
+    @Option(name: .customLong("lease"), help: "Seconds a claim holds without a heartbeat.")
+    var lease = Seconds(30)
+
+    @Option(name: .customLong("heartbeat"), help: "Seconds between heartbeats (default: a third of --lease).")
+    var heartbeat: Seconds?
+
+    @Option(name: .customLong("poll"), help: "Seconds between polls when no NOTIFY arrives.")
+    var poll = Seconds(2)
+
+    @Option(name: .customLong("shutdown-timeout"), help: "Seconds running jobs may take to finish on SIGTERM before they are handed back.")
+    var shutdownTimeout = Seconds(30)
+
+    @Option(name: .customLong("retry-base"), help: "Seconds before the first retry of a failed job (doubling per attempt, ±20 % jitter).")
+    var retryBase = Seconds(15)
+
+    @Option(name: .customLong("retry-max"), help: "Longest delay between attempts, in seconds.")
+    var retryMax = Seconds(3600)
+
+    func validate() throws {
+        guard (1...1000).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 1000 (got \(concurrency)).") }
+        guard lease.duration >= .milliseconds(500) else { throw ValidationError("--lease must be at least 0.5 seconds.") }
+        if let heartbeat, heartbeat.duration >= lease.duration {
+            throw ValidationError("--heartbeat must be shorter than --lease, or leases expire between heartbeats.")
+        }
+    }
+
+    func run() async throws {
+        let logger = logging.makeLogger(label: "holdfast.worker")
+        let metricsService = metrics.makeService(logger: logger)
+        var handlers = HandlerRegistry()
+        handlers.register(DiagnosticJobHandler())
+        let configuration = WorkerConfiguration(
+            concurrency: concurrency,
+            kinds: kinds.map { $0.split(separator: ",").map { JobKind(String($0).trimmingCharacters(in: .whitespaces)) } },
+            lease: lease.duration,
+            heartbeatInterval: heartbeat?.duration ?? lease.duration / 3,
+            pollInterval: poll.duration,
+            shutdownTimeout: shutdownTimeout.duration,
+            retryPolicy: RetryPolicy(base: retryBase.duration, maximum: retryMax.duration),
+            version: HoldfastVersion.current
+        )
+        var poolConfiguration = database.configuration
+        poolConfiguration.applicationName = "holdfast-worker"
+        let client = PostgresClient(configuration: poolConfiguration, logger: logger)
+        let worker = WorkerService(client: client, handlers: handlers, configuration: configuration, logger: logger)
+        var services: [any Service] = [worker]
+        if let metricsService { services.append(metricsService) }
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            cancellationSignals: [],
+            logger: logger
+        ))
+        do {
+            try await group.run()
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+        await client.shutdown()
+    }
+}

@@ -1,0 +1,155 @@
+public import Foundation
+public import Logging
+public import Postgres
+
+/// Records what happened to running jobs. Every write is conditional on the claim (job, worker,
+/// attempt) still holding and the job still running, so a worker that lost its lease, or a job
+/// that was cancelled or rescued meanwhile, is never overwritten.
+public struct JobCompleter: Sendable {
+    public let client: PostgresClient
+    public let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// Marks the jobs completed, in one statement. Returns the claims that were still held (the
+    /// others were rescued, cancelled or re-claimed and are left as they are).
+    @discardableResult
+    public func complete(_ claims: [JobClaim]) async throws -> Set<JobClaim> {
+        guard !claims.isEmpty else { return [] }
+        let ids = claims.map(\.jobID)
+        let workers = claims.map(\.workerID)
+        let attempts = claims.map(\.attempt)
+        let rows = try await storage("complete") {
+            try await client.query("""
+                UPDATE jobs SET state = 'completed', finalized_at = now(), lease_expires_at = NULL
+                FROM unnest(\(ids)::bigint[], \(workers)::uuid[], \(attempts)::int[]) AS c(id, worker_id, attempt)
+                WHERE jobs.id = c.id AND jobs.worker_id = c.worker_id AND jobs.attempt = c.attempt AND jobs.state = 'running'
+                RETURNING jobs.id, jobs.worker_id, jobs.attempt
+                """)
+        }
+        return Set(try rows.map { row in
+            JobClaim(jobID: try row.decode(Int64.self, "id"), workerID: try row.decode(UUID.self, "worker_id"),
+                     attempt: try row.decode(Int.self, "attempt"))
+        })
+    }
+
+    /// What a failure did to the job.
+    public enum FailureOutcome: String, Sendable, Hashable {
+        /// It will run again after `runAt`.
+        case retryable
+        /// It will not run again (maximum attempts reached, or a permanent error).
+        case discarded
+        /// The claim no longer held; nothing was written.
+        case claimLost
+    }
+
+    /// Records a failed attempt: retryable after `retryPolicy`'s delay, or discarded when the
+    /// attempts are used up or the error is permanent. The error is appended to the job's errors.
+    public func fail(_ claim: JobClaim, error message: String, permanent: Bool, retryPolicy: RetryPolicy) async throws -> FailureOutcome {
+        let delay = retryPolicy.delay(afterAttempt: claim.attempt).seconds
+        let rows = try await storage("fail") {
+            try await client.query("""
+                UPDATE jobs SET
+                    state = CASE WHEN \(permanent) OR attempt >= max_attempts THEN 'discarded' ELSE 'retryable' END,
+                    run_at = CASE WHEN \(permanent) OR attempt >= max_attempts THEN run_at
+                                  ELSE now() + make_interval(secs => \(delay)) END,
+                    finalized_at = CASE WHEN \(permanent) OR attempt >= max_attempts THEN now() END,
+                    lease_expires_at = NULL,
+                    errors = errors || jsonb_build_array(jsonb_build_object(
+                        'attempt', attempt, 'at', extract(epoch FROM now()), 'error', \(message)::text,
+                        'permanent', \(permanent)::boolean, 'worker_id', \(claim.workerID)::uuid))
+                WHERE id = \(claim.jobID) AND worker_id = \(claim.workerID) AND attempt = \(claim.attempt) AND state = 'running'
+                RETURNING state
+                """)
+        }
+        guard let state = try rows.first?.decode(String.self, "state") else { return .claimLost }
+        return state == "discarded" ? .discarded : .retryable
+    }
+
+    /// Marks running jobs cancelled after their handlers stopped on an operator's request.
+    @discardableResult
+    public func markCancelled(_ claims: [JobClaim]) async throws -> Set<Job.ID> {
+        guard !claims.isEmpty else { return [] }
+        let ids = claims.map(\.jobID)
+        let workers = claims.map(\.workerID)
+        let attempts = claims.map(\.attempt)
+        let rows = try await storage("cancel") {
+            try await client.query("""
+                UPDATE jobs SET state = 'cancelled', finalized_at = now(), lease_expires_at = NULL
+                FROM unnest(\(ids)::bigint[], \(workers)::uuid[], \(attempts)::int[]) AS c(id, worker_id, attempt)
+                WHERE jobs.id = c.id AND jobs.worker_id = c.worker_id AND jobs.attempt = c.attempt AND jobs.state = 'running'
+                RETURNING jobs.id
+                """)
+        }
+        return Set(try rows.map { try $0.decode(Int64.self, "id") })
+    }
+
+    /// Gives jobs back without burning their attempt (graceful shutdown): available again at once,
+    /// at the head of the queue.
+    @discardableResult
+    public func handBack(_ claims: [JobClaim]) async throws -> Set<Job.ID> {
+        guard !claims.isEmpty else { return [] }
+        let ids = claims.map(\.jobID)
+        let workers = claims.map(\.workerID)
+        let attempts = claims.map(\.attempt)
+        let rows = try await storage("hand back") {
+            try await client.query("""
+                UPDATE jobs SET
+                    state = CASE WHEN jobs.cancel_requested THEN 'cancelled' ELSE 'available' END,
+                    finalized_at = CASE WHEN jobs.cancel_requested THEN now() END,
+                    attempt = jobs.attempt - 1, lease_expires_at = NULL, run_at = now(),
+                    fair_seq = coalesce((SELECT min(fair_seq) FROM jobs h WHERE h.state = 'available'), 0)
+                FROM unnest(\(ids)::bigint[], \(workers)::uuid[], \(attempts)::int[]) AS c(id, worker_id, attempt)
+                WHERE jobs.id = c.id AND jobs.worker_id = c.worker_id AND jobs.attempt = c.attempt AND jobs.state = 'running'
+                RETURNING jobs.id
+                """)
+        }
+        return Set(try rows.map { try $0.decode(Int64.self, "id") })
+    }
+
+    /// What a heartbeat learned about one held job.
+    public enum HeartbeatStatus: Sendable, Hashable {
+        /// Lease extended.
+        case held
+        /// Lease extended, and an operator asked to cancel the job.
+        case cancelRequested
+        /// The claim no longer holds (rescued, re-claimed or finished elsewhere): stop the handler.
+        case lost
+    }
+
+    /// Extends the leases of every held job in one statement and reports each job's status.
+    public func heartbeat(_ claims: [JobClaim], lease: Duration) async throws -> [Job.ID: HeartbeatStatus] {
+        guard !claims.isEmpty else { return [:] }
+        let ids = claims.map(\.jobID)
+        let workers = claims.map(\.workerID)
+        let attempts = claims.map(\.attempt)
+        let rows = try await storage("heartbeat") {
+            try await client.query("""
+                UPDATE jobs SET heartbeat_at = now(), lease_expires_at = now() + make_interval(secs => \(lease.seconds))
+                FROM unnest(\(ids)::bigint[], \(workers)::uuid[], \(attempts)::int[]) AS c(id, worker_id, attempt)
+                WHERE jobs.id = c.id AND jobs.worker_id = c.worker_id AND jobs.attempt = c.attempt AND jobs.state = 'running'
+                RETURNING jobs.id, jobs.cancel_requested
+                """)
+        }
+        var statuses = Dictionary(uniqueKeysWithValues: claims.map { ($0.jobID, HeartbeatStatus.lost) })
+        for row in rows {
+            statuses[try row.decode(Int64.self, "id")] = try row.decode(Bool.self, "cancel_requested") ? .cancelRequested : .held
+        }
+        return statuses
+    }
+
+    /// Stores a running job's progress. Returns false when the claim no longer holds.
+    @discardableResult
+    public func reportProgress(_ claim: JobClaim, json: String) async throws -> Bool {
+        let result = try await storage("progress") {
+            try await client.query("""
+                UPDATE jobs SET progress = \(json)::jsonb
+                WHERE id = \(claim.jobID) AND worker_id = \(claim.workerID) AND attempt = \(claim.attempt) AND state = 'running'
+                """)
+        }
+        return result.affectedRows == 1
+    }
+}

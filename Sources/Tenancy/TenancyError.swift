@@ -1,0 +1,70 @@
+/// An error from the tenant, credential and key stores.
+///
+/// `description` is safe to show an operator and to log: it names tenants, client ids and key ids,
+/// never secret values. Two errors are equal when their codes are.
+public struct TenancyError: Error, Sendable {
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        private enum Base: Sendable, Hashable {
+            case tenantNotFound
+            case partnerNotFound
+            case credentialNotFound
+            case invalidCredential
+            case duplicateTenant
+            case corruptRow
+        }
+
+        private let base: Base
+        private init(_ base: Base) { self.base = base }
+
+        public static let tenantNotFound = Self(.tenantNotFound)
+        public static let partnerNotFound = Self(.partnerNotFound)
+        /// The tenant has no active credential (for that app).
+        public static let credentialNotFound = Self(.credentialNotFound)
+        /// A credential given to store is unusable (an empty secret, a certificate that does not
+        /// match its key, an expiry in the past).
+        public static let invalidCredential = Self(.invalidCredential)
+        /// Another tenant already has that Entra tenant id.
+        public static let duplicateTenant = Self(.duplicateTenant)
+        /// A stored row does not hold what its columns promise.
+        public static let corruptRow = Self(.corruptRow)
+
+        public var description: String {
+            switch self.base {
+            case .tenantNotFound: "tenantNotFound"
+            case .partnerNotFound: "partnerNotFound"
+            case .credentialNotFound: "credentialNotFound"
+            case .invalidCredential: "invalidCredential"
+            case .duplicateTenant: "duplicateTenant"
+            case .corruptRow: "corruptRow"
+            }
+        }
+    }
+
+    public var code: Code
+    public var message: String
+    public var underlying: (any Error)?
+    public var file: String
+    public var line: Int
+
+    init(_ code: Code, _ message: String, underlying: (any Error)? = nil, file: String = #fileID, line: Int = #line) {
+        self.code = code
+        self.message = message
+        self.underlying = underlying
+        self.file = file
+        self.line = line
+    }
+}
+
+extension TenancyError: Equatable {
+    public static func == (lhs: TenancyError, rhs: TenancyError) -> Bool { lhs.code == rhs.code }
+}
+
+extension TenancyError: CustomStringConvertible, CustomDebugStringConvertible {
+    public var description: String { "TenancyError.\(self.code): \(self.message)" }
+
+    public var debugDescription: String {
+        var text = "TenancyError(code: \(self.code), message: \(self.message)"
+        if let underlying = self.underlying { text += ", underlying: \(String(reflecting: underlying))" }
+        return text + ", at: \(self.file):\(self.line))"
+    }
+}

@@ -1,0 +1,87 @@
+import Queue
+import Synchronization
+
+/// Why a worker stops a handler before it returns.
+enum StopReason: Sendable, Hashable {
+    /// An operator cancelled the job: mark it cancelled.
+    case cancelRequested
+    /// The claim no longer holds (rescued or finished elsewhere): write nothing.
+    case leaseLost
+    /// Graceful shutdown's deadline passed: hand the job back without burning the attempt.
+    case shutdown
+}
+
+/// The jobs a worker holds, and the signal that stops each one's handler. A plain state machine
+/// behind a lock; continuations are resumed after the lock is released.
+final class RunningJobs: Sendable {
+    private struct Entry {
+        var claim: JobClaim
+        var stopReason: StopReason?
+        var waiter: CheckedContinuation<StopReason?, Never>?
+        var waitCancelled = false
+    }
+
+    private struct State {
+        var entries: [Job.ID: Entry] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    var count: Int { state.withLock { $0.entries.count } }
+
+    var claims: [JobClaim] { state.withLock { $0.entries.values.map(\.claim) } }
+
+    func insert(_ claim: JobClaim) {
+        state.withLock { $0.entries[claim.jobID] = Entry(claim: claim) }
+    }
+
+    func remove(_ id: Job.ID) {
+        let waiter = state.withLock { $0.entries.removeValue(forKey: id)?.waiter }
+        waiter?.resume(returning: nil)
+    }
+
+    /// Asks the job's handler to stop. The first reason wins.
+    func stop(_ id: Job.ID, reason: StopReason) {
+        let waiter: CheckedContinuation<StopReason?, Never>? = state.withLock { state in
+            guard var entry = state.entries[id], entry.stopReason == nil else { return nil }
+            entry.stopReason = reason
+            let waiter = entry.waiter
+            entry.waiter = nil
+            state.entries[id] = entry
+            return waiter
+        }
+        waiter?.resume(returning: reason)
+    }
+
+    func stopAll(reason: StopReason) {
+        for id in state.withLock({ Array($0.entries.keys) }) { stop(id, reason: reason) }
+    }
+
+    /// Returns when the job is asked to stop (with the reason), or nil when the waiting task is
+    /// cancelled or the job is no longer held.
+    func waitForStop(_ id: Job.ID) async -> StopReason? {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<StopReason?, Never>) in
+                let immediate: StopReason?? = state.withLock { state in
+                    guard var entry = state.entries[id] else { return .some(nil) }
+                    if let reason = entry.stopReason { return .some(reason) }
+                    if entry.waitCancelled { return .some(nil) }
+                    entry.waiter = continuation
+                    state.entries[id] = entry
+                    return .none
+                }
+                if let immediate { continuation.resume(returning: immediate) }
+            }
+        } onCancel: {
+            let waiter: CheckedContinuation<StopReason?, Never>? = state.withLock { state in
+                guard var entry = state.entries[id] else { return nil }
+                entry.waitCancelled = true
+                let waiter = entry.waiter
+                entry.waiter = nil
+                state.entries[id] = entry
+                return waiter
+            }
+            waiter?.resume(returning: nil)
+        }
+    }
+}

@@ -1,0 +1,44 @@
+public import Foundation
+public import Queue
+
+/// How a worker runs. Every field has a documented default.
+public struct WorkerConfiguration: Sendable {
+    /// This worker's id in the registry and in the jobs it holds. Default: a new random id.
+    public var id: UUID
+    /// Jobs run at once. Default 10.
+    public var concurrency: Int
+    /// Kinds this worker claims; `nil`: every kind it has a handler for.
+    public var kinds: [JobKind]?
+    /// How long a claim holds without a heartbeat. Default 30 s.
+    public var lease: Duration
+    /// How often leases are extended and cancellations looked for. Default 10 s (a third of the lease).
+    public var heartbeatInterval: Duration
+    /// How often the queue is polled when no NOTIFY arrives. Default 2 s.
+    public var pollInterval: Duration
+    /// On graceful shutdown, how long running jobs may take to finish before they are handed back. Default 30 s.
+    public var shutdownTimeout: Duration
+    /// Backoff between attempts of a failed job.
+    public var retryPolicy: RetryPolicy
+    /// The version recorded in the worker registry.
+    public var version: String
+    /// LISTEN for wake-ups (default true); false: poll only.
+    public var listens: Bool
+
+    public init(
+        id: UUID = UUID(), concurrency: Int = 10, kinds: [JobKind]? = nil, lease: Duration = .seconds(30),
+        heartbeatInterval: Duration = .seconds(10), pollInterval: Duration = .seconds(2), shutdownTimeout: Duration = .seconds(30),
+        retryPolicy: RetryPolicy = RetryPolicy(), version: String = "unknown", listens: Bool = true
+    ) {
+        precondition(concurrency > 0, "concurrency must be positive")
+        self.id = id
+        self.concurrency = concurrency
+        self.kinds = kinds
+        self.lease = lease
+        self.heartbeatInterval = heartbeatInterval
+        self.pollInterval = pollInterval
+        self.shutdownTimeout = shutdownTimeout
+        self.retryPolicy = retryPolicy
+        self.version = version
+        self.listens = listens
+    }
+}

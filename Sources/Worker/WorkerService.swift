@@ -1,0 +1,265 @@
+public import Logging
+public import Postgres
+public import Queue
+public import ServiceLifecycle
+import Foundation
+
+/// A worker: claims jobs when it has free slots, runs them through their handlers, keeps their
+/// leases alive, and reports every outcome conditionally on still holding the claim.
+///
+/// Graceful shutdown (SIGTERM) stops claiming, lets running jobs finish until
+/// `shutdownTimeout`, then cancels the rest and hands them back (available again at once, the
+/// attempt not burned). Task cancellation skips the wait and hands everything back at once.
+public final class WorkerService: Service {
+    public let configuration: WorkerConfiguration
+    private let client: PostgresClient
+    private let handlers: HandlerRegistry
+    private let logger: Logger
+    private let claimer: JobClaimer
+    private let completer: JobCompleter
+    private let registry: WorkerRegistry
+    private let running = RunningJobs()
+    private let batcher: CompletionBatcher
+
+    public init(client: PostgresClient, handlers: HandlerRegistry, configuration: WorkerConfiguration, logger: Logger) {
+        var logger = logger
+        logger[metadataKey: "worker.id"] = "\(configuration.id.uuidString.lowercased())"
+        self.client = client
+        self.handlers = handlers
+        self.configuration = configuration
+        self.logger = logger
+        self.claimer = JobClaimer(client: client, logger: logger)
+        let completer = JobCompleter(client: client, logger: logger)
+        self.completer = completer
+        self.registry = WorkerRegistry(client: client, logger: logger)
+        self.batcher = CompletionBatcher { claims in try await completer.complete(claims) }
+    }
+
+    /// Kinds this worker claims.
+    public var kinds: [JobKind] {
+        let registered = handlers.kinds
+        guard let wanted = configuration.kinds else { return registered }
+        return registered.filter(wanted.contains)
+    }
+
+    public func run() async throws {
+        try await retryingTransient("register worker", deadline: nil) {
+            try await self.registry.register(id: self.configuration.id, version: self.configuration.version,
+                                             concurrency: self.configuration.concurrency, kinds: self.kinds)
+        }
+        logger.info("worker started", metadata: [
+            "worker.concurrency": "\(configuration.concurrency)", "worker.kinds": "\(kinds.map(\.rawValue).joined(separator: ","))",
+        ])
+        let (wakeUps, wakeUp) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        wakeUp.yield()
+        await withDiscardingTaskGroup { group in
+            if configuration.listens {
+                group.addTask { await self.listenForWork(wakeUp: wakeUp) }
+            }
+            group.addTask { await self.poll(wakeUp: wakeUp) }
+            group.addTask { await self.heartbeat() }
+
+            await withGracefulShutdownHandler {
+                await self.claimLoop(wakeUps: wakeUps, wakeUp: wakeUp, group: &group)
+            } onGracefulShutdown: {
+                wakeUp.finish()
+            }
+            let graceful = !Task.isCancelled
+            if graceful, running.count > 0 {
+                logger.info("stopping: waiting for running jobs", metadata: [
+                    "jobs.running": "\(running.count)", "shutdown.timeout_s": "\(configuration.shutdownTimeout.seconds)",
+                ])
+                await waitForRunningJobs(upTo: configuration.shutdownTimeout)
+            }
+            if running.count > 0 {
+                logger.notice("handing back unfinished jobs", metadata: ["jobs.running": "\(running.count)"])
+                running.stopAll(reason: .shutdown)
+                await waitForRunningJobs(upTo: nil)
+            }
+            group.cancelAll()
+        }
+        try? await registry.stopped(id: configuration.id)
+        logger.info("worker stopped")
+    }
+
+    // MARK: - Claiming
+
+    private func claimLoop(wakeUps: AsyncStream<Void>, wakeUp: AsyncStream<Void>.Continuation, group: inout DiscardingTaskGroup) async {
+        let kinds = self.kinds
+        for await _ in wakeUps {
+            if Task.isCancelled || Task.isShuttingDownGracefully { break }
+            let free = configuration.concurrency - running.count
+            guard free > 0 else { continue }
+            let started = ContinuousClock.now
+            let jobs: [Job]
+            do {
+                jobs = try await claimer.claim(workerID: configuration.id, limit: free, lease: configuration.lease, kinds: kinds)
+            } catch {
+                if Task.isCancelled { break }
+                logger.warning("claim failed; retrying at the next poll", metadata: ["error": "\(error)"])
+                continue
+            }
+            WorkerMetrics.claimLatency(ContinuousClock.now - started)
+            for job in jobs {
+                guard let claim = job.claim else { continue }
+                running.insert(claim)
+                WorkerMetrics.claimed(job.kind)
+                group.addTask {
+                    await self.execute(job, claim: claim)
+                    self.running.remove(claim.jobID)
+                    WorkerMetrics.running(self.running.count)
+                    wakeUp.yield()
+                }
+            }
+            WorkerMetrics.running(running.count)
+            // A full claim means more may be waiting: look again without waiting for a wake-up.
+            if jobs.count == free { wakeUp.yield() }
+        }
+    }
+
+    private func listenForWork(wakeUp: AsyncStream<Void>.Continuation) async {
+        for await event in client.listen(to: [QueueChannel.jobsAvailable]) {
+            switch event {
+            case .listening, .notification:
+                // Debounced by the stream's one-element buffer: a burst of NOTIFYs is one claim round.
+                wakeUp.yield()
+            }
+        }
+    }
+
+    private func poll(wakeUp: AsyncStream<Void>.Continuation) async {
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: configuration.pollInterval) } catch { return }
+            wakeUp.yield()
+        }
+    }
+
+    private func waitForRunningJobs(upTo timeout: Duration?) async {
+        let deadline = timeout.map { ContinuousClock.now + $0 }
+        while running.count > 0 {
+            if let deadline, ContinuousClock.now >= deadline { return }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    // MARK: - Heartbeats
+
+    private func heartbeat() async {
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: configuration.heartbeatInterval) } catch { return }
+            let claims = running.claims
+            do {
+                let statuses = try await completer.heartbeat(claims, lease: configuration.lease)
+                for (id, status) in statuses {
+                    switch status {
+                    case .held: break
+                    case .cancelRequested: running.stop(id, reason: .cancelRequested)
+                    case .lost: running.stop(id, reason: .leaseLost)
+                    }
+                }
+                try await registry.seen(id: configuration.id)
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("heartbeat failed; leases were not extended", metadata: ["error": "\(error)", "jobs.running": "\(claims.count)"])
+            }
+        }
+    }
+
+    // MARK: - Running one job
+
+    private enum Outcome: Sendable {
+        case succeeded
+        case threw(any Error)
+        case stopped(StopReason)
+    }
+
+    private func execute(_ job: Job, claim: JobClaim) async {
+        var logger = self.logger
+        logger[metadataKey: "job.id"] = "\(job.id)"
+        logger[metadataKey: "job.kind"] = "\(job.kind)"
+        logger[metadataKey: "job.attempt"] = "\(job.attempt)"
+        if let tenant = job.tenantID { logger[metadataKey: "tenant.id"] = "\(tenant)" }
+        guard let handler = handlers.handler(for: job.kind) else {
+            await record(.threw(PermanentJobError("no handler for kind '\(job.kind)' on this worker")), job: job, claim: claim, logger: logger)
+            return
+        }
+        let completer = self.completer
+        let context = JobContext(claim: claim, logger: logger) { json in
+            try await completer.reportProgress(claim, json: json)
+        }
+        logger.debug("job started")
+        let outcome = await withTaskGroup(of: Outcome?.self) { inner -> Outcome in
+            inner.addTask {
+                do {
+                    try await handler.run(job, context: context)
+                    return .succeeded
+                } catch {
+                    return .threw(error)
+                }
+            }
+            inner.addTask {
+                guard let reason = await self.running.waitForStop(claim.jobID) else { return nil }
+                return .stopped(reason)
+            }
+            let first = await inner.next() ?? nil
+            inner.cancelAll()
+            if case .stopped = first {
+                _ = await inner.next()  // the handler, after its cancellation
+            }
+            return first ?? .stopped(.leaseLost)
+        }
+        await record(outcome, job: job, claim: claim, logger: logger)
+    }
+
+    private func record(_ outcome: Outcome, job: Job, claim: JobClaim, logger: Logger) async {
+        // Outcomes are written even while shutting down or after a database restart: retried
+        // until they land or the lease has surely been taken over.
+        let deadline = ContinuousClock.now + configuration.lease * 2
+        do {
+            switch outcome {
+            case .succeeded:
+                let held = try await retryingTransient("complete", deadline: deadline) { try await self.batcher.complete(claim) }
+                if held {
+                    WorkerMetrics.completed(job.kind)
+                    logger.info("job completed")
+                } else {
+                    logger.warning("job finished but its completion was refused: this worker no longer holds it")
+                }
+            case .threw(let error):
+                let permanent = error is PermanentJobError
+                let outcome = try await retryingTransient("fail", deadline: deadline) {
+                    try await self.completer.fail(claim, error: "\(error)", permanent: permanent, retryPolicy: self.configuration.retryPolicy)
+                }
+                WorkerMetrics.failed(job.kind, outcome: outcome.rawValue)
+                logger.warning("job failed", metadata: ["error": "\(error)", "job.outcome": "\(outcome.rawValue)"])
+            case .stopped(.cancelRequested):
+                _ = try await retryingTransient("cancel", deadline: deadline) { try await self.completer.markCancelled([claim]) }
+                logger.notice("job cancelled by an operator")
+            case .stopped(.leaseLost):
+                logger.warning("job stopped: its lease was lost (rescued or finished elsewhere)")
+            case .stopped(.shutdown):
+                _ = try await retryingTransient("hand back", deadline: deadline) { try await self.completer.handBack([claim]) }
+                logger.notice("job handed back for another worker")
+            }
+        } catch {
+            logger.error("could not record the job's outcome; the rescuer will pick it up when its lease expires",
+                         metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Retries `body` on broken connections (server restart) with backoff, until `deadline`.
+    private func retryingTransient<T: Sendable>(_ operation: String, deadline: ContinuousClock.Instant?,
+                                                 _ body: @Sendable () async throws -> T) async throws -> T {
+        var delay = Duration.milliseconds(50)
+        while true {
+            do {
+                return try await body()
+            } catch where error.isTransientDatabaseError {
+                if let deadline, ContinuousClock.now + delay > deadline { throw error }
+                logger.warning("database unavailable; retrying", metadata: ["operation": "\(operation)", "error": "\(error)"])
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(2))
+            }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import HoldfastTesting
+import Postgres
+import Queue
+import Testing
+
+@Suite("Completion, failure and cancellation")
+struct CompletionTests {
+    @Test("a worker whose job was rescued and re-claimed cannot complete, fail or extend it")
+    func lostClaimIsRefused() async throws {
+        try await TestDatabase.withIsolatedSchema { schema in
+            let logger = TestLogger.make()
+            let client = schema.client
+            let job = try await JobEnqueuer(client: client, logger: logger).enqueue(EnqueueRequest(kind: .diagnostic)).job
+            let claimer = JobClaimer(client: client, logger: logger)
+            let completer = JobCompleter(client: client, logger: logger)
+            let dead = try #require(try await claimer.claim(workerID: UUID(), limit: 1, lease: .seconds(30)).first?.claim)
+            try await client.expireLease(of: job.id)
+            #expect(try await JobRescuer(client: client, logger: logger).runOnce() == 1)
+            let alive = try #require(try await claimer.claim(workerID: UUID(), limit: 1, lease: .seconds(30)).first?.claim)
+            #expect(alive.attempt == 2)
+
+            #expect(try await completer.complete([dead]).isEmpty)
+            #expect(try await completer.fail(dead, error: "late", permanent: false, retryPolicy: RetryPolicy()) == .claimLost)
+            #expect(try await completer.heartbeat([dead], lease: .seconds(30)) == [job.id: .lost])
+            #expect(try await completer.reportProgress(dead, json: "{}") == false)
+            #expect(try await completer.heartbeat([alive], lease: .seconds(30)) == [job.id: .held])
+            #expect(try await completer.complete([alive]) == [alive])
+            let final = try await JobAdministrator(client: client, logger: logger).job(job.id)
+            #expect(final.state == .completed && final.workerID == alive.workerID)
+            #expect(final.errors.count == 1 && final.errors[0].error.contains("lease expired"))
+        }
+    }
+
+    @Test("the rescuer leaves a job that completed meanwhile alone (River #1302)")
+    func rescuerChecksState() async throws {
+        try await TestDatabase.withIsolatedSchema { schema in
+            let logger = TestLogger.make()
+            let client = schema.client
+            let job = try await JobEnqueuer(client: client, logger: logger).enqueue(EnqueueRequest(kind: .diagnostic)).job
+            let claim = try #require(try await JobClaimer(client: client, logger: logger).claim(workerID: UUID(), limit: 1, lease: .seconds(30)).first?.claim)
+            #expect(try await JobCompleter(client: client, logger: logger).complete([claim]) == [claim])
+            // Completed, yet its lease looks expired to a rescuer reading a stale row.
+            try await client.query("UPDATE jobs SET lease_expires_at = now() - interval '1 minute' WHERE id = \(job.id)")
+            #expect(try await JobRescuer(client: client, logger: logger).runOnce() == 0)
+            #expect(try await client.state(of: job.id) == "completed")
+        }
+    }
+
+    @Test("a failed attempt is retried after an exponential, jittered delay; the job is discarded after its last attempt with every error kept")
+    func retryThenDiscard() async throws {
+        try await TestDatabase.withIsolatedSchema { schema in
+            let logger = TestLogger.make()
+            let client = schema.client
+            let policy = RetryPolicy(base: .seconds(10), maximum: .seconds(3600), jitter: 0.2)
+            let job = try await JobEnqueuer(client: client, logger: logger).enqueue(EnqueueRequest(kind: .diagnostic, maxAttempts: 3)).job
+            let claimer = JobClaimer(client: client, logger: logger)
+            let completer = JobCompleter(client: client, logger: logger)
+            let promoter = ScheduledJobPromoter(client: client, logger: logger)
+            for attempt in 1...3 {
+                let claim = try #require(try await claimer.claim(workerID: UUID(), limit: 1, lease: .seconds(30)).first?.claim)
+                #expect(claim.attempt == attempt)
+                let before = try await client.query("SELECT now() AS now").first!.decode(Date.self, "now")
+                let outcome = try await completer.fail(claim, error: "boom \(attempt)", permanent: false, retryPolicy: policy)
+                let stored = try await JobAdministrator(client: client, logger: logger).job(job.id)
+                if attempt < 3 {
+                    #expect(outcome == .retryable)
+                    #expect(stored.state == .retryable)
+                    let delay = stored.runAt.timeIntervalSince(before)
+                    let bounds = policy.delayBounds(afterAttempt: attempt)
+                    #expect(delay >= bounds.lowerBound - 1 && delay <= bounds.upperBound + 1, "attempt \(attempt): delay \(delay) outside \(bounds)")
+                    // Not before its time …
+                    #expect(try await promoter.runOnce() == 0)
+                    // … and available once due.
+                    try await client.query("UPDATE jobs SET run_at = now() - interval '1 second' WHERE id = \(job.id)")
+                    #expect(try await promoter.runOnce() == 1)
+                } else {
+                    #expect(outcome == .discarded)
+                    #expect(stored.state == .discarded && stored.finalizedAt != nil)
+                    #expect(stored.errors.map(\.error) == ["boom 1", "boom 2", "boom 3"])
+                    #expect(stored.errors.map(\.attempt) == [1, 2, 3])
+                }
+            }
+            // Backoff doubles per attempt.
+            #expect(policy.delayBounds(afterAttempt: 2) == 16...24)
+            #expect(policy.delayBounds(afterAttempt: 20).upperBound == 3600 * 1.2)
+        }
+    }
+
+    @Test("a permanent error discards the job at once")
+    func permanent() async throws {
+        try await TestDatabase.withIsolatedSchema { schema in
+            let logger = TestLogger.make()
+            let job = try await JobEnqueuer(client: schema.client, logger: logger).enqueue(EnqueueRequest(kind: .backup, tenantID: UUID(), maxAttempts: 25)).job
+            let claim = try #require(try await JobClaimer(client: schema.client, logger: logger).claim(workerID: UUID(), limit: 1, lease: .seconds(30)).first?.claim)
+            let outcome = try await JobCompleter(client: schema.client, logger: logger).fail(claim, error: "credentials revoked", permanent: true, retryPolicy: RetryPolicy())
+            #expect(outcome == .discarded)
+            let stored = try await JobAdministrator(client: schema.client, logger: logger).job(job.id)
+            #expect(stored.state == .discarded && stored.attempt == 1)
+            #expect(stored.errors.first?.permanent == true)
+        }
+    }
+
+    @Test("cancel works in every unfinished state; a running job is flagged for its worker; operators can retry it")
+    func cancelAndRetry() async throws {
+        try await TestDatabase.withIsolatedSchema { schema in
+            let logger = TestLogger.make()
+            let client = schema.client
+            let administrator = JobAdministrator(client: client, logger: logger)
+            let enqueuer = JobEnqueuer(client: client, logger: logger)
+            let scheduled = try await enqueuer.enqueue(EnqueueRequest(kind: .diagnostic, runAt: Date().addingTimeInterval(600))).job
+            #expect(try await administrator.cancel(scheduled.id).state == .cancelled)
+
+            let running = try await enqueuer.enqueue(EnqueueRequest(kind: .diagnostic)).job
+            let claim = try #require(try await JobClaimer(client: client, logger: logger).claim(workerID: UUID(), limit: 1, lease: .seconds(30)).first?.claim)
+            let flagged = try await administrator.cancel(running.id)
+            #expect(flagged.state == .running && flagged.cancelRequested)
+            let completer = JobCompleter(client: client, logger: logger)
+            #expect(try await completer.heartbeat([claim], lease: .seconds(30)) == [running.id: .cancelRequested])
+            #expect(try await completer.markCancelled([claim]) == [running.id])
+            await #expect(throws: QueueError.self) { try await administrator.cancel(running.id) }
+
+            let retried = try await administrator.retry(running.id)
+            #expect(retried.state == .available && !retried.cancelRequested && retried.maxAttempts == 6)
+            await #expect(throws: QueueError(code: .jobNotFound, message: "")) { try await administrator.job(999_999) }
+
+            let history = try await administrator.history(running.id).map(\.state)
+            #expect(history == [.available, .running, .cancelled, .available])
+            let listed = try await administrator.list(JobFilter(states: [.cancelled]))
+            #expect(listed.map(\.id) == [scheduled.id])
+        }
+    }
+
+    @Test("handing back on shutdown does not burn the attempt")
+    func handBack() async throws {
+        try await TestDatabase.withIsolatedSchema { schema in
+            let logger = TestLogger.make()
+            let job = try await JobEnqueuer(client: schema.client, logger: logger).enqueue(EnqueueRequest(kind: .diagnostic)).job
+            let claim = try #require(try await JobClaimer(client: schema.client, logger: logger).claim(workerID: UUID(), limit: 1, lease: .seconds(30)).first?.claim)
+            #expect(try await JobCompleter(client: schema.client, logger: logger).handBack([claim]) == [job.id])
+            let stored = try await JobAdministrator(client: schema.client, logger: logger).job(job.id)
+            #expect(stored.state == .available && stored.attempt == 0 && stored.errors.isEmpty)
+        }
+    }
+}
