@@ -1,0 +1,97 @@
+import Coordinator
+import Foundation
+import HoldfastTesting
+import Postgres
+import Queue
+import Testing
+import Worker
+
+/// Real `holdfast worker` and `holdfast coordinator` processes, killed with SIGKILL.
+@Suite("Processes", .serialized)
+struct ProcessTests {
+    static var holdfast: String { ProcessRunner.productsDirectory().appendingPathComponent("holdfast").path }
+
+    @Test("a worker killed with SIGKILL mid-job: another worker completes the rescued job; the dead worker's late completion is refused")
+    func sigkillWorker() async throws {
+        try await TestDatabase.withIsolatedSchema { schema in
+            let client = schema.client
+            let logger = TestLogger.make()
+            let arguments = ["worker", "--database-url", schema.connectionString, "--concurrency", "2", "--lease", "2",
+                             "--heartbeat", "0.4", "--poll", "0.2", "--shutdown-timeout", "5"]
+            let workers = try (0..<2).map { _ in try ProcessRunner.spawn(Self.holdfast, arguments) }
+            defer { for worker in workers { worker.signal(SIGKILL) } }
+            try await eventually("both workers registered") {
+                try await client.count("SELECT count(*) FROM workers WHERE stopped_at IS NULL") == 2
+            }
+            let coordinator = CoordinatorService(client: client, configuration: CoordinatorConfiguration(
+                leaderLease: .seconds(5), rescueInterval: .milliseconds(500), promoteInterval: .milliseconds(200)), logger: logger)
+            try await withServices([coordinator]) { _ in
+                let job = try await JobEnqueuer(client: client, logger: logger)
+                    .enqueue(EnqueueRequest(kind: .diagnostic, encoding: DiagnosticJobHandler.Arguments(sleepMilliseconds: 3_000))).job
+                try await eventually("job running") { try await client.state(of: job.id) == "running" }
+                let holder = try #require(try await JobAdministrator(client: client, logger: logger).job(job.id).workerID)
+                let holderPID = try await client.count("SELECT pid FROM workers WHERE id = \(holder)")
+                let victim = try #require(workers.first { Int($0.pid) == holderPID })
+                victim.signal(SIGKILL)
+                #expect(await victim.wait() == 128 + SIGKILL)
+
+                try await eventually("rescued job completed by the other worker") { try await client.state(of: job.id) == "completed" }
+                let done = try await JobAdministrator(client: client, logger: logger).job(job.id)
+                #expect(done.workerID != holder && done.attempt == 2)
+                #expect(done.errors.map(\.error) == ["lease expired: the worker stopped heart-beating"])
+                let history = try await JobAdministrator(client: client, logger: logger).history(job.id)
+                #expect(history.map(\.state) == [.available, .running, .available, .running, .completed])
+                #expect(history[1].workerID == holder && history[3].workerID == done.workerID)
+
+                // The dead worker's completion, arriving late, is refused.
+                let late = JobClaim(jobID: job.id, workerID: holder, attempt: 1)
+                #expect(try await JobCompleter(client: client, logger: logger).complete([late]).isEmpty)
+                #expect(try await client.state(of: job.id) == "completed")
+            }
+            // The survivor stops cleanly on SIGTERM and exits 0.
+            let holderPID = try await client.count("SELECT pid FROM workers WHERE stopped_at IS NULL ORDER BY last_seen_at DESC LIMIT 1")
+            let survivor = try #require(workers.first { Int($0.pid) == holderPID })
+            survivor.signal(SIGTERM)
+            let status = await survivor.wait()
+            #expect(status == 0, "worker output:\n\(survivor.output)")
+            #expect(try await client.count("SELECT count(*) FROM workers WHERE stopped_at IS NOT NULL") == 1)
+        }
+    }
+
+    @Test("two coordinators: exactly one leads; when it is killed the other takes over")
+    func twoCoordinators() async throws {
+        try await TestDatabase.withIsolatedSchema { schema in
+            let client = schema.client
+            let arguments = ["coordinator", "--database-url", schema.connectionString, "--leader-lease", "2",
+                             "--rescue-interval", "0.5", "--schedule-interval", "1"]
+            let coordinators = try (0..<2).map { _ in try ProcessRunner.spawn(Self.holdfast, arguments) }
+            defer { for coordinator in coordinators { coordinator.signal(SIGKILL) } }
+            let pids = Set(coordinators.map { Int($0.pid) })
+            try await eventually("a leader elected") {
+                pids.contains((try? await client.count("SELECT holder_pid FROM leader_leases WHERE expires_at > now()")) ?? -1)
+            }
+            let leaderPID = try await client.count("SELECT holder_pid FROM leader_leases")
+            let leader = try #require(coordinators.first { Int($0.pid) == leaderPID })
+            let follower = try #require(coordinators.first { Int($0.pid) != leaderPID })
+            // Over several renewals the leader keeps its lease and the other never leads.
+            for _ in 0..<3 {
+                try await Task.sleep(for: .milliseconds(700))
+                #expect(try await client.count("SELECT holder_pid FROM leader_leases") == leaderPID)
+            }
+            #expect(!follower.output.contains("leadership acquired"))
+            #expect(leader.output.components(separatedBy: "leadership acquired").count == 2)
+
+            leader.signal(SIGKILL)
+            _ = await leader.wait()
+            try await eventually("the other coordinator took over") {
+                (try? await client.count("SELECT holder_pid FROM leader_leases WHERE expires_at > now()")) == Int(follower.pid)
+            }
+            try await eventually("the new leader logged it") { follower.output.contains("leadership acquired") }
+
+            follower.signal(SIGTERM)
+            #expect(await follower.wait() == 0, "coordinator output:\n\(follower.output)")
+            // A leader that stops gracefully gives its lease up at once.
+            #expect(try await client.count("SELECT count(*) FROM leader_leases") == 0)
+        }
+    }
+}
