@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "holdfast", targets: ["holdfast"]),
+        .executable(name: "holdfast-bench", targets: ["holdfast-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -120,6 +121,15 @@ let package = Package(
         .executableTarget(
             name: "holdfast",
             dependencies: ["HoldfastCLI"],
+            swiftSettings: swiftSettings
+        ),
+
+        .executableTarget(
+            name: "holdfast-bench",
+            dependencies: [
+                "Queue", "Worker", "Postgres", "Migrations",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
 
