@@ -32,7 +32,11 @@ public final class WorkerService: Service {
         let completer = JobCompleter(client: client, logger: logger)
         self.completer = completer
         self.registry = WorkerRegistry(client: client, logger: logger)
-        self.batcher = CompletionBatcher { claims in try await completer.complete(claims) }
+        // With several slots, jobs that finish together complete together: a short wait turns a
+        // stream of one-row UPDATEs into a few batched ones (no wait with one slot: nobody to wait for).
+        self.batcher = CompletionBatcher(gatherDelay: configuration.concurrency > 1 ? configuration.batchGatherDelay : .zero) { claims in
+            try await completer.complete(claims)
+        }
     }
 
     /// Kinds this worker claims.
@@ -88,8 +92,16 @@ public final class WorkerService: Service {
         let kinds = self.kinds
         for await _ in wakeUps {
             if Task.isCancelled || Task.isShuttingDownGracefully { break }
-            let free = configuration.concurrency - running.count
+            // Completions land in batches and their jobs' tasks finish together: let them all free
+            // their slots before counting, so one claim fills them instead of one claim each.
+            await Task.yield()
+            var free = configuration.concurrency - running.busySlots
             guard free > 0 else { continue }
+            if free < configuration.concurrency / 2, configuration.batchGatherDelay > .zero {
+                // Most slots are busy: give others a moment to free up, so one claim fills several.
+                try? await Task.sleep(for: configuration.batchGatherDelay)
+                free = configuration.concurrency - running.busySlots
+            }
             let started = ContinuousClock.now
             let jobs: [Job]
             do {
@@ -105,7 +117,11 @@ public final class WorkerService: Service {
                 running.insert(claim)
                 WorkerMetrics.claimed(job.kind)
                 group.addTask {
-                    await self.execute(job, claim: claim)
+                    await self.execute(job, claim: claim) {
+                        // The handler is done: claim the next job while this one's outcome is written.
+                        self.running.handlerFinished(claim.jobID)
+                        wakeUp.yield()
+                    }
                     self.running.remove(claim.jobID)
                     WorkerMetrics.running(self.running.count)
                     wakeUp.yield()
@@ -173,13 +189,14 @@ public final class WorkerService: Service {
         case stopped(StopReason)
     }
 
-    private func execute(_ job: Job, claim: JobClaim) async {
+    private func execute(_ job: Job, claim: JobClaim, handlerFinished: () -> Void) async {
         var logger = self.logger
         logger[metadataKey: "job.id"] = "\(job.id)"
         logger[metadataKey: "job.kind"] = "\(job.kind)"
         logger[metadataKey: "job.attempt"] = "\(job.attempt)"
         if let tenant = job.tenantID { logger[metadataKey: "tenant.id"] = "\(tenant)" }
         guard let handler = handlers.handler(for: job.kind) else {
+            handlerFinished()
             await record(.threw(PermanentJobError("no handler for kind '\(job.kind)' on this worker")), job: job, claim: claim, logger: logger)
             return
         }
@@ -208,6 +225,7 @@ public final class WorkerService: Service {
             }
             return first ?? .stopped(.leaseLost)
         }
+        handlerFinished()
         await record(outcome, job: job, claim: claim, logger: logger)
     }
 

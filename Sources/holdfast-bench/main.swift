@@ -8,9 +8,14 @@ import Postgres
 import Queue
 import Worker
 
-struct NoopHandler: JobHandler {
+import Synchronization
+
+/// Does nothing but count, so the benchmark can wait without polling the database.
+final class NoopHandler: JobHandler {
     var kind: JobKind { "noop" }
-    func run(_ job: Job, context: JobContext) async throws {}
+    private let runs = Atomic<Int>(0)
+    func run(_ job: Job, context: JobContext) async throws { runs.add(1, ordering: .relaxed) }
+    var count: Int { runs.load(ordering: .relaxed) }
 }
 
 struct QueueBenchmark {
@@ -51,15 +56,23 @@ struct QueueBenchmark {
     }
 
     /// Runs `body` while a worker with `slots` slots runs, then stops it.
-    func withWorker<T: Sendable>(_ client: PostgresClient, slots: Int, _ body: () async throws -> T) async throws -> T {
-        let worker = WorkerService(client: client, handlers: HandlerRegistry([NoopHandler()]),
+    func withWorker<T: Sendable>(_ client: PostgresClient, slots: Int, _ body: (NoopHandler) async throws -> T) async throws -> T {
+        let handler = NoopHandler()
+        let worker = WorkerService(client: client, handlers: HandlerRegistry([handler]),
                                    configuration: WorkerConfiguration(concurrency: slots, pollInterval: .milliseconds(500), version: "bench"),
                                    logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await worker.run() }
             defer { group.cancelAll() }
-            return try await body()
+            return try await body(handler)
         }
+    }
+
+    /// Committed transactions in this database so far (statistics lag up to a second).
+    func commits(_ client: PostgresClient) async throws -> Int {
+        try await Task.sleep(for: .milliseconds(1100))
+        return try await client.query("SELECT xact_commit::bigint AS n FROM pg_stat_database WHERE datname = current_database()")
+            .first!.decode(Int.self, "n")
     }
 
     func completed(_ client: PostgresClient) async throws -> Int {
@@ -71,11 +84,15 @@ struct QueueBenchmark {
         try await reset(client)
         _ = try await enqueue(client, count: count)
         try await client.executeScriptOnce("VACUUM ANALYZE jobs")
+        let commitsBefore = try await commits(client)
         let started = ContinuousClock.now
-        try await withWorker(client, slots: slots) {
-            while try await completed(client) < count { try await Task.sleep(for: .milliseconds(20)) }
+        try await withWorker(client, slots: slots) { handler in
+            while handler.count < count { try await Task.sleep(for: .milliseconds(5)) }
+            while try await completed(client) < count { try await Task.sleep(for: .milliseconds(5)) }
         }
         let elapsed = ContinuousClock.now - started
+        let statements = try await commits(client) - commitsBefore
+        print("  \(slots) slot(s): \(rounded(Double(count) / Double(max(1, statements)), 1)) jobs per statement (\(statements) transactions)")
         await client.shutdown()
         return Double(count) / elapsed.seconds
     }
@@ -86,7 +103,7 @@ struct QueueBenchmark {
         let client = PostgresClient(configuration: configuration(connections: 20), logger: logger)
         try await reset(client)
         let enqueuer = JobEnqueuer(client: client, logger: logger)
-        try await withWorker(client, slots: 16) {
+        try await withWorker(client, slots: 16) { _ in
             try await Task.sleep(for: .milliseconds(500))
             let clock = ContinuousClock()
             var next = clock.now

@@ -63,7 +63,7 @@ public struct JobClaimer: Sendable {
         var conflicts = 0
         while true {
             do {
-                let rows = try await client.query(query)
+                let rows = try await client.query(query.prepared())
                 var jobs = try rows.map(Job.init(row:))
                 jobs.sort { ($0.priority, $0.id) < ($1.priority, $1.id) }
                 return jobs
