@@ -95,3 +95,39 @@ struct ProcessTests {
         }
     }
 }
+
+@Suite("holdfast jobs")
+struct JobsCommandTests {
+    func holdfast(_ arguments: [String], schema: IsolatedSchema) async throws -> String {
+        let result = try await ProcessRunner.capture(ProcessTests.holdfast, arguments + ["--database-url", schema.connectionString])
+        guard result.status == 0 else {
+            throw ConditionNotMet(description: "holdfast \(arguments.joined(separator: " ")) exited \(result.status): \(result.standardError)")
+        }
+        return result.standardOutput
+    }
+
+    @Test("enqueue, list with filters, show, cancel and retry from the command line")
+    func operatorCommands() async throws {
+        try await TestDatabase.withIsolatedSchema { schema in
+            let tenant = UUID().uuidString.lowercased()
+            let ids = try await holdfast(["jobs", "enqueue", "--kind", "backup", "--tenant", tenant, "--count", "2",
+                                          "--args", #"{"full":true}"#], schema: schema)
+                .split(separator: "\n").compactMap { Int64($0) }
+            #expect(ids.count == 2)
+            _ = try await holdfast(["jobs", "enqueue", "--kind", "diagnostic"], schema: schema)
+
+            let listed = try await holdfast(["jobs", "list", "--tenant", tenant, "--state", "available"], schema: schema)
+            #expect(listed.split(separator: "\n").count == 3)  // header and two jobs
+            #expect(!listed.contains("diagnostic"))
+
+            #expect(try await holdfast(["jobs", "cancel", String(ids[0])], schema: schema).contains("cancelled"))
+            let shown = try await holdfast(["jobs", "show", String(ids[0])], schema: schema)
+            #expect(shown.contains("state:            cancelled") && shown.contains(tenant) && shown.contains("full"))
+            #expect(try await holdfast(["jobs", "retry", String(ids[0])], schema: schema).contains("available again"))
+            #expect(try await schema.client.state(of: ids[0]) == "available")
+
+            let refused = try await ProcessRunner.capture(ProcessTests.holdfast, ["jobs", "show", "999999", "--database-url", schema.connectionString])
+            #expect(refused.status != 0 && refused.standardError.contains("no job 999999"))
+        }
+    }
+}
