@@ -117,7 +117,16 @@ struct PostgresClientTests {
             let task = Task {
                 try await schema.client.query("SELECT pg_sleep(30)")
             }
-            try await Task.sleep(for: .milliseconds(200))
+            // Cancel only once the statement is running on the server, however loaded the machine is.
+            var running = false
+            for _ in 0..<500 where !running {
+                try await Task.sleep(for: .milliseconds(20))
+                running = try await schema.client.query("""
+                    SELECT count(*) AS n FROM pg_stat_activity WHERE state = 'active' AND query = 'SELECT pg_sleep(30)'
+                      AND backend_type = 'client backend' AND pid <> pg_backend_pid()
+                    """).first?.decode(Int.self, "n") ?? 0 > 0
+            }
+            #expect(running)
             task.cancel()
             let result = await task.result
             guard case .failure(let error as PostgresError) = result else {

@@ -134,3 +134,15 @@ holdfast_cluster_stop() {
         holdfast_as_pg "$bin/pg_ctl" -D "$HOLDFAST_DEV_PGDATA" -m fast -w stop >/dev/null || true
     fi
 }
+
+# swift build with its progress lines folded away; the full log is kept in .dev/build.log.
+holdfast_swift_build() {
+    mkdir -p "$HOLDFAST_DEV_DIR"
+    local build_log=$HOLDFAST_DEV_DIR/build.log
+    if ! swift build "$@" >"$build_log" 2>&1; then
+        grep -E 'error:|warning: unre' "$build_log" | head -50 >&2 || true
+        tail -n 30 "$build_log" >&2
+        die "swift build $* failed (full log: $build_log)"
+    fi
+    grep -E '^(Build complete|warning: .*(deprecated|unused))' "$build_log" | tail -n 3 >&2 || true
+}
