@@ -96,6 +96,39 @@ struct ProcessTests {
     }
 }
 
+@Suite("Metrics")
+struct MetricsEndpointTests {
+    @Test("a worker started with --metrics-port serves its job counters and claim latency in Prometheus text")
+    func workerMetrics() async throws {
+        try await TestDatabase.withIsolatedSchema { schema in
+            let port = try ProcessRunner.freeTCPPort()
+            let worker = try ProcessRunner.spawn(ProcessTests.holdfast, [
+                "worker", "--database-url", schema.connectionString, "--metrics-port", String(port), "--metrics-host", "127.0.0.1",
+                "--poll", "0.2", "--retry-base", "60",
+            ])
+            defer { worker.signal(SIGKILL) }
+            let enqueuer = JobEnqueuer(client: schema.client, logger: TestLogger.make())
+            _ = try await enqueuer.enqueue([EnqueueRequest(kind: .diagnostic), EnqueueRequest(kind: .diagnostic)])
+            _ = try await enqueuer.enqueue(EnqueueRequest(kind: .diagnostic, arguments: #"{"fail":"permanent"}"#))
+            try await eventually("jobs finished") {
+                try await schema.client.count("SELECT count(*) FROM jobs WHERE state IN ('completed', 'discarded')") == 3
+            }
+            var text = ""
+            try await eventually("metrics served") {
+                let result = try await ProcessRunner.capture("/usr/bin/curl", ["-sf", "http://127.0.0.1:\(port)/metrics"])
+                text = result.standardOutput
+                return result.status == 0 && text.contains("holdfast_jobs_completed_total")
+            }
+            #expect(text.contains(#"holdfast_jobs_completed_total{kind="diagnostic"} 2"#))
+            #expect(text.contains(#"holdfast_jobs_claimed_total{kind="diagnostic"} 3"#))
+            #expect(text.contains(#"holdfast_jobs_failed_total{kind="diagnostic",outcome="discarded"} 1"#))
+            #expect(text.contains("holdfast_job_claim_duration_seconds_count"))
+            worker.signal(SIGTERM)
+            #expect(await worker.wait() == 0)
+        }
+    }
+}
+
 @Suite("holdfast jobs")
 struct JobsCommandTests {
     func holdfast(_ arguments: [String], schema: IsolatedSchema) async throws -> String {
