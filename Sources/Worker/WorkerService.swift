@@ -9,7 +9,8 @@ import Foundation
 ///
 /// Graceful shutdown (SIGTERM) stops claiming, lets running jobs finish until
 /// `shutdownTimeout`, then cancels the rest and hands them back (available again at once, the
-/// attempt not burned). Task cancellation skips the wait and hands everything back at once.
+/// attempt not burned). Task cancellation (the group's maximum shutdown duration passed) cancels
+/// the handlers at once; jobs whose outcome could not be written are rescued when their lease expires.
 public final class WorkerService: Service {
     public let configuration: WorkerConfiguration
     private let client: PostgresClient
@@ -47,6 +48,10 @@ public final class WorkerService: Service {
     }
 
     public func run() async throws {
+        guard !kinds.isEmpty else {
+            throw QueueError(code: .unknownKind, message: "this worker has no handler for any of the kinds it was asked to run "
+                             + "(\(configuration.kinds?.map(\.rawValue).joined(separator: ", ") ?? "none registered"))")
+        }
         try await retryingTransient("register worker", deadline: nil) {
             try await self.registry.register(id: self.configuration.id, version: self.configuration.version,
                                              concurrency: self.configuration.concurrency, kinds: self.kinds)

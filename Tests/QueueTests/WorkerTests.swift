@@ -54,6 +54,15 @@ struct WorkerTests {
         }
     }
 
+    @Test("a worker without a handler for any kind it was asked to run refuses to start")
+    func noKinds() async throws {
+        try await TestDatabase.withIsolatedSchema { schema in
+            let worker = WorkerService(client: schema.client, handlers: HandlerRegistry([DiagnosticJobHandler()]),
+                                       configuration: WorkerConfiguration(kinds: [.backup]), logger: TestLogger.make())
+            await #expect(throws: QueueError(code: .unknownKind, message: "")) { try await worker.run() }
+        }
+    }
+
     @Test("cancelling a running job stops its handler through task cancellation within a heartbeat")
     func cancelRunning() async throws {
         try await TestDatabase.withIsolatedSchema { schema in
