@@ -16,8 +16,8 @@ struct ProcessTests {
         try await TestDatabase.withIsolatedSchema { schema in
             let client = schema.client
             let logger = TestLogger.make()
-            let arguments = ["worker", "--database-url", schema.connectionString, "--concurrency", "2", "--lease", "2",
-                             "--heartbeat", "0.4", "--poll", "0.2", "--shutdown-timeout", "5"]
+            let arguments = ["worker", "--database-url", schema.connectionString, "--concurrency", "2", "--lease", "3",
+                             "--heartbeat", "0.5", "--poll", "0.2", "--shutdown-timeout", "5"]
             let workers = try (0..<2).map { _ in try ProcessRunner.spawn(Self.holdfast, arguments) }
             defer { for worker in workers { worker.signal(SIGKILL) } }
             try await eventually("both workers registered") {
@@ -62,7 +62,7 @@ struct ProcessTests {
     func twoCoordinators() async throws {
         try await TestDatabase.withIsolatedSchema { schema in
             let client = schema.client
-            let arguments = ["coordinator", "--database-url", schema.connectionString, "--leader-lease", "2",
+            let arguments = ["coordinator", "--database-url", schema.connectionString, "--leader-lease", "4",
                              "--rescue-interval", "0.5", "--schedule-interval", "1"]
             let coordinators = try (0..<2).map { _ in try ProcessRunner.spawn(Self.holdfast, arguments) }
             defer { for coordinator in coordinators { coordinator.signal(SIGKILL) } }
@@ -75,7 +75,7 @@ struct ProcessTests {
             let follower = try #require(coordinators.first { Int($0.pid) != leaderPID })
             // Over several renewals the leader keeps its lease and the other never leads.
             for _ in 0..<3 {
-                try await Task.sleep(for: .milliseconds(700))
+                try await Task.sleep(for: .milliseconds(1_400))
                 #expect(try await client.count("SELECT holder_pid FROM leader_leases") == leaderPID)
             }
             #expect(!follower.output.contains("leadership acquired"))

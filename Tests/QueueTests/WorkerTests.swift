@@ -120,7 +120,7 @@ struct WorkerTests {
             let client = schema.client
             let logger = TestLogger.make()
             let worker = WorkerService(client: client, handlers: HandlerRegistry([DiagnosticJobHandler()]),
-                                       configuration: WorkerConfiguration(concurrency: 3, shutdownTimeout: .seconds(3)), logger: logger)
+                                       configuration: WorkerConfiguration(concurrency: 3, shutdownTimeout: .seconds(5)), logger: logger)
             let enqueuer = JobEnqueuer(client: client, logger: logger)
             let short = try await enqueuer.enqueue(EnqueueRequest(kind: .diagnostic, encoding: DiagnosticJobHandler.Arguments(sleepMilliseconds: 1_000))).job
             let long = try await enqueuer.enqueue([
