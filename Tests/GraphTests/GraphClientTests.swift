@@ -129,23 +129,30 @@ struct GraphClientTests {
     }
 
     @Test func throttledReadsWaitOutRetryAfterAndComplete() async throws {
-        // Limits scaled down to 7 units per 10 s; 13 pages of 2 users cost more than that, so some
-        // requests are throttled unless each one takes longer than the refill of a unit (1.4 s).
-        try await GraphSimHarness.run(throttling: true, scale: 0.002) { harness in
+        // 17.5 units per 10 s. Another client of the same app that ignores throttling spends the
+        // tenant's units first (refused requests are charged too), so our read starts throttled
+        // however slowly the machine runs.
+        try await GraphSimHarness.run(throttling: true, scale: 0.005) { harness in
+            let careless = try await harness.fixture.session()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<25 { group.addTask { _ = try await careless.get("/organization") } }
+                try await group.waitForAll()
+            }
             let session = harness.session()
             var ids: [String] = []
-            for try await page in session.pages("/users?$top=2&$select=id") {
+            for try await page in session.pages("/users?$top=5&$select=id") {
                 ids += page.items.compactMap { $0["id"]?.stringValue }
             }
             harness.fixture.simulator.setThrottling(enabled: false)
             #expect(ids.count == (try await session.count("/users")))
 
-            let records = harness.fixture.tenant.requestLog.records().filter { $0.appId == harness.fixture.application.clientId }
+            let ours = Set(harness.transport.graphRequests.compactMap(\.clientRequestID))
+            let records = harness.fixture.tenant.requestLog.records().filter { $0.clientRequestId.map(ours.contains) == true }
             let throttled = records.filter(\.isThrottled)
-            #expect(!throttled.isEmpty, "the profile did not throttle; the test proves nothing")
+            #expect(!throttled.isEmpty, "our reads were not throttled; the test proves nothing")
             for record in throttled {
                 let retryAfter = try #require(record.retryAfter)
-                // No request from this app reached the tenant inside the Retry-After window.
+                // None of our requests reached the tenant inside the Retry-After window.
                 let early = records.filter {
                     $0.sequence > record.sequence && $0.receivedAt < record.receivedAt.addingTimeInterval(retryAfter)
                 }
