@@ -15,14 +15,21 @@ import Testing
 struct FidelityTests {
     static let samplesDirectory: URL? = {
         var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        // The project's shared/ beside the checkout when present (it may carry newer samples),
+        // else the copy vendored in Tests/Fixtures, so the test runs wherever the repo is cloned.
+        var vendored: URL?
         for _ in 0..<8 {
             let candidate = directory.appendingPathComponent("shared/graph-samples")
             if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("SOURCES.md").path) {
                 return candidate
             }
+            let fixture = directory.appendingPathComponent("Tests/Fixtures/graph-samples")
+            if vendored == nil, FileManager.default.fileExists(atPath: fixture.appendingPathComponent("SOURCES.md").path) {
+                vendored = fixture
+            }
             directory = directory.deletingLastPathComponent()
         }
-        return nil
+        return vendored
     }()
 
     static func sample(_ name: String) throws -> JSONValue {

@@ -5,7 +5,9 @@ import Testing
 /// The documented bodies in ../shared/graph-samples, read as the client reads them.
 @Suite("Documented Graph and token bodies")
 struct GraphSampleTests {
-    static let samples = URL(fileURLWithPath: "/work/shared/graph-samples")
+    /// The copy vendored in Tests/Fixtures (refreshed from the project's shared/graph-samples).
+    static let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Fixtures/graph-samples")
 
     func sample(_ name: String) throws -> [UInt8] {
         Array(try Data(contentsOf: Self.samples.appendingPathComponent(name)))

@@ -27,7 +27,7 @@ struct ProcessTests {
                 leaderLease: .seconds(5), rescueInterval: .milliseconds(500), promoteInterval: .milliseconds(200)), logger: logger)
             try await withServices([coordinator]) { _ in
                 let job = try await JobEnqueuer(client: client, logger: logger)
-                    .enqueue(EnqueueRequest(kind: .diagnostic, encoding: DiagnosticJobHandler.Arguments(sleepMilliseconds: 3_000))).job
+                    .enqueue(EnqueueRequest(kind: .diagnostic, encoding: DiagnosticJobHandler.Arguments(sleepMilliseconds: 12_000))).job
                 try await eventually("job running") { try await client.state(of: job.id) == "running" }
                 let holder = try #require(try await JobAdministrator(client: client, logger: logger).job(job.id).workerID)
                 let holderPID = try await client.count("SELECT pid FROM workers WHERE id = \(holder)")
@@ -41,6 +41,7 @@ struct ProcessTests {
                 #expect(done.errors.map(\.error) == ["lease expired: the worker stopped heart-beating"])
                 let history = try await JobAdministrator(client: client, logger: logger).history(job.id)
                 #expect(history.map(\.state) == [.available, .running, .available, .running, .completed])
+                try #require(history.count == 5)
                 #expect(history[1].workerID == holder && history[3].workerID == done.workerID)
 
                 // The dead worker's completion, arriving late, is refused.
