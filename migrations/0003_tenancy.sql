@@ -77,15 +77,16 @@ CREATE UNIQUE INDEX tenant_credentials_active ON tenant_credentials (tenant_id, 
 CREATE INDEX tenant_credentials_expiry ON tenant_credentials (expires_at) WHERE replaced_at IS NULL;
 
 -- MARK: graph_throttle
--- A Retry-After seen by any worker, per tenant and app (Entra tenant id, client id), so every
--- worker waits it out (invariant 7). Rows in the past are harmless and overwritten.
+-- A Retry-After seen by any worker, per tenant and app, so every worker waits it out (invariant 7).
+-- Keyed as the Graph client signs in: the tenant as given to the token endpoint (directory id or
+-- domain, lower case) and the client id. Rows in the past are harmless and overwritten.
 CREATE TABLE graph_throttle (
-    entra_tenant_id  uuid NOT NULL,
-    client_id        uuid NOT NULL,
+    tenant           text NOT NULL CHECK (tenant <> ''),
+    client_id        text NOT NULL CHECK (client_id <> ''),
     blocked_until    timestamptz NOT NULL,
     reason           text,
     updated_at       timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (entra_tenant_id, client_id)
+    PRIMARY KEY (tenant, client_id)
 );
 
 -- MARK: audit_log

@@ -165,3 +165,37 @@ struct GraphClientTests {
         }
     }
 }
+
+@Suite("Graph $batch under throttling")
+struct GraphBatchThrottlingTests {
+    @Test func throttledPartsAreRetriedAfterTheLongestRetryAfter() async throws {
+        // 35 resource units per 10 s and 20 requests per second: two batches of 20 reads in a row
+        // exceed the tenant's units, so parts of the second are throttled.
+        try await GraphSimHarness.run(throttling: true, scale: 0.01, configure: { $0.maxAttempts = 30 }) { harness in
+            harness.fixture.simulator.setThrottling(enabled: false)
+            let session = harness.session()
+            let ids = try await session.get("/users?$top=20&$select=id")["value"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
+            #expect(ids.count == 20)
+            harness.fixture.simulator.setThrottling(enabled: true)
+
+            for _ in 0..<2 {
+                let responses = try await session.batch(ids.enumerated().map { index, id in
+                    GraphBatchRequest(id: "\(index + 1)", url: "/users/\(id)?$select=id,displayName")
+                })
+                #expect(responses.map(\.status) == Array(repeating: 200, count: 20))
+                #expect(responses.map { $0.body?["id"]?.stringValue } == ids)
+            }
+
+            let parts = harness.fixture.tenant.requestLog.records().filter { $0.batchPartId != nil }
+            let throttled = parts.filter(\.isThrottled)
+            #expect(!throttled.isEmpty, "no part was throttled; the test proves nothing")
+            // Every retried part came after the longest Retry-After of the round that throttled it.
+            for record in throttled {
+                let retryAfter = try #require(record.retryAfter)
+                let retry = parts.first { $0.sequence > record.sequence && $0.batchPartId == record.batchPartId }
+                let resent = try #require(retry, "part \(record.batchPartId ?? "") was not sent again")
+                #expect(resent.receivedAt >= record.receivedAt.addingTimeInterval(retryAfter))
+            }
+        }
+    }
+}

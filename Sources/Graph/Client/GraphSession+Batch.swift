@@ -46,8 +46,9 @@ extension GraphSession {
     /// Sends up to 20 requests as one `$batch` and returns every part's answer in request order.
     ///
     /// Parts are throttled one by one; parts answered 429 are sent again, in a new batch, after the
-    /// longest `Retry-After` among them (recorded in the throttle store like any 429), a bounded
-    /// number of times. Other failed parts are returned as they are, for the caller to judge.
+    /// longest `Retry-After` among them (recorded in the throttle store like any 429), each at most
+    /// `maxAttempts` times; a part still throttled then is returned with its 429. Other failed parts
+    /// are returned as they are, for the caller to judge.
     public func batch(_ requests: [GraphBatchRequest]) async throws -> [GraphBatchResponse] {
         guard !requests.isEmpty else { return [] }
         guard requests.count <= Self.maxBatchParts else {
@@ -57,40 +58,52 @@ extension GraphSession {
             throw GraphError(code: .invalidRequest, message: "$batch request ids must be unique")
         }
         var results: [String: GraphBatchResponse] = [:]
+        var attempts: [String: Int] = [:]
         var pending = requests
+        // Graph charges refused parts too, so resending every throttled part at once can starve:
+        // after a throttled round, send only as many parts as got through (at least one), and
+        // double that after a round without 429. Parts with dependencies always go together.
+        let independent = requests.allSatisfy { ($0.dependsOn ?? []).isEmpty }
+        var window = requests.count
         var round = 0
         while !pending.isEmpty {
             round += 1
-            let answers = try await self.sendBatch(pending)
+            let sending = independent ? Array(pending.prefix(window)) : pending
+            let answers = try await self.sendBatch(sending)
             var throttled: [GraphBatchRequest] = []
             var longest: Duration = .zero
-            for request in pending {
+            for request in sending {
                 guard let answer = answers[request.id] else {
                     throw GraphError(code: .invalidResponse, message: "the $batch response has no part \(request.id)")
                 }
-                if answer.status == 429, round < self.client.configuration.maxAttempts {
+                attempts[request.id, default: 0] += 1
+                if answer.status == 429, attempts[request.id, default: 0] < self.client.configuration.maxAttempts {
                     throttled.append(request)
                     let lowercased = Dictionary(answer.headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { $1 })
-                    longest = max(longest, lowercased["retry-after"].flatMap(GraphRetryAfter.parse) ?? self.backoff(round))
+                    longest = max(longest, lowercased["retry-after"].flatMap(GraphRetryAfter.parse) ?? self.backoff(attempts[request.id, default: 1]))
                 } else {
                     results[request.id] = answer
                 }
             }
-            if throttled.isEmpty { break }
+            // A part that depends on a throttled one was answered 424; send it again with it.
+            let throttledIDs = Set(throttled.map(\.id))
+            let dependents = sending.filter { request in
+                results[request.id]?.status == 424 && (request.dependsOn ?? []).contains(where: throttledIDs.contains)
+            }
+            for dependent in dependents { results[dependent.id] = nil }
+            pending = throttled + dependents + pending.dropFirst(sending.count)
+            if throttled.isEmpty {
+                window = min(Self.maxBatchParts, window * 2)
+                continue
+            }
+            window = max(1, sending.count - throttled.count)
             longest = min(longest, self.client.configuration.maxBackoff)
             try await self.client.throttleStore.block(self.identity, until: Date().addingTimeInterval(longest.seconds),
                                                       reason: "TooManyRequests ($batch part)")
             self.client.logger.info("retrying throttled $batch parts", metadata: [
                 "tenant.id": "\(self.identity.tenant)", "graph.batch_parts": "\(throttled.count)",
-                "graph.retry_after_ms": "\(Int64(longest.seconds * 1000))",
+                "graph.batch_round": "\(round)", "graph.retry_after_ms": "\(Int64(longest.seconds * 1000))",
             ])
-            // A part that depends on a throttled one was answered 424; send it again with it.
-            let throttledIDs = Set(throttled.map(\.id))
-            let dependents = pending.filter { request in
-                results[request.id]?.status == 424 && (request.dependsOn ?? []).contains(where: throttledIDs.contains)
-            }
-            for dependent in dependents { results[dependent.id] = nil }
-            pending = throttled + dependents
         }
         return requests.map { results[$0.id]! }
     }

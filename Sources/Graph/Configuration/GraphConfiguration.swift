@@ -45,14 +45,6 @@ public struct GraphConfiguration: Sendable {
         self.init(graphBaseURL: cloud.graphBaseURL, loginBaseURL: cloud.loginBaseURL, scope: cloud.scope)
     }
 
-    /// The origin of `graphBaseURL` (scheme and authority), to resolve `@odata.nextLink`s against.
-    var graphOrigin: String {
-        guard let schemeEnd = self.graphBaseURL.range(of: "://") else { return self.graphBaseURL }
-        let rest = self.graphBaseURL[schemeEnd.upperBound...]
-        guard let slash = rest.firstIndex(of: "/") else { return self.graphBaseURL }
-        return String(self.graphBaseURL[..<slash])
-    }
-
     private static func trimmed(_ url: String) -> String {
         var url = url
         while url.hasSuffix("/") { url.removeLast() }

@@ -15,23 +15,21 @@ public struct PostgresThrottleStateStore: ThrottleStateStore {
     }
 
     public func blockedUntil(_ identity: GraphIdentity) async throws -> Date? {
-        guard let tenant = UUID(uuidString: identity.tenant), let app = UUID(uuidString: identity.clientID) else { return nil }
         // The database's clock decides, so workers with skewed clocks agree on the window.
         guard let row = try await self.client.query("""
             SELECT extract(epoch FROM blocked_until - now())::float8 AS remaining
-            FROM graph_throttle WHERE entra_tenant_id = \(tenant) AND client_id = \(app)
+            FROM graph_throttle WHERE tenant = \(identity.tenant) AND client_id = \(identity.clientID)
             """).first else { return nil }
         let remaining = try row.decode(Double.self, "remaining")
         return remaining > 0 ? Date().addingTimeInterval(remaining) : nil
     }
 
     public func block(_ identity: GraphIdentity, until: Date, reason: String) async throws {
-        guard let tenant = UUID(uuidString: identity.tenant), let app = UUID(uuidString: identity.clientID) else { return }
         let seconds = max(0, until.timeIntervalSinceNow)
         try await self.client.query("""
-            INSERT INTO graph_throttle (entra_tenant_id, client_id, blocked_until, reason)
-            VALUES (\(tenant), \(app), now() + make_interval(secs => \(seconds)), \(reason))
-            ON CONFLICT (entra_tenant_id, client_id) DO UPDATE
+            INSERT INTO graph_throttle (tenant, client_id, blocked_until, reason)
+            VALUES (\(identity.tenant), \(identity.clientID), now() + make_interval(secs => \(seconds)), \(reason))
+            ON CONFLICT (tenant, client_id) DO UPDATE
             SET blocked_until = GREATEST(graph_throttle.blocked_until, EXCLUDED.blocked_until),
                 reason = EXCLUDED.reason, updated_at = now()
             """)

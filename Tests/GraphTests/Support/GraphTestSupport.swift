@@ -11,17 +11,17 @@ import NIOConcurrencyHelpers
 /// Counts and records what the Graph client sends, then passes it to the real HTTP client.
 final class RecordingTransport: GraphTransport {
     let inner: HTTPClient
-    private let sent = NIOLockedValueBox<[(method: String, url: String, clientRequestID: String?)]>([])
+    private let sent = NIOLockedValueBox<[(method: String, url: String, clientRequestID: String?, at: Date)]>([])
 
     init(inner: HTTPClient) { self.inner = inner }
 
     func execute(_ request: HTTPRequest) async throws -> HTTPResponse {
-        self.sent.withLockedValue { $0.append((request.method.rawValue, request.url, request.headers["client-request-id"])) }
+        self.sent.withLockedValue { $0.append((request.method.rawValue, request.url, request.headers["client-request-id"], Date())) }
         return try await self.inner.execute(request)
     }
 
     var tokenRequests: Int { self.sent.withLockedValue { $0.filter { $0.url.hasSuffix("/oauth2/v2.0/token") }.count } }
-    var graphRequests: [(method: String, url: String, clientRequestID: String?)] {
+    var graphRequests: [(method: String, url: String, clientRequestID: String?, at: Date)] {
         self.sent.withLockedValue { $0.filter { !$0.url.hasSuffix("/oauth2/v2.0/token") } }
     }
 }
@@ -126,4 +126,29 @@ struct CapturingLogHandler: LogHandler {
         let merged = self.metadata.merging(event.metadata ?? [:]) { $1 }
         self.log.append("\(event.level) \(event.message) \(event.error.map { String(reflecting: $0) } ?? "") \(merged.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " "))")
     }
+}
+
+/// One worker's view of the shared throttle store, noting when each read started and each block
+/// was recorded, so a test can tell a request that could not have known of a block from one that
+/// ignored it.
+final class RecordingThrottleStore: ThrottleStateStore {
+    let inner: any ThrottleStateStore
+    private let readStarts = NIOLockedValueBox<[Date]>([])
+    private let blocksRecorded = NIOLockedValueBox<[Date]>([])
+
+    init(inner: any ThrottleStateStore) { self.inner = inner }
+
+    func blockedUntil(_ identity: GraphIdentity) async throws -> Date? {
+        self.readStarts.withLockedValue { $0.append(Date()) }
+        return try await self.inner.blockedUntil(identity)
+    }
+
+    func block(_ identity: GraphIdentity, until: Date, reason: String) async throws {
+        try await self.inner.block(identity, until: until, reason: reason)
+        self.blocksRecorded.withLockedValue { $0.append(Date()) }
+    }
+
+    var reads: [Date] { self.readStarts.withLockedValue { $0 } }
+    /// When each block this worker reported was stored, in order.
+    var blocks: [Date] { self.blocksRecorded.withLockedValue { $0 } }
 }
