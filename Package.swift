@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "holdfast", targets: ["holdfast"]),
         .executable(name: "graph-sim", targets: ["graph-sim"]),
         .library(name: "GraphSim", targets: ["GraphSim"]),
+        .executable(name: "holdfast-bench", targets: ["holdfast-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -211,6 +212,15 @@ let package = Package(
         .executableTarget(
             name: "holdfast",
             dependencies: ["HoldfastCLI"],
+            swiftSettings: swiftSettings
+        ),
+
+        .executableTarget(
+            name: "holdfast-bench",
+            dependencies: [
+                "Queue", "Worker", "Postgres", "Migrations",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
 

@@ -4,6 +4,7 @@ public import Queue
 public import ServiceLifecycle
 import Foundation
 import Metrics
+import Synchronization
 
 /// The coordinator: campaigns for leadership and, while it leads, runs the scheduler and the
 /// queue's maintenance (rescue, promotion, pruning).
@@ -16,6 +17,10 @@ public final class CoordinatorService: Service {
     private let client: PostgresClient
     private let logger: Logger
     private let elector: LeaderElector
+    private let leading = Atomic<Bool>(false)
+
+    /// True while this coordinator leads (for health checks and tests).
+    public var isLeader: Bool { leading.load(ordering: .acquiring) }
 
     public init(client: PostgresClient, configuration: CoordinatorConfiguration, logger: Logger) {
         var logger = logger
@@ -54,6 +59,7 @@ public final class CoordinatorService: Service {
     /// One term: runs until the lease is lost, cannot be renewed in time, or the task is cancelled.
     private func lead(electedAt: ContinuousClock.Instant) async {
         logger.notice("leadership acquired")
+        leading.store(true, ordering: .releasing)
         Gauge(label: "holdfast_coordinator_leader").record(1)
         let watch = LeaseWatch(renewedAt: electedAt)
         let rescuer = JobRescuer(client: client, interval: configuration.rescueInterval, logger: logger)
@@ -71,6 +77,7 @@ public final class CoordinatorService: Service {
             // The watchdog returns first: when the lease is lost, overdue, or we are cancelled.
             await group.next()
             logger.notice("leadership ended: stepping down", metadata: ["leader.lost": "\(watch.isLost)"])
+            leading.store(false, ordering: .releasing)
             group.cancelAll()
         }
         Gauge(label: "holdfast_coordinator_leader").record(0)

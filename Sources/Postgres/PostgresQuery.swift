@@ -6,6 +6,8 @@
 public struct PostgresQuery: Sendable, ExpressibleByStringInterpolation, CustomStringConvertible {
     public var sql: String
     public var binds: [PostgresData]
+    /// Prepare the statement once per connection and reuse its plan (see ``prepared()``).
+    public var usesPreparedStatement = false
 
     public init(unsafeSQL sql: String, binds: [PostgresData] = []) {
         self.sql = sql
@@ -20,6 +22,15 @@ public struct PostgresQuery: Sendable, ExpressibleByStringInterpolation, CustomS
     public init(stringInterpolation: StringInterpolation) {
         self.sql = stringInterpolation.sql
         self.binds = stringInterpolation.binds
+    }
+
+    /// The same statement, prepared on each connection the first time it runs there and executed
+    /// by name afterwards, so the server parses and plans it once per session. For hot statements
+    /// whose text does not vary (the queue's claim and completion).
+    public func prepared() -> PostgresQuery {
+        var copy = self
+        copy.usesPreparedStatement = true
+        return copy
     }
 
     /// The statement text only; parameters are not shown (they may be secret).

@@ -16,8 +16,11 @@ final class CompletionBatcher: Sendable {
 
     private let state = Mutex(State())
     private let write: Write
+    /// How long a new flusher waits for companions before writing (zero: write at once).
+    private let gatherDelay: Duration
 
-    init(write: @escaping Write) {
+    init(gatherDelay: Duration = .zero, write: @escaping Write) {
+        self.gatherDelay = gatherDelay
         self.write = write
     }
 
@@ -41,6 +44,7 @@ final class CompletionBatcher: Sendable {
     }
 
     private func flush() async {
+        if gatherDelay > .zero { try? await Task.sleep(for: gatherDelay) }
         while true {
             let batch: [JobClaim] = state.withLock { state in
                 let batch = state.pending

@@ -19,6 +19,8 @@ final class RunningJobs: Sendable {
         var stopReason: StopReason?
         var waiter: CheckedContinuation<StopReason?, Never>?
         var waitCancelled = false
+        /// The handler returned; only the outcome's write is pending. The slot is free again.
+        var handlerDone = false
     }
 
     private struct State {
@@ -27,7 +29,16 @@ final class RunningJobs: Sendable {
 
     private let state = Mutex(State())
 
+    /// Jobs held, including those whose outcome is still being written.
     var count: Int { state.withLock { $0.entries.count } }
+
+    /// Slots in use: jobs whose handler is still running.
+    var busySlots: Int { state.withLock { $0.entries.values.count { !$0.handlerDone } } }
+
+    /// Frees the job's slot while its outcome is written, so the next claim overlaps that write.
+    func handlerFinished(_ id: Job.ID) {
+        state.withLock { $0.entries[id]?.handlerDone = true }
+    }
 
     var claims: [JobClaim] { state.withLock { $0.entries.values.map(\.claim) } }
 

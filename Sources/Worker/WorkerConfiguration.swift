@@ -23,11 +23,15 @@ public struct WorkerConfiguration: Sendable {
     public var version: String
     /// LISTEN for wake-ups (default true); false: poll only.
     public var listens: Bool
+    /// How long completions and claims wait for companions so they go to the database in batches.
+    /// Default 1 ms; zero disables batching delays.
+    public var batchGatherDelay: Duration
 
     public init(
         id: UUID = UUID(), concurrency: Int = 10, kinds: [JobKind]? = nil, lease: Duration = .seconds(30),
         heartbeatInterval: Duration = .seconds(10), pollInterval: Duration = .seconds(2), shutdownTimeout: Duration = .seconds(30),
-        retryPolicy: RetryPolicy = RetryPolicy(), version: String = "unknown", listens: Bool = true
+        retryPolicy: RetryPolicy = RetryPolicy(), version: String = "unknown", listens: Bool = true,
+        batchGatherDelay: Duration = .milliseconds(1)
     ) {
         precondition(concurrency > 0, "concurrency must be positive")
         self.id = id
@@ -40,5 +44,6 @@ public struct WorkerConfiguration: Sendable {
         self.retryPolicy = retryPolicy
         self.version = version
         self.listens = listens
+        self.batchGatherDelay = batchGatherDelay
     }
 }

@@ -9,7 +9,8 @@ import Foundation
 ///
 /// Graceful shutdown (SIGTERM) stops claiming, lets running jobs finish until
 /// `shutdownTimeout`, then cancels the rest and hands them back (available again at once, the
-/// attempt not burned). Task cancellation skips the wait and hands everything back at once.
+/// attempt not burned). Task cancellation (the group's maximum shutdown duration passed) cancels
+/// the handlers at once; jobs whose outcome could not be written are rescued when their lease expires.
 public final class WorkerService: Service {
     public let configuration: WorkerConfiguration
     private let client: PostgresClient
@@ -32,7 +33,11 @@ public final class WorkerService: Service {
         let completer = JobCompleter(client: client, logger: logger)
         self.completer = completer
         self.registry = WorkerRegistry(client: client, logger: logger)
-        self.batcher = CompletionBatcher { claims in try await completer.complete(claims) }
+        // With several slots, jobs that finish together complete together: a short wait turns a
+        // stream of one-row UPDATEs into a few batched ones (no wait with one slot: nobody to wait for).
+        self.batcher = CompletionBatcher(gatherDelay: configuration.concurrency > 1 ? configuration.batchGatherDelay : .zero) { claims in
+            try await completer.complete(claims)
+        }
     }
 
     /// Kinds this worker claims.
@@ -43,6 +48,10 @@ public final class WorkerService: Service {
     }
 
     public func run() async throws {
+        guard !kinds.isEmpty else {
+            throw QueueError(code: .unknownKind, message: "this worker has no handler for any of the kinds it was asked to run "
+                             + "(\(configuration.kinds?.map(\.rawValue).joined(separator: ", ") ?? "none registered"))")
+        }
         try await retryingTransient("register worker", deadline: nil) {
             try await self.registry.register(id: self.configuration.id, version: self.configuration.version,
                                              concurrency: self.configuration.concurrency, kinds: self.kinds)
@@ -88,8 +97,16 @@ public final class WorkerService: Service {
         let kinds = self.kinds
         for await _ in wakeUps {
             if Task.isCancelled || Task.isShuttingDownGracefully { break }
-            let free = configuration.concurrency - running.count
+            // Completions land in batches and their jobs' tasks finish together: let them all free
+            // their slots before counting, so one claim fills them instead of one claim each.
+            await Task.yield()
+            var free = configuration.concurrency - running.busySlots
             guard free > 0 else { continue }
+            if free < configuration.concurrency / 2, configuration.batchGatherDelay > .zero {
+                // Most slots are busy: give others a moment to free up, so one claim fills several.
+                try? await Task.sleep(for: configuration.batchGatherDelay)
+                free = configuration.concurrency - running.busySlots
+            }
             let started = ContinuousClock.now
             let jobs: [Job]
             do {
@@ -105,7 +122,11 @@ public final class WorkerService: Service {
                 running.insert(claim)
                 WorkerMetrics.claimed(job.kind)
                 group.addTask {
-                    await self.execute(job, claim: claim)
+                    await self.execute(job, claim: claim) {
+                        // The handler is done: claim the next job while this one's outcome is written.
+                        self.running.handlerFinished(claim.jobID)
+                        wakeUp.yield()
+                    }
                     self.running.remove(claim.jobID)
                     WorkerMetrics.running(self.running.count)
                     wakeUp.yield()
@@ -173,13 +194,14 @@ public final class WorkerService: Service {
         case stopped(StopReason)
     }
 
-    private func execute(_ job: Job, claim: JobClaim) async {
+    private func execute(_ job: Job, claim: JobClaim, handlerFinished: () -> Void) async {
         var logger = self.logger
         logger[metadataKey: "job.id"] = "\(job.id)"
         logger[metadataKey: "job.kind"] = "\(job.kind)"
         logger[metadataKey: "job.attempt"] = "\(job.attempt)"
         if let tenant = job.tenantID { logger[metadataKey: "tenant.id"] = "\(tenant)" }
         guard let handler = handlers.handler(for: job.kind) else {
+            handlerFinished()
             await record(.threw(PermanentJobError("no handler for kind '\(job.kind)' on this worker")), job: job, claim: claim, logger: logger)
             return
         }
@@ -208,6 +230,7 @@ public final class WorkerService: Service {
             }
             return first ?? .stopped(.leaseLost)
         }
+        handlerFinished()
         await record(outcome, job: job, claim: claim, logger: logger)
     }
 

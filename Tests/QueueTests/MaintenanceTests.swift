@@ -1,3 +1,4 @@
+import Coordinator
 import Foundation
 import HoldfastTesting
 import Postgres
@@ -86,5 +87,28 @@ struct MaintenanceTests {
             #expect(try await first.currentLeader() == nil)
             #expect(try await first.acquireOrRenew())
         }
+    }
+}
+
+@Suite("Coordinator")
+struct CoordinatorTests {
+    @Test("a leader that cannot reach PostgreSQL steps down on its own, and leads again once it is back")
+    func stepsDownWithoutDatabase() async throws {
+        let cluster = try TestCluster.start()
+        defer { cluster.destroy() }
+        let logger = TestLogger.make()
+        let client = PostgresClient(configuration: PostgresConfiguration(connectionString: cluster.connectionString, maxConnections: 4,
+                                                                         connectTimeoutSeconds: 1), logger: logger)
+        try await MigrationSupport.load().apply(client: client, logger: logger)
+        let coordinator = CoordinatorService(client: client, configuration: CoordinatorConfiguration(leaderLease: .seconds(2)), logger: logger)
+        try await withServices([coordinator]) { _ in
+            try await eventually("leading") { coordinator.isLeader }
+            try cluster.stop()
+            // Nobody else could take the lease over: stepping down is the leader's own decision.
+            try await eventually("stepped down") { !coordinator.isLeader }
+            try cluster.startAgain()
+            try await eventually("leading again") { coordinator.isLeader }
+        }
+        await client.shutdown()
     }
 }

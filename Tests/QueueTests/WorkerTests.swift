@@ -54,6 +54,15 @@ struct WorkerTests {
         }
     }
 
+    @Test("a worker without a handler for any kind it was asked to run refuses to start")
+    func noKinds() async throws {
+        try await TestDatabase.withIsolatedSchema { schema in
+            let worker = WorkerService(client: schema.client, handlers: HandlerRegistry([DiagnosticJobHandler()]),
+                                       configuration: WorkerConfiguration(kinds: [.backup]), logger: TestLogger.make())
+            await #expect(throws: QueueError(code: .unknownKind, message: "")) { try await worker.run() }
+        }
+    }
+
     @Test("cancelling a running job stops its handler through task cancellation within a heartbeat")
     func cancelRunning() async throws {
         try await TestDatabase.withIsolatedSchema { schema in
@@ -111,7 +120,7 @@ struct WorkerTests {
             let client = schema.client
             let logger = TestLogger.make()
             let worker = WorkerService(client: client, handlers: HandlerRegistry([DiagnosticJobHandler()]),
-                                       configuration: WorkerConfiguration(concurrency: 3, shutdownTimeout: .seconds(3)), logger: logger)
+                                       configuration: WorkerConfiguration(concurrency: 3, shutdownTimeout: .seconds(5)), logger: logger)
             let enqueuer = JobEnqueuer(client: client, logger: logger)
             let short = try await enqueuer.enqueue(EnqueueRequest(kind: .diagnostic, encoding: DiagnosticJobHandler.Arguments(sleepMilliseconds: 1_000))).job
             let long = try await enqueuer.enqueue([

@@ -61,12 +61,15 @@ struct CoordinatorCommand: AsyncParsableCommand {
         let coordinator = CoordinatorService(client: client, configuration: configuration, logger: logger)
         var services: [any Service] = [coordinator]
         if let metricsService { services.append(metricsService) }
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+        var groupConfiguration = ServiceGroupConfiguration(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],
             cancellationSignals: [],
             logger: logger
-        ))
+        )
+        // Past this, the group cancels what is still running (handlers are then cancelled too).
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(30)
+        let group = ServiceGroup(configuration: groupConfiguration)
         do {
             try await group.run()
         } catch {

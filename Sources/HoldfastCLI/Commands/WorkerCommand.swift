@@ -75,12 +75,15 @@ struct WorkerCommand: AsyncParsableCommand {
         let worker = WorkerService(client: client, handlers: handlers, configuration: configuration, logger: logger)
         var services: [any Service] = [worker]
         if let metricsService { services.append(metricsService) }
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+        var groupConfiguration = ServiceGroupConfiguration(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],
             cancellationSignals: [],
             logger: logger
-        ))
+        )
+        // Past this, the group cancels what is still running (handlers are then cancelled too).
+        groupConfiguration.maximumGracefulShutdownDuration = shutdownTimeout.duration + lease.duration
+        let group = ServiceGroup(configuration: groupConfiguration)
         do {
             try await group.run()
         } catch {

@@ -60,8 +60,8 @@ public final class PostgresConnection: Sendable {
     public func query(_ query: PostgresQuery) async throws -> PostgresResult {
         try await withTaskCancellationHandler {
             try await threadPool.runIfActive { [handle, brokenFlag] in
-                try handle.withConnection { connection in
-                    try Self.executeBlocking(connection, query: query, broken: brokenFlag)
+                try handle.withConnection { connection, prepared in
+                    try Self.executeBlocking(connection, query: query, prepared: &prepared, broken: brokenFlag)
                 }
             }
         } onCancel: { [handle] in
@@ -130,7 +130,8 @@ public final class PostgresConnection: Sendable {
 
     // MARK: - Blocking internals (blocking-pool threads only)
 
-    private static func executeBlocking(_ connection: OpaquePointer, query: PostgresQuery, broken: AtomicFlag) throws -> PostgresResult {
+    private static func executeBlocking(_ connection: OpaquePointer, query: PostgresQuery, prepared: inout [String: String],
+                                        broken: AtomicFlag) throws -> PostgresResult {
         let count = query.binds.count
         var values = [UnsafeMutablePointer<CChar>?](repeating: nil, count: count)
         var lengths = [Int32](repeating: 0, count: count)
@@ -158,10 +159,30 @@ public final class PostgresConnection: Sendable {
                 types[index] = PostgresTypeOID.bytea.rawValue
             }
         }
+        var statementName: String?
+        if query.usesPreparedStatement {
+            if let name = prepared[query.sql] {
+                statementName = name
+            } else {
+                let name = "hf_\(prepared.count + 1)"
+                guard let result = PQprepare(connection, name, query.sql, Int32(count), count == 0 ? nil : types) else {
+                    broken.set()
+                    throw PostgresError(code: .connectionLost, message: connectionErrorMessage(connection), query: query.sql)
+                }
+                defer { PQclear(result) }
+                try check(result: result, connection: connection, sql: query.sql, broken: broken)
+                prepared[query.sql] = name
+                statementName = name
+            }
+        }
         let result: OpaquePointer? = values.withUnsafeBufferPointer { valueBuffer in
             valueBuffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: max(count, 1)) { valuePointer in
-                PQexecParams(connection, query.sql, Int32(count), count == 0 ? nil : types, count == 0 ? nil : valuePointer,
-                             count == 0 ? nil : lengths, count == 0 ? nil : formats, 0)
+                if let statementName {
+                    return PQexecPrepared(connection, statementName, Int32(count), count == 0 ? nil : valuePointer,
+                                          count == 0 ? nil : lengths, count == 0 ? nil : formats, 0)
+                }
+                return PQexecParams(connection, query.sql, Int32(count), count == 0 ? nil : types, count == 0 ? nil : valuePointer,
+                                    count == 0 ? nil : lengths, count == 0 ? nil : formats, 0)
             }
         }
         guard let result else {

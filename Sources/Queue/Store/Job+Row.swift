@@ -65,9 +65,13 @@ func storage<T>(_ operation: String, _ body: () async throws -> T) async throws 
 }
 
 extension Error {
-    /// True when the database connection broke or the server is restarting: retry on a new connection.
+    /// True when retrying may succeed: the connection broke, the server is restarting, or the
+    /// statement lost a deadlock or serialization conflict.
     public var isTransientDatabaseError: Bool {
-        if let error = self as? PostgresError { return error.isTransientConnectionError }
+        if let error = self as? PostgresError {
+            return error.isTransientConnectionError
+                || error.sqlState == SQLState.deadlockDetected || error.sqlState == SQLState.serializationFailure
+        }
         if let error = self as? QueueError, let underlying = error.underlying { return underlying.isTransientDatabaseError }
         return false
     }

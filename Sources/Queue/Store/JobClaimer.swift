@@ -15,9 +15,14 @@ public struct JobClaimer: Sendable {
     /// Claims up to `limit` jobs of `kinds` (all kinds when nil) for `workerID`, leased for `lease`.
     ///
     /// Order: priority, then fair_seq (fair queuing across tenants), then id. A backup or restore
-    /// is skipped while its tenant already runs one, and at most one of them per tenant is taken
-    /// per claim; the unique index `jobs_tenant_exclusive_running` turns the remaining race between
-    /// two claimers into a unique violation, on which the claim simply runs again.
+    /// is skipped while its tenant already runs one, or while another claim in progress holds the
+    /// tenant's advisory lock (never waited for: two claimers waiting on each other's unique-index
+    /// entries would deadlock), and at most one of them per tenant is taken per claim. The unique
+    /// index `jobs_tenant_exclusive_running` turns the one remaining race — a claim whose snapshot
+    /// predates another's commit — into a unique violation, on which the claim simply runs again.
+    /// Advisory-lock namespace of per-tenant claim locks ("HF" in ASCII).
+    static let tenantLockSpace: Int32 = 0x4846
+
     public func claim(workerID: UUID, limit: Int, lease: Duration, kinds: [JobKind]? = nil) async throws -> [Job] {
         guard limit > 0 else { return [] }
         let exclusive = JobKind.tenantExclusive.map(\.rawValue).sorted()
@@ -34,6 +39,8 @@ public struct JobClaimer: Sendable {
                   AND NOT (j.kind = ANY(\(exclusive)::text[]) AND EXISTS (
                         SELECT 1 FROM jobs r
                         WHERE r.tenant_id = j.tenant_id AND r.state = 'running' AND r.kind = ANY(\(exclusive)::text[])))
+                  AND (j.kind <> ALL(\(exclusive)::text[]) OR j.tenant_id IS NULL
+                       OR pg_try_advisory_xact_lock(\(Self.tenantLockSpace)::int, hashtext(j.tenant_id::text)))
                 ORDER BY j.priority, j.fair_seq, j.id
                 LIMIT \(limit * 2)
                 FOR UPDATE SKIP LOCKED
@@ -63,11 +70,12 @@ public struct JobClaimer: Sendable {
         var conflicts = 0
         while true {
             do {
-                let rows = try await client.query(query)
+                let rows = try await client.query(query.prepared())
                 var jobs = try rows.map(Job.init(row:))
                 jobs.sort { ($0.priority, $0.id) < ($1.priority, $1.id) }
                 return jobs
-            } catch let error as PostgresError where error.sqlState == SQLState.uniqueViolation && conflicts < 20 {
+            } catch let error as PostgresError
+                where [SQLState.uniqueViolation, SQLState.deadlockDetected, SQLState.serializationFailure].contains(error.sqlState) && conflicts < 20 {
                 // Another worker claimed a backup or restore of the same tenant between our snapshot
                 // and our update; the next statement sees its claim and skips that tenant.
                 conflicts += 1

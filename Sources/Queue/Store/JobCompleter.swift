@@ -23,12 +23,12 @@ public struct JobCompleter: Sendable {
         let workers = claims.map(\.workerID)
         let attempts = claims.map(\.attempt)
         let rows = try await storage("complete") {
-            try await client.query("""
+            try await client.query(PostgresQuery("""
                 UPDATE jobs SET state = 'completed', finalized_at = now(), lease_expires_at = NULL
                 FROM unnest(\(ids)::bigint[], \(workers)::uuid[], \(attempts)::int[]) AS c(id, worker_id, attempt)
                 WHERE jobs.id = c.id AND jobs.worker_id = c.worker_id AND jobs.attempt = c.attempt AND jobs.state = 'running'
                 RETURNING jobs.id, jobs.worker_id, jobs.attempt
-                """)
+                """).prepared())
         }
         return Set(try rows.map { row in
             JobClaim(jobID: try row.decode(Int64.self, "id"), workerID: try row.decode(UUID.self, "worker_id"),
@@ -127,12 +127,12 @@ public struct JobCompleter: Sendable {
         let workers = claims.map(\.workerID)
         let attempts = claims.map(\.attempt)
         let rows = try await storage("heartbeat") {
-            try await client.query("""
+            try await client.query(PostgresQuery("""
                 UPDATE jobs SET heartbeat_at = now(), lease_expires_at = now() + make_interval(secs => \(lease.seconds))
                 FROM unnest(\(ids)::bigint[], \(workers)::uuid[], \(attempts)::int[]) AS c(id, worker_id, attempt)
                 WHERE jobs.id = c.id AND jobs.worker_id = c.worker_id AND jobs.attempt = c.attempt AND jobs.state = 'running'
                 RETURNING jobs.id, jobs.cancel_requested
-                """)
+                """).prepared())
         }
         var statuses = Dictionary(uniqueKeysWithValues: claims.map { ($0.jobID, HeartbeatStatus.lost) })
         for row in rows {

@@ -78,7 +78,7 @@ public struct JobEnqueuer: Sendable {
               AND j.state IN ('scheduled', 'available', 'running', 'retryable')
               AND j.unique_key NOT IN (SELECT unique_key FROM inserted WHERE unique_key IS NOT NULL)
             """
-        let rows = try await storage("enqueue") { try await connection.query(query) }
+        let rows = try await storage("enqueue") { try await connection.query(query.prepared()) }
         var byKey: [String: EnqueueResult] = [:]
         var fresh: [EnqueueResult] = []
         for row in rows {

@@ -4,11 +4,14 @@ import Queue
 
 extension PostgresClient {
     func state(of id: Job.ID) async throws -> String {
-        try await query("SELECT state FROM jobs WHERE id = \(id)").first!.decode(String.self, "state")
+        guard let row = try await query("SELECT state FROM jobs WHERE id = \(id)").first else { throw ConditionNotMet(description: "no job \(id)") }
+        return try row.decode(String.self, "state")
     }
 
+    /// The first column of the first row as an integer; throws when there is no row.
     func count(_ sql: PostgresQuery) async throws -> Int {
-        try await query(sql).first!.decode(Int.self, at: 0)
+        guard let row = try await query(sql).first else { throw ConditionNotMet(description: "no row for \(sql)") }
+        return try row.decode(Int.self, at: 0)
     }
 
     /// Ages a running job's lease so the rescuer sees it expired.

@@ -1,0 +1,166 @@
+import Coordinator
+import Foundation
+import HoldfastTesting
+import Postgres
+import Queue
+import Testing
+import Worker
+
+/// Real `holdfast worker` and `holdfast coordinator` processes, killed with SIGKILL.
+@Suite("Processes", .serialized)
+struct ProcessTests {
+    static var holdfast: String { ProcessRunner.productsDirectory().appendingPathComponent("holdfast").path }
+
+    @Test("a worker killed with SIGKILL mid-job: another worker completes the rescued job; the dead worker's late completion is refused")
+    func sigkillWorker() async throws {
+        try await TestDatabase.withIsolatedSchema { schema in
+            let client = schema.client
+            let logger = TestLogger.make()
+            let arguments = ["worker", "--database-url", schema.connectionString, "--concurrency", "2", "--lease", "3",
+                             "--heartbeat", "0.5", "--poll", "0.2", "--shutdown-timeout", "5"]
+            let workers = try (0..<2).map { _ in try ProcessRunner.spawn(Self.holdfast, arguments) }
+            defer { for worker in workers { worker.signal(SIGKILL) } }
+            try await eventually("both workers registered") {
+                try await client.count("SELECT count(*) FROM workers WHERE stopped_at IS NULL") == 2
+            }
+            let coordinator = CoordinatorService(client: client, configuration: CoordinatorConfiguration(
+                leaderLease: .seconds(5), rescueInterval: .milliseconds(500), promoteInterval: .milliseconds(200)), logger: logger)
+            try await withServices([coordinator]) { _ in
+                let job = try await JobEnqueuer(client: client, logger: logger)
+                    .enqueue(EnqueueRequest(kind: .diagnostic, encoding: DiagnosticJobHandler.Arguments(sleepMilliseconds: 3_000))).job
+                try await eventually("job running") { try await client.state(of: job.id) == "running" }
+                let holder = try #require(try await JobAdministrator(client: client, logger: logger).job(job.id).workerID)
+                let holderPID = try await client.count("SELECT pid FROM workers WHERE id = \(holder)")
+                let victim = try #require(workers.first { Int($0.pid) == holderPID })
+                victim.signal(SIGKILL)
+                #expect(await victim.wait() == 128 + SIGKILL)
+
+                try await eventually("rescued job completed by the other worker") { try await client.state(of: job.id) == "completed" }
+                let done = try await JobAdministrator(client: client, logger: logger).job(job.id)
+                #expect(done.workerID != holder && done.attempt == 2)
+                #expect(done.errors.map(\.error) == ["lease expired: the worker stopped heart-beating"])
+                let history = try await JobAdministrator(client: client, logger: logger).history(job.id)
+                #expect(history.map(\.state) == [.available, .running, .available, .running, .completed])
+                #expect(history[1].workerID == holder && history[3].workerID == done.workerID)
+
+                // The dead worker's completion, arriving late, is refused.
+                let late = JobClaim(jobID: job.id, workerID: holder, attempt: 1)
+                #expect(try await JobCompleter(client: client, logger: logger).complete([late]).isEmpty)
+                #expect(try await client.state(of: job.id) == "completed")
+            }
+            // The survivor stops cleanly on SIGTERM and exits 0.
+            let holderPID = try await client.count("SELECT pid FROM workers WHERE stopped_at IS NULL ORDER BY last_seen_at DESC LIMIT 1")
+            let survivor = try #require(workers.first { Int($0.pid) == holderPID })
+            survivor.signal(SIGTERM)
+            let status = await survivor.wait()
+            #expect(status == 0, "worker output:\n\(survivor.output)")
+            #expect(try await client.count("SELECT count(*) FROM workers WHERE stopped_at IS NOT NULL") == 1)
+        }
+    }
+
+    @Test("two coordinators: exactly one leads; when it is killed the other takes over")
+    func twoCoordinators() async throws {
+        try await TestDatabase.withIsolatedSchema { schema in
+            let client = schema.client
+            let arguments = ["coordinator", "--database-url", schema.connectionString, "--leader-lease", "4",
+                             "--rescue-interval", "0.5", "--schedule-interval", "1"]
+            let coordinators = try (0..<2).map { _ in try ProcessRunner.spawn(Self.holdfast, arguments) }
+            defer { for coordinator in coordinators { coordinator.signal(SIGKILL) } }
+            let pids = Set(coordinators.map { Int($0.pid) })
+            try await eventually("a leader elected") {
+                pids.contains((try? await client.count("SELECT holder_pid FROM leader_leases WHERE expires_at > now()")) ?? -1)
+            }
+            let leaderPID = try await client.count("SELECT holder_pid FROM leader_leases")
+            let leader = try #require(coordinators.first { Int($0.pid) == leaderPID })
+            let follower = try #require(coordinators.first { Int($0.pid) != leaderPID })
+            // Over several renewals the leader keeps its lease and the other never leads.
+            for _ in 0..<3 {
+                try await Task.sleep(for: .milliseconds(1_400))
+                #expect(try await client.count("SELECT holder_pid FROM leader_leases") == leaderPID)
+            }
+            #expect(!follower.output.contains("leadership acquired"))
+            #expect(leader.output.components(separatedBy: "leadership acquired").count == 2)
+
+            leader.signal(SIGKILL)
+            _ = await leader.wait()
+            try await eventually("the other coordinator took over") {
+                (try? await client.count("SELECT holder_pid FROM leader_leases WHERE expires_at > now()")) == Int(follower.pid)
+            }
+            try await eventually("the new leader logged it") { follower.output.contains("leadership acquired") }
+
+            follower.signal(SIGTERM)
+            #expect(await follower.wait() == 0, "coordinator output:\n\(follower.output)")
+            // A leader that stops gracefully gives its lease up at once.
+            #expect(try await client.count("SELECT count(*) FROM leader_leases") == 0)
+        }
+    }
+}
+
+@Suite("Metrics")
+struct MetricsEndpointTests {
+    @Test("a worker started with --metrics-port serves its job counters and claim latency in Prometheus text")
+    func workerMetrics() async throws {
+        try await TestDatabase.withIsolatedSchema { schema in
+            let port = try ProcessRunner.freeTCPPort()
+            let worker = try ProcessRunner.spawn(ProcessTests.holdfast, [
+                "worker", "--database-url", schema.connectionString, "--metrics-port", String(port), "--metrics-host", "127.0.0.1",
+                "--poll", "0.2", "--retry-base", "60",
+            ])
+            defer { worker.signal(SIGKILL) }
+            let enqueuer = JobEnqueuer(client: schema.client, logger: TestLogger.make())
+            _ = try await enqueuer.enqueue([EnqueueRequest(kind: .diagnostic), EnqueueRequest(kind: .diagnostic)])
+            _ = try await enqueuer.enqueue(EnqueueRequest(kind: .diagnostic, arguments: #"{"fail":"permanent"}"#))
+            try await eventually("jobs finished") {
+                try await schema.client.count("SELECT count(*) FROM jobs WHERE state IN ('completed', 'discarded')") == 3
+            }
+            var text = ""
+            try await eventually("metrics served") {
+                let result = try await ProcessRunner.capture("/usr/bin/curl", ["-sf", "http://127.0.0.1:\(port)/metrics"])
+                text = result.standardOutput
+                return result.status == 0 && text.contains("holdfast_jobs_completed_total")
+            }
+            #expect(text.contains(#"holdfast_jobs_completed_total{kind="diagnostic"} 2"#))
+            #expect(text.contains(#"holdfast_jobs_claimed_total{kind="diagnostic"} 3"#))
+            #expect(text.contains(#"holdfast_jobs_failed_total{kind="diagnostic",outcome="discarded"} 1"#))
+            #expect(text.contains("holdfast_job_claim_duration_seconds_count"))
+            worker.signal(SIGTERM)
+            #expect(await worker.wait() == 0)
+        }
+    }
+}
+
+@Suite("holdfast jobs")
+struct JobsCommandTests {
+    func holdfast(_ arguments: [String], schema: IsolatedSchema) async throws -> String {
+        let result = try await ProcessRunner.capture(ProcessTests.holdfast, arguments + ["--database-url", schema.connectionString])
+        guard result.status == 0 else {
+            throw ConditionNotMet(description: "holdfast \(arguments.joined(separator: " ")) exited \(result.status): \(result.standardError)")
+        }
+        return result.standardOutput
+    }
+
+    @Test("enqueue, list with filters, show, cancel and retry from the command line")
+    func operatorCommands() async throws {
+        try await TestDatabase.withIsolatedSchema { schema in
+            let tenant = UUID().uuidString.lowercased()
+            let ids = try await holdfast(["jobs", "enqueue", "--kind", "backup", "--tenant", tenant, "--count", "2",
+                                          "--args", #"{"full":true}"#], schema: schema)
+                .split(separator: "\n").compactMap { Int64($0) }
+            #expect(ids.count == 2)
+            _ = try await holdfast(["jobs", "enqueue", "--kind", "diagnostic"], schema: schema)
+
+            let listed = try await holdfast(["jobs", "list", "--tenant", tenant, "--state", "available"], schema: schema)
+            #expect(listed.split(separator: "\n").count == 3)  // header and two jobs
+            #expect(!listed.contains("diagnostic"))
+
+            #expect(try await holdfast(["jobs", "cancel", String(ids[0])], schema: schema).contains("cancelled"))
+            let shown = try await holdfast(["jobs", "show", String(ids[0])], schema: schema)
+            #expect(shown.contains("state:            cancelled") && shown.contains(tenant) && shown.contains("full"))
+            #expect(try await holdfast(["jobs", "retry", String(ids[0])], schema: schema).contains("available again"))
+            #expect(try await schema.client.state(of: ids[0]) == "available")
+
+            let refused = try await ProcessRunner.capture(ProcessTests.holdfast, ["jobs", "show", "999999", "--database-url", schema.connectionString])
+            #expect(refused.status != 0 && refused.standardError.contains("no job 999999"))
+        }
+    }
+}
