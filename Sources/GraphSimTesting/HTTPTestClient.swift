@@ -36,6 +36,11 @@ public struct HTTPTestError: Error, Sendable, CustomStringConvertible, Equatable
     public var code: Code
     public var message: String
 
+    public init(code: Code, message: String) {
+        self.code = code
+        self.message = message
+    }
+
     public var description: String { "\(code): \(message)" }
 
     public static func == (lhs: HTTPTestError, rhs: HTTPTestError) -> Bool { lhs.code == rhs.code }

@@ -157,7 +157,8 @@ struct ReadTests {
             #expect(transitive.header("x-ms-resource-unit") == "5")
             #expect(try await session.get("/groups/\(groupId)/members").header("x-ms-resource-unit") == "3")
 
-            let managed = try #require((state["relationships"]?["manager"]?.objectValue ?? [:]).first)
+            let managers = state["relationships"]?["manager"]?.objectValue ?? [:]
+            let managed = try #require(managers.first)
             let manager = try await session.get("/users/\(managed.key)/manager").json()
             #expect(manager["id"]?.stringValue == managed.value.stringValue)
             #expect(manager["@odata.type"]?.stringValue == "#microsoft.graph.user")
@@ -254,6 +255,12 @@ struct ReadTests {
             let types = Set(methods.items.compactMap { $0["@odata.type"]?.stringValue })
             #expect(types.contains("#microsoft.graph.fido2AuthenticationMethod"))
             #expect(types.contains("#microsoft.graph.passwordAuthenticationMethod"))
+            let phones = try await session.get("/users/\(admin["id"]?.stringValue ?? "")/authentication/phoneMethods").json()
+            #expect(!phones.items.isEmpty)
+            #expect(phones.items.allSatisfy { $0["@odata.type"]?.stringValue == "#microsoft.graph.phoneAuthenticationMethod" })
+            let expanded = try await session.get("/groups?$expand=members&$top=5&$select=id,displayName").json()
+            #expect(expanded.items.allSatisfy { $0["members"]?.arrayValue != nil })
+            #expect(expanded.items.contains { !($0["members"]?.arrayValue?.isEmpty ?? true) })
             // Branding does not support app-only access.
             let organization = try #require(try await session.get("/organization").json().items.first?["id"]?.stringValue)
             #expect(try await session.get("/organization/\(organization)/branding").status == 403)

@@ -146,3 +146,49 @@ holdfast_swift_build() {
     fi
     grep -E '^(Build complete|warning: .*(deprecated|unused))' "$build_log" | tail -n 3 >&2 || true
 }
+
+# graph-sim, the Microsoft Graph and token endpoint simulator, on its own port, seeded from
+# deploy/dev/graph-sim-seed.json, its state and app credentials kept under .dev/.
+HOLDFAST_DEV_GRAPH_SIM_PORT=${HOLDFAST_DEV_GRAPH_SIM_PORT:-8480}
+
+holdfast_graph_sim_running() {
+    local pid_file=$HOLDFAST_DEV_DIR/graph-sim.pid
+    [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null
+}
+
+holdfast_graph_sim_start() {
+    mkdir -p "$HOLDFAST_DEV_DIR"
+    export HOLDFAST_GRAPH_BASE_URL="http://127.0.0.1:$HOLDFAST_DEV_GRAPH_SIM_PORT/v1.0"
+    export HOLDFAST_LOGIN_BASE_URL="http://127.0.0.1:$HOLDFAST_DEV_GRAPH_SIM_PORT"
+    if holdfast_graph_sim_running; then
+        log "graph-sim already running on port $HOLDFAST_DEV_GRAPH_SIM_PORT"
+        return 0
+    fi
+    holdfast_swift_build --product graph-sim
+    local binary; binary=$(swift build --show-bin-path)/graph-sim
+    log "starting graph-sim on port $HOLDFAST_DEV_GRAPH_SIM_PORT (log: $HOLDFAST_DEV_DIR/graph-sim.log)"
+    "$binary" --port "$HOLDFAST_DEV_GRAPH_SIM_PORT" \
+        --seed-config "$HOLDFAST_ROOT/deploy/dev/graph-sim-seed.json" \
+        --state-file "$HOLDFAST_DEV_DIR/graph-sim-state.json" \
+        --credentials-file "$HOLDFAST_DEV_DIR/graph-sim-credentials.json" \
+        >"$HOLDFAST_DEV_DIR/graph-sim.log" 2>&1 &
+    echo $! >"$HOLDFAST_DEV_DIR/graph-sim.pid"
+    for _ in $(seq 1 120); do
+        curl -fsS "http://127.0.0.1:$HOLDFAST_DEV_GRAPH_SIM_PORT/_sim/health" >/dev/null 2>&1 && return 0
+        holdfast_graph_sim_running || die "graph-sim exited (see $HOLDFAST_DEV_DIR/graph-sim.log)"
+        sleep 0.5
+    done
+    die "graph-sim did not answer on port $HOLDFAST_DEV_GRAPH_SIM_PORT (see $HOLDFAST_DEV_DIR/graph-sim.log)"
+}
+
+holdfast_graph_sim_stop() {
+    holdfast_graph_sim_running || return 0
+    log "stopping graph-sim (its state is saved to $HOLDFAST_DEV_DIR/graph-sim-state.json)"
+    local pid; pid=$(cat "$HOLDFAST_DEV_DIR/graph-sim.pid")
+    kill "$pid"
+    for _ in $(seq 1 60); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.5
+    done
+    rm -f "$HOLDFAST_DEV_DIR/graph-sim.pid"
+}

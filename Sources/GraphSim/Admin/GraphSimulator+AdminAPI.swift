@@ -95,7 +95,7 @@ extension GraphSimulator {
             return .object(tenantInfo(try requireTenant(s[1])))
         case ("GET", 3, "tenants") where s[2] == "state":
             let tenant = try requireTenant(s[1])
-            return .object(tenant.withDirectory { $0.snapshot() })
+            return .object(tenant.withDirectory { $0.snapshot(asGraphReturnsThem: true) })
         case ("POST", 3, "tenants") where s[2] == "applications":
             let body = try body(request)
             guard let name = body["displayName"]?.stringValue else { throw SimulatorError(.invalidArgument, "'displayName' is required") }

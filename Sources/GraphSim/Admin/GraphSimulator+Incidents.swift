@@ -199,8 +199,10 @@ extension GraphSimulator {
 extension GraphSimulator {
     /// A tenant's whole state for assertions: `objects` by type, `children` (authentication
     /// methods, federated credentials, …) by type and parent, `deletedItems` by type, and
-    /// `relationships` (members, owners, manager, registered owners, policy assignments).
+    /// `relationships` (members, owners, manager, registered owners, policy assignments). Objects
+    /// have every property, as Graph returns them with a full `$select` (key credentials with
+    /// their public keys).
     public func state(tenant nameOrId: String) throws -> JSONObject {
-        try requireTenant(nameOrId).withDirectory { $0.snapshot() }
+        try requireTenant(nameOrId).withDirectory { $0.snapshot(asGraphReturnsThem: true) }
     }
 }

@@ -47,7 +47,9 @@ extension GraphSimulator {
     private func issueToken(_ request: GraphRequest, tenantSegment: String) throws -> JSONObject {
         let form = Dictionary(GraphRequest.parseQuery(String(decoding: request.body, as: UTF8.self)).map { ($0.name, $0.value) },
                               uniquingKeysWith: { first, _ in first })
-        guard let tenant = tenant(named: tenantSegment) else {
+        // The tenant is named by its id or a verified domain (not by graph-sim's short name).
+        let segment = tenantSegment.lowercased()
+        guard let tenant = tenant(named: segment), segment == tenant.id || tenant.domainNames.contains(segment) else {
             throw TokenFailure(status: 400, error: "invalid_request", code: 90002,
                                message: "Tenant '\(tenantSegment)' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.")
         }

@@ -204,7 +204,8 @@ extension GraphSimulator {
                 }
                 guard let encoded = item.encoded else { return }
                 var trailing: [UInt8] = []
-                if isContainer && state.includeMembers && (!item.members.isEmpty || state.phase == .initial) {
+                // Groups without members (or without member changes) carry no members@delta.
+                if isContainer && state.includeMembers && !item.members.isEmpty {
                     JSONWriter.writeString("members@delta", into: &trailing)
                     trailing.append(UInt8(ascii: ":"))
                     JSONWriter.write(.array(item.members.map { member in

@@ -9,8 +9,10 @@ extension TenantDirectory {
     ]
 
     /// `objects` (top-level collections by type), `children` (by type, then parent id),
-    /// `deletedItems` (by type) and `relationships`.
-    func snapshot() -> JSONObject {
+    /// `deletedItems` (by type) and `relationships`. With `asGraphReturnsThem`, applications' and
+    /// service principals' key credentials carry their public keys, as Graph returns them with
+    /// `$select=keyCredentials` (the state file keeps them apart, as the directory does).
+    func snapshot(asGraphReturnsThem: Bool = false) -> JSONObject {
         var objects = JSONObject()
         var children = JSONObject()
         for type in ResourceType.all {
@@ -27,7 +29,8 @@ extension TenantDirectory {
                     objects[type.name] = .array(index.elements.map { .object($0.object) })
                 }
             } else if let index = collections[CollectionKey(type)] {
-                objects[type.name] = .array(index.elements.map { .object($0.object) })
+                let withKeys = asGraphReturnsThem && (type == .application || type == .servicePrincipal)
+                objects[type.name] = .array(index.elements.map { .object(withKeys ? withKeyCredentialKeys($0).object : $0.object) })
             } else {
                 objects[type.name] = []
             }

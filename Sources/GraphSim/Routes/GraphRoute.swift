@@ -201,9 +201,14 @@ enum GraphRouter {
             rest.removeFirst()
         }
         guard let key else { return .list(type, parent: nil) }
-        guard let navigation = rest.first else { return .item(type, key, parent: nil) }
-        let tail = Array(rest.dropFirst())
+        guard let segment = rest.first else { return .item(type, key, parent: nil) }
         let owner = ParentReference(type: type, key: key)
+        // `federatedIdentityCredentials(name='x')` addresses one item by an alternate key.
+        let (navigation, navigationKey) = splitKey(segment)
+        if let navigationKey, rest.count == 1, type == .application, navigation == "federatedIdentityCredentials" {
+            return .item(.federatedIdentityCredential, navigationKey, parent: owner)
+        }
+        let tail = Array(rest.dropFirst())
 
         // Child collections.
         switch (type, navigation) {

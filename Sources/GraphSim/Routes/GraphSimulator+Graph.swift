@@ -78,9 +78,10 @@ extension GraphSimulator {
             }
             return GraphOutcome(response: response, fault: fault, latency: latency)
         }
-        func fail(_ error: GraphError, caller: GraphCaller? = nil, cost: Int = 1) -> GraphOutcome {
+        func fail(_ error: GraphError, caller: GraphCaller? = nil, cost: Int = 1, fault: FaultDecision = .none,
+                  latency: Double = 0) -> GraphOutcome {
             finish(error.response(requestId: requestId, clientRequestId: clientRequestId, date: now),
-                   caller: caller, cost: cost, throttle: nil)
+                   caller: caller, cost: cost, throttle: nil, fault: fault, latency: latency)
         }
 
         // Authentication.
@@ -105,19 +106,11 @@ extension GraphSimulator {
                 var error = GraphError(status: 503, code: "serviceNotAvailable",
                                        message: "The service is temporarily unavailable. Please retry later.")
                 if let retryAfter { error.headers.append(("Retry-After", String(format: "%.0f", retryAfter.rounded(.up)))) }
-                var outcome = fail(error, caller: caller)
-                outcome.fault = fault
-                outcome.latency = latency
-                return outcome
+                return fail(error, caller: caller, fault: fault, latency: latency)
             case .gatewayTimeout:
-                var outcome = fail(GraphError(status: 504, code: "UnknownError", message: ""), caller: caller)
-                outcome.fault = fault
-                outcome.latency = latency
-                return outcome
+                return fail(GraphError(status: 504, code: "UnknownError", message: ""), caller: caller, fault: fault, latency: latency)
             case .connectionReset:
-                var outcome = finish(GraphResponse(status: 0), caller: caller, cost: 0, throttle: nil, fault: fault)
-                outcome.latency = latency
-                return outcome
+                return finish(GraphResponse(status: 0), caller: caller, cost: 0, throttle: nil, fault: fault, latency: latency)
             default:
                 break
             }
@@ -177,7 +170,7 @@ extension GraphSimulator {
             return finish(error.response(requestId: requestId, clientRequestId: clientRequestId, date: now),
                           caller: caller, cost: cost, throttle: decision, fault: fault, latency: latency)
         } catch {
-            logger.error("graph-sim handler failed", metadata: ["error": "\(error)", "graph.path": "\(request.path)"])
+            logger.error("graph-sim handler failed", metadata: ["error.description": "\(error)", "graph.path": "\(request.path)"])
             return finish(GraphError(status: 500, code: "InternalServerError", message: "An internal error occurred.")
                 .response(requestId: requestId, clientRequestId: clientRequestId, date: now),
                           caller: caller, cost: cost, throttle: decision, fault: fault, latency: latency)

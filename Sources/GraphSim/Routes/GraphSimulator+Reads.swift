@@ -98,7 +98,12 @@ extension GraphSimulator {
         try context.require(type.read)
         let query = try ODataQuery(context.request)
         try checkQuery(query, for: type, context)
-        let include = try predicate(query)
+        var include = try predicate(query)
+        // `/users/{id}/authentication/phoneMethods` and the other typed sets list one kind of method.
+        if type == .authenticationMethod, let odataType = Self.methodType(Self.methodSet(context.request)) {
+            let filter = include
+            include = { $0.object["@odata.type"]?.stringValue == odataType && (filter?($0) ?? true) }
+        }
         let defaultSize: Int
         switch type.paging {
         case .paged(let size, _): defaultSize = size
@@ -107,7 +112,43 @@ extension GraphSimulator {
         let wantsKeys = (type == .application || type == .servicePrincipal) && query.select?.contains("keyCredentials") == true
         let descending = type == .directoryAudit && query.orderBy == nil
 
+        var expansions: [[UInt8]] = []
         let (items, resumeToken, count, parentId): ([EncodedObject], String?, Int?, String?) = try context.tenant.withDirectory { directory in
+            let result = try gatherPage(type, parent: parent, query: query, include: include, defaultSize: defaultSize,
+                                        wantsKeys: wantsKeys, descending: descending, directory: &directory)
+            if !query.expand.isEmpty {
+                expansions = try result.0.map { encoded in
+                    try expand(query.expand, of: type, id: encoded.object["id"]?.stringValue ?? "", object: encoded.object,
+                               directory: directory)
+                }
+            }
+            return result
+        }
+
+        var projection = query.projection(for: type)
+        let contextURL = context.contextURL(entitySetPath(type, parentId: parentId) + query.contextSelection)
+        var writer = CollectionWriter(context: contextURL, count: count,
+                                      nextLink: resumeToken.map { nextLink(context, token: $0) },
+                                      capacity: 64 + items.count * 400)
+        for (index, item) in items.enumerated() {
+            let trailing = index < expansions.count ? expansions[index] : nil
+            writer.appendItem { projection.write(item, trailing: trailing, into: &$0) }
+        }
+        return .json(200, writer.finish())
+    }
+
+    /// The objects of one page (under the tenant lock), serialized and cached.
+    private func gatherPage(
+        _ type: ResourceType,
+        parent: ParentReference?,
+        query: ODataQuery,
+        include: ((Entity) -> Bool)?,
+        defaultSize: Int,
+        wantsKeys: Bool,
+        descending: Bool,
+        directory: inout TenantDirectory
+    ) throws -> ([EncodedObject], String?, Int?, String?) {
+        do {
             let parentId = try parent.map { try directory.requireParent($0) }
             let index = directory.collection(type, parent: parentId)
             if let ids = query.filter?.identifierLookup, query.orderBy == nil {
@@ -144,16 +185,12 @@ extension GraphSimulator {
             let encoded = result.items.map { wantsKeys ? directory.withKeyCredentialKeys($0) : directory.encoded(type, $0, parent: parentId) }
             return (encoded, result.resumeToken, result.count, parentId)
         }
+    }
 
-        var projection = query.projection(for: type)
-        let contextURL = context.contextURL(entitySetPath(type, parentId: parentId) + query.contextSelection)
-        var writer = CollectionWriter(context: contextURL, count: count,
-                                      nextLink: resumeToken.map { nextLink(context, token: $0) },
-                                      capacity: 64 + items.count * 400)
-        for item in items {
-            writer.appendItem { projection.write(item, into: &$0) }
-        }
-        return .json(200, writer.finish())
+    /// `phoneMethods` → `#microsoft.graph.phoneAuthenticationMethod`; nil for `methods`.
+    static func methodType(_ set: String) -> String? {
+        guard set != "methods", set.hasSuffix("Methods") else { return nil }
+        return "#microsoft.graph.\(set.dropLast("Methods".count))AuthenticationMethod"
     }
 
     /// `users`, or `users('id')/authentication/methods` for child collections.
@@ -198,6 +235,10 @@ extension GraphSimulator {
 
     /// `$expand` of a single object: manager, members, owners, principal, roleDefinition.
     func expand(_ names: [String], of type: ResourceType, entity: Entity, directory: TenantDirectory) throws -> [UInt8] {
+        try expand(names, of: type, id: entity.id, object: entity.object, directory: directory)
+    }
+
+    func expand(_ names: [String], of type: ResourceType, id: String, object: JSONObject, directory: TenantDirectory) throws -> [UInt8] {
         guard !names.isEmpty else { return [] }
         var bytes: [UInt8] = []
         for name in names {
@@ -206,7 +247,7 @@ extension GraphSimulator {
             bytes.append(UInt8(ascii: ":"))
             switch (type, name) {
             case (.user, "manager"):
-                if let manager = directory.manager(of: entity.id), let (managerType, managerEntity) = directory.directoryObject(manager) {
+                if let manager = directory.manager(of: id), let (managerType, managerEntity) = directory.directoryObject(manager) {
                     var projection = Projection.all
                     projection.write(managerEntity.encoded, leading: CollectionWriter.typeAnnotation(managerType), into: &bytes)
                 } else {
@@ -214,8 +255,8 @@ extension GraphSimulator {
                 }
             case (.group, "members"), (.group, "owners"), (.application, "owners"), (.servicePrincipal, "owners"),
                  (.administrativeUnit, "members"), (.directoryRole, "members"):
-                let ids = name == "members" ? directory.liveMembers(of: entity.id)
-                    : directory.owners.targets(of: entity.id).all { directory.isLive($0) }
+                let ids = name == "members" ? directory.liveMembers(of: id)
+                    : directory.owners.targets(of: id).all { directory.isLive($0) }
                 bytes.append(UInt8(ascii: "["))
                 // Graph returns at most 20 expanded members.
                 for (index, id) in ids.prefix(20).enumerated() {
@@ -226,14 +267,14 @@ extension GraphSimulator {
                 }
                 bytes.append(UInt8(ascii: "]"))
             case (.unifiedRoleAssignment, "principal"):
-                if let id = entity.object["principalId"]?.stringValue, let (principalType, principal) = directory.directoryObject(id) {
+                if let principalId = object["principalId"]?.stringValue, let (principalType, principal) = directory.directoryObject(principalId) {
                     var projection = Projection.all
                     projection.write(principal.encoded, leading: CollectionWriter.typeAnnotation(principalType), into: &bytes)
                 } else {
                     bytes.append(contentsOf: Array("null".utf8))
                 }
             case (.unifiedRoleAssignment, "roleDefinition"):
-                if let id = entity.object["roleDefinitionId"]?.stringValue, let definition = directory.entity(.unifiedRoleDefinition, id) {
+                if let definitionId = object["roleDefinitionId"]?.stringValue, let definition = directory.entity(.unifiedRoleDefinition, definitionId) {
                     JSONWriter.write(definition.object, into: &bytes)
                 } else {
                     bytes.append(contentsOf: Array("null".utf8))

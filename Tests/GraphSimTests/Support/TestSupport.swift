@@ -25,10 +25,11 @@ enum TestSupport {
         tenants: [TenantSpecification],
         throttling: Bool = false,
         scale: Double = 1,
+        limits: ThrottleLimits = ThrottleLimits(),
         stateFile: String? = nil
     ) -> GraphSimulator.Configuration {
         .init(tenants: tenants, stateFile: stateFile, throttlingEnabled: throttling, throttleScale: scale,
-              requestLogCapacity: 10_000, signingKey: signingKey)
+              throttleLimits: limits, requestLogCapacity: 10_000, signingKey: signingKey)
     }
 
     /// Starts a simulator with `tenants`, registers an app with `permissions` and a secret in the
@@ -38,12 +39,14 @@ enum TestSupport {
         permissions: [String] = allPermissions,
         throttling: Bool = false,
         scale: Double = 1,
+        limits: ThrottleLimits = ThrottleLimits(),
         _ body: (SimulatedTenantFixture) async throws -> Result
     ) async throws -> Result {
         var logger = Logger(label: "graph-sim-test")
         logger.logLevel = .warning
-        let simulator = try GraphSimulator(configuration: configuration(tenants: tenants, throttling: throttling, scale: scale),
-                                           logger: logger)
+        let simulator = try GraphSimulator(
+            configuration: configuration(tenants: tenants, throttling: throttling, scale: scale, limits: limits),
+            logger: logger)
         do {
             let fixture = try await simulator.makeFixture(tenant: tenants[0].name, permissions: permissions)
             let result = try await body(fixture)
