@@ -199,7 +199,7 @@ let package = Package(
         .target(
             name: "HoldfastCLI",
             dependencies: [
-                "Postgres", "Migrations", "Queue", "Worker", "Coordinator", "Tenancy", "Cryptography",
+                "Postgres", "Migrations", "Queue", "Worker", "Coordinator", "Tenancy", "Cryptography", "Vault", "Jobs", "Graph", "HTTP",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
