@@ -301,8 +301,10 @@ let package = Package(
         .testTarget(
             name: "JobsTests",
             dependencies: [
-                "Jobs", "Vault", "Graph", "GraphSim", "GraphSimTesting", "Queue", "Tenancy", "Cryptography", "HTTP", "HoldfastTesting",
+                "Jobs", "Vault", "Graph", "GraphSim", "GraphSimTesting", "Queue", "Worker", "Tenancy", "Cryptography", "HTTP",
+                "HoldfastTesting",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -94,6 +94,19 @@ struct BackupJobTests {
         }
     }
 
+    @Test func anAppThatCanReadNothingFailsTheAttemptInsteadOfCommitting() async throws {
+        try await BackupHarness.run(withhold: Set(ResourceCatalogue.requiredPermissions)) { harness in
+            do {
+                let snapshot = try await harness.backup(jobID: 1)
+                Issue.record("committed snapshot \(snapshot.id) although nothing could be read")
+            } catch let error as BackupError {
+                #expect(error.code == .nothingReadable)
+            }
+            let snapshots = try await harness.vault.snapshots(tenantID: harness.tenantID)
+            #expect(snapshots.isEmpty)
+        }
+    }
+
     @Test func faultsAndThrottlingStillGiveACompleteSnapshot() async throws {
         let faults = FaultProfile(serviceUnavailableRate: 0.05, gatewayTimeoutRate: 0.03, retryAfterOn503: 0.05)
         try await BackupHarness.run(faults: faults, throttling: true) { harness in

@@ -9,8 +9,8 @@ public struct BackupError: Error, Sendable, CustomStringConvertible {
         public static let noTenant = Code("noTenant")
         /// The tenant has no Entra directory id or credential yet.
         public static let tenantNotOnboarded = Code("tenantNotOnboarded")
-        /// Graph returned a body that is not the JSON it documents.
-        public static let invalidResponse = Code("invalidResponse")
+        /// Every type failed to read: nothing would be committed but carried-over data.
+        public static let nothingReadable = Code("nothingReadable")
 
         public var description: String { self.name }
     }

@@ -119,6 +119,13 @@ public struct BackupRun: Sendable {
             try await self.report(state.progress)
         }
 
+        // Nothing readable (a network outage, an app without any permission): a snapshot carrying
+        // everything over would only hide that; fail the attempt so it is retried and reported.
+        // Children of unreadable parents have no parents to list, so only tenant-level entries count.
+        let readable = self.catalogue.filter { $0.parent == nil && state.progress.types[$0.name]?.state != .missing }.count
+        if readable == 0, let first = state.missing.first {
+            throw BackupError(.nothingReadable, "no type of tenant \(self.tenantID.uuidString.lowercased()) could be read; first: \(first.type): \(first.reason)")
+        }
         let snapshot = try await writer.commit(SnapshotCommit(
             kind: full ? .full : .incremental, startedAt: startedAt, fullyReadTypes: state.fullyRead, deltaLinks: state.deltaLinks,
             missingTypes: state.missing, newBlobs: state.newBlobs, bytesAdded: state.bytesAdded, claim: self.claim))
