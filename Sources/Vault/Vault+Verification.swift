@@ -21,13 +21,14 @@ extension Vault {
         var objects = 0
         var failures: [String: String] = [:]
         var checked = Set<BlobID>()
+        var blobKeys = [snapshot.dataKeyID: keys]
         try await self.forEachEntry(of: snapshot) { page in
             for entry in page {
                 root.add(type: entry.type, objectID: entry.objectID, blobID: entry.blobID, keys: keys)
                 objects += 1
                 guard checked.insert(entry.blobID).inserted else { continue }
                 do {
-                    _ = try await self.read(entry.blobID, tenantID: snapshot.tenantID)
+                    _ = try await self.read(entry.blobID, tenantID: snapshot.tenantID, keys: &blobKeys)
                 } catch let error as VaultError {
                     failures["\(entry.type)/\(entry.objectID)"] = "\(error.code)"
                 }
@@ -42,9 +43,10 @@ extension Vault {
     public func export(snapshotID: Int64, to directory: URL) async throws -> Int {
         let snapshot = try await self.snapshot(id: snapshotID)
         var written = 0
+        var keys: [String: TenantVaultKeys] = [:]
         try await self.forEachEntry(of: snapshot) { page in
             for entry in page {
-                let json = try await self.read(entry.blobID, tenantID: snapshot.tenantID)
+                let json = try await self.read(entry.blobID, tenantID: snapshot.tenantID, keys: &keys)
                 let folder = directory.appendingPathComponent(Self.fileName(entry.type))
                 let file = folder.appendingPathComponent(Self.fileName(entry.objectID) + ".json")
                 // File writes block: keep them off Swift's cooperative pool.

@@ -81,11 +81,21 @@ public struct Vault: Sendable {
 
     /// A blob's canonical JSON, authenticated and checked against its id.
     public func read(_ id: BlobID, tenantID: UUID) async throws -> [UInt8] {
+        var keys: [String: TenantVaultKeys] = [:]
+        return try await self.read(id, tenantID: tenantID, keys: &keys)
+    }
+
+    /// Reads a blob, reusing (and filling) `keys` by data key id, so reading a whole snapshot
+    /// unwraps each data key once.
+    func read(_ id: BlobID, tenantID: UUID, keys: inout [String: TenantVaultKeys]) async throws -> [UInt8] {
         guard let sealed = try await self.blobStore.get(id, tenantID: tenantID) else {
             throw VaultError(.blobMissing, "blob \(id) of tenant \(tenantID.uuidString.lowercased()) is not in the blob store")
         }
-        let keys = try await self.keyProvider.keys(tenantID: tenantID, dataKeyID: try SealedBlob.dataKeyID(of: sealed))
-        return try SealedBlob.open(sealed, id: id, keys: keys)
+        let dataKeyID = try SealedBlob.dataKeyID(of: sealed)
+        if keys[dataKeyID] == nil {
+            keys[dataKeyID] = try await self.keyProvider.keys(tenantID: tenantID, dataKeyID: dataKeyID)
+        }
+        return try SealedBlob.open(sealed, id: id, keys: keys[dataKeyID]!)
     }
 
     /// Every (type, object id, blob id) live at `snapshotID`, in pages of `pageSize`, to `body`.
