@@ -129,11 +129,12 @@ struct GraphClientTests {
     }
 
     @Test func throttledReadsWaitOutRetryAfterAndComplete() async throws {
-        // Limits scaled down so a small tenant gets a few resource units per 10 s.
-        try await GraphSimHarness.run(throttling: true, scale: 0.001) { harness in
+        // Limits scaled down to 7 units per 10 s; 13 pages of 2 users cost more than that, so some
+        // requests are throttled unless each one takes longer than the refill of a unit (1.4 s).
+        try await GraphSimHarness.run(throttling: true, scale: 0.002) { harness in
             let session = harness.session()
             var ids: [String] = []
-            for try await page in session.pages("/users?$top=5&$select=id") {
+            for try await page in session.pages("/users?$top=2&$select=id") {
                 ids += page.items.compactMap { $0["id"]?.stringValue }
             }
             harness.fixture.simulator.setThrottling(enabled: false)
