@@ -30,7 +30,12 @@ public struct BackupJobHandler: JobHandler {
 
     public func run(_ job: Job, context: JobContext) async throws {
         guard let tenantID = job.tenantID else { throw PermanentJobError("a backup job needs a tenant") }
-        let arguments = (try? job.decodeArguments(Arguments.self)) ?? Arguments()
+        let arguments: Arguments
+        do {
+            arguments = try job.decodeArguments(Arguments.self)
+        } catch {
+            throw PermanentJobError("backup job \(job.id) has arguments that are not {\"full\": true|false}", underlying: error)
+        }
         let session = try await self.sessions.session(tenantID: tenantID)
         let run = BackupRun(vault: self.vault, session: session, catalogue: self.catalogue, tenantID: tenantID, jobID: job.id,
                             claim: context.claim, forceFull: arguments.full ?? false, fullPassInterval: self.fullPassInterval,
