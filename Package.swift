@@ -41,6 +41,11 @@ let package = Package(
             pkgConfig: "openssl",
             providers: [.apt(["libssl-dev"])]
         ),
+        .systemLibrary(
+            name: "CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]
+        ),
 
         // MARK: Foundation modules
         .target(
@@ -170,11 +175,31 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Backups
+        .target(
+            name: "Vault",
+            dependencies: [
+                "CZstd", "Postgres", "Cryptography", "Tenancy", "Queue",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .target(
+            name: "Jobs",
+            dependencies: [
+                "Vault", "Graph", "Queue", "Tenancy",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Executables
         .target(
             name: "HoldfastCLI",
             dependencies: [
-                "Postgres", "Migrations", "Queue", "Worker", "Coordinator", "Tenancy", "Cryptography",
+                "Postgres", "Migrations", "Queue", "Worker", "Coordinator", "Tenancy", "Cryptography", "Vault", "Jobs", "Graph", "HTTP",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -264,6 +289,24 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
+        ),
+        .testTarget(
+            name: "VaultTests",
+            dependencies: [
+                "Vault", "Postgres", "Cryptography", "Tenancy", "Queue", "HoldfastTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "JobsTests",
+            dependencies: [
+                "Jobs", "Vault", "Graph", "GraphSim", "GraphSimTesting", "Queue", "Worker", "Tenancy", "Cryptography", "HTTP",
+                "HoldfastTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
         ),
     ]
 )

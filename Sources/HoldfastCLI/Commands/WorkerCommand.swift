@@ -1,9 +1,14 @@
 import ArgumentParser
+import Cryptography
 import Foundation
+import Graph
+import HTTP
+import Jobs
 import Logging
 import Postgres
 import Queue
 import ServiceLifecycle
+import Tenancy
 import Worker
 
 /// `holdfast worker`: claims and runs jobs until SIGTERM/SIGINT.
@@ -21,6 +26,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var logging: LoggingOptions
     @OptionGroup var metrics: MetricsOptions
+    @OptionGroup var vault: VaultOptions
 
     @Option(name: .customLong("concurrency"), help: "Jobs run at once.")
     var concurrency: Int = 10
@@ -57,8 +63,28 @@ struct WorkerCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = logging.makeLogger(label: "holdfast.worker")
         let metricsService = metrics.makeService(logger: logger)
+        var poolConfiguration = database.configuration
+        poolConfiguration.applicationName = "holdfast-worker"
+        let client = PostgresClient(configuration: poolConfiguration, logger: logger)
         var handlers = HandlerRegistry()
         handlers.register(DiagnosticJobHandler())
+        // Backups need the master key (to open credentials and data keys) and an HTTP client.
+        var http: HTTPClient?
+        if let ring = try? MasterKeyRing(environment: ProcessInfo.processInfo.environment) {
+            let httpClient = try HTTPClient(logger: logger)
+            http = httpClient
+            let environment = ProcessInfo.processInfo.environment
+            let graphConfiguration = GraphConfiguration(
+                graphBaseURL: environment["HOLDFAST_GRAPH_BASE_URL"] ?? GraphCloud.global.graphBaseURL,
+                loginBaseURL: environment["HOLDFAST_LOGIN_BASE_URL"] ?? GraphCloud.global.loginBaseURL)
+            let graph = GraphClient(configuration: graphConfiguration, transport: httpClient,
+                                    throttleStore: PostgresThrottleStateStore(client: client), logger: logger)
+            let credentials = TenantCredentialStore(client: client, keyRing: ring, logger: logger)
+            handlers.register(BackupJobHandler(vault: try vault.makeVault(client: client, logger: logger),
+                                               sessions: TenancyGraphSessionProvider(client: graph, credentials: credentials)))
+        } else {
+            logger.notice("no master key configured (HOLDFAST_MASTER_KEY_FILE): this worker does not run backups")
+        }
         let configuration = WorkerConfiguration(
             concurrency: concurrency,
             kinds: kinds.map { $0.split(separator: ",").map { JobKind(String($0).trimmingCharacters(in: .whitespaces)) } },
@@ -69,9 +95,6 @@ struct WorkerCommand: AsyncParsableCommand {
             retryPolicy: RetryPolicy(base: retryBase.duration, maximum: retryMax.duration),
             version: HoldfastVersion.current
         )
-        var poolConfiguration = database.configuration
-        poolConfiguration.applicationName = "holdfast-worker"
-        let client = PostgresClient(configuration: poolConfiguration, logger: logger)
         let worker = WorkerService(client: client, handlers: handlers, configuration: configuration, logger: logger)
         var services: [any Service] = [worker]
         if let metricsService { services.append(metricsService) }
@@ -87,9 +110,11 @@ struct WorkerCommand: AsyncParsableCommand {
         do {
             try await group.run()
         } catch {
+            await http?.shutdown()
             await client.shutdown()
             throw error
         }
+        await http?.shutdown()
         await client.shutdown()
     }
 }

@@ -44,6 +44,9 @@ struct GraphSimHarness {
     static func run<T>(
         throttling: Bool = false,
         scale: Double = 1,
+        profile: SeedProfile = .small,
+        seed: UInt64 = 7,
+        permissions: [String] = GraphSimHarness.permissions,
         throttleStore: (any ThrottleStateStore)? = nil,
         logger: Logger? = nil,
         configure: (inout GraphConfiguration) -> Void = { _ in },
@@ -51,7 +54,7 @@ struct GraphSimHarness {
     ) async throws -> T {
         let logger = logger ?? TestLogger.make(label: "graph-test")
         let simulator = try GraphSimulator(
-            configuration: .init(host: "127.0.0.1", port: 0, tenants: [TenantSpecification(name: "contoso", profile: .small, seed: 7)],
+            configuration: .init(host: "127.0.0.1", port: 0, tenants: [TenantSpecification(name: "contoso", profile: profile, seed: seed)],
                                  throttlingEnabled: throttling, throttleScale: scale, requestLogCapacity: 10_000, signingKey: signingKey),
             logger: logger)
         let http = try HTTPClient(configuration: .init(), logger: logger)

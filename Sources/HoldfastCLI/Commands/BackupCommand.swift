@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Queue
+
+/// `holdfast backup run TENANT`: enqueue a backup now.
+struct BackupCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backup",
+        abstract: "Back up tenants.",
+        subcommands: [Run.self]
+    )
+
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Enqueue a backup of TENANT now; a worker runs it (see `holdfast jobs show`).")
+
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var logging: LoggingOptions
+
+        @Argument(help: "The tenant id.") var tenant: String
+
+        @Flag(help: "Re-read every type in full instead of through delta.") var full = false
+
+        func validate() throws { _ = try tenantID(tenant) }
+
+        func run() async throws {
+            let logger = logging.makeLogger(label: "holdfast.backup")
+            let id = try tenantID(tenant)
+            let arguments = self.full ? #"{"full":true}"# : "{}"
+            // One pending manual backup per tenant: running the command twice does not queue two.
+            let request = EnqueueRequest(kind: .backup, tenantID: id, arguments: arguments,
+                                         uniqueKey: "backup:manual:\(id.uuidString.lowercased())")
+            let result = try await database.withClient(logger: logger) { client in
+                try await JobEnqueuer(client: client, logger: logger).enqueue(request)
+            }
+            if result.inserted {
+                print("Enqueued backup job \(result.job.id) for tenant \(id.uuidString.lowercased()).")
+            } else {
+                print("Backup job \(result.job.id) of tenant \(id.uuidString.lowercased()) is already pending.")
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Vault
+
+/// `holdfast objects show|history TENANT TYPE ID`.
+struct ObjectsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "objects",
+        abstract: "Read backed-up objects: as they were at any time, and every change to them.",
+        subcommands: [Show.self, History.self]
+    )
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print an object's JSON as of the newest snapshot, or as it was at --at.")
+
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var logging: LoggingOptions
+        @OptionGroup var vault: VaultOptions
+
+        @Argument(help: "The tenant id.") var tenant: String
+        @Argument(help: "The catalogue type (user, group, group.members, conditionalAccessPolicy, …).") var type: String
+        @Argument(help: "The object id (relationships: PARENT/ID).") var id: String
+        @Option(help: "A time (ISO 8601, e.g. 2026-11-20T08:00:00Z): the object as the newest snapshot committed by then held it.")
+        var at: String?
+
+        func validate() throws {
+            _ = try tenantID(tenant)
+            if let at, ObjectsCommand.parseDate(at) == nil { throw ValidationError("--at must be an ISO 8601 time, not '\(at)'.") }
+        }
+
+        func run() async throws {
+            let logger = logging.makeLogger(label: "holdfast.objects")
+            let tenantID = try tenantID(tenant)
+            try await database.withClient(logger: logger) { client in
+                let vault = try self.vault.makeVault(client: client, logger: logger)
+                let snapshot = try await vault.snapshot(tenantID: tenantID, at: at.flatMap(ObjectsCommand.parseDate) ?? Date())
+                guard let json = try await vault.object(tenantID: tenantID, type: type, objectID: id, at: snapshot.id) else {
+                    throw ValidationError("\(type) \(id) is not in snapshot \(snapshot.id) (committed \(SnapshotFormatting.date(snapshot.committedAt)))")
+                }
+                print(String(decoding: json, as: UTF8.self))
+            }
+        }
+    }
+
+    struct History: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Every version of an object across snapshots, with what changed attribute by attribute.")
+
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var logging: LoggingOptions
+        @OptionGroup var vault: VaultOptions
+
+        @Argument(help: "The tenant id.") var tenant: String
+        @Argument(help: "The catalogue type.") var type: String
+        @Argument(help: "The object id.") var id: String
+
+        func validate() throws { _ = try tenantID(tenant) }
+
+        func run() async throws {
+            let logger = logging.makeLogger(label: "holdfast.objects")
+            let tenantID = try tenantID(tenant)
+            try await database.withClient(logger: logger) { client in
+                let vault = try self.vault.makeVault(client: client, logger: logger)
+                let versions = try await vault.history(tenantID: tenantID, type: type, objectID: id)
+                guard !versions.isEmpty else { throw ValidationError("no snapshot of tenant \(tenant) holds \(type) \(id)") }
+                var previous: [String: CanonicalJSON] = [:]
+                var previousEnd: Int64?
+                for version in versions {
+                    if let end = previousEnd, end != version.validFrom {
+                        print("snapshot \(end): absent (deleted)")
+                        previous = [:]
+                    }
+                    let object = try CanonicalJSON.parse(try await vault.read(version.blobID, tenantID: tenantID)).objectValue ?? [:]
+                    print("snapshot \(version.validFrom) (\(SnapshotFormatting.date(version.committedAt))): \(previous.isEmpty ? "created" : "changed")")
+                    for line in ObjectsCommand.changes(from: previous, to: object) { print("  " + line) }
+                    previous = object
+                    previousEnd = version.validTo
+                }
+                if let end = previousEnd { print("snapshot \(end): absent (deleted)") }
+            }
+        }
+    }
+
+    /// Top-level attributes added, removed or changed, with their canonical values.
+    static func changes(from old: [String: CanonicalJSON], to new: [String: CanonicalJSON]) -> [String] {
+        func text(_ value: CanonicalJSON) -> String {
+            let bytes = value.canonicalBytes()
+            let string = String(decoding: bytes, as: UTF8.self)
+            return string.count > 200 ? String(string.prefix(200)) + "…" : string
+        }
+        var lines: [String] = []
+        for key in Set(old.keys).union(new.keys).sorted() {
+            switch (old[key], new[key]) {
+            case (nil, let value?) where !old.isEmpty: lines.append("+ \(key): \(text(value))")
+            case (let value?, nil): lines.append("- \(key): \(text(value))")
+            case (let before?, let after?) where before != after: lines.append("~ \(key): \(text(before)) → \(text(after))")
+            default: break
+            }
+        }
+        return lines
+    }
+
+    static func parseDate(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text)
+    }
+}

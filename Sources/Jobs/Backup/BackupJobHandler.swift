@@ -1,0 +1,45 @@
+public import Foundation
+public import Graph
+public import Logging
+public import Queue
+public import Vault
+
+/// Runs `backup` jobs: reads every catalogue entry of the job's tenant from Graph and commits one
+/// snapshot to the vault (see ``BackupRun``).
+public struct BackupJobHandler: JobHandler {
+    public struct Arguments: Codable, Sendable {
+        /// Re-read everything even where a delta link exists.
+        public var full: Bool?
+        public init(full: Bool? = nil) { self.full = full }
+    }
+
+    public let kind: JobKind = .backup
+    let vault: Vault
+    let sessions: any GraphSessionProvider
+    let catalogue: [CatalogueEntry]
+    /// A full pass is forced when the newest full snapshot is older than this.
+    let fullPassInterval: TimeInterval
+
+    public init(vault: Vault, sessions: any GraphSessionProvider, catalogue: [CatalogueEntry] = ResourceCatalogue.entries,
+                fullPassInterval: TimeInterval = 7 * 86_400) {
+        self.vault = vault
+        self.sessions = sessions
+        self.catalogue = catalogue
+        self.fullPassInterval = fullPassInterval
+    }
+
+    public func run(_ job: Job, context: JobContext) async throws {
+        guard let tenantID = job.tenantID else { throw PermanentJobError("a backup job needs a tenant") }
+        let arguments: Arguments
+        do {
+            arguments = try job.decodeArguments(Arguments.self)
+        } catch {
+            throw PermanentJobError("backup job \(job.id) has arguments that are not {\"full\": true|false}", underlying: error)
+        }
+        let session = try await self.sessions.session(tenantID: tenantID)
+        let run = BackupRun(vault: self.vault, session: session, catalogue: self.catalogue, tenantID: tenantID, jobID: job.id,
+                            claim: context.claim, forceFull: arguments.full ?? false, fullPassInterval: self.fullPassInterval,
+                            logger: context.logger, report: { try await context.reportProgress(encoding: $0) })
+        _ = try await run.run()
+    }
+}

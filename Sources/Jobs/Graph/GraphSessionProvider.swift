@@ -1,0 +1,32 @@
+public import Foundation
+public import Graph
+public import Tenancy
+
+/// Opens a Graph session for a tenant with its stored credential.
+public protocol GraphSessionProvider: Sendable {
+    func session(tenantID: UUID) async throws -> GraphSession
+}
+
+/// Sessions from the sealed credentials in PostgreSQL. The credential is opened again whenever a
+/// token is needed, and dropped right after.
+public struct TenancyGraphSessionProvider: GraphSessionProvider {
+    let client: GraphClient
+    let credentials: TenantCredentialStore
+
+    public init(client: GraphClient, credentials: TenantCredentialStore) {
+        self.client = client
+        self.credentials = credentials
+    }
+
+    public func session(tenantID: UUID) async throws -> GraphSession {
+        let active = try await self.credentials.activeCredential(tenantID: tenantID)
+        guard let identity = active.graphIdentity else {
+            throw BackupError(.tenantNotOnboarded, "tenant \(tenantID.uuidString.lowercased()) has no Entra tenant id; onboard it first")
+        }
+        let store = self.credentials
+        let clientID = active.summary.clientID
+        return self.client.session(for: identity) {
+            try await store.activeCredential(tenantID: tenantID, clientID: clientID).graphCredential()
+        }
+    }
+}

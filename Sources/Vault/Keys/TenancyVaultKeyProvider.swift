@@ -1,0 +1,25 @@
+public import Foundation
+public import Postgres
+public import Tenancy
+
+/// Vault keys from the tenants' data keys in PostgreSQL (wrapped under the master key ring).
+public struct TenancyVaultKeyProvider: VaultKeyProvider {
+    let client: PostgresClient
+    let dataKeys: TenantDataKeyStore
+
+    public init(client: PostgresClient, dataKeys: TenantDataKeyStore) {
+        self.client = client
+        self.dataKeys = dataKeys
+    }
+
+    public func currentKeys(tenantID: UUID) async throws -> TenantVaultKeys {
+        // currentDataKey locks the tenant row so that two callers never create two keys.
+        let dataKey = try await self.client.withTransaction { try await self.dataKeys.currentDataKey(tenantID: tenantID, on: $0) }
+        return TenantVaultKeys(dataKey: dataKey, tenantID: tenantID)
+    }
+
+    public func keys(tenantID: UUID, dataKeyID: String) async throws -> TenantVaultKeys {
+        let dataKey = try await self.client.withConnection { try await self.dataKeys.dataKey(id: dataKeyID, tenantID: tenantID, on: $0) }
+        return TenantVaultKeys(dataKey: dataKey, tenantID: tenantID)
+    }
+}

@@ -1,0 +1,127 @@
+public import Foundation
+import Postgres
+
+extension SnapshotWriter {
+    /// Makes the snapshot visible, whole, in one transaction: checks the job still holds its claim,
+    /// inserts the snapshot row, closes the versions of changed, removed and unseen objects, opens
+    /// the new versions, records the root hash, and clears the staging. Nothing here waits on Graph.
+    ///
+    /// If this job already committed a snapshot (an attempt that committed and then lost its
+    /// worker), that snapshot is returned and nothing else happens: one job, one snapshot.
+    public func commit(_ request: SnapshotCommit) async throws -> SnapshotSummary {
+        let tenantID = self.tenantID
+        let jobID = self.jobID
+        let keys = self.keys
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let deltaLinks = String(decoding: try encoder.encode(request.deltaLinks), as: UTF8.self)
+        let missing = String(decoding: try encoder.encode(request.missingTypes), as: UTF8.self)
+        let duration = Int64(max(0, Date().timeIntervalSince(request.startedAt) * 1000))
+        let status = request.missingTypes.isEmpty ? SnapshotSummary.Status.complete : .partial
+
+        let snapshotID: Int64 = try await self.client.withTransaction { connection in
+            if let claim = request.claim {
+                // Conditional on the claim (invariant 2): a rescued job's old attempt cannot commit.
+                let held = try await connection.query("""
+                    SELECT 1 FROM jobs WHERE id = \(claim.jobID) AND state = 'running'
+                      AND worker_id = \(claim.workerID) AND attempt = \(claim.attempt) FOR UPDATE
+                    """)
+                guard !held.isEmpty else {
+                    throw VaultError(.claimLost, "job \(claim.jobID) attempt \(claim.attempt) no longer holds its claim; the snapshot was not committed")
+                }
+            }
+            // One commit per tenant at a time, so snapshot ids follow commit order within a tenant.
+            guard try await connection.query("SELECT 1 FROM tenants WHERE id = \(tenantID) FOR UPDATE").first != nil else {
+                throw VaultError(.notFound, "no tenant has id \(tenantID.uuidString.lowercased())")
+            }
+            if let existing = try await connection.query("SELECT id FROM snapshots WHERE job_id = \(jobID)").first {
+                return try existing.decode(Int64.self, "id")
+            }
+            let previous = try await connection.query("""
+                SELECT encode(root_hash, 'hex') AS root, data_key_id, object_count FROM snapshots
+                WHERE tenant_id = \(tenantID) ORDER BY id DESC LIMIT 1
+                """).first
+
+            let snapshotID = try await connection.query("""
+                INSERT INTO snapshots (tenant_id, job_id, kind, status, started_at, duration_ms, object_count, changed_count,
+                                       new_blobs, bytes_added, root_hash, data_key_id, delta_links, missing_types)
+                VALUES (\(tenantID), \(jobID), \(request.kind.rawValue), \(status.rawValue), \(request.startedAt), \(duration), 0, 0,
+                        \(request.newBlobs), \(request.bytesAdded), \(PostgresBytes(RootHash.zero.bytes)), \(keys.dataKeyID),
+                        \(deltaLinks)::jsonb, \(missing)::jsonb)
+                RETURNING id
+                """).first!.decode(Int64.self, "id")
+
+            let closed = try await connection.query("""
+                WITH closing AS (
+                    SELECT v.type, v.object_id FROM object_versions v
+                    JOIN snapshot_staging s ON s.job_id = \(jobID) AND s.type = v.type AND s.object_id = v.object_id
+                    WHERE v.tenant_id = \(tenantID) AND v.valid_to IS NULL AND (s.op = 'remove' OR s.blob_id <> v.blob_id)
+                    UNION ALL
+                    SELECT v.type, v.object_id FROM object_versions v
+                    WHERE v.tenant_id = \(tenantID) AND v.valid_to IS NULL AND v.type = ANY (\(request.fullyReadTypes)::text[])
+                      AND NOT EXISTS (SELECT 1 FROM snapshot_staging s
+                                      WHERE s.job_id = \(jobID) AND s.type = v.type AND s.object_id = v.object_id)
+                )
+                UPDATE object_versions v SET valid_to = \(snapshotID)
+                FROM closing c
+                WHERE v.tenant_id = \(tenantID) AND v.type = c.type AND v.object_id = c.object_id AND v.valid_to IS NULL
+                RETURNING v.type, v.object_id, encode(v.blob_id, 'hex') AS blob
+                """)
+            let opened = try await connection.query("""
+                INSERT INTO object_versions (tenant_id, type, object_id, valid_from, blob_id)
+                SELECT \(tenantID), s.type, s.object_id, \(snapshotID), s.blob_id FROM snapshot_staging s
+                WHERE s.job_id = \(jobID) AND s.op = 'put'
+                  AND NOT EXISTS (SELECT 1 FROM object_versions v WHERE v.tenant_id = \(tenantID) AND v.type = s.type
+                                  AND v.object_id = s.object_id AND v.valid_to IS NULL)
+                RETURNING type, object_id, encode(blob_id, 'hex') AS blob
+                """)
+
+            var root: RootHash
+            var objectCount: Int64
+            if let previous, try previous.decode(String.self, "data_key_id") == keys.dataKeyID,
+               let previousRoot = BlobID(hex: try previous.decode(String.self, "root")) {
+                // Incremental: the predecessor's root plus what opened, minus what closed.
+                root = RootHash(bytes: previousRoot.bytes)
+                objectCount = try previous.decode(Int64.self, "object_count") + Int64(opened.count) - Int64(closed.count)
+                for row in opened {
+                    root.add(type: try row.decode(String.self, "type"), objectID: try row.decode(String.self, "object_id"),
+                             blobID: try Self.blobID(row), keys: keys)
+                }
+                for row in closed {
+                    root.subtract(type: try row.decode(String.self, "type"), objectID: try row.decode(String.self, "object_id"),
+                                  blobID: try Self.blobID(row), keys: keys)
+                }
+            } else {
+                // First snapshot, or the tenant's data key changed: hash the whole current map.
+                (root, objectCount) = try await SnapshotQueries.rootHash(tenantID: tenantID, at: snapshotID, keys: keys,
+                                                                        connection: connection)
+            }
+            var typeCounts: [String: [String: Int]] = [:]
+            for row in opened { typeCounts[try row.decode(String.self, "type"), default: [:]]["opened", default: 0] += 1 }
+            for row in closed { typeCounts[try row.decode(String.self, "type"), default: [:]]["closed", default: 0] += 1 }
+            let typeCountsJSON = String(decoding: try encoder.encode(typeCounts), as: UTF8.self)
+            try await connection.query("""
+                UPDATE snapshots SET root_hash = \(PostgresBytes(root.bytes)), object_count = \(objectCount),
+                       changed_count = \(opened.count + closed.count), type_counts = \(typeCountsJSON)::jsonb
+                WHERE id = \(snapshotID)
+                """)
+            try await connection.query("DELETE FROM snapshot_staging WHERE job_id = \(jobID)")
+            return snapshotID
+        }
+        guard let summary = try await SnapshotQueries.snapshot(id: snapshotID, client: self.client) else {
+            throw VaultError(.notFound, "snapshot \(snapshotID) vanished after its commit")
+        }
+        self.logger.info("snapshot committed", metadata: [
+            "tenant.id": "\(tenantID)", "job.id": "\(jobID)", "snapshot.id": "\(snapshotID)", "snapshot.status": "\(summary.status.rawValue)",
+            "snapshot.objects": "\(summary.objectCount)", "snapshot.changed": "\(summary.changedCount)",
+        ])
+        return summary
+    }
+
+    static func blobID(_ row: PostgresRow) throws -> BlobID {
+        guard let id = BlobID(hex: try row.decode(String.self, "blob")) else {
+            throw VaultError(.storage, "object_versions holds a malformed blob id")
+        }
+        return id
+    }
+}

@@ -1,0 +1,129 @@
+public import Foundation
+public import Logging
+public import Postgres
+public import Queue
+
+/// Builds one snapshot of one tenant for one job: objects are staged page by page while the backup
+/// reads Graph (blobs first, then staging rows, each in its own short statement), and
+/// ``commit(_:)`` makes the whole snapshot visible in one short transaction.
+///
+/// Staging is keyed by the job, and ``begin`` clears what an earlier attempt of the same job left,
+/// so a retried job stages afresh; blobs an abandoned attempt wrote are reused (same ids) or left
+/// for garbage collection.
+public struct SnapshotWriter: Sendable {
+    public let tenantID: UUID
+    public let jobID: Int64
+    public let keys: TenantVaultKeys
+    let client: PostgresClient
+    let blobStore: any BlobStore
+    let logger: Logger
+
+    /// What staging one batch did.
+    public struct StageResult: Sendable, Hashable {
+        /// Objects whose content differs from the current map (new or changed).
+        public var changed: Int = 0
+        /// Blobs this batch stored that were not in the store before.
+        public var newBlobs: Int = 0
+        /// Sealed bytes of those blobs.
+        public var bytesAdded: Int = 0
+
+        public init() {}
+
+        public static func += (lhs: inout StageResult, rhs: StageResult) {
+            lhs.changed += rhs.changed
+            lhs.newBlobs += rhs.newBlobs
+            lhs.bytesAdded += rhs.bytesAdded
+        }
+    }
+
+    /// Starts (or restarts) staging for `jobID`.
+    public static func begin(tenantID: UUID, jobID: Int64, client: PostgresClient, blobStore: any BlobStore,
+                             keyProvider: any VaultKeyProvider, logger: Logger) async throws -> SnapshotWriter {
+        try await client.query("DELETE FROM snapshot_staging WHERE job_id = \(jobID)")
+        let keys = try await keyProvider.currentKeys(tenantID: tenantID)
+        return SnapshotWriter(tenantID: tenantID, jobID: jobID, keys: keys, client: client, blobStore: blobStore, logger: logger)
+    }
+
+    /// A committed snapshot of this job, if an earlier attempt committed one before failing to
+    /// complete the job: the retry then has nothing to do.
+    public func committedSnapshot() async throws -> SnapshotSummary? {
+        try await SnapshotQueries.snapshot(jobID: self.jobID, client: self.client)
+    }
+
+    /// The current (latest committed) blob ids of `objectIDs` of `type`.
+    public func currentBlobIDs(type: String, objectIDs: [String]) async throws -> [String: BlobID] {
+        guard !objectIDs.isEmpty else { return [:] }
+        let rows = try await self.client.query("""
+            SELECT object_id, encode(blob_id, 'hex') AS blob FROM object_versions
+            WHERE tenant_id = \(self.tenantID) AND type = \(type) AND object_id = ANY (\(objectIDs)::text[]) AND valid_to IS NULL
+            """)
+        var current: [String: BlobID] = [:]
+        for row in rows {
+            if let id = BlobID(hex: try row.decode(String.self, "blob")) { current[try row.decode(String.self, "object_id")] = id }
+        }
+        return current
+    }
+
+    /// Stages present objects of `type`, each as canonical JSON. Changed objects are sealed and
+    /// stored (blobs first), then staged. With `fullyRead` every object is staged, changed or not,
+    /// so the commit can close the versions of objects that were not seen.
+    public func stage(type: String, objects: [(objectID: String, canonical: [UInt8])], fullyRead: Bool) async throws -> StageResult {
+        var result = StageResult()
+        guard !objects.isEmpty else { return result }
+        // Later duplicates win: delta replays the same object, and the newest copy is last.
+        var latest: [String: [UInt8]] = [:]
+        var order: [String] = []
+        for object in objects {
+            if latest.updateValue(object.canonical, forKey: object.objectID) == nil { order.append(object.objectID) }
+        }
+        let ids = Dictionary(uniqueKeysWithValues: order.map { ($0, self.keys.blobID(of: latest[$0]!)) })
+        let current = try await self.currentBlobIDs(type: type, objectIDs: order)
+        let changed = order.filter { current[$0] != ids[$0] }
+        result.changed = changed.count
+
+        if !changed.isEmpty {
+            let wanted = Array(Set(changed.map { ids[$0]! }))
+            let present = try await self.blobStore.contains(wanted, tenantID: self.tenantID)
+            var sealed: [(id: BlobID, sealed: [UInt8])] = []
+            var sealedIDs = Set<BlobID>()
+            for objectID in changed {
+                let id = ids[objectID]!
+                guard !present.contains(id), sealedIDs.insert(id).inserted else { continue }
+                sealed.append(try SealedBlob.seal(latest[objectID]!, keys: self.keys))
+            }
+            let written = try await self.blobStore.put(sealed, tenantID: self.tenantID)
+            result.newBlobs = written.count
+            result.bytesAdded = sealed.filter { written.contains($0.id) }.reduce(0) { $0 + $1.sealed.count }
+        }
+
+        let staged = fullyRead ? order : changed
+        try await self.insertStaging(type: type, rows: staged.map { ($0, ids[$0]) })
+        return result
+    }
+
+    /// Stages removals (delta's `@removed`) of `type`.
+    public func stageRemovals(type: String, objectIDs: [String]) async throws {
+        try await self.insertStaging(type: type, rows: objectIDs.map { ($0, nil) })
+    }
+
+    /// Forgets what was staged for `type` (a delta round that must restart from a full read).
+    public func discardStaged(type: String) async throws {
+        try await self.client.query("DELETE FROM snapshot_staging WHERE job_id = \(self.jobID) AND type = \(type)")
+    }
+
+    private func insertStaging(type: String, rows: [(String, BlobID?)]) async throws {
+        var start = 0
+        while start < rows.count {
+            let batch = Array(rows[start..<min(start + 1000, rows.count)])
+            start += 1000
+            try await self.client.query("""
+                INSERT INTO snapshot_staging (job_id, tenant_id, type, object_id, op, blob_id)
+                SELECT \(self.jobID), \(self.tenantID), \(type), object_id,
+                       CASE WHEN blob = '' THEN 'remove' ELSE 'put' END,
+                       CASE WHEN blob = '' THEN NULL ELSE decode(blob, 'hex') END
+                FROM unnest(\(batch.map(\.0))::text[], \(batch.map { $0.1?.hex ?? "" })::text[]) AS s (object_id, blob)
+                ON CONFLICT (job_id, type, object_id) DO UPDATE SET op = excluded.op, blob_id = excluded.blob_id
+                """)
+        }
+    }
+}

@@ -1,0 +1,159 @@
+public import Foundation
+public import NIOPosix
+import Cryptography
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Blobs as files: `ROOT/<tenant id>/<first two hex digits>/<blob id>`. A blob is written to a
+/// temporary file, flushed, and then hard-linked to its name, which fails if the name exists: a
+/// reader never sees a partial blob and two writers of one id never clobber each other.
+///
+/// File I/O blocks, so it runs on `threadPool`, never on Swift's cooperative pool.
+public struct FileBlobStore: BlobStore {
+    public let root: URL
+    let threadPool: NIOThreadPool
+
+    public init(root: URL, threadPool: NIOThreadPool = .singleton) {
+        self.root = root
+        self.threadPool = threadPool
+    }
+
+    public func put(_ blobs: [(id: BlobID, sealed: [UInt8])], tenantID: UUID) async throws -> Set<BlobID> {
+        let tenantDirectory = self.directory(tenantID)
+        return try await self.threadPool.runIfActive {
+            var written = Set<BlobID>()
+            let staging = tenantDirectory.appendingPathComponent("tmp")
+            try Self.makeDirectory(staging)
+            var touchedDirectories = Set<String>()
+            for blob in blobs {
+                let directory = tenantDirectory.appendingPathComponent(String(blob.id.hex.prefix(2)))
+                try Self.makeDirectory(directory)
+                let final = directory.appendingPathComponent(blob.id.hex).path
+                if access(final, F_OK) == 0 { continue }
+                let temporary = staging.appendingPathComponent(blob.id.hex + "." + Hex.encode(SecureRandom.bytes(6))).path
+                try Self.writeFile(temporary, blob.sealed)
+                let linked = link(temporary, final)
+                let linkError = errno
+                unlink(temporary)
+                if linked == 0 {
+                    written.insert(blob.id)
+                    touchedDirectories.insert(directory.path)
+                } else if linkError != EEXIST {
+                    throw Self.error("link \(final)", linkError)
+                }
+            }
+            // The names must survive a crash too, not only the contents.
+            for directory in touchedDirectories { try Self.syncDirectory(directory) }
+            return written
+        }
+    }
+
+    public func get(_ id: BlobID, tenantID: UUID) async throws -> [UInt8]? {
+        let path = self.path(id, tenantID)
+        return try await self.threadPool.runIfActive {
+            let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            if descriptor < 0 {
+                if errno == ENOENT { return nil }
+                throw Self.error("open \(path)", errno)
+            }
+            defer { close(descriptor) }
+            var contents: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    throw Self.error("read \(path)", errno)
+                }
+                if count == 0 { break }
+                contents += buffer[0..<count]
+            }
+            return contents
+        }
+    }
+
+    public func contains(_ ids: [BlobID], tenantID: UUID) async throws -> Set<BlobID> {
+        let paths = ids.map { ($0, self.path($0, tenantID)) }
+        return try await self.threadPool.runIfActive {
+            Set(paths.filter { access($0.1, F_OK) == 0 }.map(\.0))
+        }
+    }
+
+    public func delete(_ ids: [BlobID], tenantID: UUID) async throws {
+        let paths = ids.map { self.path($0, tenantID) }
+        try await self.threadPool.runIfActive {
+            for path in paths where unlink(path) != 0 && errno != ENOENT {
+                throw Self.error("unlink \(path)", errno)
+            }
+        }
+    }
+
+    public func list(tenantID: UUID, after: BlobID?, limit: Int) async throws -> [BlobID] {
+        let tenantDirectory = self.directory(tenantID)
+        return try await self.threadPool.runIfActive {
+            let fileManager = FileManager.default
+            let afterHex = after?.hex ?? ""
+            let prefixes = ((try? fileManager.contentsOfDirectory(atPath: tenantDirectory.path)) ?? [])
+                .filter { $0.count == 2 && $0 >= String(afterHex.prefix(2)) }
+                .sorted()
+            var ids: [BlobID] = []
+            for prefix in prefixes {
+                let names = try fileManager.contentsOfDirectory(atPath: tenantDirectory.appendingPathComponent(prefix).path)
+                for name in names.sorted() where name > afterHex {
+                    guard let id = BlobID(hex: name) else { continue }
+                    ids.append(id)
+                    if ids.count == limit { return ids }
+                }
+            }
+            return ids
+        }
+    }
+
+    private func directory(_ tenantID: UUID) -> URL {
+        self.root.appendingPathComponent(tenantID.uuidString.lowercased())
+    }
+
+    private func path(_ id: BlobID, _ tenantID: UUID) -> String {
+        self.directory(tenantID).appendingPathComponent(String(id.hex.prefix(2))).appendingPathComponent(id.hex).path
+    }
+
+    private static func makeDirectory(_ url: URL) throws {
+        do {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        } catch {
+            throw VaultError(.storage, "cannot create blob directory \(url.path)", underlying: error)
+        }
+    }
+
+    private static func writeFile(_ path: String, _ bytes: [UInt8]) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw error("create \(path)", errno) }
+        defer { close(descriptor) }
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                let code = errno
+                unlink(path)
+                throw error("write \(path)", code)
+            }
+            offset += count
+        }
+        guard fsync(descriptor) == 0 else { throw error("fsync \(path)", errno) }
+    }
+
+    private static func syncDirectory(_ path: String) throws {
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw error("open \(path)", errno) }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw error("fsync \(path)", errno) }
+    }
+
+    private static func error(_ operation: String, _ code: Int32) -> VaultError {
+        VaultError(.storage, "\(operation) failed: \(String(cString: strerror(code)))")
+    }
+}

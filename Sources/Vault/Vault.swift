@@ -1,0 +1,128 @@
+public import Foundation
+public import Logging
+public import Postgres
+
+/// Reads what backups stored: snapshots, one object at any snapshot or time, an object's history,
+/// and whole-snapshot verification and export. Every blob read is authenticated and checked
+/// against its id, so a tampered blob is an error, never silently wrong data.
+public struct Vault: Sendable {
+    public let client: PostgresClient
+    public let blobStore: any BlobStore
+    public let keyProvider: any VaultKeyProvider
+    let logger: Logger
+
+    public init(client: PostgresClient, blobStore: any BlobStore, keyProvider: any VaultKeyProvider, logger: Logger) {
+        self.client = client
+        self.blobStore = blobStore
+        self.keyProvider = keyProvider
+        self.logger = logger
+    }
+
+    /// Starts a snapshot for `jobID` (see ``SnapshotWriter``).
+    public func beginSnapshot(tenantID: UUID, jobID: Int64) async throws -> SnapshotWriter {
+        try await SnapshotWriter.begin(tenantID: tenantID, jobID: jobID, client: self.client, blobStore: self.blobStore,
+                                       keyProvider: self.keyProvider, logger: self.logger)
+    }
+
+    // MARK: Snapshots
+
+    public func snapshots(tenantID: UUID, limit: Int = 100) async throws -> [SnapshotSummary] {
+        try await self.client.query("""
+            SELECT \(unescaped: SnapshotQueries.snapshotColumns) FROM snapshots WHERE tenant_id = \(tenantID)
+            ORDER BY id DESC LIMIT \(limit)
+            """).map(SnapshotQueries.decode)
+    }
+
+    public func snapshot(id: Int64) async throws -> SnapshotSummary {
+        guard let snapshot = try await SnapshotQueries.snapshot(id: id, client: self.client) else {
+            throw VaultError(.notFound, "no snapshot has id \(id)")
+        }
+        return snapshot
+    }
+
+    /// The newest snapshot of the tenant committed at or before `date`.
+    public func snapshot(tenantID: UUID, at date: Date) async throws -> SnapshotSummary {
+        guard let row = try await self.client.query("""
+            SELECT \(unescaped: SnapshotQueries.snapshotColumns) FROM snapshots
+            WHERE tenant_id = \(tenantID) AND committed_at <= \(date) ORDER BY id DESC LIMIT 1
+            """).first else {
+            throw VaultError(.notFound, "tenant \(tenantID.uuidString.lowercased()) has no snapshot committed by \(date)")
+        }
+        return try SnapshotQueries.decode(row)
+    }
+
+    // MARK: Objects
+
+    /// The version of one object live at `snapshotID`, or nil if the object was absent then.
+    public func version(tenantID: UUID, type: String, objectID: String, at snapshotID: Int64) async throws -> ObjectVersion? {
+        try await self.client.query("""
+            SELECT v.type, v.object_id, encode(v.blob_id, 'hex') AS blob, v.valid_from, v.valid_to, s.committed_at
+            FROM object_versions v JOIN snapshots s ON s.id = v.valid_from
+            WHERE v.tenant_id = \(tenantID) AND v.type = \(type) AND v.object_id = \(objectID)
+              AND v.valid_from <= \(snapshotID) AND (v.valid_to IS NULL OR v.valid_to > \(snapshotID))
+            """).first.map(Self.decodeVersion)
+    }
+
+    /// Every version of one object, oldest first.
+    public func history(tenantID: UUID, type: String, objectID: String) async throws -> [ObjectVersion] {
+        try await self.client.query("""
+            SELECT v.type, v.object_id, encode(v.blob_id, 'hex') AS blob, v.valid_from, v.valid_to, s.committed_at
+            FROM object_versions v JOIN snapshots s ON s.id = v.valid_from
+            WHERE v.tenant_id = \(tenantID) AND v.type = \(type) AND v.object_id = \(objectID)
+            ORDER BY v.valid_from
+            """).map(Self.decodeVersion)
+    }
+
+    /// One object's canonical JSON at `snapshotID`, or nil if it was absent.
+    public func object(tenantID: UUID, type: String, objectID: String, at snapshotID: Int64) async throws -> [UInt8]? {
+        guard let version = try await self.version(tenantID: tenantID, type: type, objectID: objectID, at: snapshotID) else { return nil }
+        return try await self.read(version.blobID, tenantID: tenantID)
+    }
+
+    /// A blob's canonical JSON, authenticated and checked against its id.
+    public func read(_ id: BlobID, tenantID: UUID) async throws -> [UInt8] {
+        var keys: [String: TenantVaultKeys] = [:]
+        return try await self.read(id, tenantID: tenantID, keys: &keys)
+    }
+
+    /// Reads a blob, reusing (and filling) `keys` by data key id, so reading a whole snapshot
+    /// unwraps each data key once.
+    func read(_ id: BlobID, tenantID: UUID, keys: inout [String: TenantVaultKeys]) async throws -> [UInt8] {
+        guard let sealed = try await self.blobStore.get(id, tenantID: tenantID) else {
+            throw VaultError(.blobMissing, "blob \(id) of tenant \(tenantID.uuidString.lowercased()) is not in the blob store")
+        }
+        let dataKeyID = try SealedBlob.dataKeyID(of: sealed)
+        if keys[dataKeyID] == nil {
+            keys[dataKeyID] = try await self.keyProvider.keys(tenantID: tenantID, dataKeyID: dataKeyID)
+        }
+        return try SealedBlob.open(sealed, id: id, keys: keys[dataKeyID]!)
+    }
+
+    /// Every (type, object id, blob id) live at `snapshotID`, in pages of `pageSize`, to `body`.
+    public func forEachEntry(of snapshot: SnapshotSummary, pageSize: Int = 1000,
+                             _ body: ([ObjectVersion]) async throws -> Void) async throws {
+        var after = ("", "")
+        while true {
+            let page = try await self.client.query("""
+                SELECT v.type, v.object_id, encode(v.blob_id, 'hex') AS blob, v.valid_from, v.valid_to, s.committed_at
+                FROM object_versions v JOIN snapshots s ON s.id = v.valid_from
+                WHERE v.tenant_id = \(snapshot.tenantID) AND v.valid_from <= \(snapshot.id)
+                  AND (v.valid_to IS NULL OR v.valid_to > \(snapshot.id)) AND (v.type, v.object_id) > (\(after.0), \(after.1))
+                ORDER BY v.type, v.object_id LIMIT \(pageSize)
+                """).map(Self.decodeVersion)
+            if page.isEmpty { return }
+            try await body(page)
+            after = (page.last!.type, page.last!.objectID)
+            if page.count < pageSize { return }
+        }
+    }
+
+    static func decodeVersion(_ row: PostgresRow) throws -> ObjectVersion {
+        guard let blob = BlobID(hex: try row.decode(String.self, "blob")) else {
+            throw VaultError(.storage, "object_versions holds a malformed blob id")
+        }
+        return ObjectVersion(type: try row.decode(String.self, "type"), objectID: try row.decode(String.self, "object_id"),
+                             blobID: blob, validFrom: try row.decode(Int64.self, "valid_from"),
+                             validTo: try row.decode(Int64?.self, "valid_to"), committedAt: try row.decode(Date.self, "committed_at"))
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import HoldfastTesting
+import Testing
+@testable import Vault
+
+/// One suite every back-end passes.
+enum BlobStoreConformance {
+    static func blob(_ seed: UInt8) -> (id: BlobID, sealed: [UInt8]) {
+        (BlobID(bytes: [UInt8](repeating: seed, count: 32)), Array("sealed-\(seed)".utf8) + [UInt8](repeating: seed, count: Int(seed)))
+    }
+
+    static func run(_ store: any BlobStore) async throws {
+        let tenant = UUID()
+        let other = UUID()
+        let blobs = (1...12).map { blob(UInt8($0 * 7)) }
+
+        #expect(try await store.put(Array(blobs.prefix(8)), tenantID: tenant) == Set(blobs.prefix(8).map(\.id)))
+        // Idempotent: a second put of the same ids writes nothing and changes nothing.
+        #expect(try await store.put(Array(blobs.prefix(4)) + Array(blobs.suffix(4)), tenantID: tenant) == Set(blobs.suffix(4).map(\.id)))
+        #expect(try await store.put([], tenantID: tenant).isEmpty)
+        for blob in blobs {
+            #expect(try await store.get(blob.id, tenantID: tenant) == blob.sealed)
+        }
+        let absent = BlobStoreConformance.blob(250)
+        #expect(try await store.get(absent.id, tenantID: tenant) == nil)
+        #expect(try await store.contains(blobs.map(\.id) + [absent.id], tenantID: tenant) == Set(blobs.map(\.id)))
+        #expect(try await store.contains([], tenantID: tenant).isEmpty)
+
+        // Tenants do not see each other's blobs.
+        #expect(try await store.get(blobs[0].id, tenantID: other) == nil)
+        #expect(try await store.contains(blobs.map(\.id), tenantID: other).isEmpty)
+
+        // Listing walks ids in order, page by page.
+        var listed: [BlobID] = []
+        var after: BlobID?
+        while true {
+            let page = try await store.list(tenantID: tenant, after: after, limit: 5)
+            listed += page
+            guard page.count == 5 else { break }
+            after = page.last
+        }
+        #expect(listed == blobs.map(\.id).sorted())
+
+        try await store.delete([blobs[0].id, blobs[1].id, absent.id], tenantID: tenant)
+        #expect(try await store.get(blobs[0].id, tenantID: tenant) == nil)
+        #expect(try await store.contains(blobs.map(\.id), tenantID: tenant).count == blobs.count - 2)
+        #expect(try await store.put([blobs[0]], tenantID: tenant) == [blobs[0].id], "a deleted id can be written again")
+
+        // Concurrent writers of one id: exactly one of them wrote it.
+        let racing = BlobStoreConformance.blob(99)
+        let writes = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<6 { group.addTask { try await store.put([racing], tenantID: tenant).count } }
+            return try await group.reduce(0, +)
+        }
+        #expect(writes == 1)
+        #expect(try await store.get(racing.id, tenantID: tenant) == racing.sealed)
+    }
+}
+
+@Suite("Blob stores")
+struct BlobStoreConformanceTests {
+    @Test func postgres() async throws {
+        try await TestDatabase.withIsolatedSchema { schema in
+            try await BlobStoreConformance.run(PostgresBlobStore(client: schema.client, batchSize: 3))
+        }
+    }
+
+    @Test func filesystem() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("holdfast-blobs-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try await BlobStoreConformance.run(FileBlobStore(root: root))
+    }
+}
