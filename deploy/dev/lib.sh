@@ -50,7 +50,9 @@ holdfast_pg_bin() {
     local dir
     if command -v pg_config >/dev/null; then
         dir=$(pg_config --bindir)
-        [ -x "$dir/initdb" ] && { echo "$dir"; return; }
+        # `return 0`, not `return`: called from an EXIT trap, a bare return would return the
+        # status of the command that triggered the trap.
+        [ -x "$dir/initdb" ] && { echo "$dir"; return 0; }
     fi
     dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
     [ -n "$dir" ] && [ -x "$dir/initdb" ] || die "PostgreSQL server binaries not found (is the postgresql package installed?)"
@@ -127,6 +129,7 @@ CONF
 }
 
 holdfast_cluster_stop() {
+    set +e  # runs from an EXIT trap: stop the cluster whatever failed before
     local bin; bin=$(holdfast_pg_bin)
     [ -n "$HOLDFAST_DEV_PGDATA" ] || HOLDFAST_DEV_PGDATA=$(holdfast_pgdata_dir)
     if holdfast_as_pg "$bin/pg_ctl" -D "$HOLDFAST_DEV_PGDATA" status >/dev/null 2>&1; then
