@@ -55,12 +55,34 @@ public enum ProcessRunner {
             inputPath = scratch.appendingPathComponent("stdin").path
             try input.write(to: URL(fileURLWithPath: inputPath))
         }
+        let pid = try posixSpawn(executable, arguments, environment: environment,
+                                 standardInput: inputPath, standardOutput: outputPath, standardError: errorPath)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            guard errno == EINTR else { break }
+        }
+        // WIFEXITED / WEXITSTATUS are macros; decode the wait status by hand.
+        let exitCode: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return Result(status: exitCode,
+                      standardOutput: (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "",
+                      standardError: (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "")
+    }
+
+    /// `posix_spawn` with the three standard descriptors redirected to files (standard error to
+    /// standard output's file when `standardError` is nil) and every other descriptor closed.
+    static func posixSpawn(_ executable: String, _ arguments: [String], environment: [String: String]?,
+                           standardInput: String, standardOutput: String, standardError: String?,
+                           appendOutput: Bool = false) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, inputPath, O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 0, standardInput, O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, standardOutput, O_WRONLY | O_CREAT | O_TRUNC | (appendOutput ? O_APPEND : 0), 0o600)
+        if let standardError {
+            posix_spawn_file_actions_addopen(&actions, 2, standardError, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        } else {
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        }
         hf_spawn_file_actions_addclosefrom(&actions, 3)
         let environmentPairs = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
@@ -74,15 +96,7 @@ public enum ProcessRunner {
         guard spawned == 0 else {
             throw Failure(command: executable, status: -1, output: "cannot start: \(String(cString: strerror(spawned)))")
         }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 {
-            guard errno == EINTR else { break }
-        }
-        // WIFEXITED / WEXITSTATUS are macros; decode the wait status by hand.
-        let exitCode: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return Result(status: exitCode,
-                      standardOutput: (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "",
-                      standardError: (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "")
+        return pid
     }
 
     /// A TCP port on 127.0.0.1 that was free a moment ago.

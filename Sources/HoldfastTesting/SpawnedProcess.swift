@@ -43,25 +43,8 @@ extension ProcessRunner {
     /// the child (see `captureBlocking`); output goes to a temporary file.
     public static func spawn(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> SpawnedProcess {
         let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("holdfast-spawn-\(UUID().uuidString).log").path
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        hf_spawn_file_actions_addclosefrom(&actions, 3)
-        let environmentPairs = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = environmentPairs.map { strdup($0) } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, envp)
-        guard spawned == 0 else {
-            throw Failure(command: executable, status: -1, output: "cannot start: \(String(cString: strerror(spawned)))")
-        }
+        let pid = try posixSpawn(executable, arguments, environment: environment, standardInput: "/dev/null",
+                                 standardOutput: outputPath, standardError: nil, appendOutput: true)
         return SpawnedProcess(pid: pid, command: ([executable] + arguments).joined(separator: " "), outputPath: outputPath)
     }
 }
