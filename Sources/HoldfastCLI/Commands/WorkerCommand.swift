@@ -70,7 +70,15 @@ struct WorkerCommand: AsyncParsableCommand {
         handlers.register(DiagnosticJobHandler())
         // Backups need the master key (to open credentials and data keys) and an HTTP client.
         var http: HTTPClient?
-        if let ring = try? MasterKeyRing(environment: ProcessInfo.processInfo.environment) {
+        // No master key means this worker runs no backups; a key that is set but unreadable or
+        // malformed is an operator error and stops the worker with the reason.
+        let ring: MasterKeyRing?
+        do {
+            ring = try MasterKeyRing(environment: ProcessInfo.processInfo.environment)
+        } catch let error as EnvelopeError where error.code == .masterKeyMissing {
+            ring = nil
+        }
+        if let ring {
             let httpClient = try HTTPClient(logger: logger)
             http = httpClient
             let environment = ProcessInfo.processInfo.environment
