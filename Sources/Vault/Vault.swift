@@ -26,9 +26,11 @@ public struct Vault: Sendable {
 
     // MARK: Snapshots
 
-    public func snapshots(tenantID: UUID, limit: Int = 100) async throws -> [SnapshotSummary] {
+    /// The tenant's snapshots, newest first; with `beforeID`, only older ones (the next page).
+    public func snapshots(tenantID: UUID, limit: Int = 100, beforeID: Int64? = nil) async throws -> [SnapshotSummary] {
         try await self.client.query("""
-            SELECT \(unescaped: SnapshotQueries.snapshotColumns) FROM snapshots WHERE tenant_id = \(tenantID)
+            SELECT \(unescaped: SnapshotQueries.snapshotColumns) FROM snapshots
+            WHERE tenant_id = \(tenantID) AND (\(beforeID)::bigint IS NULL OR id < \(beforeID)::bigint)
             ORDER BY id DESC LIMIT \(limit)
             """).map(SnapshotQueries.decode)
     }

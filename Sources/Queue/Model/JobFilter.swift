@@ -7,12 +7,15 @@ public struct JobFilter: Sendable, Hashable {
     public var states: [JobState]?
     /// Most rows returned, newest first. Default 100.
     public var limit: Int
+    /// Only jobs with a smaller id: the next page after a page that ended with this id.
+    public var beforeID: Job.ID?
 
-    public init(tenantID: UUID? = nil, kinds: [JobKind]? = nil, states: [JobState]? = nil, limit: Int = 100) {
+    public init(tenantID: UUID? = nil, kinds: [JobKind]? = nil, states: [JobState]? = nil, limit: Int = 100, beforeID: Job.ID? = nil) {
         self.tenantID = tenantID
         self.kinds = kinds
         self.states = states
         self.limit = limit
+        self.beforeID = beforeID
     }
 }
 

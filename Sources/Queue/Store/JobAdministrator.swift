@@ -21,6 +21,7 @@ public struct JobAdministrator: Sendable {
                 WHERE (\(filter.tenantID)::uuid IS NULL OR tenant_id = \(filter.tenantID)::uuid)
                   AND (\(kinds)::text[] IS NULL OR kind = ANY(\(kinds)::text[]))
                   AND (\(states)::text[] IS NULL OR state = ANY(\(states)::text[]))
+                  AND (\(filter.beforeID)::bigint IS NULL OR id < \(filter.beforeID)::bigint)
                 ORDER BY id DESC
                 LIMIT \(max(1, filter.limit))
                 """)

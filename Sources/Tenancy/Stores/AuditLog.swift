@@ -38,16 +38,18 @@ public enum AuditLog {
             WHERE \(tenantID)::uuid IS NULL OR tenant_id = \(tenantID)
             ORDER BY id DESC LIMIT \(limit)
             """)
-        return try result.rows.map { row in
-            AuditEntry(
-                id: try row.decode(Int64.self, "id"),
-                actor: try row.decode(String.self, "actor"),
-                action: try row.decode(String.self, "action"),
-                tenantID: try row.decode(UUID?.self, "tenant_id"),
-                partnerID: try row.decode(UUID?.self, "partner_id"),
-                details: try row.decode(PostgresJSON.self, "details").decode([String: String].self),
-                at: try row.decode(Date.self, "at")
-            )
-        }
+        return try result.rows.map(Self.entry(from:))
+    }
+
+    static func entry(from row: PostgresRow) throws -> AuditEntry {
+        AuditEntry(
+            id: try row.decode(Int64.self, "id"),
+            actor: try row.decode(String.self, "actor"),
+            action: try row.decode(String.self, "action"),
+            tenantID: try row.decode(UUID?.self, "tenant_id"),
+            partnerID: try row.decode(UUID?.self, "partner_id"),
+            details: try row.decode(PostgresJSON.self, "details").decode([String: String].self),
+            at: try row.decode(Date.self, "at")
+        )
     }
 }

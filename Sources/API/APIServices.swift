@@ -1,0 +1,48 @@
+public import Logging
+public import Migrations
+public import Postgres
+public import Prometheus
+public import Tenancy
+public import Vault
+public import Queue
+
+/// What the API's routes use. Optional parts make their routes answer 503 `unavailable` when absent.
+public struct APIServices: Sendable {
+    public let client: PostgresClient
+    public let configuration: APIConfiguration
+    public let keys: APIKeyStore
+    /// The migrations this build knows, for `/readyz`.
+    public let migrations: [Migration]
+    /// Reads snapshots and objects; nil without a master key.
+    public let vault: Vault?
+    /// Stores credentials given at onboarding; nil without a master key.
+    public let credentials: TenantCredentialStore?
+    /// Rendered at `/metrics`; nil: that route answers 503.
+    public let metrics: PrometheusCollectorRegistry?
+    public let logger: Logger
+
+    public init(client: PostgresClient, configuration: APIConfiguration = APIConfiguration(), migrations: [Migration],
+                vault: Vault?, credentials: TenantCredentialStore?, metrics: PrometheusCollectorRegistry?, logger: Logger) {
+        self.client = client
+        self.configuration = configuration
+        self.keys = APIKeyStore(client: client, lastUseInterval: configuration.lastUseInterval, logger: logger)
+        self.migrations = migrations
+        self.vault = vault
+        self.credentials = credentials
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    public var tenants: TenantRegistry { TenantRegistry(client: client, logger: logger) }
+    public var jobs: JobAdministrator { JobAdministrator(client: client, logger: logger) }
+    public var enqueuer: JobEnqueuer { JobEnqueuer(client: client, logger: logger) }
+    public var workers: WorkerRegistry { WorkerRegistry(client: client, logger: logger) }
+    public var policies: APIPolicyStore { APIPolicyStore(client: client) }
+
+    func requireVault() throws -> Vault {
+        guard let vault else {
+            throw APIError(.unavailable, "this coordinator has no master key, so it cannot read snapshots; set HOLDFAST_MASTER_KEY_FILE")
+        }
+        return vault
+    }
+}

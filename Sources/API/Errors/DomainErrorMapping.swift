@@ -1,0 +1,50 @@
+import Postgres
+import Queue
+import Tenancy
+import Vault
+
+/// The library errors the API knows how to answer, as ``APIError``s. Messages are the libraries'
+/// own operator-safe messages; anything unrecognised becomes `internal_error` (and is logged).
+enum DomainErrorMapping {
+    static func apiError(for error: any Error) -> APIError? {
+        switch error {
+        case let error as TenancyError:
+            switch error.code {
+            case .tenantNotFound, .credentialNotFound: return APIError(.notFound, error.message, underlying: error)
+            case .partnerNotFound, .invalidCredential: return APIError(.invalidRequest, error.message, underlying: error)
+            case .duplicateTenant: return APIError(.conflict, error.message, underlying: error)
+            default: return nil
+            }
+        case let error as QueueError:
+            switch error.code {
+            case .jobNotFound: return APIError(.notFound, error.message, underlying: error)
+            case .invalidState: return APIError(.invalidState, error.message, underlying: error)
+            case .invalidRequest, .invalidArguments: return APIError(.invalidRequest, error.message, underlying: error)
+            default: return unavailable(error)
+            }
+        case let error as VaultError:
+            if error.code == .notFound { return APIError(.notFound, error.message, underlying: error) }
+            return nil
+        case let error as PostgresError:
+            return unavailable(error)
+        default:
+            return nil
+        }
+    }
+
+    /// The database cannot be reached or is shutting down: 503, so clients retry.
+    private static func unavailable(_ error: any Error) -> APIError? {
+        var current: (any Error)? = error
+        while let candidate = current {
+            if let postgres = candidate as? PostgresError {
+                switch postgres.code {
+                case .connectionFailed, .connectionLost, .poolShutDown, .clientClosed:
+                    return APIError(.unavailable, "the database is unreachable; try again shortly", underlying: error)
+                default: return nil
+                }
+            }
+            current = (candidate as? QueueError)?.underlying
+        }
+        return nil
+    }
+}

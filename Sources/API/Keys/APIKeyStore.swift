@@ -1,0 +1,144 @@
+public import Foundation
+public import Logging
+public import Postgres
+import Cryptography
+import Synchronization
+import Tenancy
+
+/// API keys in `api_keys`: created (the token is returned once), listed, revoked, and checked on
+/// every request. Creation and revocation are audited.
+public struct APIKeyStore: Sendable {
+    public let client: PostgresClient
+    public let logger: Logger
+    /// Shortest time between two `last_used_at` writes for one key.
+    public let lastUseInterval: Duration
+    private let lastUseWrites: LastUseThrottle
+
+    public init(client: PostgresClient, lastUseInterval: Duration = .seconds(60), logger: Logger) {
+        self.client = client
+        self.logger = logger
+        self.lastUseInterval = lastUseInterval
+        self.lastUseWrites = LastUseThrottle()
+    }
+
+    /// Why a token was refused.
+    public enum Rejection: Error, Sendable, Hashable {
+        /// Not a token of ours, unknown key id, or wrong secret: indistinguishable on purpose.
+        case invalid
+        case revoked
+    }
+
+    /// Creates a key; the returned token is the only copy of its secret.
+    public func create(name: String, role: APIKeyRole, partnerID: UUID?, actor: String) async throws -> CreatedAPIKey {
+        guard !name.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw APIError(.invalidRequest, "a key needs a name")
+        }
+        switch (role, partnerID) {
+        case (.partner, nil): throw APIError(.invalidRequest, "a partner key must be bound to a partner")
+        case (.operator, .some), (.readOnly, .some): throw APIError(.invalidRequest, "only partner keys are bound to a partner")
+        default: break
+        }
+        let generated = APIKeyToken.generate()
+        let hash = APIKeyToken.hash(secret: generated.secret)
+        do {
+            let key = try await client.withTransaction { connection -> APIKey in
+                let row = try await connection.query("""
+                    INSERT INTO api_keys (key_id, secret_hash, name, role, partner_id, created_by)
+                    VALUES (\(generated.keyID), \(PostgresBytes(hash)), \(name), \(role.rawValue), \(partnerID), \(actor))
+                    RETURNING \(unescaped: Self.columns)
+                    """).first!
+                let key = try Self.key(from: row)
+                var details = ["key_id": key.keyID, "name": name, "role": role.rawValue]
+                if let partnerID { details["partner_id"] = partnerID.uuidString.lowercased() }
+                try await AuditLog.record(actor: actor, action: "apikey.create", partnerID: partnerID, details: details, on: connection)
+                return key
+            }
+            logger.notice("API key created", metadata: ["api_key.id": "\(key.keyID)", "api_key.role": "\(role.rawValue)"])
+            return CreatedAPIKey(key: key, token: generated.token)
+        } catch let error as PostgresError where error.sqlState == SQLState.foreignKeyViolation {
+            throw APIError(.invalidRequest, "no partner has id \(partnerID?.uuidString.lowercased() ?? "-")", underlying: error)
+        }
+    }
+
+    /// Keys, newest first; revoked ones only with `includeRevoked`.
+    public func list(includeRevoked: Bool = false) async throws -> [APIKey] {
+        try await client.query("""
+            SELECT \(unescaped: Self.columns) FROM api_keys WHERE \(includeRevoked) OR revoked_at IS NULL ORDER BY created_at DESC, key_id
+            """).rows.map(Self.key(from:))
+    }
+
+    /// Revokes a key by its key id; audited. Revoking a revoked key is an error that says when.
+    @discardableResult
+    public func revoke(keyID: String, actor: String) async throws -> APIKey {
+        try await client.withTransaction { connection -> APIKey in
+            guard let current = try await connection.query("SELECT \(unescaped: Self.columns) FROM api_keys WHERE key_id = \(keyID) FOR UPDATE").first else {
+                throw APIError(.notFound, "no API key has id \(keyID)")
+            }
+            let key = try Self.key(from: current)
+            if let revokedAt = key.revokedAt { throw APIError(.invalidState, "API key \(keyID) was already revoked at \(revokedAt)") }
+            let row = try await connection.query("""
+                UPDATE api_keys SET revoked_at = now(), revoked_by = \(actor) WHERE id = \(key.id) RETURNING \(unescaped: Self.columns)
+                """).first!
+            try await AuditLog.record(actor: actor, action: "apikey.revoke", partnerID: key.partnerID,
+                                      details: ["key_id": keyID, "name": key.name, "role": key.role.rawValue], on: connection)
+            return try Self.key(from: row)
+        }
+    }
+
+    /// The key a token names, if the secret matches and it is not revoked; records its use.
+    public func authenticate(token: String) async throws -> Result<APIKey, Rejection> {
+        guard let parsed = APIKeyToken.parse(token) else { return .failure(.invalid) }
+        guard let row = try await client.query("""
+            SELECT \(unescaped: Self.columns), secret_hash FROM api_keys WHERE key_id = \(parsed.keyID)
+            """).first else {
+            // Spend the same work as a known key, so timing does not tell which key ids exist.
+            _ = APIKeyToken.matches(secret: parsed.secret, storedHash: [UInt8](repeating: 0, count: 32))
+            return .failure(.invalid)
+        }
+        let storedHash = try row.decode(PostgresBytes.self, "secret_hash").bytes
+        guard APIKeyToken.matches(secret: parsed.secret, storedHash: storedHash) else { return .failure(.invalid) }
+        let key = try Self.key(from: row)
+        if key.isRevoked { return .failure(.revoked) }
+        try await recordUse(of: key)
+        return .success(key)
+    }
+
+    /// Writes `last_used_at` at most once per `lastUseInterval` per key: skipped in memory when this
+    /// process wrote it recently, and conditional in SQL so several coordinators do not all write.
+    private func recordUse(of key: APIKey) async throws {
+        guard lastUseWrites.shouldWrite(key.id, interval: lastUseInterval) else { return }
+        let seconds = Double(lastUseInterval.components.seconds) + Double(lastUseInterval.components.attoseconds) / 1e18
+        try await client.query("""
+            UPDATE api_keys SET last_used_at = now()
+            WHERE id = \(key.id) AND (last_used_at IS NULL OR last_used_at < now() - make_interval(secs => \(seconds)))
+            """)
+    }
+
+    static let columns = "id, key_id, name, role, partner_id, created_at, created_by, last_used_at, revoked_at"
+
+    static func key(from row: PostgresRow) throws -> APIKey {
+        let roleText = try row.decode(String.self, "role")
+        guard let role = APIKeyRole(rawValue: roleText) else {
+            throw APIError(.internalError, "an API key row has an unknown role '\(roleText)'")
+        }
+        return APIKey(
+            id: try row.decode(UUID.self, "id"), keyID: try row.decode(String.self, "key_id"), name: try row.decode(String.self, "name"),
+            role: role, partnerID: try row.decode(UUID?.self, "partner_id"), createdAt: try row.decode(Date.self, "created_at"),
+            createdBy: try row.decode(String.self, "created_by"), lastUsedAt: try row.decode(Date?.self, "last_used_at"),
+            revokedAt: try row.decode(Date?.self, "revoked_at"))
+    }
+}
+
+/// When this process last wrote each key's `last_used_at`.
+final class LastUseThrottle: Sendable {
+    private let lastWrites = Mutex<[UUID: ContinuousClock.Instant]>([:])
+
+    func shouldWrite(_ id: UUID, interval: Duration) -> Bool {
+        let now = ContinuousClock.now
+        return lastWrites.withLock { writes in
+            if let last = writes[id], now - last < interval { return false }
+            writes[id] = now
+            return true
+        }
+    }
+}

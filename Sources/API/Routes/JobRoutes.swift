@@ -1,0 +1,61 @@
+import Foundation
+import Hummingbird
+import Queue
+
+/// Operators' job routes over Queue's ``JobAdministrator``: list with filters, show, cancel, retry.
+/// (Run a backup now is `POST /v1/tenants/{tenant_id}/backups`.)
+struct JobRoutes: APIRouteGroup {
+    let services: APIServices
+
+    struct JobDetail: Encodable, Sendable {
+        struct Event: Encodable, Sendable {
+            var state: String
+            var attempt: Int
+            var workerID: UUID?
+            var at: Date
+        }
+        var job: JobResource
+        var history: [Event]
+    }
+
+    func addRoutes(to routes: inout APIRoutes) {
+        routes.get("/v1/jobs", access: .staff) { request, _ in
+            let page = try PageRequest.parse(request, configuration: services.configuration)
+            let query = request.uri.queryParameters
+            let tenantID = try query["tenant_id"].map { try TenantRoutes.uuid(String($0), name: "tenant_id") }
+            let kinds = query.getAll("kind").flatMap { $0.split(separator: ",") }.map { JobKind(String($0)) }
+            let states = try query.getAll("state").flatMap { $0.split(separator: ",") }.map { text in
+                guard let state = JobState(rawValue: String(text)) else {
+                    throw APIError(.invalidParameter, "state must be one of \(JobState.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(text)')")
+                }
+                return state
+            }
+            let filter = JobFilter(tenantID: tenantID, kinds: kinds.isEmpty ? nil : kinds, states: states.isEmpty ? nil : states,
+                                   limit: page.limit + 1, beforeID: try page.beforeID())
+            let jobs = try await services.jobs.list(filter).map(JobResource.init)
+            return try JSONResponse.make(page.page(descendingIDs: jobs, id: \.id))
+        }
+        routes.get("/v1/jobs/{job_id}", access: .staff) { _, context in
+            let id = try context.int64Parameter("job_id")
+            let job = try await services.jobs.job(id)
+            let history = try await services.jobs.history(id).map {
+                JobDetail.Event(state: $0.state.rawValue, attempt: $0.attempt, workerID: $0.workerID, at: $0.at)
+            }
+            return try JSONResponse.make(JobDetail(job: JobResource(job), history: history))
+        }
+        routes.post("/v1/jobs/{job_id}/cancel", access: .staff) { _, context in
+            let id = try context.int64Parameter("job_id")
+            let principal = try context.requirePrincipal()
+            let job = try await services.jobs.cancel(id)
+            services.logger.notice("job cancelled through the API", metadata: ["job.id": "\(id)", "api_key.id": "\(principal.key.keyID)"])
+            return try JSONResponse.make(JobResource(job))
+        }
+        routes.post("/v1/jobs/{job_id}/retry", access: .staff) { _, context in
+            let id = try context.int64Parameter("job_id")
+            let principal = try context.requirePrincipal()
+            let job = try await services.jobs.retry(id)
+            services.logger.notice("job retried through the API", metadata: ["job.id": "\(id)", "api_key.id": "\(principal.key.keyID)"])
+            return try JSONResponse.make(JobResource(job))
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+public import Hummingbird
+import Logging
+import Postgres
+
+/// Checks a request against its route's ``APIAccess`` before the handler runs: the key (401),
+/// the role (403), and for partner keys the tenant in the path (404 unless it is theirs).
+struct APIGate: Sendable {
+    let keys: APIKeyStore
+    let client: PostgresClient
+
+    func handle(_ route: APIRoute, _ request: Request, _ context: APIRequestContext) async throws -> Response {
+        var context = context
+        if route.access != .anonymous {
+            let principal = try await authenticate(request)
+            try await authorize(principal, route: route, method: request.method, context: context)
+            context.principal = principal
+            context.logger[metadataKey: "api_key.id"] = "\(principal.key.keyID)"
+        }
+        return try await route.handler(request, context)
+    }
+
+    private func authenticate(_ request: Request) async throws -> APIPrincipal {
+        guard let header = request.headers[.authorization] else {
+            throw APIError(.unauthenticated, "send an API key as 'Authorization: Bearer hf_live_…'")
+        }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            throw APIError(.unauthenticated, "the Authorization header must be 'Bearer <API key>'")
+        }
+        switch try await keys.authenticate(token: String(parts[1]).trimmingCharacters(in: .whitespaces)) {
+        case .success(let key): return APIPrincipal(key: key)
+        case .failure(.invalid): throw APIError(.invalidAPIKey, "the API key is not valid")
+        case .failure(.revoked): throw APIError(.revokedAPIKey, "the API key has been revoked")
+        }
+    }
+
+    private func authorize(_ principal: APIPrincipal, route: APIRoute, method: HTTPRequest.Method, context: APIRequestContext) async throws {
+        if principal.role == .readOnly, method != .get, method != .head {
+            throw APIError(.readOnlyKey, "a read-only key can only call GET routes")
+        }
+        switch (route.access, principal.role) {
+        case (.anonymous, _), (.staff, .operator), (.staff, .readOnly), (.tenant, .operator), (.tenant, .readOnly), (.partner, .partner):
+            return
+        case (.staff, .partner):
+            throw APIError(.forbidden, "partner keys cannot use this route")
+        case (.partner, _):
+            throw APIError(.forbidden, "this route is for partner keys")
+        case (.tenant(let parameter), .partner):
+            let text = context.parameters.get(parameter) ?? ""
+            guard let tenantID = UUID(uuidString: text), let partnerID = principal.partnerID,
+                  try await tenantPartner(tenantID) == partnerID else {
+                // The same answer as for a tenant that does not exist (invariant 6).
+                throw APIError(.notFound, "no tenant has id \(text)")
+            }
+        }
+    }
+
+    private func tenantPartner(_ tenantID: UUID) async throws -> UUID? {
+        try await client.query("SELECT partner_id FROM tenants WHERE id = \(tenantID)").first?.decode(UUID?.self, "partner_id")
+    }
+}

@@ -1,0 +1,52 @@
+public import Foundation
+public import Hummingbird
+import NIOCore
+
+/// JSON responses in the API's conventions: snake_case keys, ISO 8601 times, sorted keys.
+public enum JSONResponse {
+    public static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let data = try encoder.encode(value)
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// `{"error":{"code":…,"message":…,"request_id":…}}` with the error's status.
+    public static func error(_ error: APIError, requestID: String) -> Response {
+        let body = ErrorBody(error: .init(code: error.code.rawValue, message: error.message, requestId: requestID))
+        let data = (try? encoder.encode(body)) ?? Data(#"{"error":{"code":"internal_error","message":"","request_id":""}}"#.utf8)
+        return Response(status: error.status, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    public static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(APITime.format(date))
+        }
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    struct ErrorBody: Encodable {
+        struct Detail: Encodable {
+            var code: String
+            var message: String
+            var requestId: String
+        }
+        var error: Detail
+    }
+}
+
+/// Times as the API writes and reads them: ISO 8601 in UTC, with milliseconds when present.
+public enum APITime {
+    public static func format(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+
+    public static func parse(_ text: String) -> Date? {
+        if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
+        return try? Date.ISO8601FormatStyle().parse(text)
+    }
+}
