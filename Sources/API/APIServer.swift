@@ -1,5 +1,5 @@
 public import Hummingbird
-public import Logging
+import Logging
 import NIOCore
 
 /// The HTTP API: the route table of every group, served by Hummingbird.

@@ -1,5 +1,5 @@
 public import Hummingbird
-public import Logging
+import Logging
 
 /// The request context of every API route: who is calling, the request id, and the body limit.
 public struct APIRequestContext: RequestContext {

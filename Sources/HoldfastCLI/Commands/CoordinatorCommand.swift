@@ -20,6 +20,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var logging: LoggingOptions
     @OptionGroup var metrics: MetricsOptions
+    @OptionGroup var api: APIOptions
 
     @Option(name: .customLong("leader-lease"), help: "Seconds a leader's lease lasts without renewal.")
     var leaderLease = Seconds(15)
@@ -46,7 +47,8 @@ struct CoordinatorCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = logging.makeLogger(label: "holdfast.coordinator")
-        let metricsService = metrics.makeService(logger: logger)
+        let registry = (metrics.resolvedPort != nil || api.listenAddress != nil) ? MetricsOptions.bootstrapRegistry() : nil
+        let metricsService = registry.flatMap { metrics.makeService(logger: logger, registry: $0) }
         let configuration = CoordinatorConfiguration(
             leaderLease: leaderLease.duration,
             rescueInterval: rescueInterval.duration,
@@ -61,6 +63,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
         let coordinator = CoordinatorService(client: client, configuration: configuration, logger: logger)
         var services: [any Service] = [coordinator]
         if let metricsService { services.append(metricsService) }
+        if let apiService = try api.makeService(client: client, metrics: registry, logger: logger) { services.append(apiService) }
         var groupConfiguration = ServiceGroupConfiguration(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],

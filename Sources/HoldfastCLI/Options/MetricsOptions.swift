@@ -29,9 +29,21 @@ struct MetricsOptions: ParsableArguments {
     /// Bootstraps swift-metrics with Prometheus and returns the HTTP service that serves it, or nil
     /// when no port is configured (metrics are then recorded nowhere).
     func makeService(logger: Logger) -> (any Service)? {
-        guard let port = resolvedPort else { return nil }
+        guard resolvedPort != nil else { return nil }
+        return makeService(logger: logger, registry: Self.bootstrapRegistry())
+    }
+
+    /// Bootstraps swift-metrics with a Prometheus registry (once per process) and returns it, for
+    /// processes that serve metrics in more than one place (the coordinator's API `/metrics`).
+    static func bootstrapRegistry() -> PrometheusCollectorRegistry {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }
+
+    /// The metrics endpoint over `registry`, or nil when no port is configured.
+    func makeService(logger: Logger, registry: PrometheusCollectorRegistry) -> (any Service)? {
+        guard let port = resolvedPort else { return nil }
         let router = Router()
         router.get("metrics") { _, _ -> Response in
             var buffer = ByteBuffer()

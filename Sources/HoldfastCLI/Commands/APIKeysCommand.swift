@@ -1,0 +1,100 @@
+import API
+import ArgumentParser
+import Foundation
+import Logging
+import Postgres
+
+/// `holdfast apikeys create|list|revoke`: keys for the HTTP API (docs/api.md).
+struct APIKeysCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apikeys",
+        abstract: "Create, list and revoke HTTP API keys.",
+        subcommands: [Create.self, List.self, Revoke.self]
+    )
+
+    /// Who the audit log names for CLI actions.
+    static var actor: String { "cli:\(ProcessInfo.processInfo.userName)" }
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a key and print its token once; only a hash of it is stored.",
+            discussion: "Roles: operator (everything), read-only (every GET an operator has), partner (its own tenants only; needs --partner).")
+
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var logging: LoggingOptions
+
+        @Option(help: "A name that says who or what uses the key (\"grafana\", \"contoso portal\").") var name: String
+        @Option(help: "operator, partner or read-only.") var role: String
+        @Option(help: "For partner keys: the partner's id or name.") var partner: String?
+
+        var keyRole: APIKeyRole { APIKeyRole(rawValue: role) ?? .readOnly }
+
+        func validate() throws {
+            guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--name must not be empty.") }
+            guard let role = APIKeyRole(rawValue: role) else { throw ValidationError("--role must be operator, partner or read-only (got '\(self.role)').") }
+            if role == .partner, partner == nil { throw ValidationError("a partner key needs --partner.") }
+            if role != .partner, partner != nil { throw ValidationError("--partner is only for --role partner.") }
+        }
+
+        func run() async throws {
+            let logger = logging.makeLogger(label: "holdfast.apikeys")
+            let created = try await database.withClient(logger: logger) { client in
+                var partnerID: UUID?
+                if let partner { partnerID = try await APIKeysCommand.partnerID(partner, client: client) }
+                return try await APIKeyStore(client: client, logger: logger).create(name: name, role: keyRole, partnerID: partnerID, actor: APIKeysCommand.actor)
+            }
+            print("Created API key \(created.key.keyID) (\(created.key.role.rawValue)\(created.key.partnerID.map { ", partner \($0.uuidString.lowercased())" } ?? "")).")
+            print("Token (shown once; store it now, it cannot be shown again):")
+            print(created.token)
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List keys (never their tokens).")
+
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var logging: LoggingOptions
+
+        @Flag(help: "Include revoked keys.") var all = false
+
+        func run() async throws {
+            let logger = logging.makeLogger(label: "holdfast.apikeys")
+            let keys = try await database.withClient(logger: logger) { client in
+                try await APIKeyStore(client: client, logger: logger).list(includeRevoked: all)
+            }
+            print("KEY ID        ROLE       PARTNER                               CREATED (UTC)         LAST USED (UTC)       REVOKED               NAME")
+            for key in keys {
+                print([
+                    key.keyID.padding(12), key.role.rawValue.padding(9), (key.partnerID?.uuidString.lowercased() ?? "-").padding(36),
+                    SnapshotFormatting.date(key.createdAt).padding(20), (key.lastUsedAt.map(SnapshotFormatting.date) ?? "never").padding(20),
+                    (key.revokedAt.map(SnapshotFormatting.date) ?? "-").padding(20), key.name,
+                ].joined(separator: "  "))
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a key: every request with it is refused from now on.")
+
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var logging: LoggingOptions
+
+        @Argument(help: "The key id (the 12 characters after hf_live_, as `holdfast apikeys list` shows).") var keyID: String
+
+        func run() async throws {
+            let logger = logging.makeLogger(label: "holdfast.apikeys")
+            let key = try await database.withClient(logger: logger) { client in
+                try await APIKeyStore(client: client, logger: logger).revoke(keyID: keyID, actor: APIKeysCommand.actor)
+            }
+            print("Revoked API key \(key.keyID) (\(key.name)).")
+        }
+    }
+
+    static func partnerID(_ text: String, client: PostgresClient) async throws -> UUID {
+        if let id = UUID(uuidString: text) { return id }
+        guard let row = try await client.query("SELECT id FROM partners WHERE name = \(text)").first else {
+            throw ValidationError("no partner has id or name '\(text)'")
+        }
+        return try row.decode(UUID.self, "id")
+    }
+}
