@@ -12,13 +12,13 @@ struct JobResource: Encodable, Sendable {
 
     var id: Int64
     var kind: String
-    var tenantID: UUID?
+    var tenantID: String?
     var state: String
     var priority: Int
     var runAt: Date
     var attempt: Int
     var maxAttempts: Int
-    var workerID: UUID?
+    var workerID: String?
     var attemptedAt: Date?
     var cancelRequested: Bool
     var errors: [AttemptErrorResource]
@@ -28,13 +28,13 @@ struct JobResource: Encodable, Sendable {
     init(_ job: Job) {
         id = job.id
         kind = job.kind.rawValue
-        tenantID = job.tenantID
+        tenantID = job.tenantID?.apiString
         state = job.state.rawValue
         priority = job.priority
         runAt = job.runAt
         attempt = job.attempt
         maxAttempts = job.maxAttempts
-        workerID = job.workerID
+        workerID = job.workerID?.apiString
         attemptedAt = job.attemptedAt
         cancelRequested = job.cancelRequested
         errors = job.errors.map { AttemptErrorResource(attempt: $0.attempt, at: $0.at, error: $0.error, permanent: $0.permanent) }

@@ -10,7 +10,7 @@ struct SnapshotResource: Encodable, Sendable {
     }
 
     var id: Int64
-    var tenantID: UUID
+    var tenantID: String
     var jobID: Int64?
     var kind: String
     var status: String
@@ -26,7 +26,7 @@ struct SnapshotResource: Encodable, Sendable {
 
     init(_ snapshot: SnapshotSummary) {
         id = snapshot.id
-        tenantID = snapshot.tenantID
+        tenantID = snapshot.tenantID.apiString
         jobID = snapshot.jobID
         kind = snapshot.kind.rawValue
         status = snapshot.status.rawValue

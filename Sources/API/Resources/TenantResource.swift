@@ -3,11 +3,11 @@ import Tenancy
 
 /// A tenant as operators see it.
 struct TenantResource: Encodable, Sendable {
-    var id: UUID
-    var entraTenantID: UUID?
+    var id: String
+    var entraTenantID: String?
     var primaryDomain: String?
     var displayName: String
-    var partnerID: UUID?
+    var partnerID: String?
     var status: String
     var statusReason: String?
     var statusChangedAt: Date
@@ -15,11 +15,11 @@ struct TenantResource: Encodable, Sendable {
     var createdAt: Date
 
     init(_ tenant: Tenant) {
-        id = tenant.id
-        entraTenantID = tenant.entraTenantID
+        id = tenant.id.apiString
+        entraTenantID = tenant.entraTenantID?.apiString
         primaryDomain = tenant.primaryDomain
         displayName = tenant.displayName
-        partnerID = tenant.partnerID
+        partnerID = tenant.partnerID?.apiString
         status = tenant.status.rawValue
         statusReason = tenant.statusReason
         statusChangedAt = tenant.statusChangedAt
@@ -30,11 +30,17 @@ struct TenantResource: Encodable, Sendable {
 
 /// What a partner sees of one of its tenants: identity, status and its newest restore point.
 struct TenantSummaryResource: Encodable, Sendable {
-    var id: UUID
+    var id: String
     var displayName: String
     var primaryDomain: String?
     var status: String
     var statusChangedAt: Date
     var lastSnapshotAt: Date?
     var lastSnapshotStatus: String?
+}
+
+extension UUID {
+    /// UUIDs in API bodies are lower case, as everywhere else in Holdfast (JSONEncoder would write
+    /// upper case).
+    var apiString: String { uuidString.lowercased() }
 }

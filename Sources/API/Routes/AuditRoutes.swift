@@ -10,8 +10,8 @@ struct AuditRoutes: APIRouteGroup {
         var id: Int64
         var actor: String
         var action: String
-        var tenantID: UUID?
-        var partnerID: UUID?
+        var tenantID: String?
+        var partnerID: String?
         var details: [String: String]
         var at: Date
     }
@@ -22,7 +22,7 @@ struct AuditRoutes: APIRouteGroup {
             let tenantID = try request.uri.queryParameters["tenant_id"].map { try TenantRoutes.uuid(String($0), name: "tenant_id") }
             let entries = try await AuditLog.entries(tenantID: tenantID, beforeID: try page.beforeID(), limit: page.limit + 1, client: services.client)
             let resources = entries.map {
-                AuditEntryResource(id: $0.id, actor: $0.actor, action: $0.action, tenantID: $0.tenantID, partnerID: $0.partnerID,
+                AuditEntryResource(id: $0.id, actor: $0.actor, action: $0.action, tenantID: $0.tenantID?.apiString, partnerID: $0.partnerID?.apiString,
                                    details: $0.details, at: $0.at)
             }
             return try JSONResponse.make(page.page(descendingIDs: resources, id: \.id))

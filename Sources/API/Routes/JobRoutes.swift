@@ -11,7 +11,7 @@ struct JobRoutes: APIRouteGroup {
         struct Event: Encodable, Sendable {
             var state: String
             var attempt: Int
-            var workerID: UUID?
+            var workerID: String?
             var at: Date
         }
         var job: JobResource
@@ -39,7 +39,7 @@ struct JobRoutes: APIRouteGroup {
             let id = try context.int64Parameter("job_id")
             let job = try await services.jobs.job(id)
             let history = try await services.jobs.history(id).map {
-                JobDetail.Event(state: $0.state.rawValue, attempt: $0.attempt, workerID: $0.workerID, at: $0.at)
+                JobDetail.Event(state: $0.state.rawValue, attempt: $0.attempt, workerID: $0.workerID?.apiString, at: $0.at)
             }
             return try JSONResponse.make(JobDetail(job: JobResource(job), history: history))
         }

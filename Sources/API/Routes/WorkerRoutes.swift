@@ -7,7 +7,7 @@ struct WorkerRoutes: APIRouteGroup {
     let services: APIServices
 
     struct WorkerResource: Encodable, Sendable {
-        var id: UUID
+        var id: String
         var host: String
         var pid: Int
         var version: String
@@ -29,7 +29,7 @@ struct WorkerRoutes: APIRouteGroup {
             }
             // The fleet is small (one row per worker process): paged in memory.
             let workers = try await services.workers.list(includeStopped: includeStopped).map {
-                WorkerResource(id: $0.id, host: $0.host, pid: $0.pid, version: $0.version, concurrency: $0.concurrency, kinds: $0.kinds,
+                WorkerResource(id: $0.id.apiString, host: $0.host, pid: $0.pid, version: $0.version, concurrency: $0.concurrency, kinds: $0.kinds,
                                startedAt: $0.startedAt, lastSeenAt: $0.lastSeenAt, stoppedAt: $0.stoppedAt)
             }
             return try JSONResponse.make(try page.page(of: workers))

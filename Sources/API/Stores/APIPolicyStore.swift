@@ -4,7 +4,8 @@ import Tenancy
 
 /// A policy as the API shows it; intervals in seconds, window bounds as `HH:MM`.
 public struct PolicyRecord: Codable, Sendable, Hashable {
-    public var id: UUID
+    /// Lower-case UUID text.
+    public var id: String
     public var name: String
     public var description: String
     public var backupIntervalSeconds: Int64
@@ -142,7 +143,7 @@ public struct APIPolicyStore: Sendable {
     }
 
     private static func auditDetails(_ record: PolicyRecord) -> [String: String] {
-        ["policy_id": record.id.uuidString.lowercased(), "name": record.name,
+        ["policy_id": record.id, "name": record.name,
          "backup_interval_s": "\(record.backupIntervalSeconds)", "rpo_target_s": "\(record.rpoTargetSeconds)",
          "retention": "last \(record.keepLast), daily \(record.keepDaily), weekly \(record.keepWeekly), monthly \(record.keepMonthly), yearly \(record.keepYearly)",
          "immutability_window_s": "\(record.immutabilityWindowSeconds)", "validation_interval_s": "\(record.validationIntervalSeconds)"]
@@ -159,7 +160,7 @@ public struct APIPolicyStore: Sendable {
 
     static func record(from row: PostgresRow) throws -> PolicyRecord {
         PolicyRecord(
-            id: try row.decode(UUID.self, "id"), name: try row.decode(String.self, "name"), description: try row.decode(String.self, "description"),
+            id: try row.decode(UUID.self, "id").apiString, name: try row.decode(String.self, "name"), description: try row.decode(String.self, "description"),
             backupIntervalSeconds: try row.decode(Int64.self, "backup_interval_s"), windowStart: try row.decode(String?.self, "window_start"),
             windowEnd: try row.decode(String?.self, "window_end"), windowTimezone: try row.decode(String.self, "window_timezone"),
             rpoTargetSeconds: try row.decode(Int64.self, "rpo_target_s"), keepLast: try row.decode(Int.self, "keep_last"),
