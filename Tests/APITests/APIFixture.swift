@@ -100,12 +100,12 @@ struct APIFixture: Sendable {
 
     /// One request over a real socket.
     func send(_ method: String, _ target: String, as caller: Caller = .operatorKey, json body: String? = nil,
-              headers: [(String, String)] = []) async throws -> APIResponse {
+              headers: [(String, String)] = [], rawBody: String? = nil) async throws -> APIResponse {
         var allHeaders = headers
         if let token = tokens[caller] { allHeaders.append(("Authorization", "Bearer \(token)")) }
         if body != nil { allHeaders.append(("Content-Type", "application/json")) }
         let response = try await HTTPTestClient.send(method, "http://127.0.0.1:\(port)\(target)", headers: allHeaders,
-                                                     body: Array((body ?? "").utf8))
+                                                     body: Array((body ?? rawBody ?? "").utf8))
         return APIResponse(raw: response)
     }
 }

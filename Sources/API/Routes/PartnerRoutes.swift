@@ -40,7 +40,7 @@ struct PartnerRoutes: APIRouteGroup {
             ORDER BY t.display_name, t.id OFFSET \(offset) LIMIT \(limit)
             """).rows.map { row in
             TenantSummaryResource(
-                id: try row.decode(UUID.self, "id"), displayName: try row.decode(String.self, "display_name"),
+                id: try row.decode(UUID.self, "id").apiString, displayName: try row.decode(String.self, "display_name"),
                 primaryDomain: try row.decode(String?.self, "primary_domain"), status: try row.decode(String.self, "status"),
                 statusChangedAt: try row.decode(Date.self, "status_changed_at"), lastSnapshotAt: try row.decode(Date?.self, "committed_at"),
                 lastSnapshotStatus: try row.decode(String?.self, "snapshot_status"))
