@@ -43,19 +43,18 @@ struct JobRoutes: APIRouteGroup {
             }
             return try JSONResponse.make(JobDetail(job: JobResource(job), history: history))
         }
-        routes.post("/v1/jobs/{job_id}/cancel", access: .staff) { _, context in
-            let id = try context.int64Parameter("job_id")
-            let principal = try context.requirePrincipal()
-            let job = try await services.jobs.cancel(id)
-            services.logger.notice("job cancelled through the API", metadata: ["job.id": "\(id)", "api_key.id": "\(principal.key.keyID)"])
-            return try JSONResponse.make(JobResource(job))
-        }
-        routes.post("/v1/jobs/{job_id}/retry", access: .staff) { _, context in
-            let id = try context.int64Parameter("job_id")
-            let principal = try context.requirePrincipal()
-            let job = try await services.jobs.retry(id)
-            services.logger.notice("job retried through the API", metadata: ["job.id": "\(id)", "api_key.id": "\(principal.key.keyID)"])
-            return try JSONResponse.make(JobResource(job))
+        let actions: [(name: String, past: String, run: @Sendable (JobAdministrator, Job.ID) async throws -> Job)] = [
+            ("cancel", "cancelled", { try await $0.cancel($1) }),
+            ("retry", "retried", { try await $0.retry($1) }),
+        ]
+        for action in actions {
+            routes.post("/v1/jobs/{job_id}/\(action.name)", access: .staff) { _, context in
+                let id = try context.int64Parameter("job_id")
+                let principal = try context.requirePrincipal()
+                let job = try await action.run(services.jobs, id)
+                services.logger.notice("job \(action.past) through the API", metadata: ["job.id": "\(id)", "api_key.id": "\(principal.key.keyID)"])
+                return try JSONResponse.make(JobResource(job))
+            }
         }
     }
 }
