@@ -287,3 +287,15 @@ enum HTTPTestClientShim {
         try await fixture.send(method, target, headers: [("Content-Type", contentType)], rawBody: body)
     }
 }
+
+@Suite struct APIInputEdgeTests {
+    /// Found by schemathesis: a NUL character reached PostgreSQL and answered 500.
+    @Test func aNULCharacterIsACallerError() async throws {
+        try await APIFixture.run { fixture in
+            let body = try await fixture.send("POST", "/v1/policies", json: #"{"name":"a\u0000b"}"#)
+            #expect(body.status == 400 && body.errorCode == "invalid_request", "\(body.text)")
+            let query = try await fixture.send("GET", "/v1/tenants/\(fixture.tenantB.lower)/object?type=us%00er&id=u1")
+            #expect(query.status == 400 && query.errorCode == "invalid_request", "\(query.text)")
+        }
+    }
+}

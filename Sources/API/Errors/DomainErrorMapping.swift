@@ -26,6 +26,8 @@ enum DomainErrorMapping {
             if error.code == .notFound { return APIError(.notFound, error.message, underlying: error) }
             return nil
         case let error as PostgresError:
+            // Text PostgreSQL cannot hold (a NUL character) is the caller's to fix, not a failure.
+            if error.code == .encoding { return APIError(.invalidRequest, "a value contains a character that cannot be stored (NUL)", underlying: error) }
             return unavailable(error)
         default:
             return nil

@@ -19,9 +19,13 @@ struct APIMiddleware: RouterMiddleware {
             response = try await next(request, context)
         } catch {
             let apiError = Self.apiError(for: error)
-            if apiError.code.status.code >= 500 {
+            if apiError.code == .internalError {
                 context.logger.error("API request failed", metadata: [
                     "http.method": "\(request.method)", "http.path": "\(request.uri.path)", "error": "\(String(reflecting: error))",
+                ])
+            } else if apiError.code.status.code >= 500 {
+                context.logger.warning("API request could not be served", metadata: [
+                    "http.method": "\(request.method)", "http.path": "\(request.uri.path)", "error.code": "\(apiError.code)",
                 ])
             } else {
                 context.logger.debug("API request refused", metadata: [
