@@ -91,6 +91,10 @@ import Testing
             #expect(!created.text.contains("s3cret-value"))
             let id = try #require(created.object["id"] as? String)
             #expect(created.object["status"] as? String == "onboarding" && created.object["entra_tenant_id"] as? String == entra)
+            let wrongPolicy = try await fixture.send("POST", "/v1/tenants", json: #"{"entra_tenant_id":"\#(UUID().lower)","primary_domain":"echo.onmicrosoft.com","display_name":"Echo","policy_id":"\#(UUID().lower)"}"#)
+            #expect(wrongPolicy.status == 400 && wrongPolicy.errorMessage?.contains("policy_id") == true)
+            #expect(try await fixture.send("GET", "/v1/tenants?limit=200").items.allSatisfy { $0["display_name"] as? String != "Echo" },
+                    "a refused onboarding leaves no tenant behind")
             let duplicate = try await fixture.send("POST", "/v1/tenants", json: body)
             #expect(duplicate.status == 409 && duplicate.errorCode == "conflict")
 

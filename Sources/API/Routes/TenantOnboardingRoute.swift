@@ -66,6 +66,14 @@ struct TenantOnboardingRoute: Sendable {
         let new = NewTenant(entraTenantID: try Validate.uuid(body.entraTenantID, field: "entra_tenant_id"), primaryDomain: body.primaryDomain,
                             displayName: body.displayName, partnerID: try body.partnerID.map { try Validate.uuid($0, field: "partner_id") },
                             sizeClass: body.sizeClass ?? "S")
+        // Checked before anything is written, so a wrong policy id leaves no half-onboarded tenant.
+        if let policyID = body.policyID {
+            do {
+                _ = try await services.policies.policy(id: try Validate.uuid(policyID, field: "policy_id"))
+            } catch let error as APIError where error.code == .notFound {
+                throw APIError(.invalidRequest, "field 'policy_id' names no policy (\(policyID))")
+            }
+        }
         let tenant = try await services.tenants.addTenant(new, actor: actor)
         if let policyID = body.policyID {
             try await services.policies.assign(policyID: try Validate.uuid(policyID, field: "policy_id"), tenantID: tenant.id, actor: actor)
