@@ -202,6 +202,7 @@ let package = Package(
                 "Postgres", "Migrations", "Queue", "Tenancy", "Vault", "Cryptography",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import Metrics
 import Postgres
 
 /// Checks a request against its route's ``APIAccess`` before the handler runs: the key (401),
@@ -29,9 +30,15 @@ struct APIGate: Sendable {
             throw APIError(.unauthenticated, "the Authorization header must be 'Bearer <API key>'")
         }
         switch try await keys.authenticate(token: String(parts[1]).trimmingCharacters(in: .whitespaces)) {
-        case .success(let key): return APIPrincipal(key: key)
-        case .failure(.invalid): throw APIError(.invalidAPIKey, "the API key is not valid")
-        case .failure(.revoked): throw APIError(.revokedAPIKey, "the API key has been revoked")
+        case .success(let key):
+            return APIPrincipal(key: key)
+        case .failure(.invalid):
+            // A rising rate is someone guessing keys or a client with a stale one: worth an alert.
+            Counter(label: "holdfast_api_key_rejections_total", dimensions: [("reason", "invalid")]).increment()
+            throw APIError(.invalidAPIKey, "the API key is not valid")
+        case .failure(.revoked):
+            Counter(label: "holdfast_api_key_rejections_total", dimensions: [("reason", "revoked")]).increment()
+            throw APIError(.revokedAPIKey, "the API key has been revoked")
         }
     }
 
