@@ -6,6 +6,7 @@ import Hummingbird
 import Logging
 import Migrations
 import Postgres
+import Prometheus
 import Queue
 import ServiceLifecycle
 import Tenancy
@@ -36,6 +37,7 @@ struct APIFixture: Sendable {
     var client: PostgresClient { schema.client }
 
     static func run(configuration: APIConfiguration = APIConfiguration(host: "127.0.0.1", port: 0),
+                    metrics: PrometheusCollectorRegistry? = nil,
                     _ body: @Sendable (APIFixture) async throws -> Void) async throws {
         try await TestDatabase.withIsolatedSchema { schema in
             let logger = TestLogger.make(label: "api-test")
@@ -74,7 +76,7 @@ struct APIFixture: Sendable {
 
             let migrations = try MigrationDirectory.load(from: try MigrationDirectory.locate())
             let services = APIServices(client: client, configuration: configuration, migrations: migrations, vault: vault,
-                                       credentials: TenantCredentialStore(client: client, keyRing: ring, logger: logger), metrics: nil, logger: logger)
+                                       credentials: TenantCredentialStore(client: client, keyRing: ring, logger: logger), metrics: metrics, logger: logger)
             let server = APIServer(services: services)
             let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
             let application = server.makeApplication { port in continuation.yield(port) }

@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import Prometheus
 import Queue
 import Testing
 @testable import API
@@ -300,6 +301,20 @@ enum HTTPTestClientShim {
             #expect(body.status == 400 && body.errorCode == "invalid_request", "\(body.text)")
             let query = try await fixture.send("GET", "/v1/tenants/\(fixture.tenantB.lower)/object?type=us%00er&id=u1")
             #expect(query.status == 400 && query.errorCode == "invalid_request", "\(query.text)")
+        }
+    }
+}
+
+@Suite struct APIMetricsTests {
+    @Test func metricsAreServedToStaffKeysOnly() async throws {
+        let registry = PrometheusCollectorRegistry()
+        registry.makeCounter(name: "holdfast_api_test_total").increment(by: Int64(3))
+        try await APIFixture.run(metrics: registry) { fixture in
+            let scraped = try await fixture.send("GET", "/metrics", as: .readOnly)
+            #expect(scraped.status == 200 && scraped.raw.header("Content-Type")?.hasPrefix("text/plain") == true)
+            #expect(scraped.text.contains("holdfast_api_test_total 3"), "\(scraped.text)")
+            #expect(try await fixture.send("GET", "/metrics", as: .partnerA).status == 403)
+            #expect(try await fixture.send("GET", "/metrics", as: .anonymous).status == 401)
         }
     }
 }
