@@ -112,6 +112,13 @@ struct SLATests {
             #expect(payload["partner_name"] as? String == "Fabrikam")
             #expect(payload["at"] as? String == "2026-03-01T13:00:00Z")
 
+            let recorded = try #require(try await schema.client.query(
+                "SELECT state, since, evaluated_at, reasons::text FROM sla_states WHERE tenant_id = \(tenant)").first)
+            #expect(try recorded.decode(String.self, "state") == "at_risk")
+            #expect(try recorded.decode(Date.self, "since") == History.hour(21))
+            #expect(try recorded.decode(Date.self, "evaluated_at") == History.hour(22))
+            #expect(try recorded.decode(String.self, "reasons") == #"["partial_snapshot"]"#)
+
             // The recorded state and since when, as `holdfast sla` shows them.
             let shown = try await evaluator.assess(scope: .partner(partner), now: History.hour(22))
             #expect(shown.count == 1)

@@ -49,10 +49,14 @@ public struct SLAEvaluator: Sendable {
             var webhooks: [EnqueueRequest] = []
             for (facts, assessment) in assessments {
                 if facts.recordedState == assessment.state {
-                    try await connection.query("""
-                        UPDATE sla_states SET reasons = \(try Self.reasonsJSON(assessment.reasons))::jsonb, evaluated_at = \(now)
-                        WHERE tenant_id = \(facts.tenantID)
-                        """)
+                    // Same state: rewrite the row only when the reasons changed; evaluated_at is
+                    // set for every tenant in one statement below.
+                    if facts.recordedReasons != assessment.reasons {
+                        try await connection.query("""
+                            UPDATE sla_states SET reasons = \(try Self.reasonsJSON(assessment.reasons))::jsonb
+                            WHERE tenant_id = \(facts.tenantID)
+                            """)
+                    }
                     continue
                 }
                 let reasons = try Self.reasonsJSON(assessment.reasons)
@@ -76,6 +80,9 @@ public struct SLAEvaluator: Sendable {
                         .enqueueRequest(uniqueKey: "sla:\(transition.id)"))
                 }
             }
+            try await connection.query("""
+                UPDATE sla_states SET evaluated_at = \(now) WHERE tenant_id = ANY(\(PostgresArray(assessments.map(\.0.tenantID)))::uuid[])
+                """)
             if !webhooks.isEmpty {
                 _ = try await JobEnqueuer(client: client, logger: logger).enqueue(webhooks, on: connection)
             }
@@ -132,7 +139,7 @@ public struct SLAEvaluator: Sendable {
                    la.state AS last_attempt_state, la.at AS last_attempt_at,
                    COALESCE(r.succeeded, 0) AS succeeded, COALESCE(r.failed, 0) AS failed,
                    v.finished_at AS validation_at, v.restore_seconds,
-                   st.state AS recorded_state, st.since AS recorded_since
+                   st.state AS recorded_state, st.since AS recorded_since, st.reasons AS recorded_reasons
             FROM tenants t
             LEFT JOIN partners pa ON pa.id = t.partner_id
             LEFT JOIN policies p ON p.id = t.policy_id
@@ -182,7 +189,8 @@ public struct SLAEvaluator: Sendable {
                 lastPassedValidationAt: try row.decode(Date?.self, "validation_at"),
                 lastRestoreSeconds: try row.decode(Double?.self, "restore_seconds"),
                 recordedState: try row.decode(String?.self, "recorded_state").flatMap(SLAState.init(rawValue:)),
-                recordedSince: try row.decode(Date?.self, "recorded_since"))
+                recordedSince: try row.decode(Date?.self, "recorded_since"),
+                recordedReasons: try row.decode(String?.self, "recorded_reasons").map(Self.reasons(fromJSON:)) ?? [])
         }
     }
 }

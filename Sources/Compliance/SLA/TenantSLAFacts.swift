@@ -26,13 +26,15 @@ public struct TenantSLAFacts: Sendable, Hashable {
     /// The state recorded by the last evaluation, and since when.
     public var recordedState: SLAState?
     public var recordedSince: Date?
+    public var recordedReasons: [SLAReason]
 
     public init(
         tenantID: UUID, tenantName: String, partnerID: UUID? = nil, partnerName: String? = nil, policyName: String = "standard",
         rpoTarget: TimeInterval, tenantCreatedAt: Date, newestSnapshotID: Int64? = nil, newestSnapshotAt: Date? = nil,
         newestSnapshotPartial: Bool = false, lastAttemptFailed: Bool = false, lastAttemptAt: Date? = nil,
         attemptsSucceeded30Days: Int = 0, attemptsFailed30Days: Int = 0, lastPassedValidationAt: Date? = nil,
-        lastRestoreSeconds: Double? = nil, recordedState: SLAState? = nil, recordedSince: Date? = nil
+        lastRestoreSeconds: Double? = nil, recordedState: SLAState? = nil, recordedSince: Date? = nil,
+        recordedReasons: [SLAReason] = []
     ) {
         self.tenantID = tenantID
         self.tenantName = tenantName
@@ -52,5 +54,6 @@ public struct TenantSLAFacts: Sendable, Hashable {
         self.lastRestoreSeconds = lastRestoreSeconds
         self.recordedState = recordedState
         self.recordedSince = recordedSince
+        self.recordedReasons = recordedReasons
     }
 }
