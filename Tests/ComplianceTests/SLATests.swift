@@ -154,6 +154,13 @@ struct SLATests {
             #expect(Set(assessment.reasons) == [.rpoNearlyExceeded, .lastAttemptFailed])
             #expect(assessment.lastPassedValidationAt == History.hour(-20).addingTimeInterval(600))
             #expect(assessment.lastRestoreSeconds == 12.5)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let json = String(decoding: try encoder.encode(assessment), as: UTF8.self)
+            #expect(json.contains(#""tenant_id":"\#(tenant.uuidString.lowercased())""#))
+            #expect(json.contains(#""success_rate_30_days":0.75"#))
+            #expect(json.contains(#""last_passed_validation_at":"2026-02-28T04:10:00Z""#))
+            #expect(json.contains(#""state":"at_risk""#))
             // Assessing records nothing.
             #expect(try await evaluator.transitions(tenantID: tenant).isEmpty)
         }

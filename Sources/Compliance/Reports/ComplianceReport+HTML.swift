@@ -71,7 +71,7 @@ extension ComplianceReport {
         html += Self.row("Backups", "\(tenant.backups.scheduled) scheduled, \(tenant.backups.succeeded) succeeded, \(tenant.backups.partial) partial, \(tenant.backups.failed) failed (\(tenant.backups.failedAttempts) failed attempts)")
         html += Self.row("RPO adherence", tenant.rpo.adherence.map { "\(Self.number($0 * 100)) % of \(Self.hours(tenant.rpo.measuredSeconds)) measured; \(Self.hours(tenant.rpo.breachedSeconds)) out of RPO" } ?? "not measured in this period")
         let history = tenant.slaHistory
-        html += Self.row("SLA history", "current \(history.currentState ?? "not evaluated"); at risk \(Self.hours(history.atRiskSeconds)), breached \(Self.hours(history.breachedSeconds)), \(history.changes) changes recorded")
+        html += Self.row("SLA history", "current \(history.currentState ?? "not evaluated"); at risk \(Self.hours(history.atRiskSeconds)), breached \(Self.hours(history.breachedSeconds)), changes recorded: \(history.changes)")
         html += Self.row("Restore points", "\(tenant.restorePoints.count); oldest \(tenant.restorePoints.oldest.map(ComplianceDates.iso8601) ?? "none"), newest \(tenant.restorePoints.newest.map(ComplianceDates.iso8601) ?? "none")")
         html += Self.row("Immutability", "window \(Self.hours(tenant.immutability.windowSeconds)); legal hold \(tenant.immutability.legalHold ? "yes (\(tenant.immutability.legalHoldReason ?? ""))" : "no")")
         html += Self.row("Encryption", "\(tenant.encryption.algorithm); " + (tenant.encryption.dataKeys.isEmpty ? "no data key" : tenant.encryption.dataKeys.map { "data key \($0.dataKeyID) under master key \($0.masterKeyID)" }.joined(separator: "; ")))

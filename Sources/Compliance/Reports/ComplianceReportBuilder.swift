@@ -55,7 +55,7 @@ public struct ComplianceReportBuilder: Sendable {
                 for tenantID in tenantIDs {
                     sections.append(try await Self.section(tenantID: tenantID, from: from, to: to, now: now, on: connection))
                 }
-                logger.info("compliance report built", metadata: [
+                logger.debug("compliance report built", metadata: [
                     "report.scope": "\(scope.kind):\(scope.id)", "report.tenants": "\(sections.count)",
                 ])
                 return ComplianceReport(

@@ -1,7 +1,7 @@
 public import Foundation
 
 /// One tenant's SLA at one instant: its state, why, and the measures behind it.
-public struct SLAAssessment: Sendable, Hashable, Codable {
+public struct SLAAssessment: Sendable, Hashable, Encodable {
     public var tenantID: UUID
     public var tenantName: String
     public var partnerID: UUID?
@@ -89,5 +89,44 @@ extension Array where Element == SLAAssessment {
             if lhs.rpoUsed != rhs.rpoUsed { return lhs.rpoUsed > rhs.rpoUsed }
             return (lhs.tenantName, lhs.tenantID.uuidString) < (rhs.tenantName, rhs.tenantID.uuidString)
         }
+    }
+}
+
+extension SLAAssessment {
+    /// snake_case keys whatever the encoder's strategy; ids lower-case, times ISO 8601 UTC.
+    enum CodingKeys: String, CodingKey {
+        case tenantID = "tenant_id", tenantName = "tenant_name", partnerID = "partner_id", partnerName = "partner_name"
+        case policyName = "policy_name", state, reasons, rpoTargetSeconds = "rpo_target_seconds"
+        case newestSnapshotID = "newest_snapshot_id", newestSnapshotAt = "newest_snapshot_at"
+        case snapshotAgeSeconds = "snapshot_age_seconds", rpoUsed = "rpo_used", lastAttemptFailed = "last_attempt_failed"
+        case successRate30Days = "success_rate_30_days", attemptsSucceeded30Days = "attempts_succeeded_30_days"
+        case attemptsFailed30Days = "attempts_failed_30_days", lastPassedValidationAt = "last_passed_validation_at"
+        case validationAgeSeconds = "validation_age_seconds", lastRestoreSeconds = "last_restore_seconds", since
+        case evaluatedAt = "evaluated_at"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(tenantID.uuidString.lowercased(), forKey: .tenantID)
+        try container.encode(tenantName, forKey: .tenantName)
+        try container.encode(partnerID?.uuidString.lowercased(), forKey: .partnerID)
+        try container.encode(partnerName, forKey: .partnerName)
+        try container.encode(policyName, forKey: .policyName)
+        try container.encode(state, forKey: .state)
+        try container.encode(reasons, forKey: .reasons)
+        try container.encode(rpoTargetSeconds, forKey: .rpoTargetSeconds)
+        try container.encode(newestSnapshotID, forKey: .newestSnapshotID)
+        try container.encode(newestSnapshotAt.map(ComplianceDates.iso8601), forKey: .newestSnapshotAt)
+        try container.encode(snapshotAgeSeconds.rounded(), forKey: .snapshotAgeSeconds)
+        try container.encode((rpoUsed * 1000).rounded() / 1000, forKey: .rpoUsed)
+        try container.encode(lastAttemptFailed, forKey: .lastAttemptFailed)
+        try container.encode(successRate30Days, forKey: .successRate30Days)
+        try container.encode(attemptsSucceeded30Days, forKey: .attemptsSucceeded30Days)
+        try container.encode(attemptsFailed30Days, forKey: .attemptsFailed30Days)
+        try container.encode(lastPassedValidationAt.map(ComplianceDates.iso8601), forKey: .lastPassedValidationAt)
+        try container.encode(validationAgeSeconds?.rounded(), forKey: .validationAgeSeconds)
+        try container.encode(lastRestoreSeconds, forKey: .lastRestoreSeconds)
+        try container.encode(since.map(ComplianceDates.iso8601), forKey: .since)
+        try container.encode(ComplianceDates.iso8601(evaluatedAt), forKey: .evaluatedAt)
     }
 }

@@ -121,7 +121,7 @@ struct ReportCommand: AsyncParsableCommand {
             let pem = try key.privateKey.pemPKCS8()
             let descriptor = open(out, O_WRONLY | O_CREAT | O_EXCL, 0o600)
             guard descriptor >= 0 else {
-                throw ValidationError("cannot create \(out): \(String(cString: strerror(errno))) (an existing key is never overwritten)")
+                throw ComplianceError(.fileError, "cannot create \(out): \(String(cString: strerror(errno))) (an existing key is never overwritten)")
             }
             let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
             try handle.write(contentsOf: Data(pem.utf8))

@@ -49,8 +49,6 @@ struct SLACommand: AsyncParsableCommand {
         case .json:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            encoder.dateEncodingStrategy = .iso8601
             print(String(decoding: try encoder.encode(assessments), as: UTF8.self))
         case .text:
             print(SLATable.render(assessments))
