@@ -322,7 +322,7 @@ let package = Package(
         .testTarget(
             name: "ComplianceTests",
             dependencies: [
-                "Compliance", "Postgres", "Queue", "Worker", "Cryptography", "HTTP", "HoldfastTesting",
+                "Compliance", "Postgres", "Queue", "Worker", "Coordinator", "Cryptography", "HTTP", "HoldfastTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -44,8 +44,33 @@ CREATE TABLE sla_state_changes (
 );
 CREATE INDEX sla_state_changes_tenant ON sla_state_changes (tenant_id, at);
 
--- The SLA reads the newest snapshot per tenant at a given time, and reports read commit times
--- over a period.
+-- MARK: snapshot_commits
+-- Every snapshot ever committed, kept when retention later deletes the snapshot: a compliance
+-- report for a past period computes RPO adherence and backup counts from these commit times, which
+-- must not turn into false breaches once old snapshots expire. Written by a trigger, so no writer
+-- of snapshots has to remember it.
+CREATE TABLE snapshot_commits (
+    snapshot_id   bigint PRIMARY KEY,
+    tenant_id     uuid NOT NULL,
+    status        text NOT NULL,
+    committed_at  timestamptz NOT NULL
+);
+CREATE INDEX snapshot_commits_tenant ON snapshot_commits (tenant_id, committed_at);
+
+INSERT INTO snapshot_commits (snapshot_id, tenant_id, status, committed_at)
+SELECT id, tenant_id, status, committed_at FROM snapshots;
+
+CREATE FUNCTION snapshots_record_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO snapshot_commits (snapshot_id, tenant_id, status, committed_at)
+    VALUES (NEW.id, NEW.tenant_id, NEW.status, NEW.committed_at)
+    ON CONFLICT (snapshot_id) DO NOTHING;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER snapshots_record_commit AFTER INSERT ON snapshots
+    FOR EACH ROW EXECUTE FUNCTION snapshots_record_commit();
+
+-- The SLA reads the newest snapshot per tenant at a given time.
 CREATE INDEX snapshots_tenant_committed ON snapshots (tenant_id, committed_at);
 -- Backup outcomes per tenant over time (success rate, last attempt, report counts).
 CREATE INDEX job_events_backup_outcomes ON job_events (tenant_id, at)

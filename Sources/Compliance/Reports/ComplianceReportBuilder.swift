@@ -4,7 +4,8 @@ public import Postgres
 
 /// Builds compliance reports from what PostgreSQL recorded (docs/reports.md).
 ///
-/// Counts come from snapshots (durable) and the queue's job history (kept for the coordinator's
+/// Counts come from `snapshot_commits` (every commit, kept after retention deletes a snapshot) and
+/// the queue's job history (kept for the coordinator's
 /// `--retention-days`: keep it at least as long as the report period).
 public struct ComplianceReportBuilder: Sendable {
     public let client: PostgresClient
@@ -99,10 +100,10 @@ public struct ComplianceReportBuilder: Sendable {
             SELECT
               (SELECT count(*) FROM (SELECT job_id FROM job_events WHERE tenant_id = \(tenantID) AND kind = 'backup'
                                      GROUP BY job_id HAVING min(at) >= \(from) AND min(at) < \(end)) created) AS scheduled,
-              (SELECT count(*) FROM snapshots WHERE tenant_id = \(tenantID) AND status = 'complete'
-                                              AND committed_at >= \(from) AND committed_at < \(end)) AS succeeded,
-              (SELECT count(*) FROM snapshots WHERE tenant_id = \(tenantID) AND status = 'partial'
-                                              AND committed_at >= \(from) AND committed_at < \(end)) AS partial,
+              (SELECT count(*) FROM snapshot_commits WHERE tenant_id = \(tenantID) AND status = 'complete'
+                                                     AND committed_at >= \(from) AND committed_at < \(end)) AS succeeded,
+              (SELECT count(*) FROM snapshot_commits WHERE tenant_id = \(tenantID) AND status = 'partial'
+                                                     AND committed_at >= \(from) AND committed_at < \(end)) AS partial,
               (SELECT count(*) FROM job_events WHERE tenant_id = \(tenantID) AND kind = 'backup' AND state = 'discarded'
                                                AND at >= \(from) AND at < \(end)) AS failed,
               (SELECT count(*) FROM job_events WHERE tenant_id = \(tenantID) AND kind = 'backup' AND state IN ('retryable', 'discarded')
@@ -113,11 +114,12 @@ public struct ComplianceReportBuilder: Sendable {
             partial: try counts?.decode(Int.self, "partial") ?? 0, failed: try counts?.decode(Int.self, "failed") ?? 0,
             failedAttempts: try counts?.decode(Int.self, "failed_attempts") ?? 0)
 
-        // RPO: the newest commit before the period and every commit in it.
+        // RPO: the newest commit before the period and every commit in it, including snapshots
+        // retention has deleted since.
         let commits = try await connection.query("""
-            (SELECT committed_at FROM snapshots WHERE tenant_id = \(tenantID) AND committed_at < \(from) ORDER BY committed_at DESC LIMIT 1)
+            (SELECT committed_at FROM snapshot_commits WHERE tenant_id = \(tenantID) AND committed_at < \(from) ORDER BY committed_at DESC LIMIT 1)
             UNION ALL
-            (SELECT committed_at FROM snapshots WHERE tenant_id = \(tenantID) AND committed_at >= \(from) AND committed_at < \(end))
+            (SELECT committed_at FROM snapshot_commits WHERE tenant_id = \(tenantID) AND committed_at >= \(from) AND committed_at < \(end))
             """).rows.map { try $0.decode(Date.self, at: 0) }
         let rpo = RPOTimeline(rpoTarget: policy.rpoTargetSeconds, protectedSince: protectedSince, commits: commits)
             .adherence(from: from, to: to, now: now)
