@@ -138,6 +138,28 @@ struct ComplianceReportTests {
         }
     }
 
+    @Test("a partner sees only its own tenants, in reports and in the SLA")
+    func partnerIsolation() async throws {
+        try await TestDatabase.withIsolatedSchema { schema in
+            let (partner, tenant, _) = try await recordHistory(schema.client)
+            let other = try await History(client: schema.client).partner("Elsewhere")
+            let builder = ComplianceReportBuilder(client: schema.client, logger: TestLogger.make())
+            await #expect(throws: ComplianceError(.tenantNotFound, "")) {
+                try await builder.build(subject: .tenant(tenant), from: History.hour(0), to: History.hour(24), visibleToPartner: other)
+            }
+            await #expect(throws: ComplianceError(.partnerNotFound, "")) {
+                try await builder.build(subject: .partner(partner), from: History.hour(0), to: History.hour(24), visibleToPartner: other)
+            }
+            let own = try await builder.build(subject: .tenant(tenant), from: History.hour(0), to: History.hour(24), visibleToPartner: partner)
+            #expect(own.tenants.count == 1)
+
+            let evaluator = SLAEvaluator(client: schema.client, logger: TestLogger.make())
+            #expect(try await evaluator.assess(scope: .all, now: History.hour(24)).count == 2)
+            #expect(try await evaluator.assess(scope: .all, now: History.hour(24), visibleToPartner: partner).map(\.tenantID) == [tenant])
+            #expect(try await evaluator.assess(scope: .tenant(tenant), now: History.hour(24), visibleToPartner: other).isEmpty)
+        }
+    }
+
     @Test("a period that ends before it starts is refused")
     func invalidPeriod() async throws {
         try await TestDatabase.withIsolatedSchema { schema in

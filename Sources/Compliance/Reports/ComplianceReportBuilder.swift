@@ -25,8 +25,10 @@ public struct ComplianceReportBuilder: Sendable {
     }
 
     /// The report for `subject` over [from, to), as of `now`. `signingKeyID` is written into the
-    /// report, so the signed bytes name the key that signs them.
-    public func build(subject: Subject, from: Date, to: Date, now: Date = Date(), signingKeyID: String? = nil) async throws -> ComplianceReport {
+    /// report, so the signed bytes name the key that signs them. With `visibleToPartner` (a
+    /// partner's API key, invariant 6), another partner or its tenant is reported as not found.
+    public func build(subject: Subject, from: Date, to: Date, now: Date = Date(), signingKeyID: String? = nil,
+                      visibleToPartner: UUID? = nil) async throws -> ComplianceReport {
         guard to > from else {
             throw ComplianceError(.invalidPeriod, "the report period must end after it starts (from \(ComplianceDates.iso8601(from)) to \(ComplianceDates.iso8601(to)))")
         }
@@ -37,7 +39,9 @@ public struct ComplianceReportBuilder: Sendable {
                 let tenantIDs: [UUID]
                 switch subject {
                 case .partner(let partnerID):
-                    guard let row = try await connection.query("SELECT name FROM partners WHERE id = \(partnerID)").first else {
+                    guard visibleToPartner == nil || visibleToPartner == partnerID,
+                        let row = try await connection.query("SELECT name FROM partners WHERE id = \(partnerID)").first
+                    else {
                         throw ComplianceError(.partnerNotFound, "no partner has id \(partnerID.uuidString.lowercased())")
                     }
                     scope = .init(kind: "partner", id: partnerID.uuidString.lowercased(), name: try row.decode(String.self, at: 0))
@@ -46,7 +50,10 @@ public struct ComplianceReportBuilder: Sendable {
                         ORDER BY display_name, id
                         """).rows.map { try $0.decode(UUID.self, at: 0) }
                 case .tenant(let tenantID):
-                    guard let row = try await connection.query("SELECT display_name FROM tenants WHERE id = \(tenantID)").first else {
+                    guard let row = try await connection.query("""
+                        SELECT display_name FROM tenants
+                        WHERE id = \(tenantID) AND (\(visibleToPartner)::uuid IS NULL OR partner_id = \(visibleToPartner))
+                        """).first else {
                         throw ComplianceError(.tenantNotFound, "no tenant has id \(tenantID.uuidString.lowercased())")
                     }
                     scope = .init(kind: "tenant", id: tenantID.uuidString.lowercased(), name: try row.decode(String.self, at: 0))

@@ -30,9 +30,13 @@ public struct SLAEvaluator: Sendable {
     }
 
     /// The SLA of every tenant in `scope` at `now`, worst first. Records nothing.
-    public func assess(scope: SLAScope = .all, now: Date = Date()) async throws -> [SLAAssessment] {
+    ///
+    /// `visibleToPartner` confines the answer to that partner's tenants whatever the scope (for a
+    /// partner's API key, invariant 6): another partner's tenant is simply not there.
+    public func assess(scope: SLAScope = .all, now: Date = Date(), visibleToPartner: UUID? = nil) async throws -> [SLAAssessment] {
         try await client.withConnection { connection in
-            try await Self.facts(scope: scope, now: now, on: connection).map { SLAAssessment(facts: $0, at: now) }.sortedWorstFirst()
+            try await Self.facts(scope: scope, now: now, visibleToPartner: visibleToPartner, on: connection)
+                .map { SLAAssessment(facts: $0, at: now) }.sortedWorstFirst()
         }
     }
 
@@ -128,7 +132,7 @@ public struct SLAEvaluator: Sendable {
 
     /// The facts of every protected tenant in `scope`, as of `now` (rows after `now` are ignored, so
     /// a test can replay a history by moving `now`).
-    static func facts(scope: SLAScope, now: Date, on connection: PostgresConnection) async throws -> [TenantSLAFacts] {
+    static func facts(scope: SLAScope, now: Date, visibleToPartner: UUID? = nil, on connection: PostgresConnection) async throws -> [TenantSLAFacts] {
         let partnerID = scope.partnerID
         let tenantID = scope.tenantID
         let rows = try await connection.query("""
@@ -168,6 +172,7 @@ public struct SLAEvaluator: Sendable {
             WHERE t.status NOT IN ('onboarding', 'offboarded') AND t.created_at <= \(now)
               AND (\(partnerID)::uuid IS NULL OR t.partner_id = \(partnerID))
               AND (\(tenantID)::uuid IS NULL OR t.id = \(tenantID))
+              AND (\(visibleToPartner)::uuid IS NULL OR t.partner_id = \(visibleToPartner))
             ORDER BY t.display_name, t.id
             """)
         return try rows.rows.map { row in
