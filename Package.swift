@@ -209,11 +209,22 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: SLA, webhooks and compliance reports
+        .target(
+            name: "Compliance",
+            dependencies: [
+                "Postgres", "Queue", "Cryptography", "HTTP",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Executables
         .target(
             name: "HoldfastCLI",
             dependencies: [
                 "Postgres", "Migrations", "Queue", "Worker", "Coordinator", "Tenancy", "Cryptography", "Vault", "Jobs", "Graph", "HTTP", "API",
+                "Compliance",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -330,6 +341,17 @@ let package = Package(
                 "HoldfastTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ComplianceTests",
+            dependencies: [
+                "Compliance", "Postgres", "Queue", "Worker", "Coordinator", "Cryptography", "HTTP", "HoldfastTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -18,15 +18,19 @@ public final class CoordinatorService: Service {
     private let logger: Logger
     private let elector: LeaderElector
     private let leading = Atomic<Bool>(false)
+    /// Further periodic work only the leader does (SLA evaluation, scheduled reports), supplied by
+    /// the process that builds the coordinator so this module need not know those modules.
+    private let leaderTasks: [any MaintenanceTask]
 
     /// True while this coordinator leads (for health checks and tests).
     public var isLeader: Bool { leading.load(ordering: .acquiring) }
 
-    public init(client: PostgresClient, configuration: CoordinatorConfiguration, logger: Logger) {
+    public init(client: PostgresClient, configuration: CoordinatorConfiguration, leaderTasks: [any MaintenanceTask] = [], logger: Logger) {
         var logger = logger
         logger[metadataKey: "coordinator.id"] = "\(configuration.id.uuidString.lowercased())"
         self.client = client
         self.configuration = configuration
+        self.leaderTasks = leaderTasks
         self.logger = logger
         self.elector = LeaderElector(client: client, candidateID: configuration.id, ttl: configuration.leaderLease, logger: logger)
     }
@@ -74,6 +78,9 @@ public final class CoordinatorService: Service {
             group.addTask { await pruner.runPeriodically(logger: self.logger) }
             group.addTask { await self.schedule(scheduler) }
             group.addTask { await self.sampleDepth() }
+            for task in self.leaderTasks {
+                group.addTask { await task.runPeriodically(logger: self.logger) }
+            }
             // The watchdog returns first: when the lease is lost, overdue, or we are cancelled.
             await group.next()
             logger.notice("leadership ended: stepping down", metadata: ["leader.lost": "\(watch.isLost)"])

@@ -3,6 +3,7 @@ import Coordinator
 import Foundation
 import Logging
 import Postgres
+import Queue
 import ServiceLifecycle
 
 /// `holdfast coordinator`: leader election, the scheduler and queue maintenance, until SIGTERM/SIGINT.
@@ -21,6 +22,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
     @OptionGroup var metrics: MetricsOptions
     @OptionGroup var api: APIOptions
+    @OptionGroup var compliance: ComplianceOptions
 
     @Option(name: .customLong("leader-lease"), help: "Seconds a leader's lease lasts without renewal.")
     var leaderLease = Seconds(15)
@@ -60,7 +62,14 @@ struct CoordinatorCommand: AsyncParsableCommand {
         var poolConfiguration = database.configuration
         poolConfiguration.applicationName = "holdfast-coordinator"
         let client = PostgresClient(configuration: poolConfiguration, logger: logger)
-        let coordinator = CoordinatorService(client: client, configuration: configuration, logger: logger)
+        let leaderTasks: [any MaintenanceTask]
+        do {
+            leaderTasks = try compliance.leaderTasks(client: client, logger: logger)
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+        let coordinator = CoordinatorService(client: client, configuration: configuration, leaderTasks: leaderTasks, logger: logger)
         var services: [any Service] = [coordinator]
         if let metricsService { services.append(metricsService) }
         if let apiService = try api.makeService(client: client, metrics: registry, logger: logger) { services.append(apiService) }

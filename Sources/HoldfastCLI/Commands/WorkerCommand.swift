@@ -1,4 +1,5 @@
 import ArgumentParser
+import Compliance
 import Cryptography
 import Foundation
 import Graph
@@ -92,6 +93,12 @@ struct WorkerCommand: AsyncParsableCommand {
                                                sessions: TenancyGraphSessionProvider(client: graph, credentials: credentials)))
         } else {
             logger.notice("no master key configured (HOLDFAST_MASTER_KEY_FILE): this worker does not run backups")
+        }
+        // Webhook events (SLA breaches and recoveries, change alerts) need only a URL and a secret.
+        if let webhook = try WebhookConfiguration(environment: ProcessInfo.processInfo.environment) {
+            let httpClient = try http ?? HTTPClient(logger: logger)
+            http = httpClient
+            handlers.register(WebhookJobHandler(configuration: webhook, http: httpClient))
         }
         let configuration = WorkerConfiguration(
             concurrency: concurrency,

@@ -1,0 +1,144 @@
+import Compliance
+import Foundation
+import HTTP
+import HoldfastTesting
+import Logging
+import Postgres
+import Queue
+import ServiceLifecycle
+import Testing
+import Worker
+
+@Suite("Webhooks")
+struct WebhookTests {
+    static let secret = Array("a-test-secret-of-enough-bytes".utf8)
+
+    private func job(id: Int64 = 41, arguments: String) -> Job {
+        Job(id: id, kind: .webhook, tenantID: nil, state: .running, priority: 50, runAt: Date(), arguments: arguments, attempt: 1,
+            maxAttempts: 5, workerID: UUID(), leaseExpiresAt: nil, heartbeatAt: nil, attemptedAt: nil, progress: nil, errors: [],
+            uniqueKey: nil, cancelRequested: false, createdAt: Date(), finalizedAt: nil)
+    }
+
+    private func context(for job: Job) -> JobContext {
+        JobContext(claim: job.claim!, logger: TestLogger.make(), progressReporter: { _ in })
+    }
+
+    private func withHTTPClient<T: Sendable>(_ body: (HTTPClient) async throws -> T) async throws -> T {
+        let client = try HTTPClient(logger: TestLogger.make())
+        do {
+            let value = try await body(client)
+            await client.shutdown()
+            return value
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+    }
+
+    @Test("signed JSON POST; 5xx, 408 and 429 are retried, other 4xx discard the job")
+    func statuses() async throws {
+        try await WebhookReceiver.withRunning(answering: [503, 429, 408, 200, 400, 301]) { receiver in
+            try await withHTTPClient { http in
+                let handler = WebhookJobHandler(configuration: .init(url: receiver.url, secret: Self.secret, timeout: .seconds(30)), http: http)
+                let job = job(arguments: #"{"event":"sla.breached","tenant_id":"7c9e6679-7425-40de-944b-e07fc1f90ae7","payload":{"to_state":"breached","n":3}}"#)
+                for _ in 0..<3 {
+                    await #expect(throws: ComplianceError(.webhookDeliveryFailed, "")) { try await handler.run(job, context: context(for: job)) }
+                }
+                try await handler.run(job, context: context(for: job))
+                await #expect(throws: PermanentJobError.self) { try await handler.run(job, context: context(for: job)) }
+                await #expect(throws: PermanentJobError.self) { try await handler.run(job, context: context(for: job)) }
+
+                let deliveries = receiver.deliveries
+                #expect(deliveries.map(\.status) == [503, 429, 408, 200, 400, 301])
+                let delivery = deliveries[3]
+                // Every attempt sends the same bytes, so a receiver can de-duplicate on X-Holdfast-Delivery.
+                #expect(Set(deliveries.map(\.body)).count == 1)
+                #expect(delivery.headers["x-holdfast-event"] == "sla.breached")
+                #expect(delivery.headers["x-holdfast-delivery"] == "41")
+                #expect(delivery.headers["content-type"] == "application/json")
+                let signature = try #require(delivery.headers[WebhookSignature.headerName.lowercased()])
+                #expect(WebhookSignature.isValid(header: signature, body: delivery.body, secret: Self.secret))
+                #expect(!WebhookSignature.isValid(header: signature, body: delivery.body + [0x20], secret: Self.secret))
+                #expect(!WebhookSignature.isValid(header: signature, body: delivery.body, secret: Array("another-secret-entirely".utf8)))
+                #expect(String(decoding: delivery.body, as: UTF8.self)
+                    == #"{"delivery_id":"41","event":"sla.breached","payload":{"n":3,"to_state":"breached"},"tenant_id":"7c9e6679-7425-40de-944b-e07fc1f90ae7"}"#)
+            }
+        }
+    }
+
+    @Test("an unreachable receiver is retried; malformed arguments are discarded without a request")
+    func failures() async throws {
+        try await withHTTPClient { http in
+            // Port 9 on loopback: nothing listens (the discard service is not run here).
+            let handler = WebhookJobHandler(configuration: .init(url: "http://127.0.0.1:9/hook", secret: Self.secret), http: http)
+            let job = job(arguments: #"{"event":"change_alert","tenant_id":null,"payload":{}}"#)
+            await #expect(throws: ComplianceError(.webhookDeliveryFailed, "")) { try await handler.run(job, context: context(for: job)) }
+            for arguments in [#"{"payload":{}}"#, #"{"event":"x","payload":[1]}"#, #"{"event":"x","tenant_id":5}"#, "not json"] {
+                let bad = self.job(arguments: arguments)
+                await #expect(throws: PermanentJobError.self) { try await handler.run(bad, context: context(for: bad)) }
+            }
+        }
+    }
+
+    @Test("configuration from the environment")
+    func configuration() throws {
+        #expect(try WebhookConfiguration(environment: [:]) == nil)
+        let configured = try #require(try WebhookConfiguration(environment: [
+            "HOLDFAST_WEBHOOK_URL": "https://hooks.example.com/holdfast", "HOLDFAST_WEBHOOK_SECRET": "0123456789abcdef",
+            "HOLDFAST_WEBHOOK_TIMEOUT": "2.5",
+        ]))
+        #expect(configured.timeout == .milliseconds(2500))
+        #expect(configured.secret == Array("0123456789abcdef".utf8))
+        #expect(throws: ComplianceError(.webhookNotConfigured, "")) {
+            try WebhookConfiguration(environment: ["HOLDFAST_WEBHOOK_URL": "https://hooks.example.com"])
+        }
+        #expect(throws: ComplianceError(.webhookNotConfigured, "")) {
+            try WebhookConfiguration(environment: ["HOLDFAST_WEBHOOK_URL": "ftp://x", "HOLDFAST_WEBHOOK_SECRET": "0123456789abcdef"])
+        }
+    }
+
+    /// Through the real queue: the worker fails the first attempt on a 500, the queue retries it
+    /// after its backoff, and the second attempt completes the job.
+    @Test("delivered through the queue with its retry and backoff")
+    func throughTheQueue() async throws {
+        try await TestDatabase.withIsolatedSchema { schema in
+            try await WebhookReceiver.withRunning(answering: [500]) { receiver in
+                try await withHTTPClient { http in
+                    let logger = TestLogger.make()
+                    let payload = ["to_state": "breached"]
+                    let enqueued = try await JobEnqueuer(client: schema.client, logger: logger)
+                        .enqueue(try WebhookEvent(event: "sla.breached", tenantID: nil, payload: payload).enqueueRequest(maxAttempts: 3))
+                    let handler = WebhookJobHandler(configuration: .init(url: receiver.url, secret: Self.secret), http: http)
+                    let worker = WorkerService(
+                        client: schema.client, handlers: HandlerRegistry([handler]),
+                        configuration: WorkerConfiguration(concurrency: 1, lease: .seconds(30), pollInterval: .milliseconds(100),
+                                                           retryPolicy: RetryPolicy(base: .milliseconds(100), maximum: .seconds(1), jitter: 0)),
+                        logger: logger)
+                    let promoter = ScheduledJobPromoter(client: schema.client, interval: .milliseconds(100), logger: logger)
+                    let group = ServiceGroup(services: [worker], logger: logger)
+                    let state = try await withThrowingTaskGroup(of: Void.self) { tasks -> String in
+                        tasks.addTask { try await group.run() }
+                        tasks.addTask { await promoter.runPeriodically(logger: logger) }
+                        defer { tasks.cancelAll() }
+                        let deadline = ContinuousClock.now + .seconds(60)
+                        while ContinuousClock.now < deadline {
+                            let state = try await schema.client.query("SELECT state FROM jobs WHERE id = \(enqueued.job.id)").first!.decode(String.self, at: 0)
+                            if state == "completed" || state == "discarded" {
+                                await group.triggerGracefulShutdown()
+                                return state
+                            }
+                            try await Task.sleep(for: .milliseconds(50))
+                        }
+                        await group.triggerGracefulShutdown()
+                        return "unfinished"
+                    }
+                    #expect(state == "completed")
+                    let row = try #require(try await schema.client.query("SELECT attempt, errors::text FROM jobs WHERE id = \(enqueued.job.id)").first)
+                    #expect(try row.decode(Int.self, at: 0) == 2)
+                    #expect(try row.decode(String.self, at: 1).contains("answered 500"))
+                    #expect(receiver.deliveries.map(\.status) == [500, 200])
+                }
+            }
+        }
+    }
+}
