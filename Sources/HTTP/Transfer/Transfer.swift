@@ -267,7 +267,8 @@ final class Transfer {
             headers: HTTPHeaders(fields: self.responseHeaders),
             body: self.responseBody,
             httpVersion: version,
-            effectiveURL: easy.stringInfo(CURLINFO_EFFECTIVE_URL) ?? self.request.url
+            effectiveURL: easy.stringInfo(CURLINFO_EFFECTIVE_URL) ?? self.request.url,
+            newConnections: easy.info(CURLINFO_NUM_CONNECTS) ?? 0
         )
     }
 

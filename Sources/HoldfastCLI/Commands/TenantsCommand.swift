@@ -334,7 +334,8 @@ struct TenantsCommand: AsyncParsableCommand {
                 let requirements = byPermission[permission] ?? []
                 let outcome: String
                 if requirements.contains(where: { $0.outcome == .missing }) {
-                    outcome = "MISSING"
+                    // Capitals where backups are blocked; restore gaps are reported, not alarming.
+                    outcome = purpose == .backup ? "MISSING" : "missing"
                 } else if requirements.allSatisfy({ $0.outcome == .granted }) {
                     outcome = "granted"
                 } else {

@@ -207,7 +207,7 @@ public struct TenantOnboarding: Sendable {
             return (.active, "every backup permission is granted")
         }
         return (.onboarding, "missing backup permissions: \(report.missingBackupPermissions.joined(separator: ", ")); "
-            + "grant them and consent at \(report.adminConsentURL), then run `holdfast tenants update --reprobe`")
+            + "grant them and consent at \(report.adminConsentURL), then run `holdfast tenants update \(report.tenant) --reprobe`")
     }
 
     private func checkPolicyExists(_ name: String) async throws {
