@@ -12,10 +12,13 @@ import Testing
 @Suite("Shared app budget", .timeLimit(.minutes(5)))
 struct AppBudgetTests {
     @Test func twoSessionsOfTheSharedAppStayTogetherUnderTheAppWideLimit() async throws {
-        // 10 units at once, then 10 per second, for the whole app (graph-sim's own throttling off,
-        // so only our budget shapes the traffic).
-        let limits = GraphAppLimits(resourceUnits: 10, resourceUnitWindow: .seconds(1), requestsPerSecond: 1_000, headroom: 1)
-        try await OnboardingHarness.run(tenants: ["contoso", "fabrikam"], appBudget: limits) { harness in
+        // graph-sim limits the app, across all its tenants, to 20 units per second (the per-tenant
+        // limits stay as documented, far above what this test sends); the budget plans for half.
+        var simulatorLimits = ThrottleLimits()
+        simulatorLimits.appResourceUnits = 20
+        simulatorLimits.appResourceUnitWindow = 1
+        let budget = GraphAppLimits(resourceUnits: 20, resourceUnitWindow: .seconds(1), requestsPerSecond: 1_000, headroom: 0.5)
+        try await OnboardingHarness.run(tenants: ["contoso", "fabrikam"], appBudget: budget, simulatorLimits: simulatorLimits) { harness in
             let (app, secret) = try harness.registerApp(in: "contoso")
             // The app consented in a second tenant: one client id, two tenants.
             try harness.simulator.grantPermissions(ResourceCatalogue.requiredPermissions, clientId: app.clientId, tenant: "fabrikam")
@@ -25,8 +28,8 @@ struct AppBudgetTests {
                 }
             }
             for session in sessions { _ = try await session.accessToken() }
-            let perSession = 20
-            // `/organization` costs one unit (graph-reference section 2).
+            let perSession = 30
+            // Two tasks per tenant, as two workers each would; `/organization` costs one unit.
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for session in sessions {
                     for _ in 0..<2 {
@@ -38,20 +41,14 @@ struct AppBudgetTests {
                 try await group.waitForAll()
             }
 
-            var arrivals: [Date] = []
+            // graph-sim's logs: every request answered on its first attempt, none refused for the
+            // app-wide limit, although together the sessions sent three times the app's burst.
             for name in ["contoso", "fabrikam"] {
                 let records = try #require(harness.simulator.tenant(named: name)).requestLog.records(after: 0)
                     .filter { $0.path.hasPrefix("/organization") }
-                #expect(records.count == perSession && records.allSatisfy { $0.status == 200 })
-                arrivals += records.map(\.receivedAt)
+                #expect(records.count == perSession, "a retry means a request was refused")
+                #expect(records.filter(\.isThrottled).map { $0.throttleScope ?? "" } == [])
             }
-            arrivals.sort()
-            // In any one-second window: at most the burst plus one second of refill (10 + 10), and
-            // a little for the two clocks (PostgreSQL's and graph-sim's) reading the same time apart.
-            let busiest = arrivals.indices.map { start in
-                arrivals[start...].prefix { $0.timeIntervalSince(arrivals[start]) < 1 }.count
-            }.max() ?? 0
-            #expect(busiest <= 21, "at most 20 requests per second for the app, saw \(busiest)")
             let rows = try await harness.schema.client.query("""
                 SELECT count(*) AS n FROM graph_app_budget WHERE client_id = \(app.clientId.lowercased())
                 """).first?.decode(Int.self, "n")

@@ -66,7 +66,8 @@ struct OnboardingHarness {
 
     static let signingKey: PrivateKey? = try? PrivateKey.generateRSA(bits: 2048)
 
-    static func run(tenants: [String] = ["contoso"], appBudget: GraphAppLimits? = nil,
+    /// `simulatorLimits`: graph-sim throttles with these limits; nil: it does not throttle.
+    static func run(tenants: [String] = ["contoso"], appBudget: GraphAppLimits? = nil, simulatorLimits: ThrottleLimits? = nil,
                     _ body: (OnboardingHarness) async throws -> Void) async throws {
         let log = CapturedLog()
         let logger = log.logger()
@@ -74,7 +75,8 @@ struct OnboardingHarness {
             let simulator = try GraphSimulator(
                 configuration: .init(host: "127.0.0.1", port: 0,
                                      tenants: tenants.enumerated().map { TenantSpecification(name: $1, profile: .small, seed: UInt64(20 + $0)) },
-                                     throttlingEnabled: false, throttleScale: 1, requestLogCapacity: 5_000, signingKey: signingKey),
+                                     throttlingEnabled: simulatorLimits != nil, throttleScale: 1,
+                                     throttleLimits: simulatorLimits ?? ThrottleLimits(), requestLogCapacity: 5_000, signingKey: signingKey),
                 logger: logger)
             let http = try HTTPClient(configuration: .init(), logger: logger)
             do {

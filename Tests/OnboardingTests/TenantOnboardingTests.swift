@@ -47,6 +47,8 @@ struct TenantOnboardingTests {
             }.accessToken()
             #expect(harness.log.count > 0)
             #expect(harness.log.firstLeak(of: [secret.value, token.value]) == nil)
+            // No JWT of any kind (a token, a client assertion): base64url JSON starts with "eyJ".
+            #expect(!harness.log.text.contains("eyJ"))
             let auditText = audit.map { "\($0.details)" }.joined()
             #expect(!auditText.contains(secret.value) && !auditText.contains(token.value))
         }
@@ -66,7 +68,9 @@ struct TenantOnboardingTests {
                 credential: NewTenantCredential(appKind: .tenantApp, clientID: UUID(uuidString: app.clientId)!,
                                                 material: .certificate(privateKey: key, certificate: certificate))), actor: "bob")
             #expect(outcome.tenant.status == .active)
-            #expect(outcome.tenant.primaryDomain == nil)
+            // Added by GUID: the default verified domain comes from /organization.
+            let domain = try #require(outcome.tenant.primaryDomain)
+            #expect(try await harness.onboarding.registry.tenant(reference: domain).id == outcome.tenant.id)
             let summary = try #require(outcome.credential)
             #expect(summary.kind == .certificate && summary.expiresAt == certificate.notAfter)
             #expect(summary.certificateSHA256 == Base64URL.encode(certificate.sha256Thumbprint))
@@ -74,6 +78,8 @@ struct TenantOnboardingTests {
             let pemBody = try key.pemPKCS8().split(separator: "\n").filter { !$0.hasPrefix("-----") }
             #expect(pemBody.count > 3)
             #expect(harness.log.firstLeak(of: pemBody.map(String.init)) == nil)
+            // Nor the signed client assertion or the token (JWTs: base64url JSON starts with "eyJ").
+            #expect(!harness.log.text.contains("eyJ"))
         }
     }
 

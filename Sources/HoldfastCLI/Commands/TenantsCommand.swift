@@ -196,19 +196,16 @@ struct TenantsCommand: AsyncParsableCommand {
     struct Suspend: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "suspend", abstract: "Stop scheduling a tenant's jobs (snapshots are kept).")
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
-        @OptionGroup var actor: ActorOptions
-        @Argument(help: "The tenant.") var tenant: String
+        @OptionGroup var target: TenantActionOptions
         @Option(name: .customLong("reason"), help: "Why (shown as the status reason).") var reason = "suspended by an operator"
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.tenants")
-            try await database.withClient(logger: logger) { client in
+            let logger = target.logging.makeLogger(label: "holdfast.tenants")
+            try await target.database.withClient(logger: logger) { client in
                 let registry = TenantRegistry(client: client, logger: logger)
-                let found = try await TenantsCommand.reportingFailures { try await registry.tenant(reference: tenant) }
-                guard found.status != .offboarded else { throw TenantsCommand.failure("tenant \(tenant) is offboarded") }
-                let updated = try await registry.setStatus(.suspended, reason: reason, tenantID: found.id, actor: actor.resolved)
+                let found = try await TenantsCommand.reportingFailures { try await registry.tenant(reference: target.tenant) }
+                guard found.status != .offboarded else { throw TenantsCommand.failure("tenant \(target.tenant) is offboarded") }
+                let updated = try await registry.setStatus(.suspended, reason: reason, tenantID: found.id, actor: target.actor.resolved)
                 print("Tenant \(updated.id.uuidString.lowercased()) is \(updated.status.rawValue): \(updated.statusReason ?? "").")
             }
         }
@@ -217,16 +214,13 @@ struct TenantsCommand: AsyncParsableCommand {
     struct Resume: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "resume", abstract: "Take a suspended tenant back (re-probes its permissions).")
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
-        @OptionGroup var actor: ActorOptions
-        @Argument(help: "The tenant.") var tenant: String
+        @OptionGroup var target: TenantActionOptions
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.tenants")
-            try await TenantsCommand.withOnboarding(database: database, logger: logger) { onboarding in
-                let found = try await TenantsCommand.reportingFailures { try await onboarding.registry.tenant(reference: tenant) }
-                let outcome = try await TenantsCommand.reportingFailures { try await onboarding.resume(tenantID: found.id, actor: actor.resolved) }
+            let logger = target.logging.makeLogger(label: "holdfast.tenants")
+            try await TenantsCommand.withOnboarding(database: target.database, logger: logger) { onboarding in
+                let found = try await TenantsCommand.reportingFailures { try await onboarding.registry.tenant(reference: target.tenant) }
+                let outcome = try await TenantsCommand.reportingFailures { try await onboarding.resume(tenantID: found.id, actor: target.actor.resolved) }
                 TenantsCommand.printOutcome(outcome)
             }
         }
@@ -237,23 +231,28 @@ struct TenantsCommand: AsyncParsableCommand {
             commandName: "offboard",
             abstract: "Stop protecting a tenant for good: retire its credentials; rows and snapshots stay for audit and retention.")
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
-        @OptionGroup var actor: ActorOptions
-        @Argument(help: "The tenant.") var tenant: String
+        @OptionGroup var target: TenantActionOptions
         @Option(name: .customLong("reason"), help: "Why (shown as the status reason).") var reason = "offboarded by an operator"
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.tenants")
-            try await TenantsCommand.withOnboarding(database: database, logger: logger) { onboarding in
-                let found = try await TenantsCommand.reportingFailures { try await onboarding.registry.tenant(reference: tenant) }
-                let updated = try await onboarding.offboard(tenantID: found.id, reason: reason, actor: actor.resolved)
+            let logger = target.logging.makeLogger(label: "holdfast.tenants")
+            try await TenantsCommand.withOnboarding(database: target.database, logger: logger) { onboarding in
+                let found = try await TenantsCommand.reportingFailures { try await onboarding.registry.tenant(reference: target.tenant) }
+                let updated = try await onboarding.offboard(tenantID: found.id, reason: reason, actor: target.actor.resolved)
                 print("Tenant \(updated.id.uuidString.lowercased()) is \(updated.status.rawValue); its credentials are retired.")
             }
         }
     }
 
     // MARK: Shared
+
+    /// What every status change takes: the database, logging, the actor and the tenant.
+    struct TenantActionOptions: ParsableArguments {
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var logging: LoggingOptions
+        @OptionGroup var actor: ActorOptions
+        @Argument(help: "The tenant: Holdfast's id, the Entra tenant id or the primary domain.") var tenant: String
+    }
 
     /// A period such as `30d`, `12h`, `90m` or plain seconds.
     struct Period: ExpressibleByArgument {
@@ -272,11 +271,7 @@ struct TenantsCommand: AsyncParsableCommand {
         }
     }
 
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
-    }
-
-    static func failure(_ message: String) -> Failure { Failure(description: message) }
+    static func failure(_ message: String) -> CommandFailure { CommandFailure(message) }
 
     /// Runs `body`, turning the errors an operator causes into one clear line.
     static func reportingFailures<T>(_ body: () async throws -> T) async throws -> T {
@@ -284,10 +279,12 @@ struct TenantsCommand: AsyncParsableCommand {
             return try await body()
         } catch let error as GraphAuthenticationError {
             var text = "sign-in to \(error.identity.tenant) as \(error.identity.clientID) failed (\(error.code)): \(error.message)"
-            if error.isCredentialInvalid {
-                text += error.code == .applicationNotFound
-                    ? "\nGrant admin consent: \(PermissionReport.adminConsentURL(loginBaseURL: GraphEnvironment.configuration.loginBaseURL, tenant: error.identity.tenant, clientID: error.identity.clientID))"
-                    : "\nFix the credential and run `holdfast tenants update TENANT --client-id … --client-secret-file …` (or --certificate)."
+            if error.code == .applicationNotFound {
+                text += "\nGrant admin consent: \(PermissionReport.adminConsentURL(loginBaseURL: GraphEnvironment.configuration.loginBaseURL, tenant: error.identity.tenant, clientID: error.identity.clientID))"
+            } else if error.code == .tenantNotFound {
+                text += "\nCheck the tenant id or domain (and the cloud: HOLDFAST_LOGIN_BASE_URL)."
+            } else if error.isCredentialInvalid {
+                text += "\nFix the credential and run `holdfast tenants update TENANT --client-id … --client-secret-file …` (or --certificate)."
             }
             throw failure(text)
         } catch let error as TenancyError {

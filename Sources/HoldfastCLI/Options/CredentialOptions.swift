@@ -68,11 +68,11 @@ struct CredentialOptions: ParsableArguments {
         }
     }
 
-    /// The credential the options describe. Throws `ValidationError` with the file and reason when
+    /// The credential the options describe. Throws `CommandFailure` with the file and reason when
     /// something cannot be read or does not fit.
     func credential() throws -> NewTenantCredential {
         guard let clientID = clientID.flatMap(UUID.init(uuidString:)) else {
-            throw ValidationError("--client-id is required with a credential.")
+            throw CommandFailure("--client-id is required with a credential.")
         }
         let material: CredentialMaterial
         var expiresAt = secretExpires.flatMap(Self.parseDate)
@@ -87,7 +87,7 @@ struct CredentialOptions: ParsableArguments {
             let keyPath = privateKey ?? certificate
             let keyPEM = try privateKey.map { String(decoding: try Self.read($0, option: "--private-key"), as: UTF8.self) } ?? certificateText
             guard keyPEM.contains("PRIVATE KEY-----") else {
-                throw ValidationError("\(keyPath) holds no PEM private key; give it with --private-key, or use --pkcs12.")
+                throw CommandFailure("\(keyPath) holds no PEM private key; give it with --private-key, or use --pkcs12.")
             }
             let password = try privateKeyPasswordFile.map { try Self.password(from: $0, option: "--private-key-password-file") }
             let key: PrivateKey
@@ -95,14 +95,14 @@ struct CredentialOptions: ParsableArguments {
             do {
                 key = try PrivateKey(pem: keyPEM, password: password)
             } catch let error as CryptoError where error.code == .incorrectPassword {
-                throw ValidationError("the private key in \(keyPath) is encrypted and the password is wrong or missing (--private-key-password-file).")
+                throw CommandFailure("the private key in \(keyPath) is encrypted and the password is wrong or missing (--private-key-password-file).")
             } catch {
-                throw ValidationError("cannot read the private key in \(keyPath): \(error)")
+                throw CommandFailure("cannot read the private key in \(keyPath): \(error)")
             }
             do {
                 cert = try Certificate(pem: certificateText)
             } catch {
-                throw ValidationError("cannot read the certificate in \(certificate): \(error)")
+                throw CommandFailure("cannot read the certificate in \(certificate): \(error)")
             }
             material = .certificate(privateKey: key, certificate: cert)
             expiresAt = cert.notAfter
@@ -113,14 +113,14 @@ struct CredentialOptions: ParsableArguments {
             do {
                 bundle = try PKCS12Bundle(der: der, password: password)
             } catch let error as CryptoError where error.code == .incorrectPassword {
-                throw ValidationError("the password for \(pkcs12) is wrong (--pkcs12-password-file).")
+                throw CommandFailure("the password for \(pkcs12) is wrong (--pkcs12-password-file).")
             } catch {
-                throw ValidationError("cannot open \(pkcs12) as PKCS#12 (wrong password, or no key and certificate in it): \(error)")
+                throw CommandFailure("cannot open \(pkcs12) as PKCS#12 (wrong password, or no key and certificate in it): \(error)")
             }
             material = .certificate(privateKey: bundle.key, certificate: bundle.certificate)
             expiresAt = bundle.certificate.notAfter
         } else {
-            throw ValidationError("give a credential: --client-secret-file, --client-secret-stdin, --certificate or --pkcs12.")
+            throw CommandFailure("give a credential: --client-secret-file, --client-secret-stdin, --certificate or --pkcs12.")
         }
         return NewTenantCredential(appKind: app.kind, clientID: clientID, material: material, expiresAt: expiresAt)
     }
@@ -130,7 +130,7 @@ struct CredentialOptions: ParsableArguments {
             return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
         } catch {
             let reason = (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
-            throw ValidationError("cannot read \(option) \(path): \(reason)")
+            throw CommandFailure("cannot read \(option) \(path): \(reason)")
         }
     }
 
@@ -138,7 +138,7 @@ struct CredentialOptions: ParsableArguments {
     static func secret(_ bytes: [UInt8], source: String) throws -> SecretBytes {
         var trimmed = bytes
         while let last = trimmed.last, last == UInt8(ascii: "\n") || last == UInt8(ascii: "\r") { trimmed.removeLast() }
-        guard !trimmed.isEmpty else { throw ValidationError("the client secret from \(source) is empty.") }
+        guard !trimmed.isEmpty else { throw CommandFailure("the client secret from \(source) is empty.") }
         return SecretBytes(consuming: &trimmed)
     }
 
@@ -155,4 +155,12 @@ struct CredentialOptions: ParsableArguments {
         day.formatOptions = [.withFullDate]
         return day.date(from: text)
     }
+}
+
+/// A failure an operator caused at run time (a file that cannot be read, a wrong password, a
+/// refused sign-in): printed as one line, without the usage text a `ValidationError` brings.
+struct CommandFailure: Error, CustomStringConvertible {
+    var description: String
+
+    init(_ description: String) { self.description = description }
 }

@@ -114,7 +114,24 @@ public struct TenantOnboarding: Sendable {
         ])
         let session = self.graph.session(for: GraphIdentity(tenant: tid.uuidString, clientID: summary.clientID.uuidString),
                                          sharedApp: summary.appKind == AppKind.sharedMultitenantApp) { material.graphCredential }
+        if givenID != nil, let domain = await Self.defaultDomain(session) {
+            try await self.registry.client.query("""
+                UPDATE tenants SET primary_domain = \(domain) WHERE id = \(tenant.id) AND primary_domain IS NULL
+                """)
+        }
         return try await self.probe(tenant: tenant, credential: summary, session: session, actor: actor)
+    }
+
+    /// The tenant's default verified domain (`/organization`), so `tenants show contoso.com` finds a
+    /// tenant added by its GUID; nil when the app may not read the organization.
+    static func defaultDomain(_ session: GraphSession) async -> String? {
+        guard let organization = try? await session.get("/organization?$select=verifiedDomains"),
+              let domains = organization["value"]?.arrayValue?.first?["verifiedDomains"]?.arrayValue else { return nil }
+        let isDefault = domains.first { domain in
+            if case .bool(true)? = domain["isDefault"] { return true }
+            return false
+        }
+        return (isDefault ?? domains.first)?["name"]?.stringValue?.lowercased()
     }
 
     /// Probes the tenant's permissions again with its stored credential and updates its status:
