@@ -207,7 +207,7 @@ public struct TenantOnboarding: Sendable {
             try await self.registry.recordAuthenticationFailure(error, tenantID: tenant.id, actor: actor)
             throw error
         }
-        try await self.probes.store(report, tenantID: tenant.id, clientID: credential.clientID)
+        try await self.probes.store(report, tenantID: tenant.id, clientID: credential.clientID, actor: actor)
         var updated = try await self.registry.tenant(id: tenant.id)
         if [.onboarding, .active, .credentialsInvalid].contains(updated.status) {
             let (status, reason) = Self.status(after: report)
