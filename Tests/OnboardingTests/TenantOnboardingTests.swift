@@ -108,7 +108,7 @@ struct TenantOnboardingTests {
     }
 
     @Test func badInputsGiveClearErrorsAndStoreNothing() async throws {
-        try await OnboardingHarness.run { harness in
+        try await OnboardingHarness.run(tenants: ["contoso", "fabrikam"]) { harness in
             let (app, secret) = try harness.registerApp(in: "contoso")
             let entraID = try harness.tenantID("contoso")
             func request(_ directory: String, secret value: String = secret.value, policy: String = "standard") -> TenantOnboarding.Request {
@@ -129,6 +129,22 @@ struct TenantOnboardingTests {
                 try await harness.onboarding.add(request(UUID().uuidString), actor: "t")
             }
             #expect(unknownTenant.code == .tenantNotFound && unknownTenant.message.contains("AADSTS90002"))
+            // The app exists in contoso but was never consented in fabrikam.
+            let notConsented = try await #require(throws: GraphAuthenticationError.self) {
+                try await harness.onboarding.add(request("fabrikam.onmicrosoft.com"), actor: "t")
+            }
+            #expect(notConsented.code == .applicationNotFound && notConsented.message.contains("AADSTS700016"))
+            // A certificate the app registration does not know.
+            let unregistered = try PrivateKey.generateRSA(bits: 2048)
+            let unregisteredCertificate = try Certificate.selfSigned(key: unregistered, commonName: "unknown", validFor: 86_400)
+            let badAssertion = try await #require(throws: GraphAuthenticationError.self) {
+                try await harness.onboarding.add(TenantOnboarding.Request(
+                    directory: entraID, displayName: "Contoso",
+                    credential: NewTenantCredential(appKind: .tenantApp, clientID: UUID(uuidString: app.clientId)!,
+                                                    material: .certificate(privateKey: unregistered, certificate: unregisteredCertificate))),
+                    actor: "t")
+            }
+            #expect(badAssertion.code == .invalidClientAssertion && badAssertion.isCredentialInvalid)
             let key = try PrivateKey.generateRSA(bits: 2048)
             let otherCertificate = try Certificate.selfSigned(key: try PrivateKey.generateRSA(bits: 2048), commonName: "other", validFor: 86_400)
             await #expect(throws: TenancyError(.invalidCredential, "")) {
