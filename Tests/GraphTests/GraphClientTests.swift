@@ -150,9 +150,19 @@ struct GraphClientTests {
                     _ = try? await careless.get("/organization")
                 }
             }
+            // On a loaded machine one read may slip through between the spender's requests: read
+            // again (each read whole) until one of ours was refused and waited out.
+            func oursThrottled() -> Bool {
+                let ours = Set(transport.graphRequests.compactMap(\.clientRequestID))
+                return tenantLog.records().contains { $0.isThrottled && $0.clientRequestId.map(ours.contains) == true }
+            }
             var ids: [String] = []
-            for try await page in session.pages("/users?$top=5&$select=id") {
-                ids += page.items.compactMap { $0["id"]?.stringValue }
+            for _ in 0..<20 {
+                ids = []
+                for try await page in session.pages("/users?$top=5&$select=id") {
+                    ids += page.items.compactMap { $0["id"]?.stringValue }
+                }
+                if oursThrottled() { break }
             }
             spender.cancel()
             _ = await spender.result
