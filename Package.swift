@@ -355,5 +355,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "OnboardingTests",
+            dependencies: [
+                "Tenancy", "Graph", "GraphSim", "GraphSimTesting", "Jobs", "Vault", "Queue", "Worker", "Cryptography", "HTTP",
+                "Postgres", "HoldfastTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

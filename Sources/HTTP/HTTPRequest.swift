@@ -29,6 +29,10 @@ public struct HTTPRequest: Sendable {
     /// then signs the request with ``credentials`` (access key id and secret key).
     public var awsSigV4: String?
     public var credentials: Credentials?
+    /// Opens a new connection for this request and closes it afterwards (libcurl's
+    /// `CURLOPT_FRESH_CONNECT` and `CURLOPT_FORBID_REUSE`): a retry after a 503 or a network error
+    /// must not go back over the connection that failed (Graph's best practices).
+    public var freshConnection = false
 
     public init(
         method: HTTPMethod = .get,

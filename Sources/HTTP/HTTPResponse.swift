@@ -11,13 +11,18 @@ public struct HTTPResponse: Sendable {
     public var httpVersion: HTTPVersion
     /// The URL the final response came from (differs from the request's when redirects were followed).
     public var effectiveURL: String
+    /// Connections libcurl opened for this transfer (`CURLINFO_NUM_CONNECTS`): 0 when it reused
+    /// one from the pool.
+    public var newConnections: Int
 
-    public init(status: Int, headers: HTTPHeaders, body: [UInt8], httpVersion: HTTPVersion, effectiveURL: String) {
+    public init(status: Int, headers: HTTPHeaders, body: [UInt8], httpVersion: HTTPVersion, effectiveURL: String,
+                newConnections: Int = 0) {
         self.status = status
         self.headers = headers
         self.body = body
         self.httpVersion = httpVersion
         self.effectiveURL = effectiveURL
+        self.newConnections = newConnections
     }
 }
 

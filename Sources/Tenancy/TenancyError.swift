@@ -11,6 +11,9 @@ public struct TenancyError: Error, Sendable {
             case invalidCredential
             case duplicateTenant
             case corruptRow
+            case policyNotFound
+            case invalidRequest
+            case invalidStatusChange
         }
 
         private let base: Base
@@ -27,6 +30,13 @@ public struct TenancyError: Error, Sendable {
         public static let duplicateTenant = Self(.duplicateTenant)
         /// A stored row does not hold what its columns promise.
         public static let corruptRow = Self(.corruptRow)
+        /// No policy has that name.
+        public static let policyNotFound = Self(.policyNotFound)
+        /// An operator's request is malformed (a directory that is neither a GUID nor a domain, a
+        /// token issued for another tenant than the one named).
+        public static let invalidRequest = Self(.invalidRequest)
+        /// The tenant's status does not allow the change (resuming an offboarded tenant).
+        public static let invalidStatusChange = Self(.invalidStatusChange)
 
         public var description: String {
             switch self.base {
@@ -36,6 +46,9 @@ public struct TenancyError: Error, Sendable {
             case .invalidCredential: "invalidCredential"
             case .duplicateTenant: "duplicateTenant"
             case .corruptRow: "corruptRow"
+            case .policyNotFound: "policyNotFound"
+            case .invalidRequest: "invalidRequest"
+            case .invalidStatusChange: "invalidStatusChange"
             }
         }
     }
@@ -46,7 +59,7 @@ public struct TenancyError: Error, Sendable {
     public var file: String
     public var line: Int
 
-    init(_ code: Code, _ message: String, underlying: (any Error)? = nil, file: String = #fileID, line: Int = #line) {
+    public init(_ code: Code, _ message: String, underlying: (any Error)? = nil, file: String = #fileID, line: Int = #line) {
         self.code = code
         self.message = message
         self.underlying = underlying

@@ -195,3 +195,18 @@ holdfast_graph_sim_stop() {
     done
     rm -f "$HOLDFAST_DEV_DIR/graph-sim.pid"
 }
+
+# Dev master key (tenant onboarding): tenant credentials are sealed under per-tenant data keys that
+# this key wraps. Generated once under .dev/ (mode 600) and exported as the variable the worker and
+# `holdfast tenants` read, unless a key is already configured. A real deployment keeps it outside
+# the checkout and outside the database (docs/security.md).
+holdfast_dev_master_key() {
+    if [ -n "${HOLDFAST_MASTER_KEY_FILE:-}" ] || [ -n "${HOLDFAST_MASTER_KEY:-}" ]; then return 0; fi
+    local file=$HOLDFAST_DEV_DIR/master-key
+    if [ ! -s "$file" ]; then
+        mkdir -p "$HOLDFAST_DEV_DIR"
+        (umask 077 && head -c 32 /dev/urandom | base64 >"$file")
+    fi
+    export HOLDFAST_MASTER_KEY_FILE=$file
+}
+holdfast_dev_master_key

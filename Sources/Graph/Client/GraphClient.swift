@@ -9,6 +9,8 @@ public struct GraphClient: Sendable {
     public let tokens: GraphTokenProvider
     public let throttleStore: any ThrottleStateStore
     public let pacer: ResourceUnitPacer
+    /// The app-wide budget sessions of a shared multi-tenant app draw from; nil: none.
+    public let appBudget: (any GraphAppBudget)?
     public let logger: Logger
 
     public init(
@@ -16,8 +18,10 @@ public struct GraphClient: Sendable {
         transport: any GraphTransport,
         throttleStore: any ThrottleStateStore = InMemoryThrottleStateStore(),
         pacer: ResourceUnitPacer = ResourceUnitPacer(),
+        appBudget: (any GraphAppBudget)? = nil,
         logger: Logger
     ) {
+        self.appBudget = appBudget
         self.configuration = configuration
         self.transport = transport
         self.tokens = GraphTokenProvider(configuration: configuration, transport: transport, logger: logger)
@@ -27,7 +31,10 @@ public struct GraphClient: Sendable {
     }
 
     /// Requests as `identity`; `credential` is asked for only when a token must be fetched.
-    public func session(for identity: GraphIdentity, credential: @escaping GraphTokenProvider.CredentialSource) -> GraphSession {
-        GraphSession(client: self, identity: identity, credential: credential)
+    /// `sharedApp`: the app is the MSP's multi-tenant app, whose requests also draw from
+    /// ``appBudget`` (Graph's per-app limits span every tenant).
+    public func session(for identity: GraphIdentity, sharedApp: Bool = false,
+                        credential: @escaping GraphTokenProvider.CredentialSource) -> GraphSession {
+        GraphSession(client: self, identity: identity, sharesAppBudget: sharedApp, credential: credential)
     }
 }

@@ -14,11 +14,20 @@ public struct GraphSession: Sendable {
     public let client: GraphClient
     public let identity: GraphIdentity
     let credential: GraphTokenProvider.CredentialSource
+    /// Requests also draw from the client's app-wide budget (the shared multi-tenant app).
+    public let sharesAppBudget: Bool
 
-    init(client: GraphClient, identity: GraphIdentity, credential: @escaping GraphTokenProvider.CredentialSource) {
+    init(client: GraphClient, identity: GraphIdentity, sharesAppBudget: Bool,
+         credential: @escaping GraphTokenProvider.CredentialSource) {
         self.client = client
         self.identity = identity
+        self.sharesAppBudget = sharesAppBudget
         self.credential = credential
+    }
+
+    /// A token for this tenant and app, cached or fetched (for a permission probe; never log it).
+    public func accessToken() async throws -> AccessToken {
+        try await self.client.tokens.token(for: self.identity, credential: self.credential)
     }
 
     private var configuration: GraphConfiguration { self.client.configuration }
@@ -30,18 +39,27 @@ public struct GraphSession: Sendable {
         let cost = ResourceUnitPacer.estimatedCost(method: request.method, path: self.relativePath(of: url))
         var attempt = 0
         var refreshedToken = false
+        // After a 503 or a network failure the next attempt opens a new connection (Graph's
+        // best practices: the old one may lead to the failing front end).
+        var freshConnection = false
         while true {
             attempt += 1
             try await self.waitWhileBlocked()
             try await self.client.pacer.acquire(cost, for: self.identity)
+            if self.sharesAppBudget, let budget = self.client.appBudget {
+                let wait = try await budget.reserve(units: cost, clientID: self.identity.clientID)
+                if wait > .zero { try await Task.sleep(for: wait) }
+            }
             let token = try await self.client.tokens.token(for: self.identity, credential: self.credential)
             let clientRequestID = SecureRandom.uuid()
             var headers = HTTPHeaders(request.headers)
             headers.replaceOrAdd(name: "Authorization", value: "Bearer \(token.value)")
             headers.replaceOrAdd(name: "client-request-id", value: clientRequestID)
             if !headers.contains("Accept") { headers.add(name: "Accept", value: "application/json") }
-            let httpRequest = HTTPRequest(method: HTTPMethod(rawValue: request.method), url: url, headers: headers, body: request.body,
+            var httpRequest = HTTPRequest(method: HTTPMethod(rawValue: request.method), url: url, headers: headers, body: request.body,
                                           timeout: self.configuration.requestTimeout)
+            httpRequest.freshConnection = freshConnection
+            freshConnection = false
             var metadata: Logger.Metadata = [
                 "tenant.id": "\(self.identity.tenant)", "graph.client_id": "\(self.identity.clientID)",
                 "graph.client_request_id": "\(clientRequestID)", "graph.method": "\(request.method)", "attempt": "\(attempt)",
@@ -57,6 +75,7 @@ public struct GraphSession: Sendable {
                                          underlying: error)
                 guard request.isIdempotent, attempt < self.configuration.maxAttempts else { throw failure }
                 self.client.logger.warning("Graph request failed, retrying", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+                freshConnection = true
                 try await Task.sleep(for: self.backoff(attempt))
                 continue
             }
@@ -94,9 +113,11 @@ public struct GraphSession: Sendable {
             case 503, 504:
                 retryable = request.isIdempotent
                 delay = error.retryAfter ?? self.backoff(attempt)
+                freshConnection = true
             case 500...599:
                 retryable = request.isIdempotent
                 delay = self.backoff(attempt)
+                freshConnection = true
             default:
                 retryable = false
                 delay = .zero

@@ -89,6 +89,10 @@ final class Transfer {
         let total = request.timeout ?? configuration.totalTimeout
         try self.check(easy.set(CURLOPT_TIMEOUT_MS, total.curlMilliseconds), "timeout")
         try self.check(easy.set(CURLOPT_TCP_KEEPALIVE, true), "TCP keep-alive")
+        if request.freshConnection {
+            try self.check(easy.set(CURLOPT_FRESH_CONNECT, true), "fresh connection")
+            try self.check(easy.set(CURLOPT_FORBID_REUSE, true), "forbid reuse")
+        }
         try self.check(easy.set(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS), "HTTP version")
         // Prefer a stream on an existing HTTP/2 connection over opening another connection.
         try self.check(easy.set(CURLOPT_PIPEWAIT, true), "PIPEWAIT")
@@ -263,7 +267,8 @@ final class Transfer {
             headers: HTTPHeaders(fields: self.responseHeaders),
             body: self.responseBody,
             httpVersion: version,
-            effectiveURL: easy.stringInfo(CURLINFO_EFFECTIVE_URL) ?? self.request.url
+            effectiveURL: easy.stringInfo(CURLINFO_EFFECTIVE_URL) ?? self.request.url,
+            newConnections: easy.info(CURLINFO_NUM_CONNECTS) ?? 0
         )
     }
 

@@ -5,6 +5,7 @@ import Logging
 import Postgres
 import Queue
 import ServiceLifecycle
+import Tenancy
 
 /// `holdfast coordinator`: leader election, the scheduler and queue maintenance, until SIGTERM/SIGINT.
 struct CoordinatorCommand: AsyncParsableCommand {
@@ -42,7 +43,15 @@ struct CoordinatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("schedule-interval"), help: "Seconds between looks for due tenants.")
     var scheduleInterval = Seconds(15)
 
+    @Option(name: .customLong("credential-warning-days"), help: "Log a warning for tenant credentials expiring within this many days.")
+    var credentialWarningDays: Double = 30
+
+    @Option(name: .customLong("credential-check-interval"), help: "Seconds between credential expiry checks.")
+    var credentialCheckInterval = Seconds(6 * 3600)
+
     func validate() throws {
+        guard credentialWarningDays >= 0 else { throw ValidationError("--credential-warning-days must not be negative.") }
+        guard credentialCheckInterval.duration >= .seconds(1) else { throw ValidationError("--credential-check-interval must be at least 1 second.") }
         guard leaderLease.duration >= .seconds(1) else { throw ValidationError("--leader-lease must be at least 1 second.") }
         guard retentionDays > 0 else { throw ValidationError("--retention-days must be positive.") }
     }
@@ -70,7 +79,9 @@ struct CoordinatorCommand: AsyncParsableCommand {
             throw error
         }
         let coordinator = CoordinatorService(client: client, configuration: configuration, leaderTasks: leaderTasks, logger: logger)
-        var services: [any Service] = [coordinator]
+        let expiry = CredentialExpiryCheck(client: client, window: .milliseconds(Int64(credentialWarningDays * 86_400_000)),
+                                           interval: credentialCheckInterval.duration, logger: logger)
+        var services: [any Service] = [coordinator, CredentialExpiryService(check: expiry)]
         if let metricsService { services.append(metricsService) }
         if let apiService = try api.makeService(client: client, metrics: registry, logger: logger) { services.append(apiService) }
         var groupConfiguration = ServiceGroupConfiguration(

@@ -87,10 +87,12 @@ struct WorkerCommand: AsyncParsableCommand {
                 graphBaseURL: environment["HOLDFAST_GRAPH_BASE_URL"] ?? GraphCloud.global.graphBaseURL,
                 loginBaseURL: environment["HOLDFAST_LOGIN_BASE_URL"] ?? GraphCloud.global.loginBaseURL)
             let graph = GraphClient(configuration: graphConfiguration, transport: httpClient,
-                                    throttleStore: PostgresThrottleStateStore(client: client), logger: logger)
+                                    throttleStore: PostgresThrottleStateStore(client: client),
+                                    appBudget: PostgresAppBudget(client: client), logger: logger)
             let credentials = TenantCredentialStore(client: client, keyRing: ring, logger: logger)
             handlers.register(BackupJobHandler(vault: try vault.makeVault(client: client, logger: logger),
-                                               sessions: TenancyGraphSessionProvider(client: graph, credentials: credentials)))
+                                               sessions: TenancyGraphSessionProvider(client: graph, credentials: credentials),
+                                               tenants: TenantRegistry(client: client, logger: logger)))
         } else {
             logger.notice("no master key configured (HOLDFAST_MASTER_KEY_FILE): this worker does not run backups")
         }

@@ -2,6 +2,7 @@ public import Foundation
 public import Graph
 public import Logging
 public import Queue
+public import Tenancy
 public import Vault
 
 /// Runs `backup` jobs: reads every catalogue entry of the job's tenant from Graph and commits one
@@ -19,13 +20,16 @@ public struct BackupJobHandler: JobHandler {
     let catalogue: [CatalogueEntry]
     /// A full pass is forced when the newest full snapshot is older than this.
     let fullPassInterval: TimeInterval
+    /// Where a sign-in failure that only an operator can fix marks the tenant `credentials_invalid`.
+    let tenants: TenantRegistry?
 
     public init(vault: Vault, sessions: any GraphSessionProvider, catalogue: [CatalogueEntry] = ResourceCatalogue.entries,
-                fullPassInterval: TimeInterval = 7 * 86_400) {
+                fullPassInterval: TimeInterval = 7 * 86_400, tenants: TenantRegistry? = nil) {
         self.vault = vault
         self.sessions = sessions
         self.catalogue = catalogue
         self.fullPassInterval = fullPassInterval
+        self.tenants = tenants
     }
 
     public func run(_ job: Job, context: JobContext) async throws {
@@ -36,10 +40,23 @@ public struct BackupJobHandler: JobHandler {
         } catch {
             throw PermanentJobError("backup job \(job.id) has arguments that are not {\"full\": true|false}", underlying: error)
         }
-        let session = try await self.sessions.session(tenantID: tenantID)
-        let run = BackupRun(vault: self.vault, session: session, catalogue: self.catalogue, tenantID: tenantID, jobID: job.id,
-                            claim: context.claim, forceFull: arguments.full ?? false, fullPassInterval: self.fullPassInterval,
-                            logger: context.logger, report: { try await context.reportProgress(encoding: $0) })
-        _ = try await run.run()
+        do {
+            let session = try await self.sessions.session(tenantID: tenantID)
+            let run = BackupRun(vault: self.vault, session: session, catalogue: self.catalogue, tenantID: tenantID, jobID: job.id,
+                                claim: context.claim, forceFull: arguments.full ?? false, fullPassInterval: self.fullPassInterval,
+                                logger: context.logger, report: { try await context.reportProgress(encoding: $0) })
+            _ = try await run.run()
+        } catch let error as GraphAuthenticationError where error.isCredentialInvalid {
+            // Retrying cannot fix a wrong or expired secret, an unknown certificate or tenant, or an
+            // app that is not consented: mark the tenant so the scheduler skips it, and stop here.
+            try await self.tenants?.recordAuthenticationFailure(error, tenantID: tenantID, actor: "worker")
+            context.logger.error("tenant credentials are invalid; backup abandoned", metadata: [
+                "tenant.id": "\(tenantID.uuidString.lowercased())", "error.code": "\(error.code)",
+                "graph.aadsts": "\(error.aadstsCode.map(String.init) ?? "")",
+            ])
+            throw PermanentJobError("tenant credentials are invalid: \(error.message)", underlying: error)
+        } catch let error as TenancyError where error.code == .credentialNotFound {
+            throw PermanentJobError("\(error.message); add a credential with `holdfast tenants update`", underlying: error)
+        }
     }
 }

@@ -25,7 +25,7 @@ public struct TenancyGraphSessionProvider: GraphSessionProvider {
         }
         let store = self.credentials
         let clientID = active.summary.clientID
-        return self.client.session(for: identity) {
+        return self.client.session(for: identity, sharedApp: active.summary.appKind == .sharedMultitenantApp) {
             try await store.activeCredential(tenantID: tenantID, clientID: clientID).graphCredential()
         }
     }

@@ -24,12 +24,16 @@ public struct NewTenant: Sendable, Hashable {
     public var displayName: String
     public var partnerID: UUID?
     public var sizeClass: String
+    /// The policy (`policies.id`); nil leaves the tenant without one.
+    public var policyID: UUID?
 
-    public init(entraTenantID: UUID, primaryDomain: String, displayName: String, partnerID: UUID? = nil, sizeClass: String = "S") {
+    public init(entraTenantID: UUID, primaryDomain: String, displayName: String, partnerID: UUID? = nil, sizeClass: String = "S",
+                policyID: UUID? = nil) {
         self.entraTenantID = entraTenantID
         self.primaryDomain = primaryDomain
         self.displayName = displayName
         self.partnerID = partnerID
         self.sizeClass = sizeClass
+        self.policyID = policyID
     }
 }

@@ -29,25 +29,34 @@ public struct TenantRegistry: Sendable {
     public func addTenant(_ tenant: NewTenant, actor: String) async throws -> Tenant {
         do {
             return try await self.client.withTransaction { connection in
-                let row = try await connection.query("""
-                    INSERT INTO tenants (display_name, entra_tenant_id, primary_domain, partner_id, size_class, status, status_reason)
-                    VALUES (\(tenant.displayName), \(tenant.entraTenantID), \(tenant.primaryDomain), \(tenant.partnerID),
-                            \(tenant.sizeClass), 'onboarding', 'added')
-                    RETURNING \(unescaped: Self.columns)
-                    """).first!
-                let added = try Self.tenant(from: row)
-                try await AuditLog.record(
-                    actor: actor, action: "tenant.add", tenantID: added.id, partnerID: tenant.partnerID,
-                    details: ["entra_tenant_id": tenant.entraTenantID.uuidString.lowercased(), "primary_domain": tenant.primaryDomain,
-                              "display_name": tenant.displayName],
-                    on: connection)
-                return added
+                try await self.addTenant(tenant, actor: actor, on: connection)
             }
-        } catch let error as PostgresError where error.sqlState == SQLState.uniqueViolation {
-            throw TenancyError(.duplicateTenant, "a tenant with Entra tenant id \(tenant.entraTenantID.uuidString.lowercased()) already exists", underlying: error)
         } catch let error as PostgresError where error.sqlState == SQLState.foreignKeyViolation {
             throw TenancyError(.partnerNotFound, "no partner has id \(tenant.partnerID?.uuidString.lowercased() ?? "nil")", underlying: error)
         }
+    }
+
+    /// Adds a tenant inside the caller's transaction.
+    func addTenant(_ tenant: NewTenant, actor: String, on connection: PostgresConnection) async throws -> Tenant {
+        let domain = tenant.primaryDomain.isEmpty ? nil : tenant.primaryDomain
+        let row: PostgresRow
+        do {
+            row = try await connection.query("""
+                INSERT INTO tenants (display_name, entra_tenant_id, primary_domain, partner_id, size_class, policy_id, status, status_reason)
+                VALUES (\(tenant.displayName), \(tenant.entraTenantID), \(domain), \(tenant.partnerID),
+                        \(tenant.sizeClass), \(tenant.policyID), 'onboarding', 'added')
+                RETURNING \(unescaped: Self.columns)
+                """).first!
+        } catch let error as PostgresError where error.sqlState == SQLState.uniqueViolation {
+            throw TenancyError(.duplicateTenant, "a tenant with Entra tenant id \(tenant.entraTenantID.uuidString.lowercased()) already exists", underlying: error)
+        }
+        let added = try Self.tenant(from: row)
+        var details = ["entra_tenant_id": tenant.entraTenantID.uuidString.lowercased(), "display_name": tenant.displayName]
+        if let domain { details["primary_domain"] = domain }
+        if let policyID = tenant.policyID { details["policy_id"] = policyID.uuidString.lowercased() }
+        try await AuditLog.record(actor: actor, action: "tenant.add", tenantID: added.id, partnerID: tenant.partnerID,
+                                  details: details, on: connection)
+        return added
     }
 
     public func tenant(id: UUID) async throws -> Tenant {
