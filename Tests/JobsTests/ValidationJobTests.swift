@@ -28,7 +28,7 @@ struct ValidationJobTests {
         try await BackupHarness.run { harness in
             let client = harness.schema.client
             let snapshot = try await harness.backup(jobID: 1)
-            let run = ValidationRun(vault: harness.vault, counter: GraphLiveCounter(session: harness.session), drill: ScriptedDrill(),
+            let run = ValidationRun(vault: harness.vault, live: GraphLiveTenant(session: harness.session), drill: ScriptedDrill(),
                                     logger: harness.logger)
             let clean = try await run.run(snapshot: snapshot, jobID: nil)
             for check in clean.checks { #expect(check.status == .passed, "\(check.name): \(check.summary) \(check.failures)") }
@@ -60,7 +60,7 @@ struct ValidationJobTests {
                 WHERE tenant_id = \(harness.tenantID) AND blob_id = decode(\(try tampered.decode(String.self, "blob")), 'hex')
                 """)
 
-            let broken = try await ValidationRun(vault: harness.vault, counter: GraphLiveCounter(session: harness.session),
+            let broken = try await ValidationRun(vault: harness.vault, live: GraphLiveTenant(session: harness.session),
                                                  drill: ScriptedDrill(differences: ["user/x: displayName differs"]), logger: harness.logger)
                 .run(snapshot: snapshot, jobID: nil)
             #expect(!broken.passed)
@@ -74,22 +74,23 @@ struct ValidationJobTests {
 
             // Stored as evidence, and read back with every failure named.
             let stored = try await ValidationStore(client: client).record(broken)
-            let loaded = try #require(try await ValidationStore(client: client).validation(id: try #require(stored.id)))
+            let storedID = try #require(stored.id)
+            let loaded = try #require(try await ValidationStore(client: client).validation(id: storedID))
             #expect(loaded.checks == broken.checks && !loaded.passed)
-            #expect(try await client.query("SELECT failed_checks::text AS f FROM validations WHERE id = \(stored.id!)").first?
+            #expect(try await client.query("SELECT failed_checks::text AS f FROM validations WHERE id = \(storedID)").first?
                 .decode(String.self, "f") == "{integrity,completeness,references,restore_drill}")
         }
     }
 
     @Test func typesMissingWithARecordedReasonPassCompleteness() async throws {
-        try await BackupHarness.run(withhold: ["Device.Read.All"]) { harness in
+        try await BackupHarness.run(withhold: ["OnPremDirectorySynchronization.Read.All"]) { harness in
             let snapshot = try await harness.backup(jobID: 1)
-            #expect(snapshot.missingTypes.contains { $0.type == "device" })
-            let result = try await ValidationRun(vault: harness.vault, counter: GraphLiveCounter(session: harness.session), drill: nil,
+            #expect(snapshot.missingTypes.map(\.type) == ["onPremisesSynchronization"])
+            let result = try await ValidationRun(vault: harness.vault, live: GraphLiveTenant(session: harness.session), drill: nil,
                                                  logger: harness.logger).run(snapshot: snapshot, jobID: nil)
             let completeness = try #require(result.check(ValidationCheck.completeness))
             #expect(completeness.status == .passed, "\(completeness.failures)")
-            #expect(completeness.notes.contains { $0.hasPrefix("device missing with a recorded reason") })
+            #expect(completeness.notes.contains { $0.hasPrefix("onPremisesSynchronization missing with a recorded reason") })
             let drill = try #require(result.check(ValidationCheck.restoreDrill))
             #expect(drill.status == .skipped && drill.summary == "no restore drill configured")
         }

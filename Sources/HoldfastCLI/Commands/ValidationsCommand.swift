@@ -37,7 +37,7 @@ struct ValidationsCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show TENANT's newest validation (or --id) with every check and failure.")
+        static let configuration = CommandConfiguration(abstract: "Show TENANT's newest validation (or --id) with every check and failure; exits 2 when it failed.")
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var logging: LoggingOptions
@@ -72,6 +72,7 @@ struct ValidationsCommand: AsyncParsableCommand {
                 for failure in check.failures { print("      FAILED: \(failure)") }
                 for note in check.notes { print("      note: \(note)") }
             }
+            if !result.passed { throw ExitCode(2) }
         }
     }
 }

@@ -52,15 +52,15 @@ public struct ValidationJobHandler: JobHandler {
             }
             snapshot = newest
         }
-        var counter: (any LiveCounting)?
+        var live: (any LiveTenant)?
         if let sessions {
             do {
-                counter = GraphLiveCounter(session: try await sessions.session(tenantID: tenantID))
+                live = GraphLiveTenant(session: try await sessions.session(tenantID: tenantID))
             } catch {
                 context.logger.warning("no Graph session for the completeness check", metadata: ["error": "\(error)"])
             }
         }
-        let run = ValidationRun(vault: self.vault, catalogue: self.catalogue, counter: counter, drill: self.drill, logger: context.logger)
+        let run = ValidationRun(vault: self.vault, catalogue: self.catalogue, live: live, drill: self.drill, logger: context.logger)
         let result = try await ValidationStore(client: self.vault.client).record(try await run.run(snapshot: snapshot, jobID: job.id))
         try await context.reportProgress(encoding: result)
     }

@@ -37,6 +37,18 @@ public struct ValidationResult: Sendable, Hashable, Codable {
     public var checks: [ValidationCheck]
     public var restoreSeconds: Double?
 
+    public init(id: Int64? = nil, tenantID: UUID, snapshotID: Int64, jobID: Int64?, startedAt: Date, finishedAt: Date,
+                checks: [ValidationCheck], restoreSeconds: Double?) {
+        self.id = id
+        self.tenantID = tenantID
+        self.snapshotID = snapshotID
+        self.jobID = jobID
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.checks = checks
+        self.restoreSeconds = restoreSeconds
+    }
+
     public var passed: Bool { !self.checks.contains { $0.status == .failed } }
     public var failedChecks: [String] { self.checks.filter { $0.status == .failed }.map(\.name) }
 

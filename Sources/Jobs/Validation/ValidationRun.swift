@@ -11,15 +11,15 @@ public import Vault
 public struct ValidationRun: Sendable {
     let vault: Vault
     let catalogue: [CatalogueEntry]
-    let counter: (any LiveCounting)?
+    let live: (any LiveTenant)?
     let drill: (any RestoreDrilling)?
     let logger: Logger
 
-    public init(vault: Vault, catalogue: [CatalogueEntry] = ResourceCatalogue.entries, counter: (any LiveCounting)?,
+    public init(vault: Vault, catalogue: [CatalogueEntry] = ResourceCatalogue.entries, live: (any LiveTenant)?,
                 drill: (any RestoreDrilling)?, logger: Logger) {
         self.vault = vault
         self.catalogue = catalogue
-        self.counter = counter
+        self.live = live
         self.drill = drill
         self.logger = logger
     }
@@ -75,7 +75,7 @@ public struct ValidationRun: Sendable {
         let stored = try await self.storedCounts(snapshot)
         let missing = Dictionary(snapshot.missingTypes.map { ($0.type, $0) }, uniquingKeysWith: { first, _ in first })
         var notes = snapshot.missingTypes.map { "\($0.type) missing with a recorded reason: \($0.code): \($0.reason)" }
-        guard let counter = self.counter else {
+        guard let live = self.live else {
             return ValidationCheck(name: ValidationCheck.completeness, status: .skipped,
                                    summary: "no Graph session to count the live tenant with", notes: notes)
         }
@@ -89,19 +89,19 @@ public struct ValidationRun: Sendable {
         var compared = 0
         for entry in self.catalogue where entry.parent == nil && missing[entry.name] == nil {
             try Task.checkCancellation()
-            let live: Int
+            let liveCount: Int
             do {
-                live = try await counter.count(entry)
+                liveCount = try await live.count(entry)
             } catch let error as GraphError {
                 notes.append("\(entry.name): live count unavailable (\(error.code))")
                 continue
             }
             compared += 1
             let held = stored[entry.name] ?? 0
-            if held == 0 && live > 0 {
-                failures.append("\(entry.name): missing from the snapshot without a recorded reason (live tenant has \(live))")
-            } else if held != live {
-                failures.append("\(entry.name): snapshot holds \(held), live tenant has \(live)")
+            if held == 0 && liveCount > 0 {
+                failures.append("\(entry.name): missing from the snapshot without a recorded reason (live tenant has \(liveCount))")
+            } else if held != liveCount {
+                failures.append("\(entry.name): snapshot holds \(held), live tenant has \(liveCount)")
             }
         }
         let children = self.catalogue.filter { $0.parent != nil }.count
@@ -120,6 +120,7 @@ public struct ValidationRun: Sendable {
         let index = try await ReferenceIndex.build(snapshot: snapshot, vault: self.vault, catalogue: self.catalogue)
         var failures: [String] = []
         var resolved = 0, keywords = 0, external = 0, unverifiable = 0
+        var dangling: [(type: String, objectID: String, reference: ObjectReference, value: String, targets: [String])] = []
         for entry in referencing {
             try await index.forEachObject(of: entry.name) { objectID, object in
                 for reference in entry.references {
@@ -144,19 +145,44 @@ public struct ValidationRun: Sendable {
                             // by another tenant (first-party resource apps): outside the snapshot.
                             external += 1
                         case false:
-                            failures.append("\(entry.name)/\(objectID): \(reference.path) = \(value) resolves to no \(targets.joined(separator: "|"))")
+                            dangling.append((entry.name, objectID, reference, value, targets))
                         }
                     }
                 }
             }
         }
+        // A reference the tenant itself leaves dangling (a principal deleted under its assignment) is
+        // not the backup's fault; only the newest snapshot can be compared with the tenant now.
         var notes: [String] = []
+        var lookups: [String: Bool] = [:]
+        let newest = try await self.vault.snapshots(tenantID: snapshot.tenantID, limit: 1).first?.id == snapshot.id
+        for item in dangling {
+            if newest, let live = self.live, item.reference.key == .id, lookups.count < Self.maxLiveLookups || lookups[item.value] != nil {
+                let exists: Bool
+                if let known = lookups[item.value] {
+                    exists = known
+                } else {
+                    exists = (try? await live.directoryObjectExists(id: item.value)) ?? true
+                    lookups[item.value] = exists
+                }
+                if !exists {
+                    notes.append("\(item.type)/\(item.objectID): \(item.reference.path) = \(item.value) dangles in the live tenant too")
+                    continue
+                }
+            }
+            failures.append("\(item.type)/\(item.objectID): \(item.reference.path) = \(item.value) resolves to no \(item.targets.joined(separator: "|"))")
+        }
         if external > 0 { notes.append("\(external) references point outside the snapshot (types not backed up, other tenants' apps)") }
         if unverifiable > 0 { notes.append("\(unverifiable) references point at types missing from this snapshot") }
         return ValidationCheck(name: ValidationCheck.references, status: failures.isEmpty ? .passed : .failed,
-                               summary: "\(resolved) resolved, \(keywords) keywords, \(external) external, \(failures.count) dangling",
+                               summary: "\(resolved) resolved, \(keywords) keywords, \(external) external, \(failures.count) dangling"
+                                   + (dangling.count > failures.count ? ", \(dangling.count - failures.count) dangling in the tenant itself" : ""),
                                failures: failures, notes: notes)
     }
+
+    /// Live existence checks per validation, so a badly broken snapshot cannot turn into
+    /// thousands of Graph requests; past it, unresolved references count as dangling.
+    static let maxLiveLookups = 200
 
     // MARK: Restore drill
 
