@@ -126,6 +126,10 @@ CREATE FUNCTION policy_window_start_utc(start_time time, timezone text) RETURNS 
     SELECT ((current_date + start_time) AT TIME ZONE timezone AT TIME ZONE 'UTC')::time
 $$;
 
+CREATE FUNCTION policy_window_length(start_time time, end_time time) RETURNS interval LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN end_time > start_time THEN end_time - start_time ELSE end_time - start_time + interval '24 hours' END
+$$;
+
 CREATE FUNCTION tenants_apply_policy() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     p policies;
@@ -144,8 +148,7 @@ BEGIN
         NEW.preferred_window_start := NULL;
     ELSE
         NEW.preferred_window_start := policy_window_start_utc(p.window_start, p.window_timezone);
-        NEW.preferred_window_length := CASE WHEN p.window_end > p.window_start THEN p.window_end - p.window_start
-                                            ELSE p.window_end - p.window_start + interval '24 hours' END;
+        NEW.preferred_window_length := policy_window_length(p.window_start, p.window_end);
     END IF;
     RETURN NEW;
 END
@@ -165,8 +168,7 @@ BEGIN
         preferred_window_start = CASE WHEN NEW.window_start IS NULL THEN NULL
                                       ELSE policy_window_start_utc(NEW.window_start, NEW.window_timezone) END,
         preferred_window_length = CASE WHEN NEW.window_start IS NULL THEN t.preferred_window_length
-                                       WHEN NEW.window_end > NEW.window_start THEN NEW.window_end - NEW.window_start
-                                       ELSE NEW.window_end - NEW.window_start + interval '24 hours' END
+                                       ELSE policy_window_length(NEW.window_start, NEW.window_end) END
     WHERE t.policy_id = NEW.id;
     RETURN NEW;
 END

@@ -18,20 +18,17 @@ struct LegalHoldCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var logging: LoggingOptions
         @OptionGroup var actor: AuditActorOptions
+        @OptionGroup var reason: ReasonOptions
         @Argument(help: "The tenant id.") var tenant: String
-        @Option(help: "Why (a case or ticket reference); recorded and shown to auditors.") var reason: String
 
-        func validate() throws {
-            _ = try tenantID(tenant)
-            if reason.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--reason must not be empty.") }
-        }
+        func validate() throws { _ = try tenantID(tenant) }
 
         func run() async throws {
             let logger = logging.makeLogger(label: "holdfast.legal-hold")
             try await PoliciesCommand.perform(database, logger) {
-                try await PolicyStore(client: $0, logger: logger).holdTenant(try tenantID(tenant), reason: reason, actor: actor.name)
+                try await PolicyStore(client: $0, logger: logger).holdTenant(try tenantID(tenant), reason: reason.reason, actor: actor.name)
             }
-            print("tenant \(tenant.lowercased()) is under legal hold: \(reason)")
+            print("tenant \(tenant.lowercased()) is under legal hold: \(reason.reason)")
         }
     }
 

@@ -13,17 +13,13 @@ extension SnapshotsCommand {
         @OptionGroup var logging: LoggingOptions
         @OptionGroup var vault: VaultOptions
         @OptionGroup var actor: AuditActorOptions
+        @OptionGroup var reason: ReasonOptions
         @Argument(help: "The snapshot id.") var id: Int64
-        @Option(help: "Why (a case or ticket reference).") var reason: String
-
-        func validate() throws {
-            if reason.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--reason must not be empty.") }
-        }
 
         func run() async throws {
             let logger = logging.makeLogger(label: "holdfast.snapshots")
-            try await SnapshotsCommand.perform(database, vault, logger) { try await $0.holdSnapshot(id: id, reason: reason, actor: actor.name) }
-            print("snapshot \(id) is under legal hold: \(reason)")
+            try await SnapshotsCommand.perform(database, vault, logger) { try await $0.holdSnapshot(id: id, reason: reason.reason, actor: actor.name) }
+            print("snapshot \(id) is under legal hold: \(reason.reason)")
         }
     }
 
@@ -52,17 +48,13 @@ extension SnapshotsCommand {
         @OptionGroup var logging: LoggingOptions
         @OptionGroup var vault: VaultOptions
         @OptionGroup var actor: AuditActorOptions
+        @OptionGroup var reason: ReasonOptions
         @Argument(help: "The snapshot id.") var id: Int64
-        @Option(help: "Why; recorded in the audit log.") var reason: String
-
-        func validate() throws {
-            if reason.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--reason must not be empty.") }
-        }
 
         func run() async throws {
             let logger = logging.makeLogger(label: "holdfast.snapshots")
             let deletion = try await SnapshotsCommand.perform(database, vault, logger) {
-                try await $0.deleteSnapshot(id: id, actor: actor.name, reason: reason)
+                try await $0.deleteSnapshot(id: id, actor: actor.name, reason: reason.reason)
             }
             print("snapshot \(id) deleted: \(deletion.versionsRemoved) versions removed, \(deletion.versionsAdjusted) adjusted")
         }

@@ -56,7 +56,9 @@ struct ValidationsCommand: AsyncParsableCommand {
                 return try await store.validations(tenantID: tenantID, limit: 1).first
             }
             guard let result = found, result.tenantID == tenantID else {
-                throw ValidationError(id.map { "validation \($0) is not one of tenant \(tenant)'s" } ?? "tenant \(tenant) has no validation yet")
+                let message = id.map { "validation \($0) is not one of tenant \(tenant)'s" } ?? "tenant \(tenant) has no validation yet"
+                FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+                throw ExitCode.failure
             }
             if json {
                 let encoder = JSONEncoder()

@@ -13,6 +13,15 @@ struct AuditActorOptions: ParsableArguments {
     }
 }
 
+/// `--reason`: why a hold is placed or a snapshot deleted; recorded in the audit log.
+struct ReasonOptions: ParsableArguments {
+    @Option(help: "Why (a case or ticket reference); recorded in the audit log and shown to auditors.") var reason: String
+
+    func validate() throws {
+        if reason.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--reason must not be empty.") }
+    }
+}
+
 /// A span of time on the command line: `90s`, `30m`, `12h`, `30d`, `2w`, or plain seconds.
 struct TimeSpan: ExpressibleByArgument, Sendable {
     var seconds: TimeInterval
