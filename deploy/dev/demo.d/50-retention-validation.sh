@@ -2,7 +2,9 @@
 # Runs after parts 20 (onboarding, exports HOLDFAST_DEMO_TENANTS), 30 (backups) and 40 (restore).
 # Sourced by deploy/dev/demo with $holdfast, $logs and the running coordinator/workers in scope.
 [ -n "${HOLDFAST_DEMO_TENANTS:-}" ] || die "HOLDFAST_DEMO_TENANTS is empty: part 20 (onboarding) must run before part 50"
-read -r -a retention_tenants <<<"$(echo "$HOLDFAST_DEMO_TENANTS" | tr ',' ' ')"
+# Tenant ids, whatever separates them (spaces, commas, newlines, name=id pairs).
+mapfile -t retention_tenants < <(grep -oE '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}' <<<"$HOLDFAST_DEMO_TENANTS")
+[ "${#retention_tenants[@]}" -gt 0 ] || die "HOLDFAST_DEMO_TENANTS holds no tenant id: '$HOLDFAST_DEMO_TENANTS'"
 
 log "policy demo-gfs: keep the last 2, 7 daily, 4 weekly, 12 monthly, 3 yearly; validate daily"
 if ! "$holdfast" policies show demo-gfs >/dev/null 2>&1; then
@@ -15,7 +17,8 @@ fi
 
 retention_jobs=()
 for tenant in "${retention_tenants[@]}"; do
-    snapshots=$("$holdfast" snapshots list "$tenant" | tail -n +2 | wc -l)
+    listing=$("$holdfast" snapshots list "$tenant") || die "could not list tenant $tenant's snapshots (is the master key set?)"
+    snapshots=$(tail -n +2 <<<"$listing" | grep -c . || true)
     [ "$snapshots" -ge 1 ] || die "tenant $tenant has no snapshot: part 30 (backups) must run before part 50"
     log "tenant $tenant: $snapshots snapshots; enqueuing retention, then validation of the newest"
     retention_jobs+=("$("$holdfast" jobs enqueue --kind retention --tenant "$tenant")") || die "could not enqueue retention for $tenant"
