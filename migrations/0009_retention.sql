@@ -83,16 +83,21 @@ $$;
 CREATE FUNCTION snapshots_guard_delete() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     tenant_hold boolean;
+    tenant_status text;
 BEGIN
     IF OLD.legal_hold THEN
         RAISE EXCEPTION 'snapshot % is under legal hold: %', OLD.id, OLD.legal_hold_reason USING ERRCODE = 'HF001';
     END IF;
-    SELECT legal_hold INTO tenant_hold FROM tenants WHERE id = OLD.tenant_id;
+    SELECT legal_hold, status INTO tenant_hold, tenant_status FROM tenants WHERE id = OLD.tenant_id;
     IF tenant_hold THEN
         RAISE EXCEPTION 'tenant % is under legal hold; snapshot % cannot be deleted', OLD.tenant_id, OLD.id USING ERRCODE = 'HF002';
     END IF;
     IF OLD.committed_at > now() - tenant_immutability_window(OLD.tenant_id) THEN
         RAISE EXCEPTION 'snapshot % is inside its immutability window', OLD.id USING ERRCODE = 'HF003';
+    END IF;
+    -- An offboarded tenant's data may go entirely (holds and immutability still apply).
+    IF tenant_status = 'offboarded' THEN
+        RETURN OLD;
     END IF;
     -- The newest snapshot carries the delta links and the root the next backup builds on.
     IF NOT EXISTS (SELECT 1 FROM snapshots s WHERE s.tenant_id = OLD.tenant_id AND s.id > OLD.id) THEN

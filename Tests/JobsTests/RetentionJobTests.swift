@@ -127,6 +127,14 @@ struct RetentionJobTests {
             }
             _ = try await harness.vault.deleteSnapshot(id: snapshots[3].id, actor: "test", reason: "test")
             #expect(try await harness.vault.snapshots(tenantID: harness.tenantID).map(\.id) == [snapshots[4].id, snapshots[2].id, snapshots[0].id])
+
+            // An offboarded tenant's data may go entirely, except what a hold protects.
+            let client = harness.schema.client
+            try await client.query("UPDATE tenants SET status = 'offboarded' WHERE id = \(harness.tenantID)")
+            try await client.query("DELETE FROM object_versions WHERE tenant_id = \(harness.tenantID)")
+            try await client.query("DELETE FROM snapshots WHERE tenant_id = \(harness.tenantID) AND NOT legal_hold")
+            #expect(try await harness.vault.snapshots(tenantID: harness.tenantID).map(\.id) == [snapshots[0].id])
+            await Self.expectRefusal(.legalHold, sqlState: "HF001", id: snapshots[0].id, harness)
         }
     }
 
