@@ -195,6 +195,36 @@ struct RetentionJobTests {
         }
     }
 
+    @Test func retentionAndCollectionWorkThroughTheFileBlobStore() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("holdfast-gc-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await VaultHarness.run(filesUnder: directory) { harness in
+            var ids: [Int64] = []
+            for k in 0..<8 { ids.append(try await harness.commit(jobID: Int64(k + 1), Self.objects(k)).id) }
+            try await harness.setCommittedAt(Dictionary(uniqueKeysWithValues: ids.enumerated().map {
+                ($0.element, Date().addingTimeInterval(-Double(30 - $0.offset) * 86_400))
+            }))
+            var contents: [Int64: [String: [UInt8]]] = [:]
+            for id in ids { contents[id] = try await harness.contents(id) }
+            var settings = PolicySettings()
+            settings.retention = RetentionRules(last: 2)
+            _ = try await harness.policies.create(name: "two", settings: settings, actor: "test")
+            _ = try await harness.policies.assign(policyName: "two", tenantID: harness.tenantID, actor: "test")
+            let before = try await harness.storedBlobs()
+            let report = try await RetentionRun(vault: harness.vault, policies: harness.policies, logger: harness.logger)
+                .run(tenantID: harness.tenantID, jobID: nil, now: Date())
+            #expect(report.deleted.map(\.snapshotID) == Array(ids.prefix(6)))
+            #expect(report.garbage.blobsDeleted > 0 && report.garbage.bytesFreed > 0)
+            let after = try await harness.storedBlobs()
+            #expect(after == (try await harness.referencedBlobs()))
+            #expect(before.count - after.count == report.garbage.blobsDeleted)
+            for id in ids.suffix(2) {
+                #expect(try await harness.contents(id) == contents[id])
+                #expect(try await harness.vault.verify(snapshotID: id).passed)
+            }
+        }
+    }
+
     @Test func aTenantUnderLegalHoldLosesNothing() async throws {
         try await VaultHarness.run { harness in
             var ids: [Int64] = []

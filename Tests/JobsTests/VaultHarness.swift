@@ -16,13 +16,15 @@ struct VaultHarness {
     let tenantID: UUID
     let logger: Logger
 
-    static func run(_ body: (VaultHarness) async throws -> Void) async throws {
+    /// With `filesUnder`, blobs live in a `FileBlobStore` there instead of PostgreSQL.
+    static func run(filesUnder directory: URL? = nil, _ body: (VaultHarness) async throws -> Void) async throws {
         try await TestDatabase.withIsolatedSchema { schema in
             let logger = TestLogger.make(label: "retention-test")
             let tenant = try await TenantRegistry(client: schema.client, logger: logger).addTenant(
                 NewTenant(entraTenantID: UUID(), primaryDomain: "fabrikam.example", displayName: "Fabrikam"), actor: "test")
             let keys = TenancyVaultKeyProvider(client: schema.client, dataKeys: TenantDataKeyStore(keyRing: MasterKeyRing(current: MasterKey.generate())))
-            let vault = Vault(client: schema.client, blobStore: PostgresBlobStore(client: schema.client), keyProvider: keys, logger: logger)
+            let store: any BlobStore = directory.map { FileBlobStore(root: $0) } ?? PostgresBlobStore(client: schema.client)
+            let vault = Vault(client: schema.client, blobStore: store, keyProvider: keys, logger: logger)
             try await body(VaultHarness(schema: schema, vault: vault, policies: PolicyStore(client: schema.client, logger: logger),
                                         tenantID: tenant.id, logger: logger))
         }
