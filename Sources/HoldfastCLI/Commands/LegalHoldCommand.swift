@@ -12,42 +12,43 @@ struct LegalHoldCommand: AsyncParsableCommand {
         subcommands: [Hold.self, Release.self]
     )
 
-    struct Hold: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "hold", abstract: "Place TENANT under legal hold (audited).")
-
+    /// What both commands take.
+    struct TenantOptions: ParsableArguments {
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var logging: LoggingOptions
         @OptionGroup var actor: AuditActorOptions
-        @OptionGroup var reason: ReasonOptions
         @Argument(help: "The tenant id.") var tenant: String
 
         func validate() throws { _ = try tenantID(tenant) }
 
-        func run() async throws {
+        func perform(_ body: (PolicyStore, UUID, String) async throws -> Void) async throws {
             let logger = logging.makeLogger(label: "holdfast.legal-hold")
             try await PoliciesCommand.perform(database, logger) {
-                try await PolicyStore(client: $0, logger: logger).holdTenant(try tenantID(tenant), reason: reason.reason, actor: actor.name)
+                try await body(PolicyStore(client: $0, logger: logger), try tenantID(tenant), actor.name)
             }
-            print("tenant \(tenant.lowercased()) is under legal hold: \(reason.reason)")
+        }
+    }
+
+    struct Hold: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "hold", abstract: "Place TENANT under legal hold (audited).")
+
+        @OptionGroup var options: TenantOptions
+        @OptionGroup var reason: ReasonOptions
+
+        func run() async throws {
+            try await options.perform { try await $0.holdTenant($1, reason: reason.reason, actor: $2) }
+            print("tenant \(options.tenant.lowercased()) is under legal hold: \(reason.reason)")
         }
     }
 
     struct Release: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "release", abstract: "Release TENANT's legal hold (audited).")
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
-        @OptionGroup var actor: AuditActorOptions
-        @Argument(help: "The tenant id.") var tenant: String
-
-        func validate() throws { _ = try tenantID(tenant) }
+        @OptionGroup var options: TenantOptions
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.legal-hold")
-            try await PoliciesCommand.perform(database, logger) {
-                try await PolicyStore(client: $0, logger: logger).releaseTenant(try tenantID(tenant), actor: actor.name)
-            }
-            print("tenant \(tenant.lowercased())'s legal hold is released")
+            try await options.perform { try await $0.releaseTenant($1, actor: $2) }
+            print("tenant \(options.tenant.lowercased())'s legal hold is released")
         }
     }
 }
