@@ -48,7 +48,10 @@ public struct ValidationJobHandler: JobHandler {
             }
         } else {
             guard let newest = try await self.vault.snapshots(tenantID: tenantID, limit: 1).first else {
-                throw PermanentJobError("tenant \(tenantID.uuidString.lowercased()) has no snapshot to validate yet")
+                // A scheduled run before the first backup: nothing to prove yet, and nothing failed.
+                context.logger.notice("no snapshot to validate yet", metadata: ["tenant.id": "\(tenantID.uuidString.lowercased())"])
+                try await context.reportProgress("{\"skipped\": \"the tenant has no snapshot yet\"}")
+                return
             }
             snapshot = newest
         }
