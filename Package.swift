@@ -189,7 +189,7 @@ let package = Package(
         .target(
             name: "Jobs",
             dependencies: [
-                "Vault", "Graph", "Queue", "Tenancy",
+                "Vault", "Graph", "Queue", "Tenancy", "Postgres",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

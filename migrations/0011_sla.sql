@@ -1,23 +1,9 @@
--- Holdfast schema, version 11: SLA state per tenant and its history, and the validation results the
--- SLA and compliance reports read (docs/sla.md, docs/reports.md).
+-- Holdfast schema, version 11: SLA state per tenant and its history, and the index the SLA and
+-- compliance reports read validations through (docs/sla.md, docs/reports.md).
 
 -- MARK: validations
--- Restore drills (issue 7, validation job). Defined here only if the validation work has not
--- created it already, with the same columns, so SLA and reports can read it either way.
-CREATE TABLE IF NOT EXISTS validations (
-    id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    tenant_id        uuid NOT NULL REFERENCES tenants (id),
-    snapshot_id      bigint,
-    job_id           bigint,
-    started_at       timestamptz NOT NULL,
-    finished_at      timestamptz,
-    passed           boolean NOT NULL,
-    -- Every check with its outcome: [{"name":…, "passed":…, "detail":…}].
-    checks           jsonb NOT NULL DEFAULT '[]',
-    -- Measured time of the restore drill.
-    restore_seconds  double precision
-);
-CREATE INDEX IF NOT EXISTS validations_tenant ON validations (tenant_id, finished_at);
+-- The table is 0009's (the validation job's evidence); SLA and reports read it by finish time.
+CREATE INDEX validations_tenant_finished ON validations (tenant_id, finished_at);
 
 -- MARK: sla_states
 -- The current SLA state of each tenant, as the last evaluation found it.

@@ -24,6 +24,12 @@ public struct VaultError: Error, Sendable, CustomStringConvertible {
         public static let claimLost = Code("claimLost")
         /// A snapshot's recorded root hash does not match its map.
         public static let rootHashMismatch = Code("rootHashMismatch")
+        /// The snapshot (or its whole tenant) is under legal hold; release the hold first.
+        public static let legalHold = Code("legalHold")
+        /// The snapshot is younger than its policy's immutability window; nobody can delete it yet.
+        public static let immutable = Code("immutable")
+        /// The snapshot is the tenant's newest, or newest good, snapshot (invariant 8).
+        public static let newestSnapshot = Code("newestSnapshot")
 
         public var description: String { self.name }
     }

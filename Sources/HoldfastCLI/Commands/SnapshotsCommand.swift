@@ -3,12 +3,12 @@ import Foundation
 import Logging
 import Vault
 
-/// `holdfast snapshots list|show TENANT`.
+/// `holdfast snapshots list|show TENANT`, `holdfast snapshots hold|release|delete ID`.
 struct SnapshotsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "snapshots",
         abstract: "List and inspect a tenant's committed snapshots.",
-        subcommands: [List.self, Show.self]
+        subcommands: [List.self, Show.self, Hold.self, Release.self, Delete.self]
     )
 
     struct List: AsyncParsableCommand {

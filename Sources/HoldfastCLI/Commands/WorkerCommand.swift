@@ -90,9 +90,12 @@ struct WorkerCommand: AsyncParsableCommand {
                                     throttleStore: PostgresThrottleStateStore(client: client),
                                     appBudget: PostgresAppBudget(client: client), logger: logger)
             let credentials = TenantCredentialStore(client: client, keyRing: ring, logger: logger)
-            handlers.register(BackupJobHandler(vault: try vault.makeVault(client: client, logger: logger),
-                                               sessions: TenancyGraphSessionProvider(client: graph, credentials: credentials),
-                                               tenants: TenantRegistry(client: client, logger: logger)))
+            let jobVault = try vault.makeVault(client: client, logger: logger)
+            let sessions = TenancyGraphSessionProvider(client: graph, credentials: credentials)
+            handlers.register(BackupJobHandler(vault: jobVault, sessions: sessions, tenants: TenantRegistry(client: client, logger: logger)))
+            handlers.register(RetentionJobHandler(vault: jobVault, policies: PolicyStore(client: client, logger: logger)))
+            // The restore engine's drill is wired in by the integrator once restore lands.
+            handlers.register(ValidationJobHandler(vault: jobVault, sessions: sessions, drill: nil))
         } else {
             logger.notice("no master key configured (HOLDFAST_MASTER_KEY_FILE): this worker does not run backups")
         }

@@ -81,6 +81,12 @@ public struct SnapshotWriter: Sendable {
         let changed = order.filter { current[$0] != ids[$0] }
         result.changed = changed.count
 
+        // Staging rows first, then blobs: garbage collection keeps every blob a staging row names,
+        // so a blob this backup re-uses or is about to write is never collected under it
+        // (see BlobGarbageCollector).
+        let staged = fullyRead ? order : changed
+        try await self.insertStaging(type: type, rows: staged.map { ($0, ids[$0]) })
+
         if !changed.isEmpty {
             let wanted = Array(Set(changed.map { ids[$0]! }))
             let present = try await self.blobStore.contains(wanted, tenantID: self.tenantID)
@@ -95,9 +101,6 @@ public struct SnapshotWriter: Sendable {
             result.newBlobs = written.count
             result.bytesAdded = sealed.filter { written.contains($0.id) }.reduce(0) { $0 + $1.sealed.count }
         }
-
-        let staged = fullyRead ? order : changed
-        try await self.insertStaging(type: type, rows: staged.map { ($0, ids[$0]) })
         return result
     }
 
@@ -116,14 +119,21 @@ public struct SnapshotWriter: Sendable {
         while start < rows.count {
             let batch = Array(rows[start..<min(start + 1000, rows.count)])
             start += 1000
-            try await self.client.query("""
+            let tenantID = self.tenantID
+            let jobID = self.jobID
+            // Shared GC lock: a collection holding it exclusively has finished deleting before this
+            // insert commits, or sees the rows it inserts.
+            try await self.client.withTransaction { connection in
+                try await connection.query("SELECT pg_advisory_xact_lock_shared(vault_gc_lock_key(\(tenantID)))")
+                try await connection.query("""
                 INSERT INTO snapshot_staging (job_id, tenant_id, type, object_id, op, blob_id)
-                SELECT \(self.jobID), \(self.tenantID), \(type), object_id,
+                SELECT \(jobID), \(tenantID), \(type), object_id,
                        CASE WHEN blob = '' THEN 'remove' ELSE 'put' END,
                        CASE WHEN blob = '' THEN NULL ELSE decode(blob, 'hex') END
                 FROM unnest(\(batch.map(\.0))::text[], \(batch.map { $0.1?.hex ?? "" })::text[]) AS s (object_id, blob)
                 ON CONFLICT (job_id, type, object_id) DO UPDATE SET op = excluded.op, blob_id = excluded.blob_id
                 """)
+            }
         }
     }
 }

@@ -1,0 +1,29 @@
+public import Foundation
+public import Queue
+public import Tenancy
+public import Vault
+
+/// Runs `retention` jobs: applies the tenant's policy and collects garbage (``RetentionRun``).
+public struct RetentionJobHandler: JobHandler {
+    public let kind: JobKind = .retention
+    let vault: Vault
+    let policies: PolicyStore
+    /// The time the policy is evaluated at; tests move it.
+    let clock: @Sendable () -> Date
+
+    public init(vault: Vault, policies: PolicyStore, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.vault = vault
+        self.policies = policies
+        self.clock = clock
+    }
+
+    public func run(_ job: Job, context: JobContext) async throws {
+        guard let tenantID = job.tenantID else { throw PermanentJobError("a retention job needs a tenant") }
+        let run = RetentionRun(vault: self.vault, policies: self.policies, logger: context.logger)
+        do {
+            _ = try await run.run(tenantID: tenantID, jobID: job.id, now: self.clock()) { try await context.reportProgress(encoding: $0) }
+        } catch let error as PolicyError where error.code == .tenantNotFound {
+            throw PermanentJobError("retention job \(job.id): \(error.message)", underlying: error)
+        }
+    }
+}

@@ -1,0 +1,97 @@
+public import Foundation
+public import Logging
+public import Postgres
+
+/// Deletes a tenant's blobs that no version row and no running backup's staging names, through
+/// the ``BlobStore`` protocol (so every back-end is collected the same way).
+///
+/// Safe while a backup of the same tenant runs. A backup stages a row naming each blob *before*
+/// it checks whether the blob is stored and writes it (``SnapshotWriter/stage(type:objects:fullyRead:)``),
+/// and it inserts staging rows holding the tenant's GC lock shared
+/// (`pg_advisory_xact_lock_shared(vault_gc_lock_key(tenant))`). The collector confirms each batch
+/// of candidates as unreferenced and deletes them while holding that lock exclusively. So either
+/// the staging row committed first (the collector sees it and keeps the blob), or the collector
+/// finished deleting first (the backup then finds the blob missing and writes it again). The
+/// commit moves staging rows into version rows in one transaction, and the collector's check reads
+/// both in one statement, so a blob is never between the two. No grace period is needed, and
+/// none would help: a re-used blob can be old.
+public struct BlobGarbageCollector: Sendable {
+    public let client: PostgresClient
+    public let blobStore: any BlobStore
+    public let logger: Logger
+    /// Ids listed (and locked for) per round.
+    public var batchSize: Int
+
+    /// What one collection did.
+    public struct Result: Sendable, Hashable, Codable {
+        public var blobsScanned = 0
+        public var blobsDeleted = 0
+        public var bytesFreed: Int64 = 0
+        /// Staging rows of jobs that finished without committing (their blobs become collectable).
+        public var abandonedStagingRows = 0
+
+        public init() {}
+    }
+
+    public init(client: PostgresClient, blobStore: any BlobStore, batchSize: Int = 1000, logger: Logger) {
+        self.client = client
+        self.blobStore = blobStore
+        self.batchSize = max(1, batchSize)
+        self.logger = logger
+    }
+
+    public func collect(tenantID: UUID, progress: @Sendable (Result) async throws -> Void = { _ in }) async throws -> Result {
+        var result = Result()
+        result.abandonedStagingRows = try await self.client.withTransaction { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(vault_gc_lock_key(\(tenantID)))")
+            // Only jobs that are finished for good: a job that may still run keeps what it staged.
+            return try await connection.query("""
+                DELETE FROM snapshot_staging s WHERE s.tenant_id = \(tenantID)
+                  AND EXISTS (SELECT 1 FROM jobs j WHERE j.id = s.job_id AND j.state IN ('completed', 'discarded', 'cancelled'))
+                """).affectedRows
+        }
+        var after: BlobID?
+        while true {
+            try Task.checkCancellation()
+            let listed = try await self.blobStore.list(tenantID: tenantID, after: after, limit: self.batchSize)
+            guard let last = listed.last else { break }
+            after = last
+            result.blobsScanned += listed.count
+            // A first look without the lock, so rounds with nothing to collect never block backups.
+            guard !(try await Self.unreferenced(listed, tenantID: tenantID, on: nil, client: self.client)).isEmpty else { continue }
+            let (deleted, bytes) = try await self.client.withTransaction { connection -> (Int, Int64) in
+                try await connection.query("SELECT pg_advisory_xact_lock(vault_gc_lock_key(\(tenantID)))")
+                let confirmed = try await Self.unreferenced(listed, tenantID: tenantID, on: connection, client: self.client)
+                guard !confirmed.isEmpty else { return (0, 0) }
+                var bytes: Int64 = 0
+                for id in confirmed {
+                    bytes += Int64(try await self.blobStore.get(id, tenantID: tenantID)?.count ?? 0)
+                }
+                try await self.blobStore.delete(confirmed, tenantID: tenantID)
+                return (confirmed.count, bytes)
+            }
+            result.blobsDeleted += deleted
+            result.bytesFreed += bytes
+            try await progress(result)
+            if listed.count < self.batchSize { break }
+        }
+        self.logger.info("garbage collected", metadata: [
+            "tenant.id": "\(tenantID.uuidString.lowercased())", "gc.scanned": "\(result.blobsScanned)",
+            "gc.deleted": "\(result.blobsDeleted)", "gc.bytes_freed": "\(result.bytesFreed)",
+        ])
+        return result
+    }
+
+    /// Those of `ids` that no version and no staging row of the tenant names, in one statement
+    /// (one snapshot of the database, so a commit moving staging into versions is seen whole).
+    static func unreferenced(_ ids: [BlobID], tenantID: UUID, on connection: PostgresConnection?,
+                             client: PostgresClient) async throws -> [BlobID] {
+        let query: PostgresQuery = """
+            SELECT hex FROM unnest(\(ids.map(\.hex))::text[]) AS hex
+            WHERE NOT EXISTS (SELECT 1 FROM object_versions v WHERE v.tenant_id = \(tenantID) AND v.blob_id = decode(hex, 'hex'))
+              AND NOT EXISTS (SELECT 1 FROM snapshot_staging s WHERE s.tenant_id = \(tenantID) AND s.blob_id = decode(hex, 'hex'))
+            """
+        let rows = if let connection { try await connection.query(query) } else { try await client.query(query) }
+        return try rows.compactMap { BlobID(hex: try $0.decode(String.self, "hex")) }
+    }
+}
