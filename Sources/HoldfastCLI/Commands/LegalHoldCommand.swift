@@ -3,8 +3,8 @@ import Foundation
 import Logging
 import Tenancy
 
-/// Legal hold on a whole tenant: `hold TENANT --reason …` and `release TENANT`. The integrator
-/// also lists ``Hold`` and ``Release`` under `holdfast tenants`, as `tenants hold|release`.
+/// Legal hold on a whole tenant: `hold TENANT --reason …` and `release TENANT`; ``Hold`` and
+/// ``Release`` are also `holdfast tenants hold|release`.
 struct LegalHoldCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "legal-hold",
