@@ -14,6 +14,9 @@ final class CompletionBatcher: Sendable {
         var waiters: [JobClaim: CheckedContinuation<Bool, any Error>] = [:]
     }
 
+    /// Most completions written by one statement.
+    static let maximumBatch = 1_000
+
     private let state = Mutex(State())
     private let write: Write
     /// How long a new flusher waits for companions before writing (zero: write at once).
@@ -47,8 +50,9 @@ final class CompletionBatcher: Sendable {
         if gatherDelay > .zero { try? await Task.sleep(for: gatherDelay) }
         while true {
             let batch: [JobClaim] = state.withLock { state in
-                let batch = state.pending
-                state.pending = []
+                // Bounded, so one statement's cost stays predictable whatever piled up meanwhile.
+                let batch = Array(state.pending.prefix(Self.maximumBatch))
+                state.pending.removeFirst(batch.count)
                 if batch.isEmpty { state.flushing = false }
                 return batch
             }

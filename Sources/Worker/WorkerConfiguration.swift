@@ -26,13 +26,18 @@ public struct WorkerConfiguration: Sendable {
     /// How long completions and claims wait for companions so they go to the database in batches.
     /// Default 1 ms; zero disables batching delays.
     public var batchGatherDelay: Duration
+    /// Longest a job of a kind may run. A job still running after its kind's limit has its handler
+    /// cancelled and fails as retryable (its attempt counts; discarded on the last) with an error
+    /// naming the limit. Kinds not listed have no limit. Default: none.
+    public var maximumRunTimes: [JobKind: Duration]
 
     public init(
         id: UUID = UUID(), concurrency: Int = 10, kinds: [JobKind]? = nil, lease: Duration = .seconds(30),
         heartbeatInterval: Duration = .seconds(10), pollInterval: Duration = .seconds(2), shutdownTimeout: Duration = .seconds(30),
         retryPolicy: RetryPolicy = RetryPolicy(), version: String = "unknown", listens: Bool = true,
-        batchGatherDelay: Duration = .milliseconds(1)
+        batchGatherDelay: Duration = .milliseconds(1), maximumRunTimes: [JobKind: Duration] = [:]
     ) {
+        precondition(maximumRunTimes.values.allSatisfy { $0 > .zero }, "maximum run times must be positive")
         precondition(concurrency > 0, "concurrency must be positive")
         self.id = id
         self.concurrency = concurrency
@@ -45,5 +50,6 @@ public struct WorkerConfiguration: Sendable {
         self.version = version
         self.listens = listens
         self.batchGatherDelay = batchGatherDelay
+        self.maximumRunTimes = maximumRunTimes
     }
 }

@@ -100,12 +100,12 @@ public final class WorkerService: Service {
             // Completions land in batches and their jobs' tasks finish together: let them all free
             // their slots before counting, so one claim fills them instead of one claim each.
             await Task.yield()
-            var free = configuration.concurrency - running.busySlots
+            var free = running.freeSlots(of: configuration.concurrency)
             guard free > 0 else { continue }
             if free < configuration.concurrency / 2, configuration.batchGatherDelay > .zero {
                 // Most slots are busy: give others a moment to free up, so one claim fills several.
                 try? await Task.sleep(for: configuration.batchGatherDelay)
-                free = configuration.concurrency - running.busySlots
+                free = running.freeSlots(of: configuration.concurrency)
             }
             let started = ContinuousClock.now
             let jobs: [Job]
@@ -192,6 +192,8 @@ public final class WorkerService: Service {
         case succeeded
         case threw(any Error)
         case stopped(StopReason)
+        /// Still running after its kind's maximum run time: cancelled.
+        case timedOut(Duration)
     }
 
     private func execute(_ job: Job, claim: JobClaim, handlerFinished: () -> Void) async {
@@ -223,11 +225,15 @@ public final class WorkerService: Service {
                 guard let reason = await self.running.waitForStop(claim.jobID) else { return nil }
                 return .stopped(reason)
             }
+            if let limit = configuration.maximumRunTimes[job.kind] {
+                inner.addTask {
+                    do { try await Task.sleep(for: limit) } catch { return nil }
+                    return .timedOut(limit)
+                }
+            }
             let first = await inner.next() ?? nil
             inner.cancelAll()
-            if case .stopped = first {
-                _ = await inner.next()  // the handler, after its cancellation
-            }
+            // The group waits for the handler, after its cancellation, before it returns.
             return first ?? .stopped(.leaseLost)
         }
         handlerFinished()
@@ -255,6 +261,15 @@ public final class WorkerService: Service {
                 }
                 WorkerMetrics.failed(job.kind, outcome: outcome.rawValue)
                 logger.warning("job failed", metadata: ["error": "\(error)", "job.outcome": "\(outcome.rawValue)"])
+            case .timedOut(let limit):
+                let message = "ran longer than the maximum run time of \(limit.seconds) s for kind '\(job.kind)', so it was cancelled"
+                let outcome = try await retryingTransient("fail", deadline: deadline) {
+                    try await self.completer.fail(claim, error: message, permanent: false, retryPolicy: self.configuration.retryPolicy)
+                }
+                WorkerMetrics.failed(job.kind, outcome: outcome.rawValue)
+                logger.warning("job exceeded its kind's maximum run time and was cancelled", metadata: [
+                    "job.max_run_time_s": "\(limit.seconds)", "job.outcome": "\(outcome.rawValue)",
+                ])
             case .stopped(.cancelRequested):
                 _ = try await retryingTransient("cancel", deadline: deadline) { try await self.completer.markCancelled([claim]) }
                 logger.notice("job cancelled by an operator")

@@ -171,8 +171,12 @@ func rounded(_ value: Double, _ places: Int = 1) -> Double {
 struct BenchMain {
     static func main() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
-        guard arguments.first == "queue" else {
-            FileHandle.standardError.write(Data("usage: holdfast-bench queue --database-url URL [--jobs N] [--pgqueuer-json JSON]\n".utf8))
+        guard arguments.first == "queue" || arguments.first == "queue-drain" else {
+            FileHandle.standardError.write(Data("""
+                usage: holdfast-bench queue --database-url URL [--jobs N] [--pgqueuer-json JSON]
+                       holdfast-bench queue-drain --database-url URL [--jobs N] [--slots N]   (only the claim+complete drain, for profiling)
+
+                """.utf8))
             exit(2)
         }
         func value(_ name: String) -> String? {
@@ -184,6 +188,18 @@ struct BenchMain {
         var logger = Logger(label: "holdfast.bench")
         logger.logLevel = .error
         let bench = QueueBenchmark(databaseURL: url, jobs: jobs, logger: logger)
+        if arguments.first == "queue-drain" {
+            let slots = Int(value("--slots") ?? "") ?? 16
+            do {
+                try await bench.prepare()
+                let rate = try await bench.claimComplete(slots: slots, count: jobs)
+                print("claim+complete, \(slots) slot(s): \(Int(rate)) jobs/s (\(jobs) no-op jobs)")
+            } catch {
+                FileHandle.standardError.write(Data("benchmark failed: \(error)\n".utf8))
+                exit(1)
+            }
+            return
+        }
         do {
             try await bench.prepare()
             let setup = PostgresClient(configuration: bench.configuration(connections: 2), logger: logger)

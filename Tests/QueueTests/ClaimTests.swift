@@ -25,6 +25,26 @@ struct ClaimTests {
         }
     }
 
+    @Test("the prepared claim runs a cached generic plan instead of being planned on every execution")
+    func genericPlan() async throws {
+        // One connection, so every claim and the check below share one session's prepared statements.
+        try await TestDatabase.withIsolatedSchema(maxConnections: 1) { schema in
+            let logger = TestLogger.make()
+            // A queue deep enough that a plan for an unknown LIMIT would cost more than one for 2.
+            _ = try await JobEnqueuer(client: schema.client, logger: logger).enqueue((0..<5_000).map { _ in EnqueueRequest(kind: .diagnostic) })
+            try await schema.client.query("ANALYZE jobs")
+            let claimer = JobClaimer(client: schema.client, logger: logger)
+            for _ in 0..<8 {
+                #expect(try await claimer.claim(workerID: UUID(), limit: 2, lease: .seconds(30)).count == 2)
+            }
+            // PostgreSQL tries five custom plans first; a claim whose LIMIT was a parameter never left them.
+            let generic = try await schema.client.count("""
+                SELECT coalesce(sum(generic_plans), 0)::int FROM pg_prepared_statements WHERE statement LIKE '%FOR UPDATE SKIP LOCKED%'
+                """)
+            #expect(generic >= 3)
+        }
+    }
+
     @Test("only the given kinds are claimed")
     func kinds() async throws {
         try await TestDatabase.withIsolatedSchema { schema in

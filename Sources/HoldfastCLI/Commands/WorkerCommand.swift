@@ -53,7 +53,22 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(name: .customLong("retry-max"), help: "Longest delay between attempts, in seconds.")
     var retryMax = Seconds(3600)
 
+    @Option(name: .customLong("max-run-time"),
+            help: "Longest run per kind, as KIND=SECONDS[,KIND=SECONDS…] (default: $HOLDFAST_WORKER_MAX_RUN_TIME; unset: no limit). A job past its kind's limit is cancelled and fails as retryable.")
+    var maxRunTime: MaximumRunTimes?
+
+    /// `--max-run-time`, else `HOLDFAST_WORKER_MAX_RUN_TIME`.
+    private func maximumRunTimes() throws -> [JobKind: Duration] {
+        if let maxRunTime { return maxRunTime.limits }
+        guard let text = ProcessInfo.processInfo.environment["HOLDFAST_WORKER_MAX_RUN_TIME"], !text.isEmpty else { return [:] }
+        guard let parsed = MaximumRunTimes(argument: text) else {
+            throw ValidationError("HOLDFAST_WORKER_MAX_RUN_TIME must be KIND=SECONDS[,KIND=SECONDS…] with positive seconds (got '\(text)').")
+        }
+        return parsed.limits
+    }
+
     func validate() throws {
+        _ = try maximumRunTimes()
         guard (1...1000).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 1000 (got \(concurrency)).") }
         guard lease.duration >= .milliseconds(500) else { throw ValidationError("--lease must be at least 0.5 seconds.") }
         if let heartbeat, heartbeat.duration >= lease.duration {
@@ -113,7 +128,8 @@ struct WorkerCommand: AsyncParsableCommand {
             pollInterval: poll.duration,
             shutdownTimeout: shutdownTimeout.duration,
             retryPolicy: RetryPolicy(base: retryBase.duration, maximum: retryMax.duration),
-            version: HoldfastVersion.current
+            version: HoldfastVersion.current,
+            maximumRunTimes: try maximumRunTimes()
         )
         let worker = WorkerService(client: client, handlers: handlers, configuration: configuration, logger: logger)
         var services: [any Service] = [worker]

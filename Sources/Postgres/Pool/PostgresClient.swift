@@ -114,7 +114,7 @@ public final class PostgresClient: Sendable {
 
     func release(_ connection: PostgresConnection) async {
         if !connection.isBroken {
-            switch await connection.transactionStatus() {
+            switch connection.transactionStatus() {
             case PQTRANS_IDLE:
                 break
             case PQTRANS_INTRANS, PQTRANS_INERROR:

@@ -22,6 +22,10 @@ public struct JobRescuer: MaintenanceTask {
     public func runOnce() async throws -> Int {
         let rows = try await storage("rescue") {
             try await client.query("""
+                WITH expired AS (
+                    SELECT id, tenant_id FROM jobs WHERE state = 'running' AND lease_expires_at < now() LIMIT 1000
+                ),
+                placed AS (SELECT expired.id, \(unescaped: FairQueue.returningPlace(source: "expired")) AS fair_seq FROM expired)
                 UPDATE jobs SET
                     state = CASE WHEN cancel_requested THEN 'cancelled'
                                  WHEN attempt >= max_attempts THEN 'discarded'
@@ -29,13 +33,13 @@ public struct JobRescuer: MaintenanceTask {
                     finalized_at = CASE WHEN cancel_requested OR attempt >= max_attempts THEN now() END,
                     run_at = now(),
                     lease_expires_at = NULL,
-                    fair_seq = coalesce((SELECT min(fair_seq) FROM jobs h WHERE h.state = 'available'), 0),
+                    fair_seq = placed.fair_seq,
                     errors = errors || jsonb_build_array(jsonb_build_object(
                         'attempt', attempt, 'at', extract(epoch FROM now()),
                         'error', 'lease expired: the worker stopped heart-beating', 'permanent', false, 'worker_id', worker_id))
-                WHERE id IN (SELECT id FROM jobs WHERE state = 'running' AND lease_expires_at < now() LIMIT 1000)
-                  AND state = 'running' AND lease_expires_at < now()
-                RETURNING id, kind, tenant_id, worker_id, attempt, state
+                FROM placed
+                WHERE jobs.id = placed.id AND jobs.state = 'running' AND jobs.lease_expires_at < now()
+                RETURNING jobs.id, jobs.kind, jobs.tenant_id, jobs.worker_id, jobs.attempt, jobs.state
                 """)
         }
         for row in rows {

@@ -16,14 +16,17 @@ public struct ScheduledJobPromoter: MaintenanceTask {
 
     @discardableResult
     public func runOnce() async throws -> Int {
-        // Promoted jobs join at the queue's head: they have waited their turn already.
+        // Promoted jobs are placed as if their tenant enqueued them now (`FairQueue`).
         let result = try await storage("promote") {
             try await client.query("""
-                UPDATE jobs SET state = 'available',
-                    fair_seq = coalesce((SELECT min(fair_seq) FROM jobs h WHERE h.state = 'available'), 0)
-                WHERE id IN (SELECT id FROM jobs WHERE state IN ('scheduled', 'retryable') AND run_at <= now()
-                             ORDER BY run_at LIMIT 5000 FOR UPDATE SKIP LOCKED)
-                  AND state IN ('scheduled', 'retryable')
+                WITH due AS (
+                    SELECT id, tenant_id FROM jobs WHERE state IN ('scheduled', 'retryable') AND run_at <= now()
+                    ORDER BY run_at LIMIT 5000 FOR UPDATE SKIP LOCKED
+                ),
+                placed AS (SELECT due.id, \(unescaped: FairQueue.returningPlace(source: "due")) AS fair_seq FROM due)
+                UPDATE jobs SET state = 'available', fair_seq = placed.fair_seq
+                FROM placed
+                WHERE jobs.id = placed.id AND jobs.state IN ('scheduled', 'retryable')
                 """)
         }
         return result.affectedRows

@@ -72,12 +72,15 @@ public struct JobAdministrator: Sendable {
     public func retry(_ id: Job.ID) async throws -> Job {
         let rows = try await storage("retry job") {
             try await client.query("""
+                WITH target AS (SELECT id, tenant_id FROM jobs WHERE id = \(id)),
+                placed AS (SELECT target.id, \(unescaped: FairQueue.returningPlace(source: "target")) AS fair_seq FROM target)
                 UPDATE jobs SET
                     state = 'available', run_at = now(), finalized_at = NULL, cancel_requested = false,
-                    max_attempts = CASE WHEN state IN ('retryable', 'scheduled') THEN max_attempts ELSE attempt + max_attempts END,
-                    fair_seq = coalesce((SELECT min(fair_seq) FROM jobs h WHERE h.state = 'available'), 0)
-                WHERE id = \(id) AND state IN ('discarded', 'cancelled', 'completed', 'retryable', 'scheduled')
-                RETURNING \(unescaped: Job.columns)
+                    max_attempts = CASE WHEN jobs.state IN ('retryable', 'scheduled') THEN jobs.max_attempts ELSE jobs.attempt + jobs.max_attempts END,
+                    fair_seq = placed.fair_seq
+                FROM placed
+                WHERE jobs.id = placed.id AND jobs.state IN ('discarded', 'cancelled', 'completed', 'retryable', 'scheduled')
+                RETURNING \(unescaped: Job.columns(of: "jobs"))
                 """)
         }
         if let row = rows.first { return try Job(row: row) }

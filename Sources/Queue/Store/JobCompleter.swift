@@ -88,7 +88,7 @@ public struct JobCompleter: Sendable {
     }
 
     /// Gives jobs back without burning their attempt (graceful shutdown): available again at once,
-    /// at the head of the queue.
+    /// placed as if their tenants enqueued them now (`FairQueue`).
     @discardableResult
     public func handBack(_ claims: [JobClaim]) async throws -> Set<Job.ID> {
         guard !claims.isEmpty else { return [] }
@@ -97,13 +97,21 @@ public struct JobCompleter: Sendable {
         let attempts = claims.map(\.attempt)
         let rows = try await storage("hand back") {
             try await client.query("""
+                WITH held AS (
+                    SELECT j.id, j.tenant_id FROM jobs j
+                    JOIN unnest(\(ids)::bigint[], \(workers)::uuid[], \(attempts)::int[]) AS c(id, worker_id, attempt)
+                      ON j.id = c.id AND j.worker_id = c.worker_id AND j.attempt = c.attempt
+                    WHERE j.state = 'running'
+                ),
+                placed AS (SELECT held.id, \(unescaped: FairQueue.returningPlace(source: "held")) AS fair_seq FROM held)
                 UPDATE jobs SET
                     state = CASE WHEN jobs.cancel_requested THEN 'cancelled' ELSE 'available' END,
                     finalized_at = CASE WHEN jobs.cancel_requested THEN now() END,
                     attempt = jobs.attempt - 1, lease_expires_at = NULL, run_at = now(),
-                    fair_seq = coalesce((SELECT min(fair_seq) FROM jobs h WHERE h.state = 'available'), 0)
-                FROM unnest(\(ids)::bigint[], \(workers)::uuid[], \(attempts)::int[]) AS c(id, worker_id, attempt)
+                    fair_seq = placed.fair_seq
+                FROM unnest(\(ids)::bigint[], \(workers)::uuid[], \(attempts)::int[]) AS c(id, worker_id, attempt), placed
                 WHERE jobs.id = c.id AND jobs.worker_id = c.worker_id AND jobs.attempt = c.attempt AND jobs.state = 'running'
+                  AND placed.id = jobs.id
                 RETURNING jobs.id
                 """)
         }
