@@ -179,7 +179,7 @@ let package = Package(
         .target(
             name: "Vault",
             dependencies: [
-                "CZstd", "Postgres", "Cryptography", "Tenancy", "Queue",
+                "CZstd", "Postgres", "Cryptography", "Tenancy", "Queue", "HTTP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -231,6 +231,7 @@ let package = Package(
             dependencies: [
                 "Postgres", "Migrations", "CProcessSpawn",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -293,7 +294,7 @@ let package = Package(
         .testTarget(
             name: "VaultTests",
             dependencies: [
-                "Vault", "Postgres", "Cryptography", "Tenancy", "Queue", "HoldfastTesting",
+                "Vault", "Postgres", "Cryptography", "Tenancy", "Queue", "HoldfastTesting", "HTTP",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -88,7 +88,7 @@ struct WorkerCommand: AsyncParsableCommand {
             let graph = GraphClient(configuration: graphConfiguration, transport: httpClient,
                                     throttleStore: PostgresThrottleStateStore(client: client), logger: logger)
             let credentials = TenantCredentialStore(client: client, keyRing: ring, logger: logger)
-            handlers.register(BackupJobHandler(vault: try vault.makeVault(client: client, logger: logger),
+            handlers.register(BackupJobHandler(vault: try vault.makeVault(client: client, http: httpClient, logger: logger),
                                                sessions: TenancyGraphSessionProvider(client: graph, credentials: credentials)))
         } else {
             logger.notice("no master key configured (HOLDFAST_MASTER_KEY_FILE): this worker does not run backups")
