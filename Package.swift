@@ -218,7 +218,7 @@ let package = Package(
         .executableTarget(
             name: "holdfast-bench",
             dependencies: [
-                "Queue", "Worker", "Postgres", "Migrations",
+                "Queue", "Worker", "Postgres", "Migrations", "Tenancy", "Cryptography",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

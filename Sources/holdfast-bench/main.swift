@@ -171,8 +171,17 @@ func rounded(_ value: Double, _ places: Int = 1) -> Double {
 struct BenchMain {
     static func main() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "backup-onboard" {
+            do {
+                try await BackupOnboarding.run(arguments: arguments)
+                return
+            } catch {
+                FileHandle.standardError.write(Data("backup-onboard failed: \(error)\n".utf8))
+                exit(1)
+            }
+        }
         guard arguments.first == "queue" else {
-            FileHandle.standardError.write(Data("usage: holdfast-bench queue --database-url URL [--jobs N] [--pgqueuer-json JSON]\n".utf8))
+            FileHandle.standardError.write(Data("usage: holdfast-bench queue --database-url URL [--jobs N] [--pgqueuer-json JSON]\n       holdfast-bench backup-onboard --database-url URL --entra-tenant-id ID --client-id ID --secret-file FILE --domain D --name N\n".utf8))
             exit(2)
         }
         func value(_ name: String) -> String? {

@@ -79,7 +79,12 @@ struct WorkerCommand: AsyncParsableCommand {
             ring = nil
         }
         if let ring {
-            let httpClient = try HTTPClient(logger: logger)
+            // Backups list children (owners, settings, …) of many parents at once (BackupRun's
+            // childConcurrency, 32) to use a tenant's throttling budget despite Graph's latency;
+            // over HTTP/1.1 each request in flight needs its own connection.
+            var httpConfiguration = HTTPClient.Configuration()
+            httpConfiguration.maxConnectionsPerHost = 48
+            let httpClient = try HTTPClient(configuration: httpConfiguration, logger: logger)
             http = httpClient
             let environment = ProcessInfo.processInfo.environment
             let graphConfiguration = GraphConfiguration(
