@@ -141,6 +141,17 @@ public struct BackupRun: Sendable {
             try await self.report(state.progress)
         }
 
+        // Relationships listed only for changed parents (owners, app role assignments) may still
+        // name objects this run saw deleted: close them, since Graph reports nothing on the parent.
+        let deletedObjects = Array(state.removedParents.values.reduce(into: Set<String>()) { $0.formUnion($1) })
+        if !deletedObjects.isEmpty {
+            for entry in self.catalogue where entry.kind == .relationship && entry.parent != nil
+                && !capturedByDelta.contains(entry.name) && !state.fullyRead.contains(entry.name)
+                && state.progress.types[entry.name]?.state == .done {
+                try await writer.stageRemovalOfReferences(type: entry.name, targetIDs: deletedObjects)
+            }
+        }
+
         // Nothing readable (a network outage, an app without any permission): a snapshot carrying
         // everything over would only hide that; fail the attempt so it is retried and reported.
         // Children of unreadable parents have no parents to list, so only tenant-level entries count.
@@ -419,11 +430,13 @@ public struct BackupRun: Sendable {
 
     /// Children whose changes the parent's delta does not report: an authentication method, a
     /// group's settings, an application's federated credentials or extension properties, a service
-    /// principal's app role assignments or sync jobs change without the parent changing. Owners
-    /// are not here: adding or removing an owner is reported on the parent.
+    /// principal's app role assignments or sync jobs change without the parent changing.
+    /// Owners are swept too: an owner added or removed is reported on the parent, but an owner
+    /// restored from the recycle bin comes back without the parent changing.
     static let childrenUnreportedByDelta: Set<String> = [
         "user.authenticationMethods", "group.settings", "application.federatedIdentityCredentials",
         "application.extensionProperties", "servicePrincipal.appRoleAssignedTo", "servicePrincipal.synchronizationJobs",
+        "group.owners", "application.owners", "servicePrincipal.owners",
     ]
 
     /// Changed parents kept in memory per type; past this, children are listed for every parent.

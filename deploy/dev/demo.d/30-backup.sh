@@ -12,7 +12,7 @@ demo_wait_snapshot() {
     local deadline=$(( $(date +%s) + seconds ))
     while [ "$(demo_snapshots "$tenant")" -le "$count" ]; do
         local failure
-        failure=$(demo_sql "SELECT state || ': ' || coalesce(last_error, '') FROM jobs WHERE kind = 'backup' AND tenant_id = '$tenant'
+        failure=$(demo_sql "SELECT state || ': ' || coalesce(errors->-1->>'error', '') FROM jobs WHERE kind = 'backup' AND tenant_id = '$tenant'
                             AND state = 'discarded' ORDER BY id DESC LIMIT 1")
         [ -z "$failure" ] || die "$what of tenant $tenant failed ($failure); logs in $logs"
         [ "$(date +%s)" -lt "$deadline" ] || die "no $what of tenant $tenant within $seconds s (jobs: $("$holdfast" jobs list --limit 5 | tail -n +2 | tr '\n' ';')); logs in $logs"
