@@ -303,21 +303,8 @@ public struct BackupRun: Sendable {
             } catch let error as GraphError where error.status == 404 && entry.parent != nil {
                 return false  // the parent went away (or, for a manager, there is none)
             }
-            var objects: [(objectID: String, canonical: [UInt8])] = []
-            if entry.shape == .singleton {
-                guard let object = page.objectValue else {
-                    throw GraphError(code: .invalidResponse, message: "\(entry.name) is not a JSON object")
-                }
-                let key = entry.parent == nil ? (object[entry.key]?.stringValue ?? entry.name) : entry.objectKey(parents: parents, id: nil)
-                objects.append((key, Self.canonical(object, relationship: entry.kind == .relationship)))
-                path = nil
-            } else {
-                for item in page["value"]?.arrayValue ?? [] {
-                    guard let object = item.objectValue, let id = object[entry.key]?.stringValue else { continue }
-                    objects.append((entry.objectKey(parents: parents, id: id), Self.canonical(object, relationship: entry.kind == .relationship)))
-                }
-                path = page["@odata.nextLink"]?.stringValue
-            }
+            let objects: [(objectID: String, canonical: [UInt8])]
+            (objects, path) = try Self.objects(in: page, of: entry, parents: parents)
             state.record(entry.name, read: objects.count, try await writer.stage(type: entry.name, objects: objects, fullyRead: true))
             try await self.maybeReport(&state)
         }
@@ -411,21 +398,31 @@ public struct BackupRun: Sendable {
             } catch let error as GraphError where error.status == 404 {
                 return []
             }
-            if entry.shape == .singleton {
-                guard let object = page.objectValue else {
-                    throw GraphError(code: .invalidResponse, message: "\(entry.name) is not a JSON object")
-                }
-                objects.append((entry.objectKey(parents: parents, id: nil), Self.canonical(object, relationship: entry.kind == .relationship)))
-                path = nil
-            } else {
-                for item in page["value"]?.arrayValue ?? [] {
-                    guard let object = item.objectValue, let id = object[entry.key]?.stringValue else { continue }
-                    objects.append((entry.objectKey(parents: parents, id: id), Self.canonical(object, relationship: entry.kind == .relationship)))
-                }
-                path = page["@odata.nextLink"]?.stringValue
-            }
+            let listed: [(objectID: String, canonical: [UInt8])]
+            (listed, path) = try Self.objects(in: page, of: entry, parents: parents)
+            objects += listed
         }
         return objects
+    }
+
+    /// The stored objects of one page (or singleton) of `entry` under `parents`, and the next
+    /// page's link.
+    static func objects(in page: CanonicalJSON, of entry: CatalogueEntry,
+                        parents: [String]) throws -> ([(objectID: String, canonical: [UInt8])], next: String?) {
+        let relationship = entry.kind == .relationship
+        guard entry.shape != .singleton else {
+            guard let object = page.objectValue else {
+                throw GraphError(code: .invalidResponse, message: "\(entry.name) is not a JSON object")
+            }
+            let key = entry.parent == nil ? (object[entry.key]?.stringValue ?? entry.name) : entry.objectKey(parents: parents, id: nil)
+            return ([(key, Self.canonical(object, relationship: relationship))], nil)
+        }
+        var objects: [(objectID: String, canonical: [UInt8])] = []
+        for item in page["value"]?.arrayValue ?? [] {
+            guard let object = item.objectValue, let id = object[entry.key]?.stringValue else { continue }
+            objects.append((entry.objectKey(parents: parents, id: id), Self.canonical(object, relationship: relationship)))
+        }
+        return (objects, page["@odata.nextLink"]?.stringValue)
     }
 
     /// Children whose changes the parent's delta does not report: an authentication method, a
