@@ -33,10 +33,11 @@ public enum TestS3Server {
         }
         let port = Int.random(in: 42_000..<48_000)
         let parent = getpid()
-        // setsid: moto (behind a pyenv shim, say) gets a process group of its own, which the
-        // watchdog stops whole once this process is gone.
-        let script = "setsid \"$0\" -H 127.0.0.1 -p \(port) & m=$!; while kill -0 \(parent) 2>/dev/null && kill -0 $m 2>/dev/null; do sleep 1; done; kill -- -$m 2>/dev/null"
-        let process = try ProcessRunner.spawn("/bin/sh", ["-c", script, moto])
+        // The watchdog and moto get a session of their own (setsid), so whatever stops this test
+        // process's group leaves the watchdog alive to stop moto. moto_server ignores SIGTERM
+        // and SIGINT while serving, so it gets SIGKILL: it keeps nothing worth flushing.
+        let script = "\"$0\" -H 127.0.0.1 -p \(port) & m=$!; while kill -0 \(parent) 2>/dev/null && kill -0 $m 2>/dev/null; do sleep 1; done; kill -KILL $m 2>/dev/null"
+        let process = try ProcessRunner.spawn("/usr/bin/setsid", ["/bin/sh", "-c", script, moto])
         let url = "http://127.0.0.1:\(port)"
         for _ in 0..<120 {
             if (try? ProcessRunner.run("/usr/bin/env", ["curl", "-fsS", "-o", "/dev/null", url + "/"])) != nil { return url }

@@ -237,6 +237,7 @@ holdfast_moto_stop() {
     holdfast_moto_running || return 0  # (from an EXIT trap too: status 0 either way)
     log "stopping moto"
     local pid; pid=$(cat "$HOLDFAST_DEV_DIR/moto.pid")
-    kill -- "-$pid" 2>/dev/null || kill "$pid"
+    # moto_server ignores SIGTERM and SIGINT while serving; it keeps nothing worth flushing.
+    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
     rm -f "$HOLDFAST_DEV_DIR/moto.pid"
 }
