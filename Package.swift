@@ -179,7 +179,7 @@ let package = Package(
         .target(
             name: "Vault",
             dependencies: [
-                "CZstd", "Postgres", "Cryptography", "Tenancy", "Queue",
+                "CZstd", "Postgres", "Cryptography", "Tenancy", "Queue", "HTTP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -243,7 +243,7 @@ let package = Package(
         .executableTarget(
             name: "holdfast-bench",
             dependencies: [
-                "Queue", "Worker", "Postgres", "Migrations",
+                "Queue", "Worker", "Postgres", "Migrations", "Tenancy", "Cryptography",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -256,6 +256,7 @@ let package = Package(
             dependencies: [
                 "Postgres", "Migrations", "CProcessSpawn",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -318,7 +319,7 @@ let package = Package(
         .testTarget(
             name: "VaultTests",
             dependencies: [
-                "Vault", "Postgres", "Cryptography", "Tenancy", "Queue", "HoldfastTesting",
+                "Vault", "Postgres", "Cryptography", "Tenancy", "Queue", "HoldfastTesting", "HTTP",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -7,6 +7,8 @@ import Migrations
 import Postgres
 import Queue
 import Worker
+import Cryptography
+import Tenancy
 
 import Synchronization
 
@@ -171,10 +173,20 @@ func rounded(_ value: Double, _ places: Int = 1) -> Double {
 struct BenchMain {
     static func main() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "backup-onboard" {
+            do {
+                try await BackupOnboarding.run(arguments: arguments)
+                return
+            } catch {
+                FileHandle.standardError.write(Data("backup-onboard failed: \(error)\n".utf8))
+                exit(1)
+            }
+        }
         guard arguments.first == "queue" || arguments.first == "queue-drain" else {
             FileHandle.standardError.write(Data("""
                 usage: holdfast-bench queue --database-url URL [--jobs N] [--pgqueuer-json JSON]
                        holdfast-bench queue-drain --database-url URL [--jobs N] [--slots N]   (only the claim+complete drain, for profiling)
+                       holdfast-bench backup-onboard --database-url URL --entra-tenant-id ID --client-id ID --secret-file FILE --domain D --name N
 
                 """.utf8))
             exit(2)
@@ -254,4 +266,47 @@ struct BenchMain {
             exit(1)
         }
     }
+}
+
+/// `holdfast-bench backup-onboard`: registers one graph-sim tenant and its app's client secret in
+/// Holdfast (as onboarding would), so `deploy/bench/backup` can run backups of it through a real
+/// worker. Prints the Holdfast tenant id.
+enum BackupOnboarding {
+    static func run(arguments: [String]) async throws {
+        func value(_ name: String) throws -> String {
+            guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else {
+                throw BenchUsageError("backup-onboard needs \(name)")
+            }
+            return arguments[index + 1]
+        }
+        let environment = ProcessInfo.processInfo.environment
+        let url = (try? value("--database-url")) ?? environment["HOLDFAST_DATABASE_URL"] ?? ""
+        guard let entraTenant = UUID(uuidString: try value("--entra-tenant-id")),
+              let clientID = UUID(uuidString: try value("--client-id")) else {
+            throw BenchUsageError("--entra-tenant-id and --client-id must be UUIDs")
+        }
+        let secret = try String(contentsOfFile: try value("--secret-file"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        var logger = Logger(label: "holdfast.bench")
+        logger.logLevel = .error
+        let client = PostgresClient(configuration: PostgresConfiguration(connectionString: url, maxConnections: 2), logger: logger)
+        do {
+            let ring = try MasterKeyRing(environment: environment)
+            let tenant = try await TenantRegistry(client: client, logger: logger).addTenant(
+                NewTenant(entraTenantID: entraTenant, primaryDomain: try value("--domain"), displayName: try value("--name"), sizeClass: "L"),
+                actor: "bench")
+            _ = try await TenantCredentialStore(client: client, keyRing: ring, logger: logger).store(
+                NewTenantCredential(appKind: .tenantApp, clientID: clientID, material: .clientSecret(SecretBytes(copying: Array(secret.utf8)))),
+                tenantID: tenant.id, actor: "bench")
+            print(tenant.id.uuidString.lowercased())
+            await client.shutdown()
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+    }
+}
+
+struct BenchUsageError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

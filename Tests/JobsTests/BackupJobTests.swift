@@ -2,7 +2,7 @@ import Foundation
 import Graph
 import GraphSim
 import HoldfastTesting
-import Jobs
+@testable import Jobs
 import Postgres
 import Testing
 import Vault
@@ -72,6 +72,42 @@ struct BackupJobTests {
             let history = try await harness.vault.history(tenantID: harness.tenantID, type: "user", objectID: survivor)
             #expect(history.map(\.validFrom) == [first.id, second.id])
             #expect(history.map(\.validTo) == [second.id, nil])
+        }
+    }
+
+    /// After an incremental delta round, children are listed for the parents it reported and for
+    /// this run's sweep slot only — not for every user — and the snapshot still equals Graph, also
+    /// when a deleted user owned applications (Graph reports no change on them).
+    @Test func incrementalRunListsChildrenOnlyOfChangedParentsAndTheSweep() async throws {
+        try await BackupHarness.run { harness in
+            _ = try await harness.backup(jobID: 1)
+            let users = try await harness.liveObjects(try #require(ResourceCatalogue.entry(named: "user"))).keys
+            let changed = try harness.simulator.apply(.changeAttribute(count: 2, property: "jobTitle", value: "Moved"), tenant: "contoso")
+            let log = try #require(harness.simulator.tenant(named: "contoso")).requestLog
+            let before = log.totalCount
+
+            let second = try await harness.backup(jobID: 2)
+            // Before the comparison below, which lists everything itself.
+            let records = log.records(after: before)
+            #expect(second.kind == .incremental && second.status == .complete)
+            try await expectSnapshotEqualsGraph(harness, second)
+            let listed = Set(records.compactMap { record -> String? in
+                let parts = record.path.split(separator: "?")[0].split(separator: "/")
+                guard let index = parts.firstIndex(of: "authentication"), index >= 2, parts[index - 2] == "users" else { return nil }
+                return String(parts[index - 1])
+            })
+            // The first incremental run after a full one sweeps slot 0.
+            let swept = Set(users.filter { BackupRun.sweepSlot(of: $0, runs: 4) == 0 })
+            #expect(listed == Set(changed.affectedIds).union(swept))
+            #expect(listed.count < users.count)
+
+            // A user who owns applications is deleted: the ownerships close with it.
+            let owners = try await harness.liveObjects(try #require(ResourceCatalogue.entry(named: "application.owners"))).keys
+            let owner = try #require(owners.compactMap { $0.split(separator: "/").last.map(String.init) }.first { users.contains($0) })
+            _ = try harness.simulator.apply(.deleteUsers(count: 1, ids: [owner]), tenant: "contoso")
+            let third = try await harness.backup(jobID: 3)
+            #expect(third.kind == .incremental)
+            try await expectSnapshotEqualsGraph(harness, third)
         }
     }
 

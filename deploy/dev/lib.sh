@@ -210,3 +210,49 @@ holdfast_dev_master_key() {
     export HOLDFAST_MASTER_KEY_FILE=$file
 }
 holdfast_dev_master_key
+
+# moto, a local S3-compatible server (with Object Lock) for the S3 blob store's tests, on its own
+# port; pip-installed when missing. Exports HOLDFAST_TEST_S3_URL, which the tests read.
+HOLDFAST_DEV_S3_PORT=${HOLDFAST_DEV_S3_PORT:-54590}
+HOLDFAST_MOTO_STARTED_HERE=0
+
+holdfast_moto_running() {
+    local pid_file=$HOLDFAST_DEV_DIR/moto.pid
+    [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null
+}
+
+holdfast_moto_start() {
+    mkdir -p "$HOLDFAST_DEV_DIR"
+    export HOLDFAST_TEST_S3_URL="http://127.0.0.1:$HOLDFAST_DEV_S3_PORT"
+    if holdfast_moto_running; then
+        log "moto already running on port $HOLDFAST_DEV_S3_PORT"
+        return 0
+    fi
+    rm -f "$HOLDFAST_DEV_DIR/moto.pid"  # stale: its process is gone
+    if ! command -v moto_server >/dev/null; then
+        log "installing moto (pip install 'moto[server]')"
+        python3 -m pip install --quiet 'moto[server]' >&2 || die "could not pip install 'moto[server]' (needed by the S3 tests)"
+        hash -r
+        command -v moto_server >/dev/null || die "moto_server is not on PATH after pip install (is pip's bin directory on PATH?)"
+    fi
+    log "starting moto (S3) on port $HOLDFAST_DEV_S3_PORT (log: $HOLDFAST_DEV_DIR/moto.log)"
+    # setsid: its own process group, so stopping it also stops a pyenv shim's child.
+    setsid moto_server -H 127.0.0.1 -p "$HOLDFAST_DEV_S3_PORT" >"$HOLDFAST_DEV_DIR/moto.log" 2>&1 &
+    echo $! >"$HOLDFAST_DEV_DIR/moto.pid"
+    HOLDFAST_MOTO_STARTED_HERE=1
+    for _ in $(seq 1 120); do
+        curl -fsS -o /dev/null "$HOLDFAST_TEST_S3_URL/" 2>/dev/null && return 0
+        holdfast_moto_running || die "moto exited (see $HOLDFAST_DEV_DIR/moto.log)"
+        sleep 0.5
+    done
+    die "moto did not answer on port $HOLDFAST_DEV_S3_PORT (see $HOLDFAST_DEV_DIR/moto.log)"
+}
+
+holdfast_moto_stop() {
+    holdfast_moto_running || return 0  # (from an EXIT trap too: status 0 either way)
+    log "stopping moto"
+    local pid; pid=$(cat "$HOLDFAST_DEV_DIR/moto.pid")
+    # moto_server ignores SIGTERM and SIGINT while serving; it keeps nothing worth flushing.
+    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+    rm -f "$HOLDFAST_DEV_DIR/moto.pid"
+}

@@ -95,7 +95,12 @@ struct WorkerCommand: AsyncParsableCommand {
             ring = nil
         }
         if let ring {
-            let httpClient = try HTTPClient(logger: logger)
+            // Backups list children (owners, settings, …) of many parents at once (BackupRun's
+            // childConcurrency, 32) to use a tenant's throttling budget despite Graph's latency;
+            // over HTTP/1.1 each request in flight needs its own connection.
+            var httpConfiguration = HTTPClient.Configuration()
+            httpConfiguration.maxConnectionsPerHost = 48
+            let httpClient = try HTTPClient(configuration: httpConfiguration, logger: logger)
             http = httpClient
             let environment = ProcessInfo.processInfo.environment
             let graphConfiguration = GraphConfiguration(
@@ -105,7 +110,7 @@ struct WorkerCommand: AsyncParsableCommand {
                                     throttleStore: PostgresThrottleStateStore(client: client),
                                     appBudget: PostgresAppBudget(client: client), logger: logger)
             let credentials = TenantCredentialStore(client: client, keyRing: ring, logger: logger)
-            let jobVault = try vault.makeVault(client: client, logger: logger)
+            let jobVault = try vault.makeVault(client: client, http: httpClient, logger: logger)
             let sessions = TenancyGraphSessionProvider(client: graph, credentials: credentials)
             handlers.register(BackupJobHandler(vault: jobVault, sessions: sessions, tenants: TenantRegistry(client: client, logger: logger)))
             handlers.register(RetentionJobHandler(vault: jobVault, policies: PolicyStore(client: client, logger: logger)))

@@ -12,7 +12,10 @@ public import Vault
 ///   expired. Relationship annotations (`members@delta`, `manager@delta`) become their
 ///   relationship entries' objects.
 /// - Entries without delta are read fully each run; only changed objects make new blobs.
-/// - Children (owners, settings, assignments, …) are listed for every parent in the snapshot.
+/// - Children (owners, settings, assignments, …) are listed for every parent on a full read of
+///   the parent type; after an incremental delta round, only for the parents it reported, plus a
+///   rotating sweep for children whose changes delta does not report (see
+///   ``readChildrenOfChangedParents``).
 /// - An entry that cannot be read (missing permission, persistent error) is recorded as missing,
 ///   its previous objects and delta link carry over, and the snapshot commits as partial.
 ///
@@ -27,12 +30,18 @@ public struct BackupRun: Sendable {
     let claim: JobClaim?
     let forceFull: Bool
     let fullPassInterval: TimeInterval
+    /// Parents whose children are listed at once. Default 32: enough requests in flight to use a
+    /// tenant's throttling budget despite Graph's latency.
+    let childConcurrency: Int
+    /// Children whose changes delta does not report are re-read for every parent at least once in
+    /// this many incremental runs (and on every full pass). Default 4.
+    let childSweepRuns: Int
     let logger: Logger
     let report: @Sendable (BackupProgress) async throws -> Void
 
     public init(vault: Vault, session: GraphSession, catalogue: [CatalogueEntry] = ResourceCatalogue.entries, tenantID: UUID,
                 jobID: Int64, claim: JobClaim?, forceFull: Bool = false, fullPassInterval: TimeInterval = 7 * 86_400,
-                logger: Logger, report: @escaping @Sendable (BackupProgress) async throws -> Void = { _ in }) {
+                childConcurrency: Int = 32, childSweepRuns: Int = 4, logger: Logger, report: @escaping @Sendable (BackupProgress) async throws -> Void = { _ in }) {
         self.vault = vault
         self.session = session
         self.catalogue = catalogue
@@ -41,6 +50,8 @@ public struct BackupRun: Sendable {
         self.claim = claim
         self.forceFull = forceFull
         self.fullPassInterval = fullPassInterval
+        self.childConcurrency = max(1, childConcurrency)
+        self.childSweepRuns = max(1, childSweepRuns)
         self.logger = logger
         self.report = report
     }
@@ -55,6 +66,13 @@ public struct BackupRun: Sendable {
         var newBlobs = 0
         var bytesAdded = 0
         var pagesSinceReport = 0
+        /// Per delta type read incrementally this run: the ids its round reported changed or new,
+        /// and removed; nil for a type read in full (or with too many changes to keep).
+        var changedParents: [String: Set<String>] = [:]
+        var removedParents: [String: Set<String>] = [:]
+        /// Which sweep slot this run re-reads (incremental runs since the last full one, modulo
+        /// ``childSweepRuns``).
+        var sweepSlot = 0
 
         mutating func record(_ type: String, read: Int, _ result: SnapshotWriter.StageResult) {
             self.progress.types[type, default: .init()].objectsRead += read
@@ -80,6 +98,7 @@ public struct BackupRun: Sendable {
         let full = self.forceFull || lastFull == nil || lastFull!.committedAt < startedAt.addingTimeInterval(-self.fullPassInterval)
         var state = State(progress: BackupProgress(kind: full ? "full" : "incremental"),
                           previousLinks: full ? [:] : (recent.first?.deltaLinks ?? [:]))
+        state.sweepSlot = recent.prefix { $0.kind != .full }.count % self.childSweepRuns
         self.logger.info("backup started", metadata: ["tenant.id": "\(self.tenantID)", "job.id": "\(self.jobID)",
                                                       "backup.kind": "\(state.progress.kind)"])
 
@@ -88,7 +107,10 @@ public struct BackupRun: Sendable {
             try Task.checkCancellation()
             let related = entry.delta.map { Array($0.relationships.values) } ?? []
             do {
-                if entry.parent != nil {
+                if let parent = entry.parent, let changed = state.changedParents[parent] {
+                    try await self.readChildrenOfChangedParents(entry, changed: changed, removed: state.removedParents[parent] ?? [],
+                                                                writer: writer, state: &state)
+                } else if entry.parent != nil {
                     try await self.readChildren(entry, writer: writer, state: &state)
                     state.fullyRead.append(entry.name)
                 } else if entry.delta != nil {
@@ -117,6 +139,17 @@ public struct BackupRun: Sendable {
                 ])
             }
             try await self.report(state.progress)
+        }
+
+        // Relationships listed only for changed parents (owners, app role assignments) may still
+        // name objects this run saw deleted: close them, since Graph reports nothing on the parent.
+        let deletedObjects = Array(state.removedParents.values.reduce(into: Set<String>()) { $0.formUnion($1) })
+        if !deletedObjects.isEmpty {
+            for entry in self.catalogue where entry.kind == .relationship && entry.parent != nil
+                && !capturedByDelta.contains(entry.name) && !state.fullyRead.contains(entry.name)
+                && state.progress.types[entry.name]?.state == .done {
+                try await writer.stageRemovalOfReferences(type: entry.name, targetIDs: deletedObjects)
+            }
         }
 
         // Nothing readable (a network outage, an app without any permission): a snapshot carrying
@@ -158,10 +191,13 @@ public struct BackupRun: Sendable {
         let related = entry.delta.map { Array($0.relationships.values) } ?? []
         if let link = state.previousLinks[entry.name] {
             state.progress.types[entry.name, default: .init()].mode = "delta"
+            state.changedParents[entry.name] = []
             if let next = try await self.deltaRound(entry, from: link, initial: false, writer: writer, state: &state) {
                 state.deltaLinks[entry.name] = next
                 return
             }
+            state.changedParents[entry.name] = nil
+            state.removedParents[entry.name] = nil
             // The token expired: forget this round's pages and read everything.
             self.logger.notice("delta token expired; re-reading the type in full", metadata: [
                 "tenant.id": "\(self.tenantID)", "backup.type": "\(entry.name)",
@@ -218,6 +254,15 @@ public struct BackupRun: Sendable {
                 puts.append((id, Self.canonical(object)))
             }
 
+            if !initial, state.changedParents[entry.name] != nil {
+                state.changedParents[entry.name]!.formUnion(puts.map(\.objectID))
+                state.removedParents[entry.name, default: []].formUnion(removed)
+                if state.changedParents[entry.name]!.count + state.removedParents[entry.name]!.count > Self.maxTrackedParents {
+                    // Too much changed to keep in memory: children are then listed for every parent.
+                    state.changedParents[entry.name] = nil
+                    state.removedParents[entry.name] = nil
+                }
+            }
             state.record(entry.name, read: puts.count + removed.count,
                          try await writer.stage(type: entry.name, objects: puts, fullyRead: initial))
             if !removed.isEmpty {
@@ -258,21 +303,8 @@ public struct BackupRun: Sendable {
             } catch let error as GraphError where error.status == 404 && entry.parent != nil {
                 return false  // the parent went away (or, for a manager, there is none)
             }
-            var objects: [(objectID: String, canonical: [UInt8])] = []
-            if entry.shape == .singleton {
-                guard let object = page.objectValue else {
-                    throw GraphError(code: .invalidResponse, message: "\(entry.name) is not a JSON object")
-                }
-                let key = entry.parent == nil ? (object[entry.key]?.stringValue ?? entry.name) : entry.objectKey(parents: parents, id: nil)
-                objects.append((key, Self.canonical(object, relationship: entry.kind == .relationship)))
-                path = nil
-            } else {
-                for item in page["value"]?.arrayValue ?? [] {
-                    guard let object = item.objectValue, let id = object[entry.key]?.stringValue else { continue }
-                    objects.append((entry.objectKey(parents: parents, id: id), Self.canonical(object, relationship: entry.kind == .relationship)))
-                }
-                path = page["@odata.nextLink"]?.stringValue
-            }
+            let objects: [(objectID: String, canonical: [UInt8])]
+            (objects, path) = try Self.objects(in: page, of: entry, parents: parents)
             state.record(entry.name, read: objects.count, try await writer.stage(type: entry.name, objects: objects, fullyRead: true))
             try await self.maybeReport(&state)
         }
@@ -285,13 +317,133 @@ public struct BackupRun: Sendable {
         var after = ""
         while true {
             let keys = try await writer.objectIDs(type: parent, after: after, limit: 500)
-            for key in keys {
-                try Task.checkCancellation()
-                try await self.readCollection(entry, parents: key.split(separator: "/").map(String.init), writer: writer, state: &state)
-            }
+            try await self.readChildren(entry, parentKeys: keys, writer: writer, state: &state)
             guard keys.count == 500, let last = keys.last else { return }
             after = last
         }
+    }
+
+    /// Children whose parent type was read incrementally: only the parents the delta round
+    /// reported (Graph reports an owner change on the group, application or service principal),
+    /// plus, for children whose changes delta does not report (``childrenUnreportedByDelta``), a
+    /// sweep of one parent in ``childSweepRuns`` by id, so each is re-read at least every that many
+    /// incremental runs and on every full pass. Children of removed parents are closed; children
+    /// of the parents listed that Graph no longer returns are closed too.
+    private func readChildrenOfChangedParents(_ entry: CatalogueEntry, changed: Set<String>, removed: Set<String>,
+                                              writer: SnapshotWriter, state: inout State) async throws {
+        guard let parent = entry.parent else { return }
+        state.progress.types[entry.name, default: .init()].mode = "delta"
+        try await writer.stageRemovalOfChildren(type: entry.name, parentKeys: Array(removed))
+        let sweeps = Self.childrenUnreportedByDelta.contains(entry.name)
+        let slot = state.sweepSlot
+        let listed = changed.subtracting(removed).sorted()
+        var start = 0
+        while start < listed.count {
+            let keys = Array(listed[start..<min(start + 500, listed.count)])
+            start += 500
+            try await writer.stageRemovalOfChildren(type: entry.name, parentKeys: keys)
+            try await self.readChildren(entry, parentKeys: keys, writer: writer, state: &state)
+        }
+        guard sweeps else { return }
+        var after = ""
+        while true {
+            let page = try await writer.objectIDs(type: parent, after: after, limit: 2000)
+            let keys = page.filter { !changed.contains($0) && Self.sweepSlot(of: $0, runs: self.childSweepRuns) == slot }
+            if !keys.isEmpty {
+                try await writer.stageRemovalOfChildren(type: entry.name, parentKeys: keys)
+                try await self.readChildren(entry, parentKeys: keys, writer: writer, state: &state)
+            }
+            guard page.count == 2000, let last = page.last else { return }
+            after = last
+        }
+    }
+
+    /// Lists `entry` under each of `parentKeys`, up to ``childConcurrency`` parents at a time, and
+    /// stages what they hold in one batch.
+    private func readChildren(_ entry: CatalogueEntry, parentKeys: [String], writer: SnapshotWriter,
+                              state: inout State) async throws {
+        guard !parentKeys.isEmpty else { return }
+        try Task.checkCancellation()
+        let lists = try await withThrowingTaskGroup(of: [(objectID: String, canonical: [UInt8])].self) { group in
+            var objects: [(objectID: String, canonical: [UInt8])] = []
+            var next = 0
+            for _ in 0..<min(self.childConcurrency, parentKeys.count) {
+                let key = parentKeys[next]
+                group.addTask { try await self.listChildren(entry, parents: key.split(separator: "/").map(String.init)) }
+                next += 1
+            }
+            while let listed = try await group.next() {
+                objects += listed
+                if next < parentKeys.count {
+                    let key = parentKeys[next]
+                    group.addTask { try await self.listChildren(entry, parents: key.split(separator: "/").map(String.init)) }
+                    next += 1
+                }
+            }
+            return objects
+        }
+        state.record(entry.name, read: lists.count, try await writer.stage(type: entry.name, objects: lists, fullyRead: true))
+        try await self.maybeReport(&state)
+    }
+
+    /// Every item of `entry` under `parents`, all pages; empty when the parent went away (or, for
+    /// a manager, there is none).
+    private func listChildren(_ entry: CatalogueEntry, parents: [String]) async throws -> [(objectID: String, canonical: [UInt8])] {
+        var objects: [(objectID: String, canonical: [UInt8])] = []
+        var path: String? = entry.listRequestPath(parents: parents)
+        while let current = path {
+            let page: CanonicalJSON
+            do {
+                page = try await self.fetch(current)
+            } catch let error as GraphError where error.status == 404 {
+                return []
+            }
+            let listed: [(objectID: String, canonical: [UInt8])]
+            (listed, path) = try Self.objects(in: page, of: entry, parents: parents)
+            objects += listed
+        }
+        return objects
+    }
+
+    /// The stored objects of one page (or singleton) of `entry` under `parents`, and the next
+    /// page's link.
+    static func objects(in page: CanonicalJSON, of entry: CatalogueEntry,
+                        parents: [String]) throws -> ([(objectID: String, canonical: [UInt8])], next: String?) {
+        let relationship = entry.kind == .relationship
+        guard entry.shape != .singleton else {
+            guard let object = page.objectValue else {
+                throw GraphError(code: .invalidResponse, message: "\(entry.name) is not a JSON object")
+            }
+            let key = entry.parent == nil ? (object[entry.key]?.stringValue ?? entry.name) : entry.objectKey(parents: parents, id: nil)
+            return ([(key, Self.canonical(object, relationship: relationship))], nil)
+        }
+        var objects: [(objectID: String, canonical: [UInt8])] = []
+        for item in page["value"]?.arrayValue ?? [] {
+            guard let object = item.objectValue, let id = object[entry.key]?.stringValue else { continue }
+            objects.append((entry.objectKey(parents: parents, id: id), Self.canonical(object, relationship: relationship)))
+        }
+        return (objects, page["@odata.nextLink"]?.stringValue)
+    }
+
+    /// Children whose changes the parent's delta does not report: an authentication method, a
+    /// group's settings, an application's federated credentials or extension properties, a service
+    /// principal's app role assignments or sync jobs change without the parent changing.
+    /// Owners are swept too: an owner added or removed is reported on the parent, but an owner
+    /// restored from the recycle bin comes back without the parent changing.
+    static let childrenUnreportedByDelta: Set<String> = [
+        "user.authenticationMethods", "group.settings", "application.federatedIdentityCredentials",
+        "application.extensionProperties", "servicePrincipal.appRoleAssignedTo", "servicePrincipal.synchronizationJobs",
+        "group.owners", "application.owners", "servicePrincipal.owners",
+    ]
+
+    /// Changed parents kept in memory per type; past this, children are listed for every parent.
+    static let maxTrackedParents = 50_000
+
+    /// A stable slot in `0..<runs` for an object id (FNV-1a: the same in every process).
+    static func sweepSlot(of key: String, runs: Int) -> Int {
+        var hash: UInt64 = 14_695_981_039_346_656_037
+        for byte in key.utf8 { hash = (hash ^ UInt64(byte)) &* 1_099_511_628_211 }
+        return Int(hash % UInt64(max(1, runs)))
     }
 
     private func maybeReport(_ state: inout State) async throws {

@@ -5,7 +5,8 @@ import Postgres
 enum SnapshotQueries {
     static let snapshotColumns = """
         id, tenant_id, job_id, kind, status, started_at, committed_at, duration_ms, object_count, changed_count, new_blobs,
-        bytes_added, encode(root_hash, 'hex') AS root, data_key_id, delta_links::text AS delta_links, missing_types::text AS missing_types
+        bytes_added, encode(root_hash, 'hex') AS root, data_key_id, delta_links::text AS delta_links, missing_types::text AS missing_types,
+        retained_until
         """
 
     static func snapshot(id: Int64, client: PostgresClient) async throws -> SnapshotSummary? {
@@ -33,7 +34,8 @@ enum SnapshotQueries {
             dataKeyID: try row.decode(String.self, "data_key_id"),
             deltaLinks: try decoder.decode([String: String].self, from: Data(try row.decode(String.self, "delta_links").utf8)),
             missingTypes: try decoder.decode([SnapshotSummary.MissingType].self,
-                                             from: Data(try row.decode(String.self, "missing_types").utf8)))
+                                             from: Data(try row.decode(String.self, "missing_types").utf8)),
+            retainedUntil: try row.decode(Date?.self, "retained_until"))
     }
 
     /// The live map at `snapshotID`, hashed with `keys`, and its size. Reads the map once.

@@ -36,6 +36,9 @@ public struct SnapshotSummary: Sendable, Hashable {
     public var dataKeyID: String
     public var deltaLinks: [String: String]
     public var missingTypes: [MissingType]
+    /// Every blob of this snapshot is locked in the blob store until then (S3 Object Lock); nil
+    /// when none is.
+    public var retainedUntil: Date?
 }
 
 /// One version of an object: its content from snapshot `validFrom` until `validTo` (exclusive).

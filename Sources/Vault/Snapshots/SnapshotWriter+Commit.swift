@@ -18,6 +18,8 @@ extension SnapshotWriter {
         let missing = String(decoding: try encoder.encode(request.missingTypes), as: UTF8.self)
         let duration = Int64(max(0, Date().timeIntervalSince(request.startedAt) * 1000))
         let status = request.missingTypes.isEmpty ? SnapshotSummary.Status.complete : .partial
+        // Before the transaction: extending locks makes requests to the blob store.
+        let retainedUntil = try await self.lockSnapshotBlobs()
 
         let snapshotID: Int64 = try await self.client.withTransaction { connection in
             if let claim = request.claim {
@@ -44,10 +46,10 @@ extension SnapshotWriter {
 
             let snapshotID = try await connection.query("""
                 INSERT INTO snapshots (tenant_id, job_id, kind, status, started_at, duration_ms, object_count, changed_count,
-                                       new_blobs, bytes_added, root_hash, data_key_id, delta_links, missing_types)
+                                       new_blobs, bytes_added, root_hash, data_key_id, delta_links, missing_types, retained_until)
                 VALUES (\(tenantID), \(jobID), \(request.kind.rawValue), \(status.rawValue), \(request.startedAt), \(duration), 0, 0,
                         \(request.newBlobs), \(request.bytesAdded), \(PostgresBytes(RootHash.zero.bytes)), \(keys.dataKeyID),
-                        \(deltaLinks)::jsonb, \(missing)::jsonb)
+                        \(deltaLinks)::jsonb, \(missing)::jsonb, \(retainedUntil))
                 RETURNING id
                 """).first!.decode(Int64.self, "id")
 

@@ -21,12 +21,23 @@ extension SnapshotWriter {
     /// Stages the removal of every current object of `type` whose key starts with one of
     /// `parentKeys` (a deleted group's memberships).
     public func stageRemovalOfChildren(type: String, parentKeys: [String]) async throws {
-        guard !parentKeys.isEmpty else { return }
+        try await self.stageRemovals(type: type, keySegment: 1, in: parentKeys)
+    }
+
+    /// Stages the removal of every current relationship of `type` (keys `PARENT/TARGET`) whose
+    /// target is one of `targetIDs`: a deleted user is no longer anyone's owner or member, though
+    /// Graph reports no change on the groups, applications and service principals it owned.
+    public func stageRemovalOfReferences(type: String, targetIDs: [String]) async throws {
+        try await self.stageRemovals(type: type, keySegment: 2, in: targetIDs)
+    }
+
+    private func stageRemovals(type: String, keySegment: Int, in ids: [String]) async throws {
+        guard !ids.isEmpty else { return }
         try await self.client.query("""
             INSERT INTO snapshot_staging (job_id, tenant_id, type, object_id, op, blob_id)
             SELECT \(self.jobID), \(self.tenantID), v.type, v.object_id, 'remove', NULL FROM object_versions v
             WHERE v.tenant_id = \(self.tenantID) AND v.type = \(type) AND v.valid_to IS NULL
-              AND split_part(v.object_id, '/', 1) = ANY (\(parentKeys)::text[])
+              AND split_part(v.object_id, '/', \(unescaped: String(keySegment))) = ANY (\(ids)::text[])
             ON CONFLICT (job_id, type, object_id) DO UPDATE SET op = 'remove', blob_id = NULL
             """)
     }

@@ -17,6 +17,8 @@ public struct SnapshotWriter: Sendable {
     let client: PostgresClient
     let blobStore: any BlobStore
     let logger: Logger
+    /// The lock date blobs got when this snapshot began (nil: none); see ``lockSnapshotBlobs()``.
+    let lockedFrom: Date?
 
     /// What staging one batch did.
     public struct StageResult: Sendable, Hashable {
@@ -41,7 +43,9 @@ public struct SnapshotWriter: Sendable {
                              keyProvider: any VaultKeyProvider, logger: Logger) async throws -> SnapshotWriter {
         try await client.query("DELETE FROM snapshot_staging WHERE job_id = \(jobID)")
         let keys = try await keyProvider.currentKeys(tenantID: tenantID)
-        return SnapshotWriter(tenantID: tenantID, jobID: jobID, keys: keys, client: client, blobStore: blobStore, logger: logger)
+        let lockedFrom = try await (blobStore as? any RetentionLockingBlobStore)?.retentionTarget(tenantID: tenantID, at: Date())
+        return SnapshotWriter(tenantID: tenantID, jobID: jobID, keys: keys, client: client, blobStore: blobStore, logger: logger,
+                              lockedFrom: lockedFrom)
     }
 
     /// A committed snapshot of this job, if an earlier attempt committed one before failing to
@@ -90,6 +94,7 @@ public struct SnapshotWriter: Sendable {
         if !changed.isEmpty {
             let wanted = Array(Set(changed.map { ids[$0]! }))
             let present = try await self.blobStore.contains(wanted, tenantID: self.tenantID)
+            try await self.lockReusedBlobs(Array(present))
             var sealed: [(id: BlobID, sealed: [UInt8])] = []
             var sealedIDs = Set<BlobID>()
             for objectID in changed {

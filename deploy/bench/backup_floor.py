@@ -1,0 +1,30 @@
+#!/usr/bin/env python3
+"""The throttling floor of a backup: the least time graph-sim's documented limits allow for the
+requests it made (docs/performance.md, "Backup"). Reads graph-sim's request log for the tenant
+(GET /_sim/tenants/{t}/requests?after=N) between two sequence numbers.
+
+  backup_floor.py --sim URL --tenant NAME --after N --until M [--ru-per-10s 8000]
+
+Prints {"floor_s", "requests", "resource_units", "ca_requests", "throttled"}.
+"""
+import argparse, json, urllib.request
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--sim", required=True)
+parser.add_argument("--tenant", required=True)
+parser.add_argument("--after", type=int, required=True)
+parser.add_argument("--until", type=int, required=True)
+parser.add_argument("--ru-per-10s", type=float, default=8000)  # > 500 users
+args = parser.parse_args()
+with urllib.request.urlopen(f"{args.sim}/_sim/tenants/{args.tenant}/requests?after={args.after}") as response:
+    records = [r for r in json.load(response)["records"] if r["sequence"] <= args.until]
+served = [r for r in records if r["status"] != 429]
+units = sum(r["cost"] for r in served if r["method"] == "GET" and "/oauth2/" not in r["path"])
+ca = sum(1 for r in served if "/identity/conditionalAccess/" in r["path"])
+# Token buckets start full: the first `capacity` units are free, the rest come at capacity/10 s.
+ru_floor = max(0.0, units - args.ru_per_10s) / (args.ru_per_10s / 10)
+request_floor = max(0.0, len(served) - 2000) / 2000          # 2,000 requests/s per app
+ca_floor = max(0, ca - 1) * 1.0                               # 1 request/s per tenant, no burst
+print(json.dumps({"floor_s": round(max(ru_floor, request_floor, ca_floor), 1), "requests": len(served),
+                  "resource_units": units, "ca_requests": ca,
+                  "throttled": sum(1 for r in records if r["status"] == 429)}))
