@@ -187,9 +187,18 @@ let package = Package(
         ),
 
         .target(
+            name: "Restore",
+            dependencies: [
+                "Vault", "Graph", "Queue", "Tenancy", "Postgres", "Cryptography",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .target(
             name: "Jobs",
             dependencies: [
-                "Vault", "Graph", "Queue", "Tenancy",
+                "Vault", "Graph", "Queue", "Tenancy", "Restore",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -200,6 +209,7 @@ let package = Package(
             name: "HoldfastCLI",
             dependencies: [
                 "Postgres", "Migrations", "Queue", "Worker", "Coordinator", "Tenancy", "Cryptography", "Vault", "Jobs", "Graph", "HTTP",
+                "Restore",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -294,6 +304,15 @@ let package = Package(
             name: "VaultTests",
             dependencies: [
                 "Vault", "Postgres", "Cryptography", "Tenancy", "Queue", "HoldfastTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RestoreTests",
+            dependencies: [
+                "Restore", "Jobs", "Vault", "Graph", "GraphSim", "GraphSimTesting", "Queue", "Tenancy", "Cryptography", "HTTP",
+                "Postgres", "HoldfastTesting",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
