@@ -143,7 +143,7 @@ extension ExecutionRun {
         let taken = Set(map.ids.values).union(step.preexisting)
         var next: String? = path
         while let current = next {
-            let page = try CanonicalJSON.parse(try await session.send(.get(current)).body)
+            let page = try CanonicalJSON.parse(try await session.sendPaced(.get(current), interval: executor.configuration.conditionalAccessInterval).body)
             for candidate in page["value"]?.arrayValue ?? [] {
                 guard let id = candidate["id"]?.stringValue, !taken.contains(id) else { continue }
                 let matches: Bool

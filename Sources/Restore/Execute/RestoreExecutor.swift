@@ -102,13 +102,11 @@ struct ExecutionRun {
         let reconciledSeqs = Set(reconciled.map(\.seq))
         steps.removeAll { reconciledSeqs.contains($0.seq) }
 
-        if phase == .conditionalAccess {
-            for step in steps {
-                try await self.executeOne(step)
-                try await Task.sleep(for: executor.configuration.conditionalAccessInterval)
-            }
-            return
+        // Conditional access allows one request per second: batching would only collect 429s.
+        for step in steps where RestorableTypes.conditionalAccess.contains(step.type) {
+            try await self.executeOne(step)
         }
+        steps.removeAll { RestorableTypes.conditionalAccess.contains($0.type) }
         for parts in self.batches(steps) {
             try await self.executeBatch(parts)
         }
@@ -184,9 +182,10 @@ struct ExecutionRun {
         var body: CanonicalJSON?
         var graphError: GraphError?
         do {
-            let response = try await session.send(GraphRequest(
+            let response = try await session.sendPaced(GraphRequest(
                 method: request.method, path: request.url, headers: request.headers.map { ($0.key, $0.value) },
-                body: try request.body?.encoded(), isIdempotent: request.method != "POST"))
+                body: try request.body?.encoded(), isIdempotent: request.method != "POST"),
+                interval: executor.configuration.conditionalAccessInterval)
             status = response.status
             body = response.body.isEmpty ? nil : try? CanonicalJSON.parse(response.body)
         } catch let error as GraphError {

@@ -37,7 +37,7 @@ public struct LiveObjectReader: Sendable {
         while let current = path {
             let page: CanonicalJSON
             do {
-                page = try CanonicalJSON.parse(try await self.session.send(.get(current)).body)
+                page = try CanonicalJSON.parse(try await self.session.sendPaced(.get(current)).body)
             } catch let error as GraphError where error.status == 404 && entry.parent != nil {
                 return
             }
@@ -61,7 +61,7 @@ public struct LiveObjectReader: Sendable {
         var ids = Set<String>()
         var path: String? = collection
         while let current = path {
-            let page = try CanonicalJSON.parse(try await self.session.send(.get(current)).body)
+            let page = try CanonicalJSON.parse(try await self.session.sendPaced(.get(current)).body)
             for item in page["value"]?.arrayValue ?? [] {
                 if let id = item["id"]?.stringValue { ids.insert(id) }
             }
