@@ -63,7 +63,12 @@ public struct RestoreComparison: Sendable {
                 var names = PlanningContext.writableDifferences(entry, desired: desired, current: current, rewrites: plan.domainRewrites)
                 if plan.isCrossTenant { names.removeAll { $0.hasPrefix("extension_") } }
                 if !names.isEmpty {
-                    differences.append(Difference(type: type, key: key, problem: "differs in \(names.joined(separator: ", "))"))
+                    let details = names.flatMap { name in
+                        AttributeChange.between(desired[name], current[name]).map { change in
+                            "\(name == change.path || change.path.isEmpty ? name : change.path): want \(change.before.map(ChangeSet.text) ?? "∅"), have \(change.after.map(ChangeSet.text) ?? "∅")"
+                        }
+                    }
+                    differences.append(Difference(type: type, key: key, problem: "differs: \(details.joined(separator: "; "))"))
                 }
             }
             // References the target has under a restored parent that the snapshot does not.

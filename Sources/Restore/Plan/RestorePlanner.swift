@@ -108,6 +108,9 @@ struct PlanningContext {
     var known = IDMap()
     /// Source ids this plan creates: not known until the create is answered.
     var pending = Set<String>()
+    var undeleted = Set<String>()
+    /// appIds of applications this plan recreates (they get new ones).
+    var pendingAppIDs = Set<String>()
     var steps: [RestoreStep] = []
     var actions: [OperatorAction] = []
 
@@ -154,6 +157,7 @@ struct PlanningContext {
         // Objects still to be created map to a placeholder, so anything referencing them differs.
         var map = known
         for id in pending { map.ids[id] = "pending:" + id }
+        for appID in pendingAppIDs { map.appIDs[appID] = "pending:" + appID }
         return ReferenceRemapper(map: map, sameTenant: sameTenant)
     }
 
@@ -171,10 +175,12 @@ struct PlanningContext {
                 if deleted[type]?.contains(id) == true {
                     known.ids[id] = id
                     add(.undelete, .undelete, type, id, after: object, before: nil)
-                } else if let reason = Self.notCreatable(entry, object) {
+                    undeleted.insert(id)
+                } else if let reason = Self.notCreatable(entry, object) ?? self.foreignApplication(type, object) {
                     actions.append(OperatorAction(type: type, objectID: id, action: reason))
                 } else {
                     pending.insert(id)
+                    if type == "application", let appID = object["appId"]?.stringValue { pendingAppIDs.insert(appID) }
                     add(phase, .create, type, id, after: object, before: nil,
                         naturalKey: NaturalKey.values(of: object, type: type, rewrites: rewrites))
                     actions += Self.followUps(entry, id: id, object: object)
@@ -186,10 +192,15 @@ struct PlanningContext {
             guard let entry = ResourceCatalogue.entry(named: type) else { continue }
             let phase: RestorableTypes.Phase = RestorableTypes.conditionalAccess.contains(type) ? .conditionalAccess : .patches
             for (id, object) in source[type].sorted(by: { $0.key < $1.key }) where inScope(type, id) {
-                guard let targetID = known.ids[id], let current = target[type][targetID] else { continue }
+                // An undeleted object comes back as it was deleted, close to the snapshot: only
+                // its references to recreated objects need rewriting.
+                guard let targetID = known.ids[id], let current = target[type][targetID] ?? (undeleted.contains(id) ? object : nil)
+                else { continue }
                 let desired = remapper.remap(object, entry: entry)
                 if !Self.writableDifferences(entry, desired: desired, current: current, rewrites: rewrites).isEmpty {
-                    if scope.onlyMissing && !Self.referencesAny(object, entry: entry, of: pending) { continue }
+                    if scope.onlyMissing && remapper.remap(object, entry: entry) == ReferenceRemapper(map: known, sameTenant: sameTenant).remap(object, entry: entry) {
+                        continue  // only restoring what is missing: revert nothing but references to recreated objects
+                    }
                     add(phase, .patch, type, id, after: object, before: current)
                 }
             }
@@ -212,6 +223,17 @@ struct PlanningContext {
         }
     }
 
+    /// A service principal of an application this tenant does not own (gallery, first-party or
+    /// another customer's multi-tenant app) can only come back through consent.
+    func foreignApplication(_ type: String, _ object: CanonicalJSON) -> String? {
+        guard type == "servicePrincipal", let appID = object["appId"]?.stringValue?.lowercased() else { return nil }
+        let owned = (source["application"].values.map { $0 } + target["application"].values.map { $0 })
+            .contains { $0["appId"]?.stringValue?.lowercased() == appID }
+        let present = target["servicePrincipal"].values.contains { $0["appId"]?.stringValue?.lowercased() == appID }
+        return owned || present ? nil
+            : "the service principal of an application this tenant does not own cannot be created: grant admin consent to application \(appID) in the target tenant"
+    }
+
     /// What the operator must do after an object is recreated.
     static func followUps(_ entry: CatalogueEntry, id: String, object: CanonicalJSON) -> [OperatorAction] {
         switch entry.name {
@@ -228,11 +250,6 @@ struct PlanningContext {
         default:
             return []
         }
-    }
-
-    static func referencesAny(_ object: CanonicalJSON, entry: CatalogueEntry, of ids: Set<String>) -> Bool {
-        let marked = ReferenceRemapper(map: IDMap(ids: Dictionary(uniqueKeysWithValues: ids.map { ($0, "pending:" + $0) })), sameTenant: true)
-        return marked.remap(object, entry: entry) != object
     }
 
     /// Top-level writable properties whose desired value differs from the current one.
