@@ -2,6 +2,7 @@ public import Foundation
 public import Graph
 public import Logging
 public import Queue
+public import Restore
 public import Vault
 
 /// Runs `backup` jobs: reads every catalogue entry of the job's tenant from Graph and commits one
@@ -19,13 +20,16 @@ public struct BackupJobHandler: JobHandler {
     let catalogue: [CatalogueEntry]
     /// A full pass is forced when the newest full snapshot is older than this.
     let fullPassInterval: TimeInterval
+    /// Evaluates watch rules after each commit; nil raises no change alerts.
+    let alerts: ChangeAlertEvaluator?
 
     public init(vault: Vault, sessions: any GraphSessionProvider, catalogue: [CatalogueEntry] = ResourceCatalogue.entries,
-                fullPassInterval: TimeInterval = 7 * 86_400) {
+                fullPassInterval: TimeInterval = 7 * 86_400, alerts: ChangeAlertEvaluator? = nil) {
         self.vault = vault
         self.sessions = sessions
         self.catalogue = catalogue
         self.fullPassInterval = fullPassInterval
+        self.alerts = alerts
     }
 
     public func run(_ job: Job, context: JobContext) async throws {
@@ -40,6 +44,14 @@ public struct BackupJobHandler: JobHandler {
         let run = BackupRun(vault: self.vault, session: session, catalogue: self.catalogue, tenantID: tenantID, jobID: job.id,
                             claim: context.claim, forceFull: arguments.full ?? false, fullPassInterval: self.fullPassInterval,
                             logger: context.logger, report: { try await context.reportProgress(encoding: $0) })
-        _ = try await run.run()
+        let snapshot = try await run.run()
+        // After the commit: a failure here must not fail (and re-run) a committed backup.
+        do {
+            try await self.alerts?.evaluate(snapshot: snapshot)
+        } catch {
+            context.logger.error("change alerts could not be evaluated", metadata: [
+                "tenant.id": "\(tenantID)", "snapshot.id": "\(snapshot.id)", "error": "\(error)",
+            ])
+        }
     }
 }

@@ -56,10 +56,12 @@ public struct ChangeDiffer: Sendable {
             for key in Set(old.keys).union(new.keys).sorted() {
                 let name = Self.displayName(new[key] ?? old[key])
                 switch (old[key], new[key]) {
-                case (nil, .some):
-                    changes.append(ObjectChange(type: type, key: key, kind: .added, isRelationship: relationship, displayName: name))
-                case (.some, nil):
-                    changes.append(ObjectChange(type: type, key: key, kind: .removed, isRelationship: relationship, displayName: name))
+                case (nil, let added?):
+                    changes.append(ObjectChange(type: type, key: key, kind: .added, isRelationship: relationship, displayName: name,
+                                                details: Self.details(added)))
+                case (let removed?, nil):
+                    changes.append(ObjectChange(type: type, key: key, kind: .removed, isRelationship: relationship, displayName: name,
+                                                details: Self.details(removed)))
                 case (let a?, let b?):
                     let attributes = AttributeChange.between(a, b, ignoring: Self.volatile)
                     if !attributes.isEmpty {
@@ -77,6 +79,17 @@ public struct ChangeDiffer: Sendable {
     /// Set by the service as a consequence of other changes, never by an operator.
     static let volatile: Set<String> = ["modifiedDateTime", "lastModifiedDateTime", "renewedDateTime", "deletedDateTime",
                                         "onPremisesLastSyncDateTime", "signInSessionsValidFromDateTime"]
+
+    static let detailProperties = ["principalId", "roleDefinitionId", "directoryScopeId", "resourceId", "appRoleId", "clientId",
+                                   "consentType", "scope", "state", "appId"]
+
+    static func details(_ object: CanonicalJSON) -> [String: String] {
+        var details: [String: String] = [:]
+        for name in detailProperties {
+            if let value = object[name]?.stringValue { details[name] = value }
+        }
+        return details
+    }
 
     static func displayName(_ object: CanonicalJSON?) -> String? {
         object?["userPrincipalName"]?.stringValue ?? object?["displayName"]?.stringValue

@@ -31,16 +31,19 @@ public struct ObjectChange: Sendable, Hashable, Codable {
     public var displayName: String?
     /// Attribute-level differences (changed objects only).
     public var attributes: [AttributeChange]
+    /// For added and removed objects: what they connect (`principalId`, `roleDefinitionId`, …).
+    public var details: [String: String]
     public var actors: [Actor]
 
     public init(type: String, key: String, kind: Kind, isRelationship: Bool, displayName: String?,
-                attributes: [AttributeChange] = [], actors: [Actor] = []) {
+                attributes: [AttributeChange] = [], details: [String: String] = [:], actors: [Actor] = []) {
         self.type = type
         self.key = key
         self.kind = kind
         self.isRelationship = isRelationship
         self.displayName = displayName
         self.attributes = attributes
+        self.details = details
         self.actors = actors
     }
 
