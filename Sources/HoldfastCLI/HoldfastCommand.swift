@@ -8,7 +8,8 @@ public struct HoldfastCommand: AsyncParsableCommand {
         abstract: "Backup orchestrator for Microsoft Entra ID tenants, for managed service providers.",
         version: HoldfastVersion.current,
         subcommands: [MigrateCommand.self, VersionCommand.self, CoordinatorCommand.self, WorkerCommand.self, JobsCommand.self, KeysCommand.self,
-                      BackupCommand.self, SnapshotsCommand.self, ObjectsCommand.self, ExportCommand.self]
+                      BackupCommand.self, SnapshotsCommand.self, ObjectsCommand.self, ExportCommand.self,
+                      DiffCommand.self, RestoreCommand.self, WatchCommand.self]
     )
 
     public init() {}

@@ -2,6 +2,7 @@ import ArgumentParser
 import Cryptography
 import Foundation
 import Graph
+import Restore
 import HTTP
 import Jobs
 import Logging
@@ -88,8 +89,11 @@ struct WorkerCommand: AsyncParsableCommand {
             let graph = GraphClient(configuration: graphConfiguration, transport: httpClient,
                                     throttleStore: PostgresThrottleStateStore(client: client), logger: logger)
             let credentials = TenantCredentialStore(client: client, keyRing: ring, logger: logger)
-            handlers.register(BackupJobHandler(vault: try vault.makeVault(client: client, logger: logger),
-                                               sessions: TenancyGraphSessionProvider(client: graph, credentials: credentials)))
+            let vault = try vault.makeVault(client: client, logger: logger)
+            let sessions = TenancyGraphSessionProvider(client: graph, credentials: credentials)
+            handlers.register(BackupJobHandler(vault: vault, sessions: sessions,
+                                               alerts: ChangeAlertEvaluator(vault: vault, logger: logger)))
+            handlers.register(RestoreJobHandler(store: RestoreStore(client: client), sessions: sessions))
         } else {
             logger.notice("no master key configured (HOLDFAST_MASTER_KEY_FILE): this worker does not run backups")
         }

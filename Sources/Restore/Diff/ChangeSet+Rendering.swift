@@ -1,5 +1,5 @@
 import Foundation
-import Vault
+public import Vault
 
 extension ChangeSet {
     /// Readable text: one line per object, `+` added, `-` removed, `~` changed, then one line per
@@ -33,7 +33,8 @@ extension ChangeSet {
         return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 
-    static func text(_ value: CanonicalJSON) -> String {
+    /// A JSON value on one line, shortened to 120 characters.
+    public static func text(_ value: CanonicalJSON) -> String {
         let bytes = value.canonicalBytes()
         let text = String(decoding: bytes, as: UTF8.self)
         return text.count > 120 ? String(text.prefix(117)) + "…" : text
