@@ -234,6 +234,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .executableTarget(
+            name: "restore-bench",
+            dependencies: [
+                "Restore", "Jobs", "Vault", "Graph", "GraphSim", "Tenancy", "Cryptography", "HTTP", "HoldfastTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Test support
         .target(name: "CProcessSpawn"),
         .target(

@@ -62,6 +62,7 @@ struct RestoreTests {
                                                       userPrincipalName: "mallory@contoso.com"))
             let removed = try sim.apply(.removeRoleAssignments(count: 1), tenant: "contoso")
             let after = try await harness.backup("contoso")
+            #expect(after.status == .complete, "missing: \(after.missingTypes)")
             let policyID = try #require(weakened.affectedIds.first)
             let assignmentID = try #require(removed.affectedIds.first)
 

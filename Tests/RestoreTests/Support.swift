@@ -50,7 +50,7 @@ struct RestoreHarness {
             do {
                 let base = try await simulator.start()
                 let configuration = GraphConfiguration(graphBaseURL: base + "/v1.0", loginBaseURL: base,
-                                                       initialBackoff: .milliseconds(200), maxBackoff: .seconds(3))
+                                                       initialBackoff: .milliseconds(1_100), maxBackoff: .seconds(5))
                 let client = GraphClient(configuration: configuration, transport: http, throttleStore: InMemoryThrottleStateStore(),
                                          logger: logger)
                 let registry = TenantRegistry(client: schema.client, logger: logger)

@@ -44,6 +44,8 @@ public struct RestoreComparison: Sendable {
                     continue
                 }
                 if entry.kind == .relationship {
+                    let childID = entry.shape == .singleton ? object["id"]?.stringValue ?? "" : parts.last ?? ""
+                    if !PlanningContext.canExist(childID, entry: entry, source: source, target: live) { continue }
                     guard let parent = mapped(parts[0]) else {
                         differences.append(Difference(type: type, key: key, problem: "parent has no target id")); continue
                     }

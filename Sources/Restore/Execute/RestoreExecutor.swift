@@ -52,10 +52,26 @@ public struct RestoreExecutor: Sendable {
         }
         try await self.store.begin(planID: planID, actor: actor, jobID: jobID)
         var run = ExecutionRun(plan: plan, map: try await self.store.idMap(planID: planID), session: target, executor: self)
-        for phase in RestorableTypes.Phase.allCases {
+        for phase in RestorableTypes.Phase.allCases where phase <= .servicePrincipals {
             try Task.checkCancellation()
             try await run.execute(phase: phase)
         }
+        // Conditional access (one request per second) needs principals, applications and service
+        // principals, and nothing after it needs it: it runs beside patches, references and
+        // assignments instead of after them.
+        let conditionalAccess = run
+        async let policies: ExecutionRun = {
+            var policyRun = conditionalAccess
+            try await policyRun.execute(phase: .conditionalAccess)
+            return policyRun
+        }()
+        for phase in [RestorableTypes.Phase.patches, .relationships, .assignments] {
+            try Task.checkCancellation()
+            try await run.execute(phase: phase)
+        }
+        let policyRun = try await policies
+        run.map.ids.merge(policyRun.map.ids) { current, _ in current }
+        try await run.execute(phase: .removals)
         plan = try await self.store.plan(id: planID)
         let failed = plan.steps.filter { $0.status == .failed }
         try await self.store.finish(planID: planID, failed: failed.isEmpty ? nil : "\(failed.count) step(s) failed; first: \(failed[0].type) \(failed[0].sourceKey): \(failed[0].detail ?? "")")
@@ -70,7 +86,7 @@ public struct RestoreExecutor: Sendable {
 }
 
 /// One application of a plan.
-struct ExecutionRun {
+struct ExecutionRun: Sendable {
     let plan: RestorePlan
     var map: IDMap
     let session: GraphSession

@@ -285,6 +285,9 @@ struct PlanningContext {
                 guard inScope(parentType, parent) || scope.includes(key: child) && types.contains(parentType) else { continue }
                 guard scope.ids == nil || scope.includes(key: key) || scope.includes(key: child) else { continue }
                 if parentType == "group", Self.isDynamic(source["group"][parent]) { continue }
+                if !Self.canExist(child, entry: entry, source: source, target: target) {
+                    continue  // points at an object neither the snapshot nor the target has (deleted before the backup)
+                }
                 parentsInScope.insert(parent)
                 let mappedParent = known.ids[parent] ?? (sameTenant && !pending.contains(parent) ? parent : nil)
                 let mappedChild = known.ids[child] ?? (sameTenant && !pending.contains(child) ? child : nil)
@@ -309,6 +312,14 @@ struct PlanningContext {
                 add(.removals, .removeReference, type, key, after: nil, before: object)
             }
         }
+    }
+
+    /// Whether the object a reference points at is in the snapshot or the target. When the
+    /// reference's target types were not read, it is assumed to exist (Graph will say if not).
+    static func canExist(_ id: String, entry: CatalogueEntry, source: TenantObjects, target: TenantObjects) -> Bool {
+        let kinds = entry.references.first?.targets ?? []
+        guard !kinds.isEmpty, kinds.allSatisfy({ source.types[$0] != nil }) else { return true }
+        return kinds.contains { source[$0][id] != nil || target[$0][id] != nil }
     }
 
     static func isDynamic(_ group: CanonicalJSON?) -> Bool {
