@@ -11,7 +11,7 @@ struct RestoreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "restore",
         abstract: "Restore objects from a snapshot: plan first (a dry run, stored), then apply the stored plan.",
-        subcommands: [Plan.self, Apply.self, Show.self]
+        subcommands: [Plan.self, Apply.self, Show.self, Verify.self]
     )
 
     struct Plan: AsyncParsableCommand {
@@ -139,6 +139,40 @@ struct RestoreCommand: AsyncParsableCommand {
             let logger = logging.makeLogger(label: "holdfast.restore")
             let stored = try await database.withClient(logger: logger) { try await RestoreStore(client: $0).plan(id: UUID(uuidString: plan)!) }
             print(json ? try RestoreCommand.json(stored) : RestoreCommand.describe(stored, steps: steps))
+        }
+    }
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Compare a plan's snapshot with its target tenant now, up to the plan's id mapping (exit 2 on differences).")
+
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var logging: LoggingOptions
+        @OptionGroup var vault: VaultOptions
+
+        @Argument(help: "The plan id.") var plan: String
+
+        func validate() throws {
+            guard UUID(uuidString: plan) != nil else { throw ValidationError("PLAN must be a plan id (UUID)") }
+        }
+
+        func run() async throws {
+            let logger = logging.makeLogger(label: "holdfast.restore")
+            let differences = try await database.withClient(logger: logger) { client in
+                let vault = try self.vault.makeVault(client: client, logger: logger)
+                let store = RestoreStore(client: client)
+                let stored = try await store.plan(id: UUID(uuidString: plan)!)
+                let map = try await store.idMap(planID: stored.id)
+                let types = RestorableTypes.closure(of: stored.scope.types ?? RestorableTypes.all)
+                let source = try await SnapshotObjectReader(vault: vault).objects(of: try await vault.snapshot(id: stored.snapshotID), types: types)
+                return try await CommandGraph.withSessions(client: client, logger: logger) { sessions in
+                    try await RestoreComparison().differences(plan: stored, map: map, source: source,
+                                                              target: try await sessions.session(tenantID: stored.targetTenantID))
+                }
+            }
+            print("\(differences.count) difference(s) between the snapshot and the tenant, up to id mapping")
+            for difference in differences { print("  \(difference)") }
+            if !differences.isEmpty { throw ExitCode(2) }
         }
     }
 
