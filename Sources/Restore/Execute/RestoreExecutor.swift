@@ -123,13 +123,32 @@ struct ExecutionRun: Sendable {
             try await self.executeOne(step)
         }
         steps.removeAll { RestorableTypes.conditionalAccess.contains($0.type) }
-        for parts in self.batches(steps) {
-            try await self.executeBatch(parts)
+        // Steps of one phase do not depend on each other: a few batches travel at once (Graph
+        // throttles each part on its own), and their answers are recorded one batch at a time.
+        let batches = self.batches(steps)
+        for window in stride(from: 0, to: batches.count, by: Self.batchesInFlight) {
+            let sending = Array(batches[window..<min(window + Self.batchesInFlight, batches.count)])
+            try await executor.store.markInFlight(
+                planID: plan.id, seqs: sending.flatMap { $0.flatMap { $0.steps.filter { $0.action == .create }.map(\.seq) } })
+            let session = self.session
+            let answered = try await withThrowingTaskGroup(of: (Int, [GraphBatchResponse]).self) { group in
+                for (index, parts) in sending.enumerated() {
+                    group.addTask { (index, try await session.batch(parts.map(\.request))) }
+                }
+                var answers: [Int: [GraphBatchResponse]] = [:]
+                for try await (index, response) in group { answers[index] = response }
+                return answers
+            }
+            for (index, parts) in sending.enumerated() {
+                try await self.record(parts, answers: answered[index] ?? [])
+            }
         }
     }
 
+    static let batchesInFlight = 4
+
     /// One request of a batch: one step, or several reference steps bound in one PATCH.
-    struct Part {
+    struct Part: Sendable {
         var steps: [RestoreStep]
         var request: GraphBatchRequest
     }
@@ -165,9 +184,8 @@ struct ExecutionRun: Sendable {
         }
     }
 
-    mutating func executeBatch(_ parts: [Part]) async throws {
-        try await executor.store.markInFlight(planID: plan.id, seqs: parts.flatMap { $0.steps.filter { $0.action == .create }.map(\.seq) })
-        let answers = try await session.batch(parts.map(\.request))
+    /// Judges and records a batch's answers.
+    mutating func record(_ parts: [Part], answers: [GraphBatchResponse]) async throws {
         try await executor.afterBatch(parts.flatMap { $0.steps.map(\.seq) })
         var outcomes: [StepOutcome] = []
         var newMap = IDMap()
