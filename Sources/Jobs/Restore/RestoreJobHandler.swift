@@ -1,6 +1,6 @@
 public import Foundation
-public import Graph
-public import Logging
+import Graph
+import Logging
 public import Queue
 public import Restore
 

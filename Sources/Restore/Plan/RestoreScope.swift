@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// What a restore brings back.
 public struct RestoreScope: Sendable, Hashable, Codable {

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import Vault
 
 /// Reads a snapshot's objects of some types from the vault.

@@ -4,7 +4,8 @@
 # $holdfast, $logs, log and die in scope.
 restore_tenant=$(printf '%s\n' "${HOLDFAST_DEMO_TENANTS:-}" | grep -oiE '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}' | head -n 1)
 [ -n "$restore_tenant" ] || die "restore demo: HOLDFAST_DEMO_TENANTS names no tenant id (part 20 exports it)"
-restore_entra=$(psql "$HOLDFAST_DATABASE_URL" -Atc "SELECT entra_tenant_id FROM tenants WHERE id = '$restore_tenant'" 2>/dev/null) \
+restore_psql=$(command -v psql || echo "${HOLDFAST_PG_BIN:-/usr/lib/postgresql/15/bin}/psql")
+restore_entra=$("$restore_psql" "$HOLDFAST_DATABASE_URL" -Atc "SELECT entra_tenant_id FROM tenants WHERE id = '$restore_tenant'" 2>/dev/null) \
     || die "restore demo: cannot read tenant $restore_tenant from $HOLDFAST_DATABASE_URL"
 [ -n "$restore_entra" ] || die "restore demo: tenant $restore_tenant has no Entra tenant id"
 
