@@ -2,6 +2,9 @@
 # who did it), a restore planned and applied, and the tenant compared with its snapshot again.
 # Sourced by deploy/dev/demo after part 30 (backups committed for $HOLDFAST_DEMO_TENANTS), with
 # $holdfast, $logs, log and die in scope.
+[ -n "${HOLDFAST_MASTER_KEY_FILE:-}${HOLDFAST_MASTER_KEY:-}" ] \
+    || die "restore demo: no master key in the environment (HOLDFAST_MASTER_KEY_FILE): diff --who and restore open tenant credentials"
+[ -n "${HOLDFAST_LOGIN_BASE_URL:-}" ] || die "restore demo: HOLDFAST_LOGIN_BASE_URL is not set (graph-sim is not running?)"
 restore_tenant=$(printf '%s\n' "${HOLDFAST_DEMO_TENANTS:-}" | grep -oiE '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}' | head -n 1)
 [ -n "$restore_tenant" ] || die "restore demo: HOLDFAST_DEMO_TENANTS names no tenant id (part 20 exports it)"
 restore_psql=$(command -v psql || echo "${HOLDFAST_PG_BIN:-/usr/lib/postgresql/15/bin}/psql")
