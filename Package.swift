@@ -187,9 +187,18 @@ let package = Package(
         ),
 
         .target(
+            name: "Restore",
+            dependencies: [
+                "Vault", "Graph", "Queue", "Tenancy", "Postgres", "Cryptography",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .target(
             name: "Jobs",
             dependencies: [
-                "Vault", "Graph", "Queue", "Tenancy", "Postgres",
+                "Vault", "Graph", "Queue", "Tenancy", "Postgres", "Restore",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -224,7 +233,7 @@ let package = Package(
             name: "HoldfastCLI",
             dependencies: [
                 "Postgres", "Migrations", "Queue", "Worker", "Coordinator", "Tenancy", "Cryptography", "Vault", "Jobs", "Graph", "HTTP", "API",
-                "Compliance",
+                "Compliance", "Restore",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -244,6 +253,15 @@ let package = Package(
             name: "holdfast-bench",
             dependencies: [
                 "Queue", "Worker", "Postgres", "Migrations", "Tenancy", "Cryptography",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .executableTarget(
+            name: "restore-bench",
+            dependencies: [
+                "Restore", "Jobs", "Vault", "Graph", "GraphSim", "Tenancy", "Cryptography", "HTTP", "HoldfastTesting",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -332,6 +350,15 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RestoreTests",
+            dependencies: [
+                "Restore", "Jobs", "Vault", "Graph", "GraphSim", "GraphSimTesting", "Queue", "Tenancy", "Cryptography", "HTTP",
+                "Postgres", "HoldfastTesting",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -9,7 +9,8 @@ public struct HoldfastCommand: AsyncParsableCommand {
         version: HoldfastVersion.current,
         subcommands: [MigrateCommand.self, VersionCommand.self, CoordinatorCommand.self, WorkerCommand.self, JobsCommand.self, KeysCommand.self, APIKeysCommand.self,
                       BackupCommand.self, SnapshotsCommand.self, ObjectsCommand.self, ExportCommand.self, TenantsCommand.self,
-                      SLACommand.self, ReportCommand.self, PoliciesCommand.self, LegalHoldCommand.self, RetentionCommand.self, ValidationsCommand.self]
+                      SLACommand.self, ReportCommand.self, PoliciesCommand.self, LegalHoldCommand.self, RetentionCommand.self, ValidationsCommand.self,
+                      DiffCommand.self, RestoreCommand.self, WatchCommand.self]
     )
 
     public init() {}

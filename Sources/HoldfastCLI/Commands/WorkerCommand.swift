@@ -3,6 +3,7 @@ import Compliance
 import Cryptography
 import Foundation
 import Graph
+import Restore
 import HTTP
 import Jobs
 import Logging
@@ -112,7 +113,9 @@ struct WorkerCommand: AsyncParsableCommand {
             let credentials = TenantCredentialStore(client: client, keyRing: ring, logger: logger)
             let jobVault = try vault.makeVault(client: client, http: httpClient, logger: logger)
             let sessions = TenancyGraphSessionProvider(client: graph, credentials: credentials)
-            handlers.register(BackupJobHandler(vault: jobVault, sessions: sessions, tenants: TenantRegistry(client: client, logger: logger)))
+            handlers.register(BackupJobHandler(vault: jobVault, sessions: sessions, tenants: TenantRegistry(client: client, logger: logger),
+                                               alerts: ChangeAlertEvaluator(vault: jobVault, logger: logger)))
+            handlers.register(RestoreJobHandler(store: RestoreStore(client: client), sessions: sessions))
             handlers.register(RetentionJobHandler(vault: jobVault, policies: PolicyStore(client: client, logger: logger)))
             // The restore engine's drill is wired in by the integrator once restore lands.
             handlers.register(ValidationJobHandler(vault: jobVault, sessions: sessions, drill: nil))

@@ -3,6 +3,7 @@ public import Graph
 public import Logging
 public import Queue
 public import Tenancy
+public import Restore
 public import Vault
 
 /// Runs `backup` jobs: reads every catalogue entry of the job's tenant from Graph and commits one
@@ -22,14 +23,17 @@ public struct BackupJobHandler: JobHandler {
     let fullPassInterval: TimeInterval
     /// Where a sign-in failure that only an operator can fix marks the tenant `credentials_invalid`.
     let tenants: TenantRegistry?
+    /// Evaluates watch rules after each commit; nil raises no change alerts.
+    let alerts: ChangeAlertEvaluator?
 
     public init(vault: Vault, sessions: any GraphSessionProvider, catalogue: [CatalogueEntry] = ResourceCatalogue.entries,
-                fullPassInterval: TimeInterval = 7 * 86_400, tenants: TenantRegistry? = nil) {
+                fullPassInterval: TimeInterval = 7 * 86_400, tenants: TenantRegistry? = nil, alerts: ChangeAlertEvaluator? = nil) {
         self.vault = vault
         self.sessions = sessions
         self.catalogue = catalogue
         self.fullPassInterval = fullPassInterval
         self.tenants = tenants
+        self.alerts = alerts
     }
 
     public func run(_ job: Job, context: JobContext) async throws {
@@ -40,12 +44,13 @@ public struct BackupJobHandler: JobHandler {
         } catch {
             throw PermanentJobError("backup job \(job.id) has arguments that are not {\"full\": true|false}", underlying: error)
         }
+        let snapshot: SnapshotSummary
         do {
             let session = try await self.sessions.session(tenantID: tenantID)
             let run = BackupRun(vault: self.vault, session: session, catalogue: self.catalogue, tenantID: tenantID, jobID: job.id,
                                 claim: context.claim, forceFull: arguments.full ?? false, fullPassInterval: self.fullPassInterval,
                                 logger: context.logger, report: { try await context.reportProgress(encoding: $0) })
-            _ = try await run.run()
+            snapshot = try await run.run()
         } catch let error as GraphAuthenticationError where error.isCredentialInvalid {
             // Retrying cannot fix a wrong or expired secret, an unknown certificate or tenant, or an
             // app that is not consented: mark the tenant so the scheduler skips it, and stop here.
@@ -57,6 +62,14 @@ public struct BackupJobHandler: JobHandler {
             throw PermanentJobError("tenant credentials are invalid: \(error.message)", underlying: error)
         } catch let error as TenancyError where error.code == .credentialNotFound {
             throw PermanentJobError("\(error.message); add a credential with `holdfast tenants update`", underlying: error)
+        }
+        // After the commit: a failure here must not fail (and re-run) a committed backup.
+        do {
+            try await self.alerts?.evaluate(snapshot: snapshot)
+        } catch {
+            context.logger.error("change alerts could not be evaluated", metadata: [
+                "tenant.id": "\(tenantID)", "snapshot.id": "\(snapshot.id)", "error": "\(error)",
+            ])
         }
     }
 }

@@ -1,0 +1,76 @@
+import Graph
+
+/// The catalogue entries a restore writes back, in the order their writes must happen, and the
+/// rules that are specific to a type rather than declared in the catalogue.
+public enum RestorableTypes {
+    /// Phases, each a set of writes that do not depend on one another.
+    public enum Phase: Int, Sendable, Codable, CaseIterable, Comparable {
+        case undelete = 0
+        case principals = 1
+        case applications = 2
+        case servicePrincipals = 3
+        case patches = 4
+        case relationships = 5
+        case assignments = 6
+        case conditionalAccess = 7
+        case removals = 8
+
+        public static func < (lhs: Phase, rhs: Phase) -> Bool { lhs.rawValue < rhs.rawValue }
+    }
+
+    /// Object types with the phase that creates them.
+    static let creationPhase: [String: Phase] = [
+        "user": .principals, "group": .principals, "administrativeUnit": .principals, "roleDefinition": .principals,
+        "application": .applications, "servicePrincipal": .servicePrincipals,
+        "roleAssignment": .assignments, "servicePrincipal.appRoleAssignedTo": .assignments,
+        "oAuth2PermissionGrant": .assignments,
+        "namedLocation": .conditionalAccess, "conditionalAccessPolicy": .conditionalAccess,
+        "authorizationPolicy": .patches,
+    ]
+
+    /// References kept by `$ref` (added and removed one by one, or bound 20 at a time).
+    static let referenceTypes: [String: (collection: String, navigation: String)] = [
+        "group.members": ("/groups", "members"), "group.owners": ("/groups", "owners"),
+        "application.owners": ("/applications", "owners"), "servicePrincipal.owners": ("/servicePrincipals", "owners"),
+        "administrativeUnit.members": ("/directory/administrativeUnits", "members"),
+        "user.manager": ("/users", "manager"),
+    ]
+
+    /// Assignments identified by what they connect, not by their id (a recreated assignment gets
+    /// a new id, and graph-sim, like Entra, derives some ids from their content).
+    static let contentKeys: [String: [String]] = [
+        "roleAssignment": ["principalId", "roleDefinitionId", "directoryScopeId"],
+        "servicePrincipal.appRoleAssignedTo": ["principalId", "resourceId", "appRoleId"],
+        "oAuth2PermissionGrant": ["clientId", "consentType", "principalId", "resourceId"],
+    ]
+
+    /// Every type a restore handles.
+    public static let all: Set<String> = Set(creationPhase.keys).union(referenceTypes.keys)
+
+    /// Types written by a conditional access endpoint (one request per second per tenant).
+    static let conditionalAccess: Set<String> = ["namedLocation", "conditionalAccessPolicy"]
+
+    /// `types` plus the relationships hanging from them, so restoring a group restores its members.
+    public static func closure(of types: Set<String>) -> Set<String> {
+        var result = types.intersection(all)
+        for type in all where type.contains(".") {
+            if let parent = ResourceCatalogue.entry(named: type)?.parent, result.contains(parent) { result.insert(type) }
+        }
+        return result
+    }
+
+    /// Properties never written back, besides the catalogue's read-only ones: secrets and
+    /// credentials (re-issued instead), and values Graph derives from others.
+    static let neverWritten: [String: Set<String>] = [
+        "user": ["passwordProfile", "identities", "manager"],
+        "application": ["keyCredentials", "passwordCredentials"],
+        "servicePrincipal": ["keyCredentials", "passwordCredentials", "appRoles", "oauth2PermissionScopes"],
+        "group": ["membershipRuleProcessingState"],
+    ]
+
+    static func isWritable(_ property: String, of entry: CatalogueEntry) -> Bool {
+        if property == "id" || property.hasPrefix("@") && property != "@odata.type" { return false }
+        if property == "@odata.type" { return entry.createOnly.contains("@odata.type") }
+        return !entry.readOnly.contains(property) && !(neverWritten[entry.name]?.contains(property) ?? false)
+    }
+}

@@ -1,0 +1,193 @@
+public import Foundation
+public import Postgres
+import Tenancy
+import Vault
+
+/// Plans, steps and the id map in PostgreSQL (`migrations/0008_restore.sql`).
+public struct RestoreStore: Sendable {
+    public let client: PostgresClient
+
+    public init(client: PostgresClient) {
+        self.client = client
+    }
+
+    /// Stores a new plan and its steps in one transaction, with its initial id map (objects the
+    /// target already holds under other ids), and audits it.
+    func insert(_ plan: RestorePlan, initialMap: IDMap) async throws {
+        try await self.client.withTransaction { connection in
+            try await connection.query("""
+                INSERT INTO restore_plans (id, source_tenant_id, target_tenant_id, snapshot_id, scope, destructive_count,
+                    blast_radius_limit, lockout_findings, operator_actions, domain_rewrites, created_by)
+                VALUES (\(plan.id), \(plan.sourceTenantID), \(plan.targetTenantID), \(plan.snapshotID),
+                    \(try PostgresJSON(encoding: plan.scope))::jsonb, \(plan.destructiveCount), \(plan.blastRadiusLimit),
+                    \(try PostgresJSON(encoding: plan.lockoutFindings))::jsonb, \(try PostgresJSON(encoding: plan.operatorActions))::jsonb,
+                    \(try PostgresJSON(encoding: plan.domainRewrites))::jsonb, \(plan.createdBy))
+                """)
+            for chunk in stride(from: 0, to: plan.steps.count, by: 500) {
+                let steps = plan.steps[chunk..<min(chunk + 500, plan.steps.count)]
+                let rows = try steps.map { step in
+                    StepRow(seq: step.seq, phase: step.phase.rawValue, action: step.action.rawValue, type: step.type,
+                            sourceKey: step.sourceKey, after: step.after.map(Self.text), before: step.before.map(Self.text),
+                            naturalKey: try step.naturalKey.map { try PostgresJSON(encoding: $0).text }, preexisting: step.preexisting)
+                }
+                try await connection.query("""
+                    INSERT INTO restore_steps (plan_id, seq, phase, action, type, source_key, after_json, before_json, natural_key, preexisting)
+                    SELECT \(plan.id), r.seq, r.phase, r.action, r.type, r."sourceKey", r.after::jsonb, r.before::jsonb,
+                           r."naturalKey"::jsonb, ARRAY(SELECT jsonb_array_elements_text(r.preexisting))
+                    FROM jsonb_to_recordset(\(try PostgresJSON(encoding: rows))::jsonb)
+                      AS r(seq int, phase int, action text, type text, "sourceKey" text, after text, before text,
+                           "naturalKey" text, preexisting jsonb)
+                    """)
+            }
+            for (kind, entries) in [("id", initialMap.ids), ("appId", initialMap.appIDs)] where !entries.isEmpty {
+                try await connection.query("""
+                    INSERT INTO restore_id_map (plan_id, kind, source_id, target_id)
+                    SELECT \(plan.id), \(kind), key, value FROM jsonb_each_text(\(try PostgresJSON(encoding: entries))::jsonb)
+                    """)
+            }
+            try await AuditLog.record(actor: plan.createdBy, action: "restore.plan", tenantID: plan.targetTenantID, details: [
+                "plan.id": plan.id.uuidString.lowercased(), "source.tenant_id": plan.sourceTenantID.uuidString.lowercased(),
+                "snapshot.id": "\(plan.snapshotID)", "steps": "\(plan.steps.count)", "destructive": "\(plan.destructiveCount)",
+                "lockout_findings": "\(plan.lockoutFindings.count)",
+            ], on: connection)
+        }
+    }
+
+    struct StepRow: Encodable {
+        var seq: Int
+        var phase: Int
+        var action: String
+        var type: String
+        var sourceKey: String
+        var after: String?
+        var before: String?
+        var naturalKey: String?
+        var preexisting: [String]
+    }
+
+    static func text(_ json: CanonicalJSON) -> String { String(decoding: json.canonicalBytes(), as: UTF8.self) }
+
+    /// A plan with its steps.
+    public func plan(id: UUID) async throws -> RestorePlan {
+        guard let row = try await self.client.query("""
+            SELECT id, source_tenant_id, target_tenant_id, snapshot_id, scope::text AS scope, status, destructive_count,
+                   blast_radius_limit, lockout_findings::text AS lockout, operator_actions::text AS actions,
+                   domain_rewrites::text AS rewrites, created_by, created_at, error
+            FROM restore_plans WHERE id = \(id)
+            """).first else {
+            throw RestoreError(.notFound, "no restore plan has id \(id.uuidString.lowercased())")
+        }
+        let decoder = JSONDecoder()
+        func json<T: Decodable>(_ column: String, _ type: T.Type) throws -> T {
+            try decoder.decode(T.self, from: Data(try row.decode(String.self, column).utf8))
+        }
+        let steps = try await self.client.query("""
+            SELECT seq, phase, action, type, source_key, after_json::text AS after, before_json::text AS before,
+                   natural_key::text AS natural_key, preexisting, status, target_id, detail
+            FROM restore_steps WHERE plan_id = \(id) ORDER BY seq
+            """).map { step in
+            RestoreStep(
+                seq: try step.decode(Int.self, "seq"),
+                phase: RestorableTypes.Phase(rawValue: try step.decode(Int.self, "phase")) ?? .patches,
+                action: RestoreStep.Action(rawValue: try step.decode(String.self, "action")) ?? .patch,
+                type: try step.decode(String.self, "type"), sourceKey: try step.decode(String.self, "source_key"),
+                after: try step.decode(String?.self, "after").map { try CanonicalJSON.parse(Array($0.utf8)) },
+                before: try step.decode(String?.self, "before").map { try CanonicalJSON.parse(Array($0.utf8)) },
+                naturalKey: try step.decode(String?.self, "natural_key").map { try decoder.decode([String: String].self, from: Data($0.utf8)) },
+                preexisting: try step.decode([String].self, "preexisting"),
+                status: RestoreStep.Status(rawValue: try step.decode(String.self, "status")) ?? .pending,
+                targetID: try step.decode(String?.self, "target_id"), detail: try step.decode(String?.self, "detail"))
+        }
+        return RestorePlan(
+            id: try row.decode(UUID.self, "id"), sourceTenantID: try row.decode(UUID.self, "source_tenant_id"),
+            targetTenantID: try row.decode(UUID.self, "target_tenant_id"), snapshotID: try row.decode(Int64.self, "snapshot_id"),
+            scope: try json("scope", RestoreScope.self),
+            status: RestorePlan.Status(rawValue: try row.decode(String.self, "status")) ?? .failed,
+            destructiveCount: try row.decode(Int.self, "destructive_count"), blastRadiusLimit: try row.decode(Int.self, "blast_radius_limit"),
+            lockoutFindings: try json("lockout", [LockoutFinding].self), operatorActions: try json("actions", [OperatorAction].self),
+            domainRewrites: try json("rewrites", [String: String].self), createdBy: try row.decode(String.self, "created_by"),
+            createdAt: try row.decode(Date.self, "created_at"), error: try row.decode(String?.self, "error"), steps: steps)
+    }
+
+    /// Plans of a target tenant, newest first (without steps).
+    public func plans(targetTenantID: UUID, limit: Int = 20) async throws -> [(id: UUID, status: String, createdAt: Date)] {
+        try await self.client.query("""
+            SELECT id, status, created_at FROM restore_plans WHERE target_tenant_id = \(targetTenantID)
+            ORDER BY created_at DESC LIMIT \(limit)
+            """).map { (try $0.decode(UUID.self, "id"), try $0.decode(String.self, "status"), try $0.decode(Date.self, "created_at")) }
+    }
+
+    /// The id map recorded so far.
+    public func idMap(planID: UUID) async throws -> IDMap {
+        var map = IDMap()
+        for row in try await self.client.query("SELECT kind, source_id, target_id FROM restore_id_map WHERE plan_id = \(planID)") {
+            let source = try row.decode(String.self, "source_id")
+            let target = try row.decode(String.self, "target_id")
+            if try row.decode(String.self, "kind") == "appId" { map.appIDs[source] = target } else { map.ids[source] = target }
+        }
+        return map
+    }
+
+    /// Moves a plan to `applying` (from planned, failed, or applying when a job resumes it).
+    func begin(planID: UUID, actor: String, jobID: Int64?) async throws {
+        try await self.client.withTransaction { connection in
+            let rows = try await connection.query("""
+                UPDATE restore_plans SET status = 'applying', applied_at = coalesce(applied_at, now()), job_id = coalesce(\(jobID), job_id),
+                       error = NULL
+                WHERE id = \(planID) AND status IN ('planned', 'applying', 'failed') RETURNING target_tenant_id
+                """)
+            guard let row = rows.first else {
+                throw RestoreError(.invalidState, "restore plan \(planID.uuidString.lowercased()) is already applied")
+            }
+            try await AuditLog.record(actor: actor, action: "restore.apply", tenantID: try row.decode(UUID.self, "target_tenant_id"),
+                                      details: ["plan.id": planID.uuidString.lowercased(), "job.id": jobID.map { "\($0)" } ?? ""],
+                                      on: connection)
+        }
+    }
+
+    func finish(planID: UUID, failed: String?) async throws {
+        try await self.client.query("""
+            UPDATE restore_plans SET status = \(failed == nil ? "applied" : "failed"), finished_at = now(), error = \(failed)
+            WHERE id = \(planID)
+            """)
+    }
+
+    func markInFlight(planID: UUID, seqs: [Int]) async throws {
+        guard !seqs.isEmpty else { return }
+        try await self.client.query("""
+            UPDATE restore_steps SET status = 'in_flight', updated_at = now()
+            WHERE plan_id = \(planID) AND seq = ANY(\(seqs)) AND status IN ('pending', 'failed')
+            """)
+    }
+
+    /// Records step outcomes and new id-map entries in one transaction, so a step is never done
+    /// without its mapping.
+    func record(planID: UUID, outcomes: [StepOutcome], map: IDMap) async throws {
+        guard !outcomes.isEmpty else { return }
+        struct Row: Encodable { var seq: Int; var status: String; var target: String?; var detail: String? }
+        let rows = outcomes.map { Row(seq: $0.seq, status: $0.status.rawValue, target: $0.targetID, detail: $0.detail) }
+        try await self.client.withTransaction { connection in
+            for (kind, entries) in [("id", map.ids), ("appId", map.appIDs)] where !entries.isEmpty {
+                try await connection.query("""
+                    INSERT INTO restore_id_map (plan_id, kind, source_id, target_id)
+                    SELECT \(planID), \(kind), key, value FROM jsonb_each_text(\(try PostgresJSON(encoding: entries))::jsonb)
+                    ON CONFLICT (plan_id, kind, source_id) DO NOTHING
+                    """)
+            }
+            try await connection.query("""
+                UPDATE restore_steps s SET status = r.status, target_id = coalesce(r.target, s.target_id), detail = r.detail,
+                       updated_at = now()
+                FROM jsonb_to_recordset(\(try PostgresJSON(encoding: rows))::jsonb) AS r(seq int, status text, target text, detail text)
+                WHERE s.plan_id = \(planID) AND s.seq = r.seq
+                """)
+        }
+    }
+}
+
+/// What happened to one step.
+struct StepOutcome: Sendable {
+    var seq: Int
+    var status: RestoreStep.Status
+    var targetID: String?
+    var detail: String?
+}
