@@ -199,7 +199,7 @@ let package = Package(
         .target(
             name: "API",
             dependencies: [
-                "Postgres", "Migrations", "Queue", "Tenancy", "Vault", "Cryptography",
+                "Postgres", "Migrations", "Queue", "Tenancy", "Vault", "Cryptography", "Compliance",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -327,6 +327,7 @@ let package = Package(
             name: "APITests",
             dependencies: [
                 "API", "Postgres", "Migrations", "Queue", "Tenancy", "Vault", "Cryptography", "HoldfastTesting", "GraphSimTesting",
+                "Compliance",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),

@@ -72,7 +72,9 @@ struct CoordinatorCommand: AsyncParsableCommand {
         let coordinator = CoordinatorService(client: client, configuration: configuration, leaderTasks: leaderTasks, logger: logger)
         var services: [any Service] = [coordinator]
         if let metricsService { services.append(metricsService) }
-        if let apiService = try api.makeService(client: client, metrics: registry, logger: logger) { services.append(apiService) }
+        if let apiService = try api.makeService(client: client, metrics: registry, reportSigningKey: try compliance.signingKey(), logger: logger) {
+            services.append(apiService)
+        }
         var groupConfiguration = ServiceGroupConfiguration(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],
