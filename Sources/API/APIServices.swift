@@ -22,11 +22,13 @@ public struct APIServices: Sendable {
     public let metrics: PrometheusCollectorRegistry?
     /// Signs compliance reports served by the API; nil: reports are served unsigned.
     public let reportSigningKey: ReportSigningKey?
+    /// Written into every report as its `generator` (the CLI passes its version).
+    public let reportGenerator: String
     public let logger: Logger
 
     public init(client: PostgresClient, configuration: APIConfiguration = APIConfiguration(), migrations: [Migration],
                 vault: Vault?, credentials: TenantCredentialStore?, metrics: PrometheusCollectorRegistry?,
-                reportSigningKey: ReportSigningKey? = nil, logger: Logger) {
+                reportSigningKey: ReportSigningKey? = nil, reportGenerator: String = "holdfast api", logger: Logger) {
         self.client = client
         self.configuration = configuration
         self.keys = APIKeyStore(client: client, lastUseInterval: configuration.lastUseInterval, logger: logger)
@@ -35,6 +37,7 @@ public struct APIServices: Sendable {
         self.credentials = credentials
         self.metrics = metrics
         self.reportSigningKey = reportSigningKey
+        self.reportGenerator = reportGenerator
         self.logger = logger
     }
 
@@ -44,7 +47,7 @@ public struct APIServices: Sendable {
     public var workers: WorkerRegistry { WorkerRegistry(client: client, logger: logger) }
     public var policies: APIPolicyStore { APIPolicyStore(client: client) }
     public var sla: SLAEvaluator { SLAEvaluator(client: client, logger: logger) }
-    public var reports: ComplianceReportBuilder { ComplianceReportBuilder(client: client, generator: "holdfast api", logger: logger) }
+    public var reports: ComplianceReportBuilder { ComplianceReportBuilder(client: client, generator: reportGenerator, logger: logger) }
 
     func requireVault() throws -> Vault {
         guard let vault else {

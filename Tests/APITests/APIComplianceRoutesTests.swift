@@ -105,6 +105,15 @@ import Testing
         }
     }
 
+    @Test func withoutASigningKeyReportsAreServedUnsigned() async throws {
+        try await APIFixture.run(signsReports: false) { fixture in
+            let response = try await fixture.send("GET", "/v1/reports/compliance?tenant_id=\(fixture.tenantB.lower)&format=html")
+            #expect(response.status == 200 && response.raw.header("Content-Type") == "text/html; charset=utf-8")
+            #expect(response.raw.header("Holdfast-Signature") == nil && response.raw.header("Holdfast-Signing-Key-Id") == nil)
+            #expect(response.raw.header("Content-Disposition")?.contains("compliance-tenant-\(fixture.tenantB.lower)-") == true)
+        }
+    }
+
     @Test func aPartnersReportHoldsOnlyItsOwnTenants() async throws {
         try await APIFixture.run { fixture in
             try await activate([fixture.tenantA, fixture.tenantB, fixture.tenantOwn], fixture)

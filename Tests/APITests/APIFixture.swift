@@ -34,13 +34,13 @@ struct APIFixture: Sendable {
     let jobB: Int64
     let snapshotB: Int64
     let standardPolicy: UUID
-    /// Signs the compliance reports the API serves.
+    /// Signs the compliance reports the API serves (unless `signsReports` was false).
     let reportKey: ReportSigningKey
 
     var client: PostgresClient { schema.client }
 
     static func run(configuration: APIConfiguration = APIConfiguration(host: "127.0.0.1", port: 0),
-                    metrics: PrometheusCollectorRegistry? = nil,
+                    metrics: PrometheusCollectorRegistry? = nil, signsReports: Bool = true,
                     _ body: @Sendable (APIFixture) async throws -> Void) async throws {
         try await TestDatabase.withIsolatedSchema { schema in
             let logger = TestLogger.make(label: "api-test")
@@ -81,7 +81,7 @@ struct APIFixture: Sendable {
             let reportKey = try ReportSigningKey.generate()
             let services = APIServices(client: client, configuration: configuration, migrations: migrations, vault: vault,
                                        credentials: TenantCredentialStore(client: client, keyRing: ring, logger: logger), metrics: metrics,
-                                       reportSigningKey: reportKey, logger: logger)
+                                       reportSigningKey: signsReports ? reportKey : nil, logger: logger)
             let server = APIServer(services: services)
             let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
             let application = server.makeApplication { port in continuation.yield(port) }

@@ -55,7 +55,8 @@ struct APIOptions: ParsableArguments {
         }
         let configuration = APIConfiguration(host: host, port: port, maxBodyBytes: maxBodyBytes)
         let services = APIServices(client: client, configuration: configuration, migrations: migrations, vault: vault,
-                                   credentials: credentials, metrics: metrics, reportSigningKey: reportSigningKey, logger: logger)
+                                   credentials: credentials, metrics: metrics, reportSigningKey: reportSigningKey,
+                                   reportGenerator: "holdfast \(HoldfastVersion.current) api", logger: logger)
         if reportSigningKey == nil {
             logger.notice("API: compliance reports are served unsigned: no HOLDFAST_REPORT_SIGNING_KEY_FILE")
         }
