@@ -59,7 +59,7 @@ import Testing
             let transitions = try #require(response.object["transitions"] as? [[String: Any]])
             #expect(transitions.count == 1)
             #expect(transitions.first?["to_state"] as? String == "at_risk")
-            #expect(transitions.first.map { $0["from_state"] is NSNull } == true)
+            #expect(transitions.first.map { $0["from_state"] == nil } == true, "the first evaluation comes from no state")
 
             let before = try await fixture.send("GET", "/v1/tenants/\(fixture.tenantA.lower)/sla?from=2026-01-01&to=2026-02-01")
             #expect(before.status == 200 && (before.object["transitions"] as? [Any])?.isEmpty == true)

@@ -29,6 +29,7 @@ struct TenantSLAResource: Encodable, Sendable {
 /// One recorded change of SLA state.
 struct SLATransitionResource: Encodable, Sendable {
     var id: Int64
+    /// Absent for the tenant's first evaluation.
     var fromState: String?
     var toState: String
     var reasons: [String]
@@ -41,16 +42,4 @@ struct SLATransitionResource: Encodable, Sendable {
         reasons = transition.reasons.map(\.rawValue)
         at = transition.at
     }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        // Always present, null for a tenant's first evaluation.
-        try container.encode(fromState, forKey: .fromState)
-        try container.encode(toState, forKey: .toState)
-        try container.encode(reasons, forKey: .reasons)
-        try container.encode(at, forKey: .at)
-    }
-
-    enum CodingKeys: String, CodingKey { case id, fromState, toState, reasons, at }
 }

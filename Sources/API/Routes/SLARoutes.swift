@@ -61,7 +61,7 @@ struct SLARoutes: APIRouteGroup {
         let assessment = try await services.sla.assess(scope: .tenant(tenantID), now: now, visibleToPartner: visibleToPartner).first
         let transitions = try await services.sla.transitions(tenantID: tenantID, from: period.from, to: period.to)
         return try JSONResponse.make(TenantSLAResource(
-            tenantId: tenantID.uuidString.lowercased(), protected: assessment != nil, sla: assessment, from: period.from, to: period.to,
+            tenantId: tenantID.apiString, protected: assessment != nil, sla: assessment, from: period.from, to: period.to,
             transitions: transitions.map(SLATransitionResource.init)))
     }
 }
