@@ -208,7 +208,7 @@ let package = Package(
         .target(
             name: "API",
             dependencies: [
-                "Postgres", "Migrations", "Queue", "Tenancy", "Vault", "Cryptography",
+                "Postgres", "Migrations", "Queue", "Tenancy", "Vault", "Cryptography", "Compliance",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -346,6 +346,7 @@ let package = Package(
             name: "APITests",
             dependencies: [
                 "API", "Postgres", "Migrations", "Queue", "Tenancy", "Vault", "Cryptography", "HoldfastTesting", "GraphSimTesting",
+                "Compliance",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),

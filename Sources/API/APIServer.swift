@@ -26,7 +26,8 @@ public struct APIServer: Sendable {
     public static func standardGroups(services: APIServices) -> [any APIRouteGroup] {
         [HealthRoutes(services: services), TenantRoutes(services: services), PartnerRoutes(services: services),
          PolicyRoutes(services: services), JobRoutes(services: services), SnapshotRoutes(services: services),
-         WorkerRoutes(services: services), AuditRoutes(services: services)]
+         WorkerRoutes(services: services), AuditRoutes(services: services), SLARoutes(services: services),
+         ComplianceReportRoutes(services: services)]
     }
 
     /// A Hummingbird router holding exactly the route table, each route behind its access check.

@@ -1,3 +1,4 @@
+public import Compliance
 public import Logging
 public import Migrations
 public import Postgres
@@ -19,10 +20,15 @@ public struct APIServices: Sendable {
     public let credentials: TenantCredentialStore?
     /// Rendered at `/metrics`; nil: that route answers 503.
     public let metrics: PrometheusCollectorRegistry?
+    /// Signs compliance reports served by the API; nil: reports are served unsigned.
+    public let reportSigningKey: ReportSigningKey?
+    /// Written into every report as its `generator` (the CLI passes its version).
+    public let reportGenerator: String
     public let logger: Logger
 
     public init(client: PostgresClient, configuration: APIConfiguration = APIConfiguration(), migrations: [Migration],
-                vault: Vault?, credentials: TenantCredentialStore?, metrics: PrometheusCollectorRegistry?, logger: Logger) {
+                vault: Vault?, credentials: TenantCredentialStore?, metrics: PrometheusCollectorRegistry?,
+                reportSigningKey: ReportSigningKey? = nil, reportGenerator: String = "holdfast api", logger: Logger) {
         self.client = client
         self.configuration = configuration
         self.keys = APIKeyStore(client: client, lastUseInterval: configuration.lastUseInterval, logger: logger)
@@ -30,6 +36,8 @@ public struct APIServices: Sendable {
         self.vault = vault
         self.credentials = credentials
         self.metrics = metrics
+        self.reportSigningKey = reportSigningKey
+        self.reportGenerator = reportGenerator
         self.logger = logger
     }
 
@@ -38,6 +46,8 @@ public struct APIServices: Sendable {
     public var enqueuer: JobEnqueuer { JobEnqueuer(client: client, logger: logger) }
     public var workers: WorkerRegistry { WorkerRegistry(client: client, logger: logger) }
     public var policies: APIPolicyStore { APIPolicyStore(client: client) }
+    public var sla: SLAEvaluator { SLAEvaluator(client: client, logger: logger) }
+    public var reports: ComplianceReportBuilder { ComplianceReportBuilder(client: client, generator: reportGenerator, logger: logger) }
 
     func requireVault() throws -> Vault {
         guard let vault else {

@@ -1,3 +1,4 @@
+import Compliance
 import Cryptography
 import Foundation
 import GraphSimTesting
@@ -33,11 +34,13 @@ struct APIFixture: Sendable {
     let jobB: Int64
     let snapshotB: Int64
     let standardPolicy: UUID
+    /// Signs the compliance reports the API serves (unless `signsReports` was false).
+    let reportKey: ReportSigningKey
 
     var client: PostgresClient { schema.client }
 
     static func run(configuration: APIConfiguration = APIConfiguration(host: "127.0.0.1", port: 0),
-                    metrics: PrometheusCollectorRegistry? = nil,
+                    metrics: PrometheusCollectorRegistry? = nil, signsReports: Bool = true,
                     _ body: @Sendable (APIFixture) async throws -> Void) async throws {
         try await TestDatabase.withIsolatedSchema { schema in
             let logger = TestLogger.make(label: "api-test")
@@ -75,8 +78,10 @@ struct APIFixture: Sendable {
             let standardPolicy = try await client.query("SELECT id FROM policies WHERE name = 'standard'").first!.decode(UUID.self, "id")
 
             let migrations = try MigrationDirectory.load(from: try MigrationDirectory.locate())
+            let reportKey = try ReportSigningKey.generate()
             let services = APIServices(client: client, configuration: configuration, migrations: migrations, vault: vault,
-                                       credentials: TenantCredentialStore(client: client, keyRing: ring, logger: logger), metrics: metrics, logger: logger)
+                                       credentials: TenantCredentialStore(client: client, keyRing: ring, logger: logger), metrics: metrics,
+                                       reportSigningKey: signsReports ? reportKey : nil, logger: logger)
             let server = APIServer(services: services)
             let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
             let application = server.makeApplication { port in continuation.yield(port) }
@@ -87,7 +92,7 @@ struct APIFixture: Sendable {
                 guard let port = await iterator.next() else { throw TestEnvironmentError("the API server did not start") }
                 let fixture = APIFixture(schema: schema, server: server, port: port, tokens: tokens, partnerA: partnerA, partnerB: partnerB,
                                          tenantA: tenantA, tenantB: tenantB, tenantOwn: tenantOwn, jobB: jobB, snapshotB: snapshotB,
-                                         standardPolicy: standardPolicy)
+                                         standardPolicy: standardPolicy, reportKey: reportKey)
                 do {
                     try await body(fixture)
                 } catch {

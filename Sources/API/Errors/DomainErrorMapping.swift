@@ -1,3 +1,4 @@
+import Compliance
 import Postgres
 import Queue
 import Tenancy
@@ -25,6 +26,12 @@ enum DomainErrorMapping {
         case let error as VaultError:
             if error.code == .notFound { return APIError(.notFound, error.message, underlying: error) }
             return nil
+        case let error as ComplianceError:
+            switch error.code {
+            case .tenantNotFound, .partnerNotFound: return APIError(.notFound, error.message, underlying: error)
+            case .invalidPeriod: return APIError(.invalidParameter, error.message, underlying: error)
+            default: return nil
+            }
         case let error as PostgresError:
             // Text PostgreSQL cannot hold (a NUL character) is the caller's to fix, not a failure.
             if error.code == .encoding { return APIError(.invalidRequest, "a value contains a character that cannot be stored (NUL)", underlying: error) }

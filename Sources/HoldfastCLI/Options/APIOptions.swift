@@ -1,5 +1,6 @@
 import API
 import ArgumentParser
+import Compliance
 import Cryptography
 import Foundation
 import Logging
@@ -35,7 +36,9 @@ struct APIOptions: ParsableArguments {
 
     /// The API server as a service, or nil when no address is configured. Without a master key
     /// the API still serves everything but snapshot and object reads and credential storage.
-    func makeService(client: PostgresClient, metrics: PrometheusCollectorRegistry?, logger: Logger) throws -> (any Service)? {
+    /// Compliance reports are signed with `reportSigningKey` (the coordinator's `--report-signing-key`).
+    func makeService(client: PostgresClient, metrics: PrometheusCollectorRegistry?, reportSigningKey: ReportSigningKey?,
+                     logger: Logger) throws -> (any Service)? {
         guard let listenAddress, let (host, port) = APIConfiguration.parseListenAddress(listenAddress) else { return nil }
         let migrations = try MigrationDirectory.load(from: try MigrationDirectory.locate())
         var vault: Vault?
@@ -52,7 +55,11 @@ struct APIOptions: ParsableArguments {
         }
         let configuration = APIConfiguration(host: host, port: port, maxBodyBytes: maxBodyBytes)
         let services = APIServices(client: client, configuration: configuration, migrations: migrations, vault: vault,
-                                   credentials: credentials, metrics: metrics, logger: logger)
+                                   credentials: credentials, metrics: metrics, reportSigningKey: reportSigningKey,
+                                   reportGenerator: "holdfast \(HoldfastVersion.current) api", logger: logger)
+        if reportSigningKey == nil {
+            logger.notice("API: compliance reports are served unsigned: no HOLDFAST_REPORT_SIGNING_KEY_FILE")
+        }
         logger.info("API listening", metadata: ["api.address": "\(host):\(port)"])
         return APIServer(services: services).makeApplication()
     }

@@ -43,8 +43,7 @@ struct ComplianceOptions: ParsableArguments {
             tasks.append(SLAEvaluationTask(evaluator: evaluator, interval: slaInterval.duration))
         }
         if let directory = reportDirectory ?? environment["HOLDFAST_REPORT_DIRECTORY"], !directory.isEmpty {
-            let keyPath = reportSigningKey ?? environment["HOLDFAST_REPORT_SIGNING_KEY_FILE"]
-            let key = try keyPath.flatMap { $0.isEmpty ? nil : try ReportSigningKey(pemFile: $0) }
+            let key = try signingKey()
             if key == nil {
                 logger.warning("scheduled compliance reports are written unsigned: no HOLDFAST_REPORT_SIGNING_KEY_FILE")
             }
@@ -58,6 +57,15 @@ struct ComplianceOptions: ParsableArguments {
                 configuration: configuration, signingKey: key, logger: logger))
         }
         return tasks
+    }
+}
+
+extension ComplianceOptions {
+    /// The key that signs reports, scheduled and served by the API: `--report-signing-key`, else
+    /// `HOLDFAST_REPORT_SIGNING_KEY_FILE`; nil when neither is set.
+    func signingKey() throws -> ReportSigningKey? {
+        let path = reportSigningKey ?? ProcessInfo.processInfo.environment["HOLDFAST_REPORT_SIGNING_KEY_FILE"]
+        return try path.flatMap { $0.isEmpty ? nil : try ReportSigningKey(pemFile: $0) }
     }
 }
 

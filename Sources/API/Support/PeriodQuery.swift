@@ -1,0 +1,36 @@
+public import Foundation
+public import Hummingbird
+import Compliance
+
+/// `?from=&to=` of SLA history and compliance reports: `from` included, `to` excluded, UTC.
+/// Either may be a date (`2026-11-01`) or an ISO 8601 time; `to` defaults to now and `from` to
+/// ``defaultLength`` before `to`. Periods longer than ``maxLength`` are refused, so one request
+/// cannot make the coordinator read years of history.
+public struct PeriodQuery: Sendable, Hashable {
+    public var from: Date
+    public var to: Date
+
+    public static let defaultLength: TimeInterval = 30 * 86_400
+    public static let maxDays = 400
+    public static var maxLength: TimeInterval { TimeInterval(maxDays) * 86_400 }
+
+    public static func parse(_ request: Request, now: Date) throws -> PeriodQuery {
+        let query = request.uri.queryParameters
+        let to = try query["to"].map { try date(String($0), name: "to") } ?? now
+        let from = try query["from"].map { try date(String($0), name: "from") } ?? to.addingTimeInterval(-defaultLength)
+        guard from < to else {
+            throw APIError(.invalidParameter, "from must be before to (from \(APITime.format(from)), to \(APITime.format(to)))")
+        }
+        guard to.timeIntervalSince(from) <= maxLength else {
+            throw APIError(.invalidParameter, "the period from \(APITime.format(from)) to \(APITime.format(to)) is longer than \(maxDays) days; ask for shorter periods")
+        }
+        return PeriodQuery(from: from, to: to)
+    }
+
+    private static func date(_ text: String, name: String) throws -> Date {
+        guard let date = ComplianceDates.parse(text) else {
+            throw APIError(.invalidParameter, "\(name) must be a date (2026-11-01) or an ISO 8601 time (2026-11-01T00:00:00Z) (got '\(text)')")
+        }
+        return date
+    }
+}
