@@ -58,6 +58,19 @@ struct WorkerCommand: AsyncParsableCommand {
             help: "Longest run per kind, as KIND=SECONDS[,KIND=SECONDS…] (default: $HOLDFAST_WORKER_MAX_RUN_TIME; unset: no limit). A job past its kind's limit is cancelled and fails as retryable.")
     var maxRunTime: MaximumRunTimes?
 
+    @Option(name: .customLong("drill-scratch-tenant"),
+            help: "Holdfast id of an onboarded scratch tenant that validation jobs restore into as a drill (default: $HOLDFAST_DRILL_SCRATCH_TENANT; unset: the drill check is skipped).")
+    var drillScratchTenant: String?
+
+    /// `--drill-scratch-tenant`, else `HOLDFAST_DRILL_SCRATCH_TENANT`.
+    private func scratchTenantID() throws -> UUID? {
+        guard let text = drillScratchTenant ?? ProcessInfo.processInfo.environment["HOLDFAST_DRILL_SCRATCH_TENANT"], !text.isEmpty else { return nil }
+        guard let id = UUID(uuidString: text) else {
+            throw ValidationError("the drill's scratch tenant must be a Holdfast tenant id (a UUID, as `holdfast tenants list` shows; got '\(text)').")
+        }
+        return id
+    }
+
     /// `--max-run-time`, else `HOLDFAST_WORKER_MAX_RUN_TIME`.
     private func maximumRunTimes() throws -> [JobKind: Duration] {
         if let maxRunTime { return maxRunTime.limits }
@@ -70,6 +83,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func validate() throws {
         _ = try maximumRunTimes()
+        _ = try scratchTenantID()
         guard (1...1000).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 1000 (got \(concurrency)).") }
         guard lease.duration >= .milliseconds(500) else { throw ValidationError("--lease must be at least 0.5 seconds.") }
         if let heartbeat, heartbeat.duration >= lease.duration {
@@ -117,8 +131,11 @@ struct WorkerCommand: AsyncParsableCommand {
                                                alerts: ChangeAlertEvaluator(vault: jobVault, logger: logger)))
             handlers.register(RestoreJobHandler(store: RestoreStore(client: client), sessions: sessions))
             handlers.register(RetentionJobHandler(vault: jobVault, policies: PolicyStore(client: client, logger: logger)))
-            // The restore engine's drill is wired in by the integrator once restore lands.
-            handlers.register(ValidationJobHandler(vault: jobVault, sessions: sessions, drill: nil))
+            let drill = try scratchTenantID().map {
+                ScratchTenantRestoreDrill(drill: RestoreDrill(vault: jobVault, store: RestoreStore(client: client), logger: logger),
+                                          sessions: sessions, scratchTenantID: $0)
+            }
+            handlers.register(ValidationJobHandler(vault: jobVault, sessions: sessions, drill: drill))
         } else {
             logger.notice("no master key configured (HOLDFAST_MASTER_KEY_FILE): this worker does not run backups")
         }

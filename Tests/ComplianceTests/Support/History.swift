@@ -50,10 +50,12 @@ struct History {
             """)
     }
 
-    func validation(_ tenant: UUID, snapshot: Int64?, startedAt: Date, passed: Bool, restoreSeconds: Double?, checks: String = "[]") async throws {
+    /// A validation as the validation job records it (0009): a failed one names its failed check.
+    func validation(_ tenant: UUID, snapshot: Int64, startedAt: Date, passed: Bool, restoreSeconds: Double?, checks: String = "[]") async throws {
+        let failed: [String] = passed ? [] : ["restore_drill"]
         try await client.query("""
-            INSERT INTO validations (tenant_id, snapshot_id, started_at, finished_at, passed, checks, restore_seconds)
-            VALUES (\(tenant), \(snapshot), \(startedAt), \(startedAt.addingTimeInterval(600)), \(passed), \(checks)::jsonb, \(restoreSeconds))
+            INSERT INTO validations (tenant_id, snapshot_id, started_at, finished_at, passed, checks, failed_checks, restore_seconds)
+            VALUES (\(tenant), \(snapshot), \(startedAt), \(startedAt.addingTimeInterval(600)), \(passed), \(checks)::jsonb, \(failed), \(restoreSeconds))
             """)
     }
 

@@ -1,0 +1,40 @@
+public import Foundation
+public import Logging
+public import Restore
+
+/// The validation job's restore drill through the restore engine: the snapshot is restored into
+/// one scratch tenant the operator onboarded for drills (a graph-sim tenant, or a sandbox), read
+/// back and compared with the snapshot up to id remapping.
+public struct ScratchTenantRestoreDrill: RestoreDrilling {
+    let drill: RestoreDrill
+    let sessions: any GraphSessionProvider
+    let scratchTenantID: UUID
+
+    public init(drill: RestoreDrill, sessions: any GraphSessionProvider, scratchTenantID: UUID) {
+        self.drill = drill
+        self.sessions = sessions
+        self.scratchTenantID = scratchTenantID
+    }
+
+    public func drill(tenantID: UUID, snapshotID: Int64, logger: Logger) async throws -> RestoreDrillOutcome {
+        // A drill writes everything it restores: never into the tenant it protects.
+        guard tenantID != self.scratchTenantID else {
+            throw RestoreDrillConfigurationError(message: "the drill's scratch tenant is the tenant being validated (\(tenantID.uuidString.lowercased())); configure another tenant with HOLDFAST_DRILL_SCRATCH_TENANT")
+        }
+        let scratch = try await self.sessions.session(tenantID: self.scratchTenantID)
+        let result = try await self.drill.run(snapshotID: snapshotID, scratchTenantID: self.scratchTenantID, scratch: scratch)
+        logger.info("restore drill finished", metadata: [
+            "tenant.id": "\(tenantID.uuidString.lowercased())", "snapshot.id": "\(snapshotID)",
+            "restore.plan_id": "\(result.planID.uuidString.lowercased())", "restore.seconds": "\(result.restoreSeconds)",
+            "restore.differences": "\(result.differences.count)",
+        ])
+        return RestoreDrillOutcome(scratchTenant: self.scratchTenantID.uuidString.lowercased(), restoreSeconds: result.restoreSeconds,
+                                   objectsRestored: result.objectsRestored, differences: result.differences.map(\.description))
+    }
+}
+
+/// A drill that cannot run as configured; the validation records it as a failed drill check.
+public struct RestoreDrillConfigurationError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { self.message }
+}
