@@ -108,8 +108,9 @@ struct ComplianceReportTests {
             #expect(html.contains("<td class=\"n\">87.5 %</td>"))
             #expect(html.contains("litigation 2026-17"))
 
-            // Retention deletes the hour-15 snapshot later: the period's evidence does not change,
-            // only what can still be restored.
+            // The hold is released and retention deletes the hour-15 snapshot later: the period's
+            // evidence does not change, only what can still be restored.
+            try await schema.client.query("UPDATE tenants SET legal_hold = false, legal_hold_reason = NULL WHERE id = \(tenant)")
             try await schema.client.query("DELETE FROM snapshots WHERE tenant_id = \(tenant) AND committed_at = \(History.hour(15))")
             let later = try #require(try await ComplianceReportBuilder(client: schema.client, logger: TestLogger.make())
                 .build(subject: .tenant(tenant), from: History.hour(0), to: History.hour(24), now: History.hour(40)).tenants.first)
