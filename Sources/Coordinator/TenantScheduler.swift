@@ -27,10 +27,13 @@ public struct TenantScheduler: Sendable {
         var kind: JobKind
         var intervalColumn: String
         var nextColumn: String
+        /// A tenant with no snapshot yet has no restore point at all: its first backup runs at once
+        /// instead of at its spread slot (onboarding starts protection, and the RPO clock).
+        var firstRunAtOnceWithoutSnapshot = false
     }
 
     static let schedules = [
-        Schedule(kind: .backup, intervalColumn: "backup_interval", nextColumn: "next_backup_at"),
+        Schedule(kind: .backup, intervalColumn: "backup_interval", nextColumn: "next_backup_at", firstRunAtOnceWithoutSnapshot: true),
         Schedule(kind: .retention, intervalColumn: "retention_interval", nextColumn: "next_retention_at"),
         Schedule(kind: .validation, intervalColumn: "validation_interval", nextColumn: "next_validation_at"),
     ]
@@ -56,6 +59,7 @@ public struct TenantScheduler: Sendable {
         var id: UUID
         var policy: SchedulePolicy
         var due: Date?
+        var hasSnapshot = true
     }
 
     private func dueTenants(_ schedule: Schedule, connection: PostgresConnection, unscheduled: Bool, now: Date) async throws -> [DueTenant] {
@@ -66,7 +70,8 @@ public struct TenantScheduler: Sendable {
                 SELECT id, extract(epoch FROM \(unescaped: schedule.intervalColumn))::float8 AS interval_s,
                        extract(epoch FROM preferred_window_start)::int AS window_start_s,
                        extract(epoch FROM preferred_window_length)::int AS window_length_s,
-                       \(unescaped: schedule.nextColumn) AS due
+                       \(unescaped: schedule.nextColumn) AS due,
+                       EXISTS (SELECT 1 FROM snapshots WHERE snapshots.tenant_id = tenants.id) AS has_snapshot
                 FROM tenants WHERE status = 'active' AND \(unescaped: condition)
                 LIMIT \(batchSize) FOR UPDATE SKIP LOCKED
                 """
@@ -86,7 +91,8 @@ public struct TenantScheduler: Sendable {
             let interval = max(60, try row.decode(Double.self, "interval_s"))
             let policy = SchedulePolicy(interval: .milliseconds(Int64(interval * 1000)), windowStart: try row.decode(Int?.self, "window_start_s"),
                                         windowLength: try row.decode(Int?.self, "window_length_s") ?? 0)
-            return DueTenant(id: try row.decode(UUID.self, "id"), policy: policy, due: try row.decode(Date?.self, "due"))
+            return DueTenant(id: try row.decode(UUID.self, "id"), policy: policy, due: try row.decode(Date?.self, "due"),
+                             hasSnapshot: unscheduled ? try row.decode(Bool.self, "has_snapshot") : true)
         }
     }
 
@@ -95,7 +101,10 @@ public struct TenantScheduler: Sendable {
             let tenants = try await dueTenants(schedule, connection: connection, unscheduled: true, now: now)
             guard !tenants.isEmpty else { return 0 }
             try await setNext(schedule, ids: tenants.map(\.id),
-                              next: tenants.map { $0.policy.firstRun(tenant: $0.id, now: now) }, connection: connection)
+                              next: tenants.map { tenant in
+                                  schedule.firstRunAtOnceWithoutSnapshot && !tenant.hasSnapshot
+                                      ? now : tenant.policy.firstRun(tenant: tenant.id, now: now)
+                              }, connection: connection)
             return tenants.count
         }
     }

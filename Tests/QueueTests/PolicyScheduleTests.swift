@@ -18,6 +18,12 @@ struct PolicyScheduleTests {
                 """)
             try await client.query("INSERT INTO tenants (display_name) SELECT 'tenant ' || n FROM generate_series(1, 20) n")
             try await client.query("UPDATE tenants SET policy_id = (SELECT id FROM policies WHERE name = 'hourly')")
+            // Backed up before (a tenant never backed up gets its first backup at once, not at its slot).
+            try await client.query("""
+                INSERT INTO snapshots (tenant_id, kind, status, started_at, duration_ms, object_count, changed_count,
+                                       new_blobs, bytes_added, root_hash, data_key_id)
+                SELECT id, 'full', 'complete', now(), 0, 0, 0, 0, 0, decode(repeat('00', 32), 'hex'), 'k' FROM tenants
+                """)
             #expect(try await scheduler.runOnce() == 0)
             // Placed within the policy's intervals, not the tenants' own day-long defaults.
             #expect(try await client.count("SELECT count(*) FROM tenants WHERE next_backup_at < now() + interval '1 hour'") == 20)

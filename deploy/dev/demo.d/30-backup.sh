@@ -5,6 +5,9 @@
 [ -n "${HOLDFAST_DEMO_TENANTS:-}" ] || die "HOLDFAST_DEMO_TENANTS is empty: the onboarding part (20) must run first"
 demo_sql() { psql "$HOLDFAST_DATABASE_URL" -Atqc "$1"; }
 demo_snapshots() { demo_sql "SELECT count(*) FROM snapshots WHERE tenant_id = '$1'"; }
+# Snapshots committed before this demo run started (an earlier run's), so waits count new ones.
+demo_run_started=$(demo_sql "SELECT now()")
+demo_snapshots_before() { demo_sql "SELECT count(*) FROM snapshots WHERE tenant_id = '$1' AND committed_at < '$demo_run_started'"; }
 
 # Waits until TENANT has more than COUNT snapshots, failing on a failed job or after SECONDS.
 demo_wait_snapshot() {
@@ -22,9 +25,19 @@ demo_wait_snapshot() {
 
 log "waiting for the coordinator's scheduled backups: one committed snapshot per tenant"
 for tenant in $HOLDFAST_DEMO_TENANTS; do
-    demo_wait_snapshot "$tenant" 0 "${HOLDFAST_DEMO_BACKUP_TIMEOUT:-600}" "a scheduled backup"
+    # A tenant never backed up gets its first backup at once. One left from an earlier demo run has
+    # a snapshot and its next slot later: back it up now instead of waiting for the slot.
+    for _ in $(seq 1 30); do
+        [ "$(demo_sql "SELECT count(*) FROM jobs WHERE kind = 'backup' AND tenant_id = '$tenant'")" -gt 0 ] && break
+        sleep 1
+    done
+    if [ "$(demo_sql "SELECT count(*) FROM jobs WHERE kind = 'backup' AND tenant_id = '$tenant' AND state NOT IN ('completed', 'discarded', 'cancelled')")" -eq 0 ]; then
+        log "tenant $tenant has no pending backup (next slot: $(demo_sql "SELECT next_backup_at FROM tenants WHERE id = '$tenant'")); enqueuing one now"
+        "$holdfast" backup run "$tenant" >/dev/null
+    fi
+    demo_wait_snapshot "$tenant" "$(demo_snapshots_before "$tenant")" "${HOLDFAST_DEMO_BACKUP_TIMEOUT:-600}" "a scheduled backup"
     log "tenant $tenant: $(demo_sql "SELECT kind || ' snapshot ' || id || ', ' || object_count || ' objects, ' || status
-                                     FROM snapshots WHERE tenant_id = '$tenant' ORDER BY id LIMIT 1")"
+                                     FROM snapshots WHERE tenant_id = '$tenant' ORDER BY id DESC LIMIT 1")"
 done
 
 demo_tenant=${HOLDFAST_DEMO_TENANTS%% *}
