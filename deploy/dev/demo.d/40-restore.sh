@@ -43,6 +43,21 @@ log "what changed between snapshot $restore_before and $restore_after (who did i
     --type user --type group --type group.members --type conditionalAccessPolicy \
     || die "restore demo: diff failed"
 
+# Backups need read permissions only; restoring needs the write ones. The operator grants them
+# (admin consent) before a restore, as docs/restore.md says; graph-sim's admin API stands in.
+restore_client=$("$restore_psql" "$HOLDFAST_DATABASE_URL" -Atc \
+    "SELECT client_id FROM tenant_credentials WHERE tenant_id = '$restore_tenant' AND replaced_at IS NULL LIMIT 1") \
+    || die "restore demo: cannot read the credential of tenant $restore_tenant"
+[ -n "$restore_client" ] || die "restore demo: tenant $restore_tenant has no active credential"
+log "granting the restore (write) permissions to app $restore_client in the tenant (admin consent)"
+curl -fsS -X POST -H 'Content-Type: application/json' \
+    -d '{"grant": ["User.ReadWrite.All", "Group.ReadWrite.All", "GroupMember.ReadWrite.All", "Application.ReadWrite.All",
+                   "AppRoleAssignment.ReadWrite.All", "DelegatedPermissionGrant.ReadWrite.All", "Policy.ReadWrite.ConditionalAccess",
+                   "RoleManagement.ReadWrite.Directory", "AdministrativeUnit.ReadWrite.All", "Policy.ReadWrite.Authorization",
+                   "Directory.ReadWrite.All", "AuditLog.Read.All"]}' \
+    "$HOLDFAST_LOGIN_BASE_URL/_sim/tenants/$restore_entra/applications/$restore_client/permissions" >/dev/null \
+    || die "restore demo: graph-sim refused the permission grant for app $restore_client"
+
 log "planning the restore of snapshot $restore_before (a dry run, stored)"
 restore_plan_output=$("$holdfast" restore plan "$restore_tenant" --snapshot "$restore_before" \
     --type user --type group --type conditionalAccessPolicy --type roleAssignment) || die "restore demo: planning failed"
