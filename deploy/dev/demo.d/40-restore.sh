@@ -70,3 +70,14 @@ log "applying plan $restore_plan"
 
 log "the tenant compared with snapshot $restore_before, up to the new ids of recreated objects"
 "$holdfast" restore verify "$restore_plan" || die "restore demo: the tenant still differs from snapshot $restore_before"
+
+log "backing up the restored tenant, so its newest snapshot is the restored state"
+restore_incident_snapshot=$(restore_latest_snapshot)
+"$holdfast" backup run "$restore_tenant" >/dev/null || die "restore demo: cannot enqueue a backup"
+restore_restored=$restore_incident_snapshot
+for _ in $(seq 1 240); do
+    restore_restored=$(restore_latest_snapshot)
+    [ "$restore_restored" != "$restore_incident_snapshot" ] && break
+    sleep 0.5
+done
+[ "$restore_restored" != "$restore_incident_snapshot" ] || die "restore demo: no backup of the restored tenant within 120 s"
