@@ -28,13 +28,16 @@ public struct APIServices: Sendable {
     public let reportGenerator: String
     /// Opens Graph sessions for live diffs and restore plans; nil without a master key (503).
     public let graphSessions: (any GraphSessionProvider)?
+    /// Signs in, probes permissions and activates tenants (`POST /v1/tenants` with a credential,
+    /// `/reprobe`); nil without a master key (503).
+    public let onboarding: TenantOnboarding?
     /// Blast-radius limit and pacing for plans made through the API.
     public let restoreConfiguration: RestoreConfiguration
     public let logger: Logger
 
     public init(client: PostgresClient, configuration: APIConfiguration = APIConfiguration(), migrations: [Migration],
                 vault: Vault?, credentials: TenantCredentialStore?, metrics: PrometheusCollectorRegistry?,
-                reportSigningKey: ReportSigningKey? = nil, reportGenerator: String = "holdfast api", graphSessions: (any GraphSessionProvider)? = nil,
+                reportSigningKey: ReportSigningKey? = nil, reportGenerator: String = "holdfast api", graphSessions: (any GraphSessionProvider)? = nil, onboarding: TenantOnboarding? = nil,
                 restoreConfiguration: RestoreConfiguration = RestoreConfiguration(), logger: Logger) {
         self.client = client
         self.configuration = configuration
@@ -46,6 +49,7 @@ public struct APIServices: Sendable {
         self.reportSigningKey = reportSigningKey
         self.reportGenerator = reportGenerator
         self.graphSessions = graphSessions
+        self.onboarding = onboarding
         self.restoreConfiguration = restoreConfiguration
         self.logger = logger
     }
@@ -63,6 +67,13 @@ public struct APIServices: Sendable {
             throw APIError(.unavailable, "this coordinator has no master key, so it cannot read snapshots; set HOLDFAST_MASTER_KEY_FILE")
         }
         return vault
+    }
+
+    func requireOnboarding() throws -> TenantOnboarding {
+        guard let onboarding else {
+            throw APIError(.unavailable, "this coordinator has no master key, so it cannot sign in to tenants or store credentials; set HOLDFAST_MASTER_KEY_FILE")
+        }
+        return onboarding
     }
 
     func requireGraphSessions() throws -> any GraphSessionProvider {

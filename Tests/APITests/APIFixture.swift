@@ -45,7 +45,8 @@ struct APIFixture: Sendable {
 
     static func run(configuration: APIConfiguration = APIConfiguration(host: "127.0.0.1", port: 0),
                     metrics: PrometheusCollectorRegistry? = nil, signsReports: Bool = true,
-                    graphSessions: (any GraphSessionProvider)? = nil, restoreConfiguration: RestoreConfiguration = RestoreConfiguration(),
+                    graphSessions: (any GraphSessionProvider)? = nil, onboarding: (@Sendable (PostgresClient) -> TenantOnboarding)? = nil,
+                    restoreConfiguration: RestoreConfiguration = RestoreConfiguration(),
                     _ body: @Sendable (APIFixture) async throws -> Void) async throws {
         try await TestDatabase.withIsolatedSchema { schema in
             let logger = TestLogger.make(label: "api-test")
@@ -87,7 +88,7 @@ struct APIFixture: Sendable {
             let services = APIServices(client: client, configuration: configuration, migrations: migrations, vault: vault,
                                        credentials: TenantCredentialStore(client: client, keyRing: ring, logger: logger), metrics: metrics,
                                        reportSigningKey: signsReports ? reportKey : nil, graphSessions: graphSessions,
-                                       restoreConfiguration: restoreConfiguration, logger: logger)
+                                       onboarding: onboarding?(client), restoreConfiguration: restoreConfiguration, logger: logger)
             let server = APIServer(services: services)
             let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
             let application = server.makeApplication { port in continuation.yield(port) }

@@ -12,7 +12,8 @@ enum DomainErrorMapping {
         case let error as TenancyError:
             switch error.code {
             case .tenantNotFound, .credentialNotFound: return APIError(.notFound, error.message, underlying: error)
-            case .partnerNotFound, .invalidCredential: return APIError(.invalidRequest, error.message, underlying: error)
+            case .partnerNotFound, .invalidCredential, .invalidRequest, .policyNotFound: return APIError(.invalidRequest, error.message, underlying: error)
+            case .invalidStatusChange: return APIError(.invalidState, error.message, underlying: error)
             case .duplicateTenant: return APIError(.conflict, error.message, underlying: error)
             default: return nil
             }
