@@ -168,12 +168,7 @@ struct RestoreAPIHarness {
     /// One RSA key for every simulator of the process (generating one per test is slow).
     static let signingKey: PrivateKey? = try? PrivateKey.generateRSA(bits: 2048)
 
-    static let permissions = ResourceCatalogue.requiredPermissions + [
-        "User.ReadWrite.All", "Group.ReadWrite.All", "GroupMember.ReadWrite.All", "Application.ReadWrite.All",
-        "AppRoleAssignment.ReadWrite.All", "DelegatedPermissionGrant.ReadWrite.All", "Policy.ReadWrite.ConditionalAccess",
-        "RoleManagement.ReadWrite.Directory", "AdministrativeUnit.ReadWrite.All", "AuditLog.Read.All",
-        "Policy.ReadWrite.Authorization", "Directory.ReadWrite.All",
-    ]
+    static let permissions = ResourceCatalogue.requiredPermissions + RestorePermissions.writes
 
     static func run(restoreConfiguration: RestoreConfiguration = RestoreConfiguration(),
                     _ body: @Sendable (RestoreAPIHarness, APIFixture) async throws -> Void) async throws {
@@ -189,9 +184,7 @@ struct RestoreAPIHarness {
             let base = try await simulator.start()
             let graph = GraphClient(configuration: GraphConfiguration(graphBaseURL: base + "/v1.0", loginBaseURL: base),
                                     transport: http, throttleStore: InMemoryThrottleStateStore(), logger: logger)
-            let configuration = RestoreConfiguration(blastRadiusLimit: restoreConfiguration.blastRadiusLimit,
-                                                     conditionalAccessInterval: .milliseconds(1_050))
-            try await APIFixture.run(graphSessions: table, restoreConfiguration: configuration) { fixture in
+            try await APIFixture.run(graphSessions: table, restoreConfiguration: restoreConfiguration) { fixture in
                 let registry = TenantRegistry(client: fixture.client, logger: logger)
                 var tenants: [String: UUID] = [:]
                 for specification in specifications {
