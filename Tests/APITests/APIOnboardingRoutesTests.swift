@@ -93,27 +93,12 @@ import Testing
 enum OnboardingAPIHarness {
     static func run(_ body: @Sendable (GraphSimulator, APIFixture) async throws -> Void) async throws {
         let logger = TestLogger.make(label: "api-onboarding-test")
-        let simulator = try GraphSimulator(configuration: .init(host: "127.0.0.1", port: 0,
-                                                                tenants: [TenantSpecification(name: "contoso", profile: .small, seed: 31)],
-                                                                throttlingEnabled: false, signingKey: RestoreAPIHarness.signingKey),
-                                           logger: logger)
-        let http = try HTTPClient(configuration: .init(), logger: logger)
-        do {
-            let base = try await simulator.start()
-            let graph = GraphClient(configuration: GraphConfiguration(graphBaseURL: base + "/v1.0", loginBaseURL: base, maxAttempts: 3,
-                                                                      initialBackoff: .milliseconds(50), maxBackoff: .seconds(1)),
-                                    transport: http, throttleStore: InMemoryThrottleStateStore(), logger: logger)
+        try await SimulatedGraph.run(tenants: [TenantSpecification(name: "contoso", profile: .small, seed: 31)], logger: logger) { simulator, graph in
             try await APIFixture.run(onboarding: { client in
                 TenantOnboarding(client: client, keyRing: MasterKeyRing(current: MasterKey.generate()), graph: graph, logger: logger)
             }) { fixture in
                 try await body(simulator, fixture)
             }
-            await http.shutdown()
-            await simulator.stop()
-        } catch {
-            await http.shutdown()
-            await simulator.stop()
-            throw error
         }
     }
 }

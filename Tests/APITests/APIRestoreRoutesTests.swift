@@ -165,9 +165,6 @@ struct RestoreAPIHarness {
     let sessions: GraphSessionTable
     let logger: Logger
 
-    /// One RSA key for every simulator of the process (generating one per test is slow).
-    static let signingKey: PrivateKey? = try? PrivateKey.generateRSA(bits: 2048)
-
     static let permissions = ResourceCatalogue.requiredPermissions + RestorePermissions.writes
 
     static func run(restoreConfiguration: RestoreConfiguration = RestoreConfiguration(),
@@ -175,15 +172,8 @@ struct RestoreAPIHarness {
         let logger = TestLogger.make(label: "api-restore-test")
         let specifications = [TenantSpecification(name: "contoso", profile: .small, seed: 21),
                               TenantSpecification(name: "fabrikam", profile: .small, seed: 22)]
-        let simulator = try GraphSimulator(configuration: .init(host: "127.0.0.1", port: 0, tenants: specifications, throttlingEnabled: false,
-                                                                signingKey: signingKey),
-                                           logger: logger)
-        let http = try HTTPClient(configuration: .init(), logger: logger)
         let table = GraphSessionTable()
-        do {
-            let base = try await simulator.start()
-            let graph = GraphClient(configuration: GraphConfiguration(graphBaseURL: base + "/v1.0", loginBaseURL: base),
-                                    transport: http, throttleStore: InMemoryThrottleStateStore(), logger: logger)
+        try await SimulatedGraph.run(tenants: specifications, logger: logger) { simulator, graph in
             try await APIFixture.run(graphSessions: table, restoreConfiguration: restoreConfiguration) { fixture in
                 let registry = TenantRegistry(client: fixture.client, logger: logger)
                 var tenants: [String: UUID] = [:]
@@ -202,12 +192,6 @@ struct RestoreAPIHarness {
                 }
                 try await body(RestoreAPIHarness(simulator: simulator, tenants: tenants, sessions: table, logger: logger), fixture)
             }
-            await http.shutdown()
-            await simulator.stop()
-        } catch {
-            await http.shutdown()
-            await simulator.stop()
-            throw error
         }
     }
 
