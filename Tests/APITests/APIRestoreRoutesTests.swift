@@ -45,7 +45,8 @@ import Vault
 
             // Another tenant's snapshot, a missing snapshot, a bad `to`, no `from`: clear 400s.
             for query in ["from=\(fixture.snapshotB)&to=\(after.id)", "from=\(before.id)&to=\(fixture.snapshotB)",
-                          "from=999999999&to=\(after.id)", "from=\(before.id)&to=yesterday", "to=\(after.id)"] {
+                          "from=999999999&to=\(after.id)", "from=\(before.id)&to=yesterday", "to=\(after.id)",
+                          "from=\(before.id)&to=live&type=mailbox"] {
                 let refused = try await fixture.send("GET", "/v1/tenants/\(contoso.lower)/diff?\(query)")
                 #expect(refused.status == 400 && refused.errorCode == "invalid_parameter", "\(query): \(refused.text)")
             }

@@ -33,6 +33,10 @@ struct RestoreRoutes: APIRouteGroup {
                 try await Self.requireSnapshot(to, of: tenantID, vault: vault, parameter: "to")
                 changes = try await Self.mapped { try await differ.diff(tenantID: tenantID, from: from, to: to, types: types.isEmpty ? nil : types) }
             } else {
+                let unknown = types.subtracting(RestorableTypes.all)
+                guard unknown.isEmpty else {
+                    throw APIError(.invalidParameter, "type: against live, only restorable types can be read (not \(unknown.sorted().joined(separator: ", "))); restorable: \(RestorableTypes.all.sorted().joined(separator: ", "))")
+                }
                 let session = try await services.requireGraphSessions().session(tenantID: tenantID)
                 changes = try await Self.mapped {
                     try await differ.diff(tenantID: tenantID, from: from, live: session, types: types.isEmpty ? RestorableTypes.all : types)
