@@ -21,7 +21,9 @@ import Vault
         try await RestoreAPIHarness.run { harness, fixture in
             let contoso = try harness.tenantID("contoso")
             let before = try await harness.backup("contoso", fixture: fixture)
-            _ = try harness.simulator.apply(.weakenConditionalAccessPolicies(count: 1), tenant: "contoso")
+            _ = try harness.simulator.apply(.weakenConditionalAccessPolicies(count: 1), tenant: "contoso",
+                                            actor: .user(id: "6d1f1c9e-0000-4000-8000-000000000002", displayName: "Mallory",
+                                                         userPrincipalName: "mallory@contoso.com"))
             _ = try harness.simulator.apply(.removeRoleAssignments(count: 1), tenant: "contoso")
             let after = try await harness.backup("contoso", fixture: fixture)
 
@@ -33,6 +35,12 @@ import Vault
             let expected = try await ChangeDiffer(vault: fixture.vault, logger: harness.logger).diff(tenantID: contoso, from: before.id, to: after.id)
             #expect(served == expected)
             #expect(served.changes.contains { $0.type == "conditionalAccessPolicy" && $0.kind == .changed })
+
+            // Who did it, from the directory audit log.
+            let who = try await fixture.send("GET", "/v1/tenants/\(contoso.lower)/diff?from=\(before.id)&to=\(after.id)&who=true")
+            #expect(who.status == 200, "\(who.text.prefix(300))")
+            let annotated = try decoder.decode(ChangeSet.self, from: Data(who.raw.body))
+            #expect(annotated.changes.first { $0.type == "conditionalAccessPolicy" }?.actors.contains { $0.name == "mallory@contoso.com" } == true)
 
             let filtered = try await fixture.send("GET", "/v1/tenants/\(contoso.lower)/diff?from=\(before.id)&to=\(after.id)&type=roleAssignment")
             let filteredSet = try decoder.decode(ChangeSet.self, from: Data(filtered.raw.body))
@@ -127,6 +135,38 @@ import Vault
             let confirmed = try await fixture.send("POST", "/v1/restores/\(planID)/apply", json: #"{"confirm_blast_radius": true}"#)
             #expect(confirmed.status == 202, "\(confirmed.text)")
             #expect(try await fixture.send("GET", "/v1/restores?tenant_id=\(fabrikam.lower)").items.count == 1)
+        }
+    }
+
+    @Test func applyRefusesAPolicyThatWouldLockOutEveryAdministratorUntilConfirmed() async throws {
+        try await RestoreAPIHarness.run { harness, fixture in
+            let contoso = try harness.tenantID("contoso")
+            let target = try await harness.sessions.session(tenantID: contoso)
+            // A policy that blocks everyone, with no break-glass exclusion, backed up and then deleted for good.
+            let page = try CanonicalJSON.parse(try await target.send(.get("/identity/conditionalAccess/policies")).body)
+            let policy = try #require(page["value"]?.arrayValue?.first { $0["state"]?.stringValue == "enabled" })
+            let policyID = try #require(policy["id"]?.stringValue)
+            let body = #"{"state":"enabled","grantControls":{"operator":"OR","builtInControls":["block"]},"conditions":{"users":{"includeUsers":["All"],"excludeUsers":[],"includeGroups":[],"excludeGroups":[],"includeRoles":[],"excludeRoles":[]},"applications":{"includeApplications":["All"]},"clientAppTypes":["all"]}}"#
+            try await Task.sleep(for: .seconds(1.1))  // conditional access: one request per second
+            _ = try await target.send(GraphRequest(method: "PATCH", path: "/identity/conditionalAccess/policies/\(policyID)",
+                                                   headers: [("Content-Type", "application/json")], body: Array(body.utf8)))
+            try await Task.sleep(for: .seconds(1.1))
+            let snapshot = try await harness.backup("contoso", fixture: fixture)
+            _ = try harness.simulator.apply(.deleteConditionalAccessPolicies(count: 1, ids: [policyID]), tenant: "contoso")
+            _ = try harness.simulator.apply(.purgeDeletedItems(types: ["conditionalAccessPolicy"]), tenant: "contoso")
+
+            let created = try await fixture.send("POST", "/v1/tenants/\(contoso.lower)/restores", json: """
+                {"snapshot_id": \(snapshot.id), "types": ["conditionalAccessPolicy"], "ids": ["\(policyID)"]}
+                """)
+            #expect(created.status == 201, "\(created.text.prefix(400))")
+            let planID = try #require(created.object["id"] as? String)
+            let findings = try #require((created.object["guards"] as? [String: Any])?["lockout_findings"] as? [[String: Any]])
+            #expect(findings.map { $0["policy_id"] as? String } == [policyID])
+
+            let refused = try await fixture.send("POST", "/v1/restores/\(planID)/apply", json: #"{"confirm_blast_radius": true}"#)
+            #expect(refused.status == 409 && refused.errorCode == "restore_lockout_risk", "\(refused.text)")
+            let confirmed = try await fixture.send("POST", "/v1/restores/\(planID)/apply", json: #"{"confirm_lockout": true}"#)
+            #expect(confirmed.status == 202, "\(confirmed.text)")
         }
     }
 

@@ -42,7 +42,14 @@ struct RestoreRoutes: APIRouteGroup {
                     try await differ.diff(tenantID: tenantID, from: from, live: session, types: types.isEmpty ? RestorableTypes.all : types)
                 }
             }
-            return Self.rawJSON(try changes.renderJSON(), status: .ok)
+            var result = changes
+            if query["who"] == "true" {
+                // Who made each change, from the tenant's directory audit log (AuditLog.Read.All).
+                let session = try await services.requireGraphSessions().session(tenantID: tenantID)
+                let since = try await vault.snapshot(id: from).committedAt
+                result = try await DirectoryAuditAnnotator(session: session, logger: services.logger).annotate(changes, since: since)
+            }
+            return Self.rawJSON(try result.renderJSON(), status: .ok)
         }
         routes.post("/v1/tenants/{tenant_id}/restores", access: .staff) { request, context in
             let source = try context.uuidParameter("tenant_id")
