@@ -208,7 +208,7 @@ let package = Package(
         .target(
             name: "API",
             dependencies: [
-                "Postgres", "Migrations", "Queue", "Tenancy", "Vault", "Cryptography", "Compliance",
+                "Postgres", "Migrations", "Queue", "Tenancy", "Vault", "Cryptography", "Compliance", "Graph", "Restore", "Jobs",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -346,7 +346,7 @@ let package = Package(
             name: "APITests",
             dependencies: [
                 "API", "Postgres", "Migrations", "Queue", "Tenancy", "Vault", "Cryptography", "HoldfastTesting", "GraphSimTesting",
-                "Compliance",
+                "Compliance", "Graph", "GraphSim", "HTTP", "Jobs", "Restore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),

@@ -27,7 +27,7 @@ public struct APIServer: Sendable {
         [HealthRoutes(services: services), TenantRoutes(services: services), PartnerRoutes(services: services),
          PolicyRoutes(services: services), JobRoutes(services: services), SnapshotRoutes(services: services),
          WorkerRoutes(services: services), AuditRoutes(services: services), SLARoutes(services: services),
-         ComplianceReportRoutes(services: services)]
+         ComplianceReportRoutes(services: services), RestoreRoutes(services: services)]
     }
 
     /// A Hummingbird router holding exactly the route table, each route behind its access check.

@@ -6,6 +6,8 @@ public import Prometheus
 public import Tenancy
 public import Vault
 public import Queue
+public import Jobs
+public import Restore
 
 /// What the API's routes use. Optional parts make their routes answer 503 `unavailable` when absent.
 public struct APIServices: Sendable {
@@ -24,11 +26,19 @@ public struct APIServices: Sendable {
     public let reportSigningKey: ReportSigningKey?
     /// Written into every report as its `generator` (the CLI passes its version).
     public let reportGenerator: String
+    /// Opens Graph sessions for live diffs and restore plans; nil without a master key (503).
+    public let graphSessions: (any GraphSessionProvider)?
+    /// Signs in, probes permissions and activates tenants (`POST /v1/tenants` with a credential,
+    /// `/reprobe`); nil without a master key (503).
+    public let onboarding: TenantOnboarding?
+    /// Blast-radius limit and pacing for plans made through the API.
+    public let restoreConfiguration: RestoreConfiguration
     public let logger: Logger
 
     public init(client: PostgresClient, configuration: APIConfiguration = APIConfiguration(), migrations: [Migration],
                 vault: Vault?, credentials: TenantCredentialStore?, metrics: PrometheusCollectorRegistry?,
-                reportSigningKey: ReportSigningKey? = nil, reportGenerator: String = "holdfast api", logger: Logger) {
+                reportSigningKey: ReportSigningKey? = nil, reportGenerator: String = "holdfast api", graphSessions: (any GraphSessionProvider)? = nil, onboarding: TenantOnboarding? = nil,
+                restoreConfiguration: RestoreConfiguration = RestoreConfiguration(), logger: Logger) {
         self.client = client
         self.configuration = configuration
         self.keys = APIKeyStore(client: client, lastUseInterval: configuration.lastUseInterval, logger: logger)
@@ -38,6 +48,9 @@ public struct APIServices: Sendable {
         self.metrics = metrics
         self.reportSigningKey = reportSigningKey
         self.reportGenerator = reportGenerator
+        self.graphSessions = graphSessions
+        self.onboarding = onboarding
+        self.restoreConfiguration = restoreConfiguration
         self.logger = logger
     }
 
@@ -54,5 +67,19 @@ public struct APIServices: Sendable {
             throw APIError(.unavailable, "this coordinator has no master key, so it cannot read snapshots; set HOLDFAST_MASTER_KEY_FILE")
         }
         return vault
+    }
+
+    func requireOnboarding() throws -> TenantOnboarding {
+        guard let onboarding else {
+            throw APIError(.unavailable, "this coordinator has no master key, so it cannot sign in to tenants or store credentials; set HOLDFAST_MASTER_KEY_FILE")
+        }
+        return onboarding
+    }
+
+    func requireGraphSessions() throws -> any GraphSessionProvider {
+        guard let graphSessions else {
+            throw APIError(.unavailable, "this coordinator has no master key, so it cannot reach tenants through Graph; set HOLDFAST_MASTER_KEY_FILE")
+        }
+        return graphSessions
     }
 }

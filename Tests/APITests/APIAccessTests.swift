@@ -98,6 +98,7 @@ import Testing
             case "job_id": value = String(fixture.jobB)
             case "snapshot_id": value = String(fixture.snapshotB)
             case "policy_id": value = fixture.standardPolicy.lower
+            case "plan_id": value = "5f0c7a1e-4a3b-4c2d-9e8f-0123456789ab"
             default:
                 Issue.record("\(route.signature): add a sample value for {\(name)} to APIAccessTests.fill")
                 value = "x"
@@ -106,6 +107,7 @@ import Testing
         }
         // Query parameters some routes require, so that they answer past validation.
         if route.path.hasSuffix("/object") { path += "?type=user&id=u1" }
+        if route.path.hasSuffix("/diff") { path += "?from=\(fixture.snapshotB)&to=\(fixture.snapshotB)" }
         return path
     }
 }

@@ -10,6 +10,8 @@ import Postgres
 import Prometheus
 import Queue
 import ServiceLifecycle
+import Jobs
+import Restore
 import Tenancy
 import Testing
 import Vault
@@ -36,11 +38,15 @@ struct APIFixture: Sendable {
     let standardPolicy: UUID
     /// Signs the compliance reports the API serves (unless `signsReports` was false).
     let reportKey: ReportSigningKey
+    /// The vault the API reads (tests write snapshots through it).
+    let vault: Vault
 
     var client: PostgresClient { schema.client }
 
     static func run(configuration: APIConfiguration = APIConfiguration(host: "127.0.0.1", port: 0),
                     metrics: PrometheusCollectorRegistry? = nil, signsReports: Bool = true,
+                    graphSessions: (any GraphSessionProvider)? = nil, onboarding: (@Sendable (PostgresClient) -> TenantOnboarding)? = nil,
+                    restoreConfiguration: RestoreConfiguration = RestoreConfiguration(),
                     _ body: @Sendable (APIFixture) async throws -> Void) async throws {
         try await TestDatabase.withIsolatedSchema { schema in
             let logger = TestLogger.make(label: "api-test")
@@ -81,7 +87,8 @@ struct APIFixture: Sendable {
             let reportKey = try ReportSigningKey.generate()
             let services = APIServices(client: client, configuration: configuration, migrations: migrations, vault: vault,
                                        credentials: TenantCredentialStore(client: client, keyRing: ring, logger: logger), metrics: metrics,
-                                       reportSigningKey: signsReports ? reportKey : nil, logger: logger)
+                                       reportSigningKey: signsReports ? reportKey : nil, graphSessions: graphSessions,
+                                       onboarding: onboarding?(client), restoreConfiguration: restoreConfiguration, logger: logger)
             let server = APIServer(services: services)
             let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
             let application = server.makeApplication { port in continuation.yield(port) }
@@ -92,7 +99,7 @@ struct APIFixture: Sendable {
                 guard let port = await iterator.next() else { throw TestEnvironmentError("the API server did not start") }
                 let fixture = APIFixture(schema: schema, server: server, port: port, tokens: tokens, partnerA: partnerA, partnerB: partnerB,
                                          tenantA: tenantA, tenantB: tenantB, tenantOwn: tenantOwn, jobB: jobB, snapshotB: snapshotB,
-                                         standardPolicy: standardPolicy, reportKey: reportKey)
+                                         standardPolicy: standardPolicy, reportKey: reportKey, vault: vault)
                 do {
                     try await body(fixture)
                 } catch {

@@ -28,12 +28,7 @@ struct RestoreHarness {
 
     static let signingKey: PrivateKey? = try? PrivateKey.generateRSA(bits: 2048)
 
-    static let permissions = ResourceCatalogue.requiredPermissions + [
-        "User.ReadWrite.All", "Group.ReadWrite.All", "GroupMember.ReadWrite.All", "Application.ReadWrite.All",
-        "AppRoleAssignment.ReadWrite.All", "DelegatedPermissionGrant.ReadWrite.All", "Policy.ReadWrite.ConditionalAccess",
-        "RoleManagement.ReadWrite.Directory", "AdministrativeUnit.ReadWrite.All", "AuditLog.Read.All",
-        "Policy.ReadWrite.Authorization", "Directory.ReadWrite.All",
-    ]
+    static let permissions = ResourceCatalogue.requiredPermissions + RestorePermissions.writes
 
     static func run(tenants specifications: [TenantSpecification] = [
         TenantSpecification(name: "contoso", profile: .small, seed: 11),

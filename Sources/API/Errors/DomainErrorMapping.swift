@@ -1,4 +1,5 @@
 import Compliance
+import Graph
 import Postgres
 import Queue
 import Tenancy
@@ -12,7 +13,8 @@ enum DomainErrorMapping {
         case let error as TenancyError:
             switch error.code {
             case .tenantNotFound, .credentialNotFound: return APIError(.notFound, error.message, underlying: error)
-            case .partnerNotFound, .invalidCredential: return APIError(.invalidRequest, error.message, underlying: error)
+            case .partnerNotFound, .invalidCredential, .invalidRequest, .policyNotFound: return APIError(.invalidRequest, error.message, underlying: error)
+            case .invalidStatusChange: return APIError(.invalidState, error.message, underlying: error)
             case .duplicateTenant: return APIError(.conflict, error.message, underlying: error)
             default: return nil
             }
@@ -32,6 +34,11 @@ enum DomainErrorMapping {
             case .invalidPeriod: return APIError(.invalidParameter, error.message, underlying: error)
             default: return nil
             }
+        case let error as GraphAuthenticationError:
+            // Its description never holds the secret or the assertion.
+            return APIError(.graphSignInFailed, "signing in to the tenant failed: \(error.description)", underlying: error)
+        case let error as GraphError:
+            return APIError(.graphFailed, "Microsoft Graph answered with an error: \(error.message)", underlying: error)
         case let error as PostgresError:
             // Text PostgreSQL cannot hold (a NUL character) is the caller's to fix, not a failure.
             if error.code == .encoding { return APIError(.invalidRequest, "a value contains a character that cannot be stored (NUL)", underlying: error) }
@@ -56,4 +63,11 @@ enum DomainErrorMapping {
         }
         return nil
     }
+}
+
+extension APIError.Code {
+    /// The tenant's stored credential could not sign in (live diffs, restore plans, re-probes).
+    static let graphSignInFailed = APIError.Code("graph_sign_in_failed", status: .badGateway)
+    /// A Graph request failed after its retries.
+    static let graphFailed = APIError.Code("graph_error", status: .badGateway)
 }

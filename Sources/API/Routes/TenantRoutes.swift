@@ -28,8 +28,13 @@ struct TenantRoutes: APIRouteGroup {
             let body = try await request.decodeBody(OnboardTenantBody.self, context: context)
             let actor = try context.requirePrincipal().actor
             let onboarding = TenantOnboardingRoute(services: services)
-            let tenant = try await onboarding.onboard(body, actor: actor)
-            return try JSONResponse.make(TenantResource(tenant), status: .created)
+            return try JSONResponse.make(try await onboarding.onboard(body, actor: actor), status: .created)
+        }
+
+        routes.post("/v1/tenants/{tenant_id}/reprobe", access: .staff) { _, context in
+            let tenantID = try context.uuidParameter("tenant_id")
+            let actor = try context.requirePrincipal().actor
+            return try JSONResponse.make(try await TenantOnboardingRoute(services: services).reprobe(tenantID: tenantID, actor: actor))
         }
 
         routes.get("/v1/tenants/{tenant_id}", access: .staff) { _, context in

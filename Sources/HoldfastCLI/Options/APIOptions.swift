@@ -3,6 +3,9 @@ import ArgumentParser
 import Compliance
 import Cryptography
 import Foundation
+import Graph
+import HTTP
+import Jobs
 import Logging
 import Migrations
 import Postgres
@@ -43,6 +46,9 @@ struct APIOptions: ParsableArguments {
         let migrations = try MigrationDirectory.load(from: try MigrationDirectory.locate())
         var vault: Vault?
         var credentials: TenantCredentialStore?
+        var graphSessions: (any GraphSessionProvider)?
+        var onboarding: TenantOnboarding?
+        var http: HTTPClient?
         do {
             let ring = try MasterKeyRing(environment: ProcessInfo.processInfo.environment)
             let directory = ProcessInfo.processInfo.environment["HOLDFAST_BLOB_DIR"]
@@ -50,17 +56,45 @@ struct APIOptions: ParsableArguments {
             vault = Vault(client: client, blobStore: store,
                           keyProvider: TenancyVaultKeyProvider(client: client, dataKeys: TenantDataKeyStore(keyRing: ring)), logger: logger)
             credentials = TenantCredentialStore(client: client, keyRing: ring, logger: logger)
+            // Live diffs, restore plans and onboarding reach tenants through Graph.
+            let transport = try HTTPClient(logger: logger)
+            http = transport
+            let graph = GraphClient(configuration: GraphEnvironment.configuration, transport: transport,
+                                    throttleStore: PostgresThrottleStateStore(client: client),
+                                    appBudget: PostgresAppBudget(client: client), logger: logger)
+            graphSessions = TenancyGraphSessionProvider(client: graph, credentials: TenantCredentialStore(client: client, keyRing: ring, logger: logger))
+            onboarding = TenantOnboarding(client: client, keyRing: ring, graph: graph, logger: logger)
         } catch {
-            logger.notice("API: no usable master key, so snapshot reads and credential storage answer 503", metadata: ["error": "\(error)"])
+            logger.notice("API: no usable master key, so snapshot reads, live diffs, restores and onboarding with a credential answer 503",
+                          metadata: ["error": "\(error)"])
         }
         let configuration = APIConfiguration(host: host, port: port, maxBodyBytes: maxBodyBytes)
         let services = APIServices(client: client, configuration: configuration, migrations: migrations, vault: vault,
                                    credentials: credentials, metrics: metrics, reportSigningKey: reportSigningKey,
-                                   reportGenerator: "holdfast \(HoldfastVersion.current) api", logger: logger)
+                                   reportGenerator: "holdfast \(HoldfastVersion.current) api", graphSessions: graphSessions,
+                                   onboarding: onboarding, logger: logger)
         if reportSigningKey == nil {
             logger.notice("API: compliance reports are served unsigned: no HOLDFAST_REPORT_SIGNING_KEY_FILE")
         }
         logger.info("API listening", metadata: ["api.address": "\(host):\(port)"])
-        return APIServer(services: services).makeApplication()
+        let application = APIServer(services: services).makeApplication()
+        guard let http else { return application }
+        return APIWithGraphService(application: application, http: http)
+    }
+}
+
+/// The API server and the HTTP client its Graph sessions use, shut down when the server stops.
+private struct APIWithGraphService: Service {
+    let application: any Service
+    let http: HTTPClient
+
+    func run() async throws {
+        do {
+            try await application.run()
+        } catch {
+            await http.shutdown()
+            throw error
+        }
+        await http.shutdown()
     }
 }

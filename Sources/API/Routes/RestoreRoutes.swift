@@ -1,0 +1,176 @@
+import Foundation
+import Hummingbird
+import Jobs
+import NIOCore
+import Queue
+import Restore
+import Vault
+
+/// Change tracking and restores over the Restore module: a diff between two snapshots (or a
+/// snapshot and the live tenant), stored dry-run plans, and applying a plan as a `restore` job.
+/// Temporary passwords of recreated users are never served: they are shown only by the CLI's
+/// foreground `holdfast restore apply`.
+struct RestoreRoutes: APIRouteGroup {
+    let services: APIServices
+
+    func addRoutes(to routes: inout APIRoutes) {
+        routes.get("/v1/tenants/{tenant_id}/diff", access: .staff) { request, context in
+            let tenantID = try context.uuidParameter("tenant_id")
+            let query = request.uri.queryParameters
+            let vault = try services.requireVault()
+            _ = try await services.tenants.tenant(id: tenantID)
+            guard let fromText = query["from"], let from = Int64(String(fromText)) else {
+                throw APIError(.invalidParameter, "from is required: the older snapshot's id")
+            }
+            guard let toText = query["to"].map(String.init), toText == "live" || Int64(toText) != nil else {
+                throw APIError(.invalidParameter, "to is required: the newer snapshot's id, or live")
+            }
+            let types = Set(query.getAll("type").flatMap { $0.split(separator: ",") }.map(String.init))
+            try await Self.requireSnapshot(from, of: tenantID, vault: vault, parameter: "from")
+            let differ = ChangeDiffer(vault: vault, logger: services.logger)
+            let changes: ChangeSet
+            if let to = Int64(toText) {
+                try await Self.requireSnapshot(to, of: tenantID, vault: vault, parameter: "to")
+                changes = try await Self.mapped { try await differ.diff(tenantID: tenantID, from: from, to: to, types: types.isEmpty ? nil : types) }
+            } else {
+                let unknown = types.subtracting(RestorableTypes.all)
+                guard unknown.isEmpty else {
+                    throw APIError(.invalidParameter, "type: against live, only restorable types can be read (not \(unknown.sorted().joined(separator: ", "))); restorable: \(RestorableTypes.all.sorted().joined(separator: ", "))")
+                }
+                let session = try await services.requireGraphSessions().session(tenantID: tenantID)
+                changes = try await Self.mapped {
+                    try await differ.diff(tenantID: tenantID, from: from, live: session, types: types.isEmpty ? RestorableTypes.all : types)
+                }
+            }
+            var result = changes
+            if query["who"] == "true" {
+                // Who made each change, from the tenant's directory audit log (AuditLog.Read.All).
+                let session = try await services.requireGraphSessions().session(tenantID: tenantID)
+                let since = try await vault.snapshot(id: from).committedAt
+                result = try await DirectoryAuditAnnotator(session: session, logger: services.logger).annotate(changes, since: since)
+            }
+            return Self.rawJSON(try result.renderJSON(), status: .ok)
+        }
+        routes.post("/v1/tenants/{tenant_id}/restores", access: .staff) { request, context in
+            let source = try context.uuidParameter("tenant_id")
+            let body = try await request.decodeBody(RestorePlanBody.self, context: context)
+            let principal = try context.requirePrincipal()
+            let vault = try services.requireVault()
+            let sessions = try services.requireGraphSessions()
+            _ = try await services.tenants.tenant(id: source)
+            let target = try body.targetTenantID.map { try Validate.uuid($0, field: "target_tenant_id") } ?? source
+            if target != source { _ = try await services.tenants.tenant(id: target) }
+            let snapshotID: Int64
+            if let id = body.snapshotID {
+                try await Self.requireSnapshot(id, of: source, vault: vault, parameter: "snapshot_id")
+                snapshotID = id
+            } else {
+                let time = try body.time()
+                snapshotID = try await vault.snapshot(tenantID: source, at: time).id
+            }
+            let scope = RestoreScope(types: body.types.map(Set.init), ids: body.ids.map(Set.init),
+                                     onlyMissing: (body.onlyMissing ?? false) || body.deletedSince != nil)
+            let session = try await sessions.session(tenantID: target)
+            let plan = try await Self.mapped {
+                try await RestorePlanner(vault: vault, store: RestoreStore(client: services.client), configuration: services.restoreConfiguration,
+                                         logger: services.logger)
+                    .plan(snapshotID: snapshotID, targetTenantID: target, target: session, scope: scope, actor: principal.actor)
+            }
+            services.logger.notice("restore planned through the API",
+                                   metadata: ["restore.plan_id": "\(plan.id)", "tenant.id": "\(target)", "api_key.id": "\(principal.key.keyID)"])
+            return try JSONResponse.make(RestorePlanResource(plan), status: .created)
+        }
+        routes.get("/v1/restores", access: .staff) { request, _ in
+            let page = try PageRequest.parse(request, configuration: services.configuration)
+            guard let text = request.uri.queryParameters["tenant_id"] else {
+                throw APIError(.invalidParameter, "tenant_id is required: the tenant restored into")
+            }
+            let tenantID = try TenantRoutes.uuid(String(text), name: "tenant_id")
+            _ = try await services.tenants.tenant(id: tenantID)
+            let offset = try page.offset()
+            let rows = try await RestoreStore(client: services.client).plans(targetTenantID: tenantID, limit: offset + page.limit + 1)
+            let items = rows.dropFirst(offset).map { RestorePlanSummary(id: $0.id.apiString, status: $0.status, createdAt: $0.createdAt) }
+            return try JSONResponse.make(page.page(offset: offset, fetched: Array(items)))
+        }
+        routes.get("/v1/restores/{plan_id}", access: .staff) { _, context in
+            let plan = try await Self.plan(context, services: services)
+            return try JSONResponse.make(RestorePlanResource(plan))
+        }
+        routes.get("/v1/restores/{plan_id}/steps", access: .staff) { request, context in
+            let page = try PageRequest.parse(request, configuration: services.configuration)
+            let plan = try await Self.plan(context, services: services)
+            return try JSONResponse.make(try page.page(of: plan.steps.map(RestoreStepResource.init)))
+        }
+        routes.post("/v1/restores/{plan_id}/apply", access: .staff) { request, context in
+            let body = try await request.decodeBody(RestoreApplyBody.self, context: context)
+            let principal = try context.requirePrincipal()
+            let plan = try await Self.plan(context, services: services)
+            guard plan.status == .planned else {
+                throw APIError(.invalidState, "plan \(plan.id.apiString) is \(plan.status.rawValue); only a planned plan can be applied (plan again)")
+            }
+            if plan.exceedsBlastRadius, body.confirmBlastRadius != true {
+                throw APIError(.restoreNeedsConfirmation,
+                               "the plan overwrites or removes \(plan.destructiveCount) objects, more than its limit of \(plan.blastRadiusLimit); send confirm_blast_radius: true to apply it")
+            }
+            if !plan.lockoutFindings.isEmpty, body.confirmLockout != true {
+                let names = plan.lockoutFindings.map(\.policyName).joined(separator: ", ")
+                throw APIError(.restoreLockoutRisk,
+                               "conditional access policies (\(names)) would block every privileged administrator; send confirm_lockout: true to apply anyway")
+            }
+            let arguments = RestoreJobHandler.Arguments(planID: plan.id, confirmBlastRadius: body.confirmBlastRadius ?? false,
+                                                        confirmLockout: body.confirmLockout ?? false, actor: principal.actor)
+            let text = String(decoding: try JSONEncoder().encode(arguments), as: UTF8.self)
+            let result = try await services.enqueuer.enqueue(EnqueueRequest(kind: .restore, tenantID: plan.targetTenantID, arguments: text,
+                                                                         uniqueKey: "restore:\(plan.id.apiString)"))
+            services.logger.notice("restore enqueued through the API", metadata: [
+                "restore.plan_id": "\(plan.id)", "job.id": "\(result.job.id)", "api_key.id": "\(principal.key.keyID)",
+            ])
+            return try JSONResponse.make(RestoreApplyResource(planID: plan.id.apiString, job: JobResource(result.job)), status: .accepted)
+        }
+    }
+
+    private static func plan(_ context: APIRequestContext, services: APIServices) async throws -> RestorePlan {
+        let id = try context.uuidParameter("plan_id")
+        return try await mapped { try await RestoreStore(client: services.client).plan(id: id) }
+    }
+
+    private static func requireSnapshot(_ id: Int64, of tenantID: UUID, vault: Vault, parameter: String) async throws {
+        let snapshot: SnapshotSummary
+        do {
+            snapshot = try await vault.snapshot(id: id)
+        } catch let error as VaultError where error.code == .notFound {
+            throw APIError(.invalidParameter, "\(parameter) names no snapshot (\(id))", underlying: error)
+        }
+        guard snapshot.tenantID == tenantID else {
+            throw APIError(.invalidParameter, "\(parameter): snapshot \(id) is not one of tenant \(tenantID.apiString)'s")
+        }
+    }
+
+    /// Restore's errors as API errors; others pass through to the standard mapping.
+    private static func mapped<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as RestoreError {
+            switch error.code {
+            case .notFound: throw APIError(.notFound, error.message, underlying: error)
+            case .invalidRequest: throw APIError(.invalidRequest, error.message, underlying: error)
+            case .invalidState: throw APIError(.invalidState, error.message, underlying: error)
+            case .blastRadiusExceeded: throw APIError(.restoreNeedsConfirmation, error.message, underlying: error)
+            case .lockoutRisk: throw APIError(.restoreLockoutRisk, error.message, underlying: error)
+            default: throw error
+            }
+        }
+    }
+
+    private static func rawJSON(_ text: String, status: HTTPResponse.Status) -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                 body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+extension APIError.Code {
+    /// The plan overwrites or removes more than its blast-radius limit: resend with confirm_blast_radius.
+    static let restoreNeedsConfirmation = APIError.Code("restore_needs_confirmation", status: .conflict)
+    /// A restored conditional access policy would block every privileged administrator: resend with confirm_lockout.
+    static let restoreLockoutRisk = APIError.Code("restore_lockout_risk", status: .conflict)
+}

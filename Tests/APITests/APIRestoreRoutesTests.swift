@@ -1,0 +1,249 @@
+import Cryptography
+import Foundation
+import Graph
+import GraphSim
+import GraphSimTesting
+import HTTP
+import HoldfastTesting
+import Jobs
+import Logging
+import Queue
+import Restore
+import Synchronization
+import Tenancy
+import Testing
+import Vault
+@testable import API
+
+/// Diff and restore over HTTP against graph-sim: the API answers what the Restore library does.
+@Suite struct APIRestoreRoutesTests {
+    @Test func aDiffOverTheAPIIsChangeDiffersAndRefusesAnotherTenantsSnapshot() async throws {
+        try await RestoreAPIHarness.run { harness, fixture in
+            let contoso = try harness.tenantID("contoso")
+            let before = try await harness.backup("contoso", fixture: fixture)
+            _ = try harness.simulator.apply(.weakenConditionalAccessPolicies(count: 1), tenant: "contoso",
+                                            actor: .user(id: "6d1f1c9e-0000-4000-8000-000000000002", displayName: "Mallory",
+                                                         userPrincipalName: "mallory@contoso.com"))
+            _ = try harness.simulator.apply(.removeRoleAssignments(count: 1), tenant: "contoso")
+            let after = try await harness.backup("contoso", fixture: fixture)
+
+            let response = try await fixture.send("GET", "/v1/tenants/\(contoso.lower)/diff?from=\(before.id)&to=\(after.id)", as: .readOnly)
+            #expect(response.status == 200, "\(response.text.prefix(300))")
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            let served = try decoder.decode(ChangeSet.self, from: Data(response.raw.body))
+            let expected = try await ChangeDiffer(vault: fixture.vault, logger: harness.logger).diff(tenantID: contoso, from: before.id, to: after.id)
+            #expect(served == expected)
+            #expect(served.changes.contains { $0.type == "conditionalAccessPolicy" && $0.kind == .changed })
+
+            // Who did it, from the directory audit log.
+            let who = try await fixture.send("GET", "/v1/tenants/\(contoso.lower)/diff?from=\(before.id)&to=\(after.id)&who=true")
+            #expect(who.status == 200, "\(who.text.prefix(300))")
+            let annotated = try decoder.decode(ChangeSet.self, from: Data(who.raw.body))
+            #expect(annotated.changes.first { $0.type == "conditionalAccessPolicy" }?.actors.contains { $0.name == "mallory@contoso.com" } == true)
+
+            let filtered = try await fixture.send("GET", "/v1/tenants/\(contoso.lower)/diff?from=\(before.id)&to=\(after.id)&type=roleAssignment")
+            let filteredSet = try decoder.decode(ChangeSet.self, from: Data(filtered.raw.body))
+            #expect(!filteredSet.changes.isEmpty && filteredSet.changes.allSatisfy { $0.type == "roleAssignment" })
+
+            // Against live: the same policy and assignment changes, read through the tenant's session.
+            let live = try await fixture.send("GET", "/v1/tenants/\(contoso.lower)/diff?from=\(before.id)&to=live&type=conditionalAccessPolicy")
+            #expect(live.status == 200, "\(live.text.prefix(300))")
+            #expect(try decoder.decode(ChangeSet.self, from: Data(live.raw.body)).changes.contains { $0.type == "conditionalAccessPolicy" })
+
+            // Another tenant's snapshot, a missing snapshot, a bad `to`, no `from`: clear 400s.
+            for query in ["from=\(fixture.snapshotB)&to=\(after.id)", "from=\(before.id)&to=\(fixture.snapshotB)",
+                          "from=999999999&to=\(after.id)", "from=\(before.id)&to=yesterday", "to=\(after.id)",
+                          "from=\(before.id)&to=live&type=mailbox"] {
+                let refused = try await fixture.send("GET", "/v1/tenants/\(contoso.lower)/diff?\(query)")
+                #expect(refused.status == 400 && refused.errorCode == "invalid_parameter", "\(query): \(refused.text)")
+            }
+        }
+    }
+
+    @Test func aRestorePlannedOverTheAPIIsShownAndAppliedAsAJob() async throws {
+        try await RestoreAPIHarness.run { harness, fixture in
+            let contoso = try harness.tenantID("contoso")
+            let before = try await harness.backup("contoso", fixture: fixture)
+            let weakened = try harness.simulator.apply(.weakenConditionalAccessPolicies(count: 1), tenant: "contoso")
+            let policyID = try #require(weakened.affectedIds.first)
+
+            let created = try await fixture.send("POST", "/v1/tenants/\(contoso.lower)/restores", json: """
+                {"snapshot_id": \(before.id), "types": ["conditionalAccessPolicy"], "ids": ["\(policyID)"]}
+                """)
+            #expect(created.status == 201, "\(created.text.prefix(400))")
+            let planID = try #require(created.object["id"] as? String)
+            #expect(created.object["status"] as? String == "planned")
+            #expect(created.object["step_count"] as? Int == 1)
+            #expect((created.object["steps_by_action"] as? [String: Int])?["patch"] == 1)
+            let guards = try #require(created.object["guards"] as? [String: Any])
+            #expect(guards["exceeds_blast_radius"] as? Bool == false)
+            #expect((guards["lockout_findings"] as? [Any])?.isEmpty == true)
+            let stored = try await RestoreStore(client: fixture.client).plan(id: try #require(UUID(uuidString: planID)))
+            #expect(stored.createdBy.hasPrefix("apikey:") && stored.steps.count == 1)
+
+            let shown = try await fixture.send("GET", "/v1/restores/\(planID)", as: .readOnly)
+            #expect(shown.status == 200 && shown.object["snapshot_id"] as? Int == Int(before.id))
+            let steps = try await fixture.send("GET", "/v1/restores/\(planID)/steps", as: .readOnly)
+            #expect(steps.items.count == 1 && steps.items.first?["source_key"] as? String == policyID)
+            #expect((steps.items.first?["changed_attributes"] as? [String])?.contains("state") == true)
+            let listed = try await fixture.send("GET", "/v1/restores?tenant_id=\(contoso.lower)", as: .readOnly)
+            #expect(listed.items.map { $0["id"] as? String } == [planID])
+
+            let applied = try await fixture.send("POST", "/v1/restores/\(planID)/apply", json: "{}")
+            #expect(applied.status == 202, "\(applied.text)")
+            let job = try #require(applied.object["job"] as? [String: Any])
+            #expect(job["kind"] as? String == "restore" && job["tenant_id"] as? String == contoso.lower)
+            let jobID = try #require(job["id"] as? Int)
+            let arguments = try await fixture.client.query("SELECT args::text AS a FROM jobs WHERE id = \(Int64(jobID))").first?
+                .decode(String.self, "a")
+            let decoded = try JSONDecoder().decode(RestoreJobHandler.Arguments.self, from: Data(try #require(arguments).utf8))
+            #expect(decoded.planID.uuidString.lowercased() == planID && decoded.actor?.hasPrefix("apikey:") == true)
+
+            // The shape of the refusals: unknown plan, bad body, no snapshot choice.
+            #expect(try await fixture.send("GET", "/v1/restores/\(UUID().lower)").status == 404)
+            let twoChoices = try await fixture.send("POST", "/v1/tenants/\(contoso.lower)/restores",
+                                                    json: #"{"snapshot_id": 1, "at": "2026-11-20T08:00:00Z"}"#)
+            #expect(twoChoices.status == 400 && twoChoices.errorCode == "invalid_request")
+            let badType = try await fixture.send("POST", "/v1/tenants/\(contoso.lower)/restores", json: #"{"snapshot_id": 1, "types": ["mailbox"]}"#)
+            #expect(badType.status == 400 && badType.errorMessage?.contains("mailbox") == true)
+            let foreign = try await fixture.send("POST", "/v1/tenants/\(contoso.lower)/restores", json: #"{"snapshot_id": \#(fixture.snapshotB)}"#)
+            #expect(foreign.status == 400 && foreign.errorCode == "invalid_parameter", "\(foreign.text)")
+        }
+    }
+
+    @Test func applyRefusesAPlanOverItsBlastRadiusUntilConfirmed() async throws {
+        try await RestoreAPIHarness.run(restoreConfiguration: RestoreConfiguration(blastRadiusLimit: 5)) { harness, fixture in
+            let contoso = try harness.tenantID("contoso")
+            let fabrikam = try harness.tenantID("fabrikam")
+            let snapshot = try await harness.backup("contoso", fixture: fixture)
+            // A whole-tenant restore into the wrong customer: many overwrites.
+            let created = try await fixture.send("POST", "/v1/tenants/\(contoso.lower)/restores", json: """
+                {"snapshot_id": \(snapshot.id), "target_tenant_id": "\(fabrikam.lower)"}
+                """)
+            #expect(created.status == 201, "\(created.text.prefix(400))")
+            let planID = try #require(created.object["id"] as? String)
+            #expect(created.object["cross_tenant"] as? Bool == true)
+            let guards = try #require(created.object["guards"] as? [String: Any])
+            #expect(guards["exceeds_blast_radius"] as? Bool == true && guards["blast_radius_limit"] as? Int == 5)
+
+            let refused = try await fixture.send("POST", "/v1/restores/\(planID)/apply", json: #"{"confirm_lockout": true}"#)
+            #expect(refused.status == 409 && refused.errorCode == "restore_needs_confirmation", "\(refused.text)")
+            let queued = try await fixture.client.query("SELECT count(*) AS n FROM jobs WHERE kind = 'restore'").first?.decode(Int.self, "n")
+            #expect(queued == 0)
+
+            let confirmed = try await fixture.send("POST", "/v1/restores/\(planID)/apply", json: #"{"confirm_blast_radius": true}"#)
+            #expect(confirmed.status == 202, "\(confirmed.text)")
+            #expect(try await fixture.send("GET", "/v1/restores?tenant_id=\(fabrikam.lower)").items.count == 1)
+        }
+    }
+
+    @Test func applyRefusesAPolicyThatWouldLockOutEveryAdministratorUntilConfirmed() async throws {
+        try await RestoreAPIHarness.run { harness, fixture in
+            let contoso = try harness.tenantID("contoso")
+            let target = try await harness.sessions.session(tenantID: contoso)
+            // A policy that blocks everyone, with no break-glass exclusion, backed up and then deleted for good.
+            let page = try CanonicalJSON.parse(try await target.send(.get("/identity/conditionalAccess/policies")).body)
+            let policy = try #require(page["value"]?.arrayValue?.first { $0["state"]?.stringValue == "enabled" })
+            let policyID = try #require(policy["id"]?.stringValue)
+            let body = #"{"state":"enabled","grantControls":{"operator":"OR","builtInControls":["block"]},"conditions":{"users":{"includeUsers":["All"],"excludeUsers":[],"includeGroups":[],"excludeGroups":[],"includeRoles":[],"excludeRoles":[]},"applications":{"includeApplications":["All"]},"clientAppTypes":["all"]}}"#
+            try await Task.sleep(for: .seconds(1.1))  // conditional access: one request per second
+            _ = try await target.send(GraphRequest(method: "PATCH", path: "/identity/conditionalAccess/policies/\(policyID)",
+                                                   headers: [("Content-Type", "application/json")], body: Array(body.utf8)))
+            try await Task.sleep(for: .seconds(1.1))
+            let snapshot = try await harness.backup("contoso", fixture: fixture)
+            _ = try harness.simulator.apply(.deleteConditionalAccessPolicies(count: 1, ids: [policyID]), tenant: "contoso")
+            _ = try harness.simulator.apply(.purgeDeletedItems(types: ["conditionalAccessPolicy"]), tenant: "contoso")
+
+            let created = try await fixture.send("POST", "/v1/tenants/\(contoso.lower)/restores", json: """
+                {"snapshot_id": \(snapshot.id), "types": ["conditionalAccessPolicy"], "ids": ["\(policyID)"]}
+                """)
+            #expect(created.status == 201, "\(created.text.prefix(400))")
+            let planID = try #require(created.object["id"] as? String)
+            let findings = try #require((created.object["guards"] as? [String: Any])?["lockout_findings"] as? [[String: Any]])
+            #expect(findings.map { $0["policy_id"] as? String } == [policyID])
+
+            let refused = try await fixture.send("POST", "/v1/restores/\(planID)/apply", json: #"{"confirm_blast_radius": true}"#)
+            #expect(refused.status == 409 && refused.errorCode == "restore_lockout_risk", "\(refused.text)")
+            let confirmed = try await fixture.send("POST", "/v1/restores/\(planID)/apply", json: #"{"confirm_lockout": true}"#)
+            #expect(confirmed.status == 202, "\(confirmed.text)")
+        }
+    }
+
+    @Test func withoutGraphSessionsLiveDiffsAndPlansAnswer503() async throws {
+        try await APIFixture.run { fixture in
+            let tenant = fixture.tenantB.lower
+            let live = try await fixture.send("GET", "/v1/tenants/\(tenant)/diff?from=\(fixture.snapshotB)&to=live")
+            #expect(live.status == 503 && live.errorCode == "unavailable")
+            let plan = try await fixture.send("POST", "/v1/tenants/\(tenant)/restores", json: #"{"snapshot_id": \#(fixture.snapshotB)}"#)
+            #expect(plan.status == 503 && plan.errorCode == "unavailable")
+            // Snapshot to snapshot needs no Graph.
+            let diff = try await fixture.send("GET", "/v1/tenants/\(tenant)/diff?from=\(fixture.snapshotB)&to=\(fixture.snapshotB)")
+            #expect(diff.status == 200 && diff.text.contains("\"changes\""), "\(diff.text)")
+        }
+    }
+}
+
+/// Graph sessions by tenant, filled as the test registers tenants.
+final class GraphSessionTable: GraphSessionProvider {
+    private let sessions = Mutex<[UUID: GraphSession]>([:])
+
+    func set(_ session: GraphSession, for tenantID: UUID) { sessions.withLock { $0[tenantID] = session } }
+
+    func session(tenantID: UUID) async throws -> GraphSession {
+        guard let session = sessions.withLock({ $0[tenantID] }) else {
+            throw TenancyError(.credentialNotFound, "no Graph session for tenant \(tenantID.uuidString.lowercased()) in this test")
+        }
+        return session
+    }
+}
+
+/// graph-sim with `contoso` and `fabrikam` (small, seeded), each registered in the API fixture's
+/// database with an app allowed to read and write, and a session table the API uses.
+struct RestoreAPIHarness {
+    let simulator: GraphSimulator
+    let tenants: [String: UUID]
+    let sessions: GraphSessionTable
+    let logger: Logger
+
+    static let permissions = ResourceCatalogue.requiredPermissions + RestorePermissions.writes
+
+    static func run(restoreConfiguration: RestoreConfiguration = RestoreConfiguration(),
+                    _ body: @Sendable (RestoreAPIHarness, APIFixture) async throws -> Void) async throws {
+        let logger = TestLogger.make(label: "api-restore-test")
+        let specifications = [TenantSpecification(name: "contoso", profile: .small, seed: 21),
+                              TenantSpecification(name: "fabrikam", profile: .small, seed: 22)]
+        let table = GraphSessionTable()
+        try await SimulatedGraph.run(tenants: specifications, logger: logger) { simulator, graph in
+            try await APIFixture.run(graphSessions: table, restoreConfiguration: restoreConfiguration) { fixture in
+                let registry = TenantRegistry(client: fixture.client, logger: logger)
+                var tenants: [String: UUID] = [:]
+                for specification in specifications {
+                    let tenant = try #require(simulator.tenant(named: specification.name))
+                    let app = try simulator.registerApplication(tenant: specification.name, displayName: "Holdfast \(specification.name)",
+                                                                permissions: permissions)
+                    let secret = try simulator.addClientSecret(clientId: app.clientId).value
+                    let id = try await registry.addTenant(NewTenant(entraTenantID: try #require(UUID(uuidString: tenant.id)),
+                                                                    primaryDomain: tenant.initialDomain, displayName: specification.name),
+                                                          actor: "test").id
+                    table.set(graph.session(for: GraphIdentity(tenant: tenant.id, clientID: app.clientId)) {
+                        .clientSecret(SecretBytes(copying: Array(secret.utf8)))
+                    }, for: id)
+                    tenants[specification.name] = id
+                }
+                try await body(RestoreAPIHarness(simulator: simulator, tenants: tenants, sessions: table, logger: logger), fixture)
+            }
+        }
+    }
+
+    func tenantID(_ name: String) throws -> UUID { try #require(tenants[name]) }
+
+    private static let jobs = Mutex(Int64(5_000_000))
+
+    func backup(_ name: String, fixture: APIFixture) async throws -> SnapshotSummary {
+        let tenantID = try tenantID(name)
+        let jobID = Self.jobs.withLock { $0 += 1; return $0 }
+        return try await BackupRun(vault: fixture.vault, session: try await sessions.session(tenantID: tenantID), tenantID: tenantID,
+                                   jobID: jobID, claim: nil, logger: logger).run()
+    }
+}
