@@ -72,9 +72,17 @@ struct CurlTests {
             #expect(try await [a, b, c, d] == [0, 0, 0, 0])
             // ... and stays busy until our read is first refused, however slowly this machine runs
             // (the other tool's requests are charged to the same app and tenant).
+            // Eight requests in flight at a time, so the tool outspends the refill even when
+            // starting each curl process is slow.
             let busyTool = Task {
-                for _ in 0..<2_000 where !Task.isCancelled {
-                    _ = try? await Self.curl(["-o", "/dev/null", "-H", "Authorization: Bearer \(token)", "\(fixture.baseURL)/v1.0/domains"])
+                await withTaskGroup(of: Void.self) { group in
+                    for _ in 0..<8 {
+                        group.addTask {
+                            for _ in 0..<250 where !Task.isCancelled {
+                                _ = try? await Self.curl(["-o", "/dev/null", "-H", "Authorization: Bearer \(token)", "\(fixture.baseURL)/v1.0/domains"])
+                            }
+                        }
+                    }
                 }
             }
             defer { busyTool.cancel() }

@@ -70,6 +70,30 @@ struct PostgresClientTests {
         }
     }
 
+    @Test("a transaction whose task is cancelled is rolled back before its connection is pooled again")
+    func cancelledTransaction() async throws {
+        try await TestDatabase.withIsolatedSchema(migrated: false, maxConnections: 1) { schema in
+            try await schema.client.query("CREATE TABLE t (id int)")
+            let (inserted, signal) = AsyncStream<Void>.makeStream()
+            let writer = Task {
+                try await schema.client.withTransaction { connection in
+                    try await connection.query("INSERT INTO t VALUES (\(1))")
+                    signal.yield()
+                    // Parked inside the transaction until cancelled: its ROLLBACK runs cancelled too.
+                    try await Task.sleep(for: .seconds(600))
+                }
+            }
+            for await _ in inserted { break }
+            writer.cancel()
+            _ = await writer.result
+            // One connection: were it pooled inside the open transaction, this would see the row.
+            let count = try await schema.client.query("SELECT count(*) AS n FROM t").first?.decode(Int.self, "n")
+            #expect(count == 0)
+            try await schema.client.query("INSERT INTO t VALUES (\(2))")
+            #expect(try await schema.client.query("SELECT count(*) AS n FROM t").first?.decode(Int.self, "n") == 1)
+        }
+    }
+
     @Test("NOTIFY sent on one connection arrives on another's LISTEN")
     func notify() async throws {
         try await TestDatabase.withIsolatedSchema(migrated: false) { schema in

@@ -118,7 +118,11 @@ public final class PostgresClient: Sendable {
             case PQTRANS_IDLE:
                 break
             case PQTRANS_INTRANS, PQTRANS_INERROR:
-                try? await connection.executeScript("ROLLBACK")
+                // A cancelled caller's thread-pool work is dropped before it runs, so the rollback
+                // runs detached from it; a connection still in a transaction is never pooled, or the
+                // next user would run inside (and see the uncommitted writes of) someone else's.
+                await Task.detached { try? await connection.executeScript("ROLLBACK") }.value
+                if connection.transactionStatus() != PQTRANS_IDLE { await connection.close() }
             default:
                 await connection.close()
             }
