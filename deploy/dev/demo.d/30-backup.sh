@@ -31,7 +31,8 @@ for tenant in $HOLDFAST_DEMO_TENANTS; do
         [ "$(demo_sql "SELECT count(*) FROM jobs WHERE kind = 'backup' AND tenant_id = '$tenant'")" -gt 0 ] && break
         sleep 1
     done
-    if [ "$(demo_sql "SELECT count(*) FROM jobs WHERE kind = 'backup' AND tenant_id = '$tenant' AND state NOT IN ('completed', 'discarded', 'cancelled')")" -eq 0 ]; then
+    if [ "$(demo_sql "SELECT count(*) FROM jobs WHERE kind = 'backup' AND tenant_id = '$tenant' AND state NOT IN ('completed', 'discarded', 'cancelled')")" -eq 0 ] \
+       && [ "$(demo_sql "SELECT count(*) FROM snapshots WHERE tenant_id = '$tenant' AND committed_at >= '$demo_run_started'")" -eq 0 ]; then
         log "tenant $tenant has no pending backup (next slot: $(demo_sql "SELECT next_backup_at FROM tenants WHERE id = '$tenant'")); enqueuing one now"
         "$holdfast" backup run "$tenant" >/dev/null
     fi
