@@ -10,8 +10,17 @@ import NIOConcurrencyHelpers
 /// of a limit) slows the refill for a while, since other clients of the tenant share the limit.
 public final class ResourceUnitPacer: Sendable {
     /// Graph's tenant size classes for identity and access limits.
-    public enum SizeClass: String, Sendable, Hashable {
+    public enum SizeClass: String, Sendable, Hashable, Comparable {
         case small = "S", medium = "M", large = "L"
+
+        /// The class of a tenant with `users` users (S below 50, M up to 500, L above).
+        public init(users: Int) {
+            self = users > 500 ? .large : users >= 50 ? .medium : .small
+        }
+
+        public static func < (lhs: SizeClass, rhs: SizeClass) -> Bool {
+            lhs.unitsPer10Seconds < rhs.unitsPer10Seconds
+        }
 
         /// Resource units per 10 seconds for one app in one tenant.
         public var unitsPer10Seconds: Double {
@@ -48,19 +57,45 @@ public final class ResourceUnitPacer: Sendable {
         }
     }
 
-    /// Share of the documented limit to plan for, leaving room for other apps' and retries' use.
+    /// Share of the documented limit to plan for. The limit is per app and tenant, so the
+    /// headroom only covers this app's other processes (an API restore beside a worker's backup)
+    /// and retries; `x-ms-throttle-limit-percentage` slows the pace when they come close.
     public let headroom: Double
     private let buckets = NIOLockedValueBox<[GraphIdentity: Bucket]>([:])
     private let sizeClasses = NIOLockedValueBox<[GraphIdentity: SizeClass]>([:])
+    /// Conditional Access allows 1 request per second per tenant across all apps, with no burst
+    /// and no `Retry-After` on its 429s: its requests are spaced here instead of bounced.
+    private let conditionalAccessNext = NIOLockedValueBox<[String: Date]>([:])
 
-    public init(headroom: Double = 0.9) {
+    public init(headroom: Double = 0.95) {
         self.headroom = headroom
     }
 
-    /// Sets the tenant's class (from its user count); unknown tenants are treated as small.
+    /// Sets the tenant's class (from its user count); unknown tenants are treated as small. The
+    /// units already spent stay spent: only the capacity and the refill change.
     public func setSizeClass(_ sizeClass: SizeClass, for identity: GraphIdentity) {
         self.sizeClasses.withLockedValue { $0[identity] = sizeClass }
-        self.buckets.withLockedValue { $0[identity] = nil }
+        self.buckets.withLockedValue { buckets in
+            guard var bucket = buckets[identity] else { return }
+            let fresh = Self.newBucket(sizeClass, headroom: self.headroom, now: bucket.updatedAt)
+            let spent = bucket.capacity - bucket.available
+            bucket.capacity = fresh.capacity
+            bucket.refillPerSecond = fresh.refillPerSecond
+            bucket.available = fresh.capacity - spent
+            buckets[identity] = bucket
+        }
+    }
+
+    /// Raises the tenant's class to `sizeClass` if it is higher than the one set (a backup that
+    /// counts more users than the tenant was registered with).
+    public func raiseSizeClass(to sizeClass: SizeClass, for identity: GraphIdentity) {
+        guard sizeClass > self.sizeClass(for: identity) else { return }
+        self.setSizeClass(sizeClass, for: identity)
+    }
+
+    /// The class the pacer plans `identity` with.
+    public func sizeClass(for identity: GraphIdentity) -> SizeClass {
+        self.sizeClasses.withLockedValue { $0[identity] } ?? .small
     }
 
     /// Waits until `cost` units are available for `identity`, then takes them.
@@ -69,6 +104,30 @@ public final class ResourceUnitPacer: Sendable {
         if wait > 0 {
             try await Task.sleep(for: .milliseconds(Int64((wait * 1000).rounded(.up))))
         }
+    }
+
+    /// Waits for the tenant's next Conditional Access slot (one a second), then takes it.
+    public func acquireConditionalAccess(for identity: GraphIdentity) async throws {
+        let wait = self.reserveConditionalAccess(tenant: identity.tenant, now: Date())
+        if wait > 0 {
+            try await Task.sleep(for: .milliseconds(Int64((wait * 1000).rounded(.up))))
+        }
+    }
+
+    func reserveConditionalAccess(tenant: String, now: Date) -> TimeInterval {
+        self.conditionalAccessNext.withLockedValue { next in
+            let slot = max(now, next[tenant] ?? now)
+            // A little over a second, so a slot never lands inside Graph's previous second.
+            next[tenant] = slot.addingTimeInterval(1.05)
+            return slot.timeIntervalSince(now)
+        }
+    }
+
+    /// Whether `path` (below the Graph base) is limited to one request a second per tenant.
+    public static func isConditionalAccess(path: String) -> Bool {
+        let lowered = path.lowercased()
+        return lowered.hasPrefix("/identity/conditionalaccess/") || lowered.hasPrefix("/identityprotection/")
+            || lowered.hasPrefix("/riskyusers") || lowered.hasPrefix("/riskdetections")
     }
 
     /// Corrects the estimate with what Graph charged and reacts to the limit percentage.

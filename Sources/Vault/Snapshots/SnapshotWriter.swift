@@ -119,7 +119,10 @@ public struct SnapshotWriter: Sendable {
         try await self.client.query("DELETE FROM snapshot_staging WHERE job_id = \(self.jobID) AND type = \(type)")
     }
 
-    private func insertStaging(type: String, rows: [(String, BlobID?)]) async throws {
+    private func insertStaging(type: String, rows unordered: [(String, BlobID?)]) async throws {
+        // In key order, so that concurrent batches of one type (a parent listed twice) wait on
+        // each other instead of deadlocking.
+        let rows = unordered.sorted { $0.0 < $1.0 }
         var start = 0
         while start < rows.count {
             let batch = Array(rows[start..<min(start + 1000, rows.count)])

@@ -12,7 +12,10 @@ public struct PostgresBlobStore: BlobStore {
         self.batchSize = max(1, batchSize)
     }
 
-    public func put(_ blobs: [(id: BlobID, sealed: [UInt8])], tenantID: UUID) async throws -> Set<BlobID> {
+    public func put(_ unordered: [(id: BlobID, sealed: [UInt8])], tenantID: UUID) async throws -> Set<BlobID> {
+        // In id order: two backups inserting overlapping blobs then wait on each other instead of
+        // deadlocking.
+        let blobs = unordered.sorted { $0.id < $1.id }
         var written = Set<BlobID>()
         var start = 0
         while start < blobs.count {
