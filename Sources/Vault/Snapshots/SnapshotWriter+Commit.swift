@@ -69,12 +69,14 @@ extension SnapshotWriter {
                 WHERE v.tenant_id = \(tenantID) AND v.type = c.type AND v.object_id = c.object_id AND v.valid_to IS NULL
                 RETURNING v.type, v.object_id, encode(v.blob_id, 'hex') AS blob
                 """)
+            // Objects still current after the closing are unchanged: the current-version index
+            // skips them. (A NOT EXISTS here was planned as a scan per staged row while the
+            // table's statistics still described it before a first full backup: minutes.)
             let opened = try await connection.query("""
                 INSERT INTO object_versions (tenant_id, type, object_id, valid_from, blob_id)
                 SELECT \(tenantID), s.type, s.object_id, \(snapshotID), s.blob_id FROM snapshot_staging s
                 WHERE s.job_id = \(jobID) AND s.op = 'put'
-                  AND NOT EXISTS (SELECT 1 FROM object_versions v WHERE v.tenant_id = \(tenantID) AND v.type = s.type
-                                  AND v.object_id = s.object_id AND v.valid_to IS NULL)
+                ON CONFLICT (tenant_id, type, object_id) WHERE valid_to IS NULL DO NOTHING
                 RETURNING type, object_id, encode(blob_id, 'hex') AS blob
                 """)
 
@@ -113,12 +115,26 @@ extension SnapshotWriter {
         guard let summary = try await SnapshotQueries.snapshot(id: snapshotID, client: self.client) else {
             throw VaultError(.notFound, "snapshot \(snapshotID) vanished after its commit")
         }
+        if summary.changedCount >= Self.analyzeAfterChanges {
+            // A tenant's first full backup (or a large change) moves the map far from what the
+            // planner last sampled; the next backup's commit must not be planned on the old picture.
+            do {
+                try await self.client.query("ANALYZE object_versions")
+            } catch {
+                self.logger.warning("object_versions could not be analyzed after a large commit", metadata: [
+                    "tenant.id": "\(tenantID)", "snapshot.id": "\(snapshotID)", "error": "\(error)",
+                ])
+            }
+        }
         self.logger.info("snapshot committed", metadata: [
             "tenant.id": "\(tenantID)", "job.id": "\(jobID)", "snapshot.id": "\(snapshotID)", "snapshot.status": "\(summary.status.rawValue)",
             "snapshot.objects": "\(summary.objectCount)", "snapshot.changed": "\(summary.changedCount)",
         ])
         return summary
     }
+
+    /// Versions opened and closed by one commit from which the map's statistics are refreshed.
+    static let analyzeAfterChanges: Int64 = 10_000
 
     static func blobID(_ row: PostgresRow) throws -> BlobID {
         guard let id = BlobID(hex: try row.decode(String.self, "blob")) else {
