@@ -54,12 +54,15 @@ public struct PostgresBlobStore: BlobStore {
         return Set(try rows.map { BlobID(bytes: try $0.decode(PostgresBytes.self, "blob_id").bytes) })
     }
 
-    public func delete(_ ids: [BlobID], tenantID: UUID) async throws {
-        guard !ids.isEmpty else { return }
-        try await self.client.query("""
+    @discardableResult
+    public func delete(_ ids: [BlobID], tenantID: UUID) async throws -> Set<BlobID> {
+        guard !ids.isEmpty else { return [] }
+        let rows = try await self.client.query("""
             DELETE FROM vault_blobs
             WHERE tenant_id = \(tenantID) AND blob_id = ANY (SELECT decode(hex, 'hex') FROM unnest(\(ids.map(\.hex))::text[]) AS hex)
+            RETURNING blob_id
             """)
+        return Set(try rows.map { BlobID(bytes: try $0.decode(PostgresBytes.self, "blob_id").bytes) })
     }
 
     public func list(tenantID: UUID, after: BlobID?, limit: Int) async throws -> [BlobID] {
