@@ -7,7 +7,8 @@ import NIOConcurrencyHelpers
 ///
 /// A request takes its estimated cost (`estimatedCost`) before it is sent; the response's
 /// `x-ms-resource-unit` corrects the estimate, and `x-ms-throttle-limit-percentage` (sent above 80 %
-/// of a limit) slows the refill for a while, since other clients of the tenant share the limit.
+/// of a limit) slows the refill for a while once it reaches 100 %, since then other processes of
+/// the same app are using the tenant's budget too.
 public final class ResourceUnitPacer: Sendable {
     /// Graph's tenant size classes for identity and access limits.
     public enum SizeClass: String, Sendable, Hashable, Comparable {
@@ -67,7 +68,7 @@ public final class ResourceUnitPacer: Sendable {
     /// and no `Retry-After` on its 429s: its requests are spaced here instead of bounced.
     private let conditionalAccessNext = NIOLockedValueBox<[String: Date]>([:])
 
-    public init(headroom: Double = 0.95) {
+    public init(headroom: Double = 0.97) {
         self.headroom = headroom
     }
 
@@ -135,8 +136,11 @@ public final class ResourceUnitPacer: Sendable {
         self.buckets.withLockedValue { buckets in
             guard var bucket = buckets[identity] else { return }
             if let charged { bucket.available -= Double(charged - estimated) }
-            if let limitPercentage, limitPercentage >= 0.8 {
-                // At 80 % of the limit slow to 3/4; past 100 % nearly stop refilling for a window.
+            // Graph sends the percentage from 80 % of the limit on; this pacer plans for `headroom`
+            // of it, so anything up to 100 % is its own use. Only more than that means another
+            // process of this app is using the tenant's budget too: slow down for a window.
+            if let limitPercentage, limitPercentage >= 1.0 {
+                // At 100 % slow to 3/5 of the refill; further past it nearly stop refilling.
                 bucket.slowdown = max(0.05, min(0.75, 1.6 - limitPercentage))
                 bucket.slowUntil = now.addingTimeInterval(10)
             }

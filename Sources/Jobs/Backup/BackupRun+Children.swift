@@ -65,7 +65,22 @@ struct ChildReading {
     /// The round's pages are all staged: sweep (incremental rounds) and wait for every batch.
     mutating func finish(parentType: String, sweepSlot: Int, run: BackupRun, context: BackupRun.Context,
                          group: inout ThrowingTaskGroup<ChildBatch, any Error>, state: inout BackupRun.State) async throws {
-        let sweeping = self.tree.children.filter { BackupRun.childrenUnreportedByDelta.contains($0.entry.name) }
+        if self.replacing {
+            // Parents the directory audits name (a method registered on a user delta reports unchanged).
+            for child in self.tree.children where self.failed[child.entry.name] == nil {
+                guard let audited = context.auditedParents[child.entry.name] else { continue }
+                let keys = audited.filter { !self.listed.contains($0) && !self.removedParents.contains($0) }.sorted()
+                var start = 0
+                while start < keys.count {
+                    let batch = Array(keys[start..<min(start + Self.batchSize, keys.count)])
+                    start += Self.batchSize
+                    try await self.submit(batch, children: [child], run: run, context: context, group: &group, state: &state)
+                }
+            }
+        }
+        let sweeping = self.tree.children.filter {
+            BackupRun.childrenUnreportedByDelta.contains($0.entry.name) && context.auditedParents[$0.entry.name] == nil
+        }
         if self.replacing && !sweeping.isEmpty {
             var after = ""
             while true {

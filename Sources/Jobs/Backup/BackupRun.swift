@@ -111,6 +111,9 @@ public struct BackupRun: Sendable {
         let writer: SnapshotWriter
         let limiter: ListingLimiter
         let board: BackupProgressBoard
+        /// Per child entry, parents whose children the directory audits say changed (listed on
+        /// an incremental run besides the parents delta reported); such an entry is not swept.
+        var auditedParents: [String: Set<String>] = [:]
     }
 
     /// Runs the backup and returns the committed snapshot (or the one an earlier attempt of the
@@ -129,11 +132,23 @@ public struct BackupRun: Sendable {
         let initial = State(previousLinks: full ? [:] : (recent.first?.deltaLinks ?? [:]),
                             sweepSlot: recent.prefix { $0.kind != .full }.count % self.childSweepRuns)
         self.logger.info("backup started", metadata: ["tenant.id": "\(self.tenantID)", "job.id": "\(self.jobID)", "backup.kind": "\(kind)"])
-        let context = Context(writer: writer, limiter: ListingLimiter(permits: self.childConcurrency),
+        var context = Context(writer: writer, limiter: ListingLimiter(permits: self.childConcurrency),
                               board: BackupProgressBoard(kind: kind))
+        if !full, let previous = recent.first, self.catalogue.contains(where: { $0.name == "user.authenticationMethods" }) {
+            do {
+                context.auditedParents["user.authenticationMethods"] = try await SecurityInfoAudits(session: self.session)
+                    .users(since: previous.startedAt)
+            } catch let error as GraphError {
+                self.logger.notice("directory audits could not be read: authentication methods are swept instead", metadata: [
+                    "tenant.id": "\(self.tenantID)", "job.id": "\(self.jobID)", "graph.error_code": "\(error.code)",
+                    "graph.request_id": "\(error.requestID ?? "")",
+                ])
+            }
+        }
 
         // The trees side by side, at most `entryConcurrency` at once, in catalogue order.
         let trees = EntryTree.trees(of: self.catalogue)
+        let shared = context
         var state = initial
         try await withThrowingTaskGroup(of: State.self) { group in
             var next = 0
@@ -141,7 +156,7 @@ public struct BackupRun: Sendable {
                 guard next < trees.count else { return }
                 let tree = trees[next]
                 next += 1
-                group.addTask { try await self.backUp(tree, initial: initial, context: context) }
+                group.addTask { try await self.backUp(tree, initial: initial, context: shared) }
             }
             for _ in 0..<min(self.entryConcurrency, trees.count) { startNext() }
             while let finished = try await group.next() {
@@ -170,7 +185,7 @@ public struct BackupRun: Sendable {
         let snapshot = try await writer.commit(SnapshotCommit(
             kind: full ? .full : .incremental, startedAt: startedAt, fullyReadTypes: state.fullyRead, deltaLinks: state.deltaLinks,
             missingTypes: state.missing, newBlobs: state.newBlobs, bytesAdded: state.bytesAdded, claim: self.claim))
-        if let progress = await context.board.post(state.progress, force: true) { try await self.report(progress) }
+        if let progress = await shared.board.post(state.progress, force: true) { try await self.report(progress) }
         return snapshot
     }
 

@@ -58,7 +58,8 @@ extension SnapshotWriter {
             let hasMap = try await connection.query("""
                 SELECT 1 FROM object_versions WHERE tenant_id = \(tenantID) AND valid_to IS NULL LIMIT 1
                 """).first != nil
-            try await connection.query("""
+            // A first snapshot has nothing to close.
+            if hasMap { try await connection.query("""
                 WITH closing AS (
                     SELECT v.type, v.object_id FROM object_versions v
                     JOIN snapshot_staging s ON s.job_id = \(jobID) AND s.type = v.type AND s.object_id = v.object_id
@@ -72,7 +73,7 @@ extension SnapshotWriter {
                 UPDATE object_versions v SET valid_to = \(snapshotID)
                 FROM closing c
                 WHERE v.tenant_id = \(tenantID) AND v.type = c.type AND v.object_id = c.object_id AND v.valid_to IS NULL
-                """)
+                """) }
             if hasMap {
                 // Objects still current after the closing are unchanged: the current-version index
                 // skips them. (A NOT EXISTS here was planned as a scan per staged row while the
