@@ -4,8 +4,8 @@ import Vault
 
 extension BackupRun {
     /// GETs a page (or a singleton) and parses it, keeping numbers exactly as Graph wrote them.
-    func fetch(_ path: String) async throws -> CanonicalJSON {
-        let response = try await self.session.send(.get(path))
+    func fetch(_ path: String, headers: [(name: String, value: String)] = []) async throws -> CanonicalJSON {
+        let response = try await self.session.send(.get(path, headers: headers))
         do {
             return try CanonicalJSON.parse(response.body)
         } catch {

@@ -129,19 +129,18 @@ public struct SnapshotWriter: Sendable {
             start += 1000
             let tenantID = self.tenantID
             let jobID = self.jobID
-            // Shared GC lock: a collection holding it exclusively has finished deleting before this
-            // insert commits, or sees the rows it inserts.
-            try await self.client.withTransaction { connection in
-                try await connection.query("SELECT pg_advisory_xact_lock_shared(vault_gc_lock_key(\(tenantID)))")
-                try await connection.query("""
+            // Shared GC lock, taken by the statement itself (one round trip, its own transaction)
+            // before it produces a row: a collection holding it exclusively has finished deleting
+            // before this insert commits, or sees the rows it inserts.
+            try await self.client.query("""
+                WITH gc AS MATERIALIZED (SELECT pg_advisory_xact_lock_shared(vault_gc_lock_key(\(tenantID))))
                 INSERT INTO snapshot_staging (job_id, tenant_id, type, object_id, op, blob_id)
                 SELECT \(jobID), \(tenantID), \(type), object_id,
                        CASE WHEN blob = '' THEN 'remove' ELSE 'put' END,
                        CASE WHEN blob = '' THEN NULL ELSE decode(blob, 'hex') END
-                FROM unnest(\(batch.map(\.0))::text[], \(batch.map { $0.1?.hex ?? "" })::text[]) AS s (object_id, blob)
+                FROM gc, unnest(\(batch.map(\.0))::text[], \(batch.map { $0.1?.hex ?? "" })::text[]) AS s (object_id, blob)
                 ON CONFLICT (job_id, type, object_id) DO UPDATE SET op = excluded.op, blob_id = excluded.blob_id
                 """)
-            }
         }
     }
 }
