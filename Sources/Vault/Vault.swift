@@ -75,6 +75,13 @@ public struct Vault: Sendable {
             """).map(Self.decodeVersion)
     }
 
+    /// How many objects of `type` the tenant's latest snapshot holds.
+    public func currentCount(tenantID: UUID, type: String) async throws -> Int {
+        try await self.client.query("""
+            SELECT count(*)::int8 AS n FROM object_versions WHERE tenant_id = \(tenantID) AND type = \(type) AND valid_to IS NULL
+            """).first.map { Int(try $0.decode(Int64.self, "n")) } ?? 0
+    }
+
     /// One object's canonical JSON at `snapshotID`, or nil if it was absent.
     public func object(tenantID: UUID, type: String, objectID: String, at snapshotID: Int64) async throws -> [UInt8]? {
         guard let version = try await self.version(tenantID: tenantID, type: type, objectID: objectID, at: snapshotID) else { return nil }

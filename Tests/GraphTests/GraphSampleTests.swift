@@ -60,4 +60,39 @@ struct GraphSampleTests {
         pacer.record(estimated: 1, charged: 1, limitPercentage: 1.5, for: identity, now: now)
         #expect(pacer.reserve(35, for: identity, now: now) > 1.1)
     }
+
+    @Test func aLargerSizeClassKeepsTheUnitsAlreadySpent() {
+        let pacer = ResourceUnitPacer(headroom: 1)
+        let identity = GraphIdentity(tenant: "t", clientID: "c")
+        let now = Date()
+        #expect(pacer.sizeClass(for: identity) == .small)
+        #expect(pacer.reserve(3_000, for: identity, now: now) == 0)
+        // 8,000 units per 10 s from now on, with 3,000 of them already spent.
+        pacer.raiseSizeClass(to: .large, for: identity)
+        #expect(pacer.sizeClass(for: identity) == .large)
+        #expect(pacer.reserve(5_000, for: identity, now: now) == 0)
+        #expect(abs(pacer.reserve(800, for: identity, now: now) - 1) < 0.001)
+        // Raising never lowers.
+        pacer.raiseSizeClass(to: .medium, for: identity)
+        #expect(pacer.sizeClass(for: identity) == .large)
+        #expect(ResourceUnitPacer.SizeClass(users: 49) == .small)
+        #expect(ResourceUnitPacer.SizeClass(users: 50) == .medium)
+        #expect(ResourceUnitPacer.SizeClass(users: 500) == .medium)
+        #expect(ResourceUnitPacer.SizeClass(users: 501) == .large)
+    }
+
+    @Test func conditionalAccessRequestsAreSpacedOneSecondApartPerTenant() {
+        let pacer = ResourceUnitPacer()
+        let now = Date()
+        #expect(pacer.reserveConditionalAccess(tenant: "a", now: now) == 0)
+        let second = pacer.reserveConditionalAccess(tenant: "a", now: now)
+        let third = pacer.reserveConditionalAccess(tenant: "a", now: now)
+        #expect(second >= 1 && second < 1.2)
+        #expect(third >= 2 && third < 2.4)
+        // Another tenant has its own second.
+        #expect(pacer.reserveConditionalAccess(tenant: "b", now: now) == 0)
+        #expect(ResourceUnitPacer.isConditionalAccess(path: "/identity/conditionalAccess/policies?$top=5"))
+        #expect(ResourceUnitPacer.isConditionalAccess(path: "/identity/conditionalAccess/namedLocations"))
+        #expect(!ResourceUnitPacer.isConditionalAccess(path: "/users/delta"))
+    }
 }

@@ -111,6 +111,40 @@ struct BackupJobTests {
         }
     }
 
+    /// With the directory audits readable, an incremental run lists the authentication methods of
+    /// exactly the users the audits name (a method registered on a user delta reports unchanged)
+    /// instead of sweeping a quarter of all users.
+    @Test func directoryAuditsNameTheUsersWhoseMethodsChangedInsteadOfASweep() async throws {
+        try await BackupHarness.run(grant: ["AuditLog.Read.All", "UserAuthenticationMethod.ReadWrite.All"]) { harness in
+            _ = try await harness.backup(jobID: 1)
+            let users = try await harness.liveObjects(try #require(ResourceCatalogue.entry(named: "user"))).keys
+            // A user outside the first sweep slot, so a sweep could not explain the listing.
+            var registered: String?
+            for user in users.sorted() where BackupRun.sweepSlot(of: user, runs: 4) != 0 {
+                let request = GraphRequest(method: "POST", path: "/users/\(user)/authentication/phoneMethods",
+                                           headers: [("Content-Type", "application/json")],
+                                           body: Array(#"{"phoneNumber":"+1 206 555 0199","phoneType":"office"}"#.utf8), isIdempotent: false)
+                if (try? await harness.session.send(request)) != nil {
+                    registered = user
+                    break
+                }
+            }
+            let user = try #require(registered)
+            let log = try #require(harness.simulator.tenant(named: "contoso")).requestLog
+            let before = log.totalCount
+
+            let second = try await harness.backup(jobID: 2)
+            let listed = Set(log.records(after: before).compactMap { record -> String? in
+                let parts = record.path.split(separator: "?")[0].split(separator: "/")
+                guard let index = parts.firstIndex(of: "authentication"), index >= 2, parts[index - 2] == "users" else { return nil }
+                return String(parts[index - 1])
+            })
+            #expect(second.kind == .incremental && second.status == .complete)
+            #expect(listed == [user])
+            try await expectSnapshotEqualsGraph(harness, second)
+        }
+    }
+
     @Test func expiredDeltaTokensAreReadInFull() async throws {
         try await BackupHarness.run { harness in
             _ = try await harness.backup(jobID: 1)

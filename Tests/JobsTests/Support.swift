@@ -24,7 +24,7 @@ struct BackupHarness {
 
     static let signingKey: PrivateKey? = try? PrivateKey.generateRSA(bits: 2048)
 
-    static func run(withhold: Set<String> = [], faults: FaultProfile? = nil, throttling: Bool = false,
+    static func run(withhold: Set<String> = [], grant: Set<String> = [], faults: FaultProfile? = nil, throttling: Bool = false,
                     _ body: (BackupHarness) async throws -> Void) async throws {
         try await TestDatabase.withIsolatedSchema { schema in
             let logger = TestLogger.make(label: "backup-test")
@@ -34,7 +34,7 @@ struct BackupHarness {
                 logger: logger)
             let http = try HTTPClient(configuration: .init(), logger: logger)
             do {
-                let permissions = ResourceCatalogue.requiredPermissions.filter { !withhold.contains($0) }
+                let permissions = ResourceCatalogue.requiredPermissions.filter { !withhold.contains($0) } + grant.sorted()
                 let fixture = try await simulator.makeFixture(tenant: "contoso", permissions: permissions)
                 if let faults { try simulator.setFaults(faults, tenant: "contoso") }
                 let configuration = GraphConfiguration(graphBaseURL: fixture.baseURL + "/v1.0", loginBaseURL: fixture.baseURL,

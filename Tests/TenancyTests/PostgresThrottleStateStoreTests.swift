@@ -8,9 +8,9 @@ import Testing
 struct PostgresThrottleStateStoreTests {
     @Test func blocksAreSharedAndOnlyGrow() async throws {
         try await TestDatabase.withIsolatedSchema { schema in
-            // Two workers: two stores over the same table.
-            let first = PostgresThrottleStateStore(client: schema.client)
-            let second = PostgresThrottleStateStore(client: schema.client)
+            // Two workers: two stores over the same table (answers not cached, to see the table).
+            let first = PostgresThrottleStateStore(client: schema.client, freshness: .zero)
+            let second = PostgresThrottleStateStore(client: schema.client, freshness: .zero)
             let identity = GraphIdentity(tenant: UUID().uuidString, clientID: UUID().uuidString)
             let other = GraphIdentity(tenant: UUID().uuidString, clientID: identity.clientID)
             #expect(try await second.blockedUntil(identity) == nil)
@@ -36,6 +36,25 @@ struct PostgresThrottleStateStoreTests {
             // A block in the past is no block.
             try await first.block(other, until: Date().addingTimeInterval(-5), reason: "old")
             #expect(try await first.blockedUntil(other) == nil)
+        }
+    }
+
+    @Test func cachedAnswersSeeTheirOwnBlockAtOnceAndOthersAfterTheirFreshness() async throws {
+        try await TestDatabase.withIsolatedSchema { schema in
+            let freshness = Duration.milliseconds(200)
+            let worker = PostgresThrottleStateStore(client: schema.client, freshness: freshness)
+            let other = PostgresThrottleStateStore(client: schema.client, freshness: freshness)
+            let identity = GraphIdentity(tenant: UUID().uuidString, clientID: UUID().uuidString)
+            #expect(try await worker.blockedUntil(identity) == nil)
+            #expect(try await other.blockedUntil(identity) == nil)
+
+            // Its own block: seen at once, whatever it cached.
+            try await worker.block(identity, until: Date().addingTimeInterval(30), reason: "TooManyRequests")
+            #expect(try await worker.blockedUntil(identity) != nil)
+
+            // Another worker's block: seen once the cached answer is older than the freshness.
+            try await Task.sleep(for: freshness + .milliseconds(50))
+            #expect(try await other.blockedUntil(identity) != nil)
         }
     }
 }

@@ -92,8 +92,8 @@ struct S3BlobStoreTests {
             #expect(lock.mode == .compliance)
             #expect(lock.until >= before.addingTimeInterval(3600))
 
-            let refused = await #expect(throws: S3Error.self) { try await store.delete([blob.id], tenantID: tenant) }
-            #expect(refused?.code == .accessDenied)
+            // Garbage collection asking to delete a locked blob: kept, not an error.
+            #expect(try await store.delete([blob.id], tenantID: tenant).isEmpty)
             #expect(try await store.get(blob.id, tenantID: tenant) == blob.sealed, "a locked blob survives a DELETE")
 
             let later = lock.until.addingTimeInterval(86_400)
@@ -112,8 +112,25 @@ struct S3BlobStoreTests {
             let blob = BlobStoreConformance.blob(7)
             _ = try await store.put([blob], tenantID: tenant)
             #expect(try await store.lock(of: blob.id, tenantID: tenant) == nil)
-            try await store.delete([blob.id], tenantID: tenant)
+            #expect(try await store.delete([blob.id], tenantID: tenant) == [blob.id])
             #expect(try await store.get(blob.id, tenantID: tenant) == nil)
+        }
+    }
+
+    /// Garbage collection over a locked bucket keeps unreferenced blobs whose lock has not expired
+    /// (and says so) instead of failing the retention run on S3's AccessDenied.
+    @Test func collectionKeepsUnreferencedBlobsWhileTheyAreLocked() async throws {
+        try await S3TestBucket.withStore(objectLock: true, window: FixedImmutabilityWindow(seconds: 3600)) { store in
+            try await TestDatabase.withIsolatedSchema { schema in
+                let tenant = UUID()
+                let orphans = [BlobStoreConformance.blob(21), BlobStoreConformance.blob(22)]
+                _ = try await store.put(orphans, tenantID: tenant)
+                let collector = BlobGarbageCollector(client: schema.client, blobStore: store, logger: Logger(label: "test"))
+                let result = try await collector.collect(tenantID: tenant)
+                #expect(result.blobsDeleted == 0)
+                #expect(result.blobsKeptLocked == 2)
+                #expect(try await store.contains(orphans.map(\.id), tenantID: tenant).count == 2)
+            }
         }
     }
 

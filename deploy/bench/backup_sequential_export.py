@@ -4,8 +4,11 @@ following every @odata.nextLink, one JSON file per object. Used by deploy/bench/
 baseline; reads the same object types and children Holdfast's catalogue does.
 
   backup_sequential_export.py --graph URL --login URL --tenant ID --client-id ID --secret-file F --to DIR
+                              [--time-limit SECONDS]
 
-Prints one JSON object: {"seconds", "objects", "requests"}.
+Prints one JSON object: {"seconds", "objects", "requests", "complete"}. With --time-limit the export
+stops once it has run that long: "complete" is then false and "seconds" is a lower bound of what
+the whole export takes (a 100,000-user tenant takes hours this way).
 """
 import argparse, json, os, re, time
 import requests
@@ -36,6 +39,7 @@ def main():
     parser = argparse.ArgumentParser()
     for name in ["graph", "login", "tenant", "client-id", "secret-file", "to"]:
         parser.add_argument("--" + name, required=True)
+    parser.add_argument("--time-limit", type=float, default=0, help="stop after this many seconds (0: no limit)")
     args = parser.parse_args()
     secret = open(args.secret_file).read().strip()
     session = requests.Session()
@@ -46,8 +50,13 @@ def main():
     headers = {"Authorization": "Bearer " + token}
     counts = {"objects": 0, "requests": 0}
 
+    class OutOfTime(Exception):
+        pass
+
     def get(url):
         while True:
+            if args.time_limit and time.monotonic() - started >= args.time_limit:
+                raise OutOfTime()
             counts["requests"] += 1
             response = session.get(url, headers=headers)
             if response.status_code == 429 or response.status_code >= 500:
@@ -79,12 +88,16 @@ def main():
             url = body.get("@odata.nextLink")
         return ids
 
-    for path in TOP_LEVEL:
-        ids = export(path, path.replace("/", "_"))
-        for child in CHILDREN.get(path, []):
-            for object_id in ids:
-                export(f"{path}/{object_id}/{child}", f"{path}_{child}".replace("/", "_"))
-    print(json.dumps({"seconds": round(time.monotonic() - started, 1), **counts}))
+    complete = True
+    try:
+        for path in TOP_LEVEL:
+            ids = export(path, path.replace("/", "_"))
+            for child in CHILDREN.get(path, []):
+                for object_id in ids:
+                    export(f"{path}/{object_id}/{child}", f"{path}_{child}".replace("/", "_"))
+    except OutOfTime:
+        complete = False
+    print(json.dumps({"seconds": round(time.monotonic() - started, 1), **counts, "complete": complete}))
 
 
 if __name__ == "__main__":

@@ -36,7 +36,9 @@ public struct GraphSession: Sendable {
     /// `GraphAuthenticationError` when no token can be had).
     public func send(_ request: GraphRequest) async throws -> GraphResponse {
         let url = self.url(for: request.path)
-        let cost = ResourceUnitPacer.estimatedCost(method: request.method, path: self.relativePath(of: url))
+        let relativePath = self.relativePath(of: url)
+        let cost = ResourceUnitPacer.estimatedCost(method: request.method, path: relativePath)
+        let conditionalAccess = ResourceUnitPacer.isConditionalAccess(path: relativePath)
         var attempt = 0
         var refreshedToken = false
         // After a 503 or a network failure the next attempt opens a new connection (Graph's
@@ -46,6 +48,7 @@ public struct GraphSession: Sendable {
             attempt += 1
             try await self.waitWhileBlocked()
             try await self.client.pacer.acquire(cost, for: self.identity)
+            if conditionalAccess { try await self.client.pacer.acquireConditionalAccess(for: self.identity) }
             if self.sharesAppBudget, let budget = self.client.appBudget {
                 let wait = try await budget.reserve(units: cost, clientID: self.identity.clientID)
                 if wait > .zero { try await Task.sleep(for: wait) }

@@ -7,11 +7,21 @@ import NIOConcurrencyHelpers
 ///
 /// A request takes its estimated cost (`estimatedCost`) before it is sent; the response's
 /// `x-ms-resource-unit` corrects the estimate, and `x-ms-throttle-limit-percentage` (sent above 80 %
-/// of a limit) slows the refill for a while, since other clients of the tenant share the limit.
+/// of a limit) slows the refill for a while once it reaches 100 %, since then other processes of
+/// the same app are using the tenant's budget too.
 public final class ResourceUnitPacer: Sendable {
     /// Graph's tenant size classes for identity and access limits.
-    public enum SizeClass: String, Sendable, Hashable {
+    public enum SizeClass: String, Sendable, Hashable, Comparable {
         case small = "S", medium = "M", large = "L"
+
+        /// The class of a tenant with `users` users (S below 50, M up to 500, L above).
+        public init(users: Int) {
+            self = users > 500 ? .large : users >= 50 ? .medium : .small
+        }
+
+        public static func < (lhs: SizeClass, rhs: SizeClass) -> Bool {
+            lhs.unitsPer10Seconds < rhs.unitsPer10Seconds
+        }
 
         /// Resource units per 10 seconds for one app in one tenant.
         public var unitsPer10Seconds: Double {
@@ -48,19 +58,45 @@ public final class ResourceUnitPacer: Sendable {
         }
     }
 
-    /// Share of the documented limit to plan for, leaving room for other apps' and retries' use.
+    /// Share of the documented limit to plan for. The limit is per app and tenant, so the
+    /// headroom only covers this app's other processes (an API restore beside a worker's backup)
+    /// and retries; `x-ms-throttle-limit-percentage` slows the pace when they come close.
     public let headroom: Double
     private let buckets = NIOLockedValueBox<[GraphIdentity: Bucket]>([:])
     private let sizeClasses = NIOLockedValueBox<[GraphIdentity: SizeClass]>([:])
+    /// Conditional Access allows 1 request per second per tenant across all apps, with no burst
+    /// and no `Retry-After` on its 429s: its requests are spaced here instead of bounced.
+    private let conditionalAccessNext = NIOLockedValueBox<[String: Date]>([:])
 
-    public init(headroom: Double = 0.9) {
+    public init(headroom: Double = 0.97) {
         self.headroom = headroom
     }
 
-    /// Sets the tenant's class (from its user count); unknown tenants are treated as small.
+    /// Sets the tenant's class (from its user count); unknown tenants are treated as small. The
+    /// units already spent stay spent: only the capacity and the refill change.
     public func setSizeClass(_ sizeClass: SizeClass, for identity: GraphIdentity) {
         self.sizeClasses.withLockedValue { $0[identity] = sizeClass }
-        self.buckets.withLockedValue { $0[identity] = nil }
+        self.buckets.withLockedValue { buckets in
+            guard var bucket = buckets[identity] else { return }
+            let fresh = Self.newBucket(sizeClass, headroom: self.headroom, now: bucket.updatedAt)
+            let spent = bucket.capacity - bucket.available
+            bucket.capacity = fresh.capacity
+            bucket.refillPerSecond = fresh.refillPerSecond
+            bucket.available = fresh.capacity - spent
+            buckets[identity] = bucket
+        }
+    }
+
+    /// Raises the tenant's class to `sizeClass` if it is higher than the one set (a backup that
+    /// counts more users than the tenant was registered with).
+    public func raiseSizeClass(to sizeClass: SizeClass, for identity: GraphIdentity) {
+        guard sizeClass > self.sizeClass(for: identity) else { return }
+        self.setSizeClass(sizeClass, for: identity)
+    }
+
+    /// The class the pacer plans `identity` with.
+    public func sizeClass(for identity: GraphIdentity) -> SizeClass {
+        self.sizeClasses.withLockedValue { $0[identity] } ?? .small
     }
 
     /// Waits until `cost` units are available for `identity`, then takes them.
@@ -71,13 +107,40 @@ public final class ResourceUnitPacer: Sendable {
         }
     }
 
+    /// Waits for the tenant's next Conditional Access slot (one a second), then takes it.
+    public func acquireConditionalAccess(for identity: GraphIdentity) async throws {
+        let wait = self.reserveConditionalAccess(tenant: identity.tenant, now: Date())
+        if wait > 0 {
+            try await Task.sleep(for: .milliseconds(Int64((wait * 1000).rounded(.up))))
+        }
+    }
+
+    func reserveConditionalAccess(tenant: String, now: Date) -> TimeInterval {
+        self.conditionalAccessNext.withLockedValue { next in
+            let slot = max(now, next[tenant] ?? now)
+            // A little over a second, so a slot never lands inside Graph's previous second.
+            next[tenant] = slot.addingTimeInterval(1.05)
+            return slot.timeIntervalSince(now)
+        }
+    }
+
+    /// Whether `path` (below the Graph base) is limited to one request a second per tenant.
+    public static func isConditionalAccess(path: String) -> Bool {
+        let lowered = path.lowercased()
+        return lowered.hasPrefix("/identity/conditionalaccess/") || lowered.hasPrefix("/identityprotection/")
+            || lowered.hasPrefix("/riskyusers") || lowered.hasPrefix("/riskdetections")
+    }
+
     /// Corrects the estimate with what Graph charged and reacts to the limit percentage.
     public func record(estimated: Int, charged: Int?, limitPercentage: Double?, for identity: GraphIdentity, now: Date = Date()) {
         self.buckets.withLockedValue { buckets in
             guard var bucket = buckets[identity] else { return }
             if let charged { bucket.available -= Double(charged - estimated) }
-            if let limitPercentage, limitPercentage >= 0.8 {
-                // At 80 % of the limit slow to 3/4; past 100 % nearly stop refilling for a window.
+            // Graph sends the percentage from 80 % of the limit on; this pacer plans for `headroom`
+            // of it, so anything up to 100 % is its own use. Only more than that means another
+            // process of this app is using the tenant's budget too: slow down for a window.
+            if let limitPercentage, limitPercentage >= 1.0 {
+                // At 100 % slow to 3/5 of the refill; further past it nearly stop refilling.
                 bucket.slowdown = max(0.05, min(0.75, 1.6 - limitPercentage))
                 bucket.slowUntil = now.addingTimeInterval(10)
             }

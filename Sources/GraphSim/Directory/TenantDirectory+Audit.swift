@@ -108,6 +108,13 @@ extension TenantDirectory {
         ]
     }
 
+    /// Entra logs a change of a user's security info (an authentication method) against the user,
+    /// not the method: its audit's target is the user.
+    func securityInfoTarget(_ type: ResourceType, parent: String?) -> AuditTarget? {
+        guard type == .authenticationMethod, let parent, let user = entity(.user, parent) else { return nil }
+        return auditTarget(.user, user)
+    }
+
     /// The audit target for a stored object.
     func auditTarget(_ type: ResourceType, _ entity: Entity, modified: [(String, JSONValue, JSONValue)] = []) -> AuditTarget {
         let object = entity.object

@@ -402,8 +402,9 @@ extension TenantDirectory {
         default:
             break
         }
-        let target = auditTarget(type, existing)
-        let service = type == .conditionalAccessPolicy || type == .namedLocation ? "Conditional Access" : "Core Directory"
+        let target = securityInfoTarget(type, parent: parent) ?? auditTarget(type, existing)
+        let service = type == .conditionalAccessPolicy || type == .namedLocation ? "Conditional Access"
+            : type == .authenticationMethod ? "Authentication Methods" : "Core Directory"
         let soft: Bool
         switch type {
         case .user, .application, .servicePrincipal, .administrativeUnit, .conditionalAccessPolicy, .namedLocation:

@@ -128,8 +128,10 @@ extension GraphSimulator {
                 entity = directory.insert(type, object, parent: parentId)
             }
             directory.audit(activity: Self.activity("Add", type), category: Self.category(type), operationType: "Add",
-                            actor: context.actor, targets: [directory.auditTarget(type, entity)], at: now,
-                            loggedByService: type == .conditionalAccessPolicy || type == .namedLocation ? "Conditional Access" : "Core Directory")
+                            actor: context.actor,
+                            targets: [directory.securityInfoTarget(type, parent: parentId) ?? directory.auditTarget(type, entity)], at: now,
+                            loggedByService: type == .conditionalAccessPolicy || type == .namedLocation ? "Conditional Access"
+                                : type == .authenticationMethod ? "Authentication Methods" : "Core Directory")
             return (entity, type, parentId, extra)
         }
         let (entity, _, parentId, extra) = created

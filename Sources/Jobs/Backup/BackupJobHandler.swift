@@ -65,6 +65,22 @@ public struct BackupJobHandler: JobHandler {
         }
         // After the commit: a failure here must not fail (and re-run) a committed backup.
         do {
+            // Graph's throttling budget follows the tenant's size: keep the registered class true,
+            // so the next run (and restores) are paced by the right budget from their first request.
+            let usersRead = self.catalogue.contains { $0.name == "user" } && !snapshot.missingTypes.contains { $0.type == "user" }
+            let users = usersRead ? try await self.vault.currentCount(tenantID: tenantID, type: "user") : 0
+            let sizeClass = ResourceUnitPacer.SizeClass(users: users)
+            if usersRead, try await self.tenants?.recordSizeClass(sizeClass.rawValue, tenantID: tenantID, actor: "worker") == true {
+                context.logger.notice("tenant size class updated from its user count", metadata: [
+                    "tenant.id": "\(tenantID.uuidString.lowercased())", "tenant.size_class": "\(sizeClass.rawValue)", "tenant.users": "\(users)",
+                ])
+            }
+        } catch {
+            context.logger.error("tenant size class could not be recorded", metadata: [
+                "tenant.id": "\(tenantID)", "error": "\(error)",
+            ])
+        }
+        do {
             try await self.alerts?.evaluate(snapshot: snapshot)
         } catch {
             context.logger.error("change alerts could not be evaluated", metadata: [

@@ -25,6 +25,11 @@ public struct TenancyGraphSessionProvider: GraphSessionProvider {
         }
         let store = self.credentials
         let clientID = active.summary.clientID
+        // Raise only: a backup that counted more users than the tenant was registered with has
+        // already told the pacer, and the registered class catches up after its commit.
+        if let sizeClass = ResourceUnitPacer.SizeClass(rawValue: active.tenantSizeClass) {
+            self.client.pacer.raiseSizeClass(to: sizeClass, for: identity)
+        }
         return self.client.session(for: identity, sharedApp: active.summary.appKind == .sharedMultitenantApp) {
             try await store.activeCredential(tenantID: tenantID, clientID: clientID).graphCredential()
         }

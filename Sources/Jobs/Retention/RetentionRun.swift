@@ -75,7 +75,8 @@ public struct RetentionRun: Sendable {
         self.logger.info("retention applied", metadata: [
             "tenant.id": "\(tenantID.uuidString.lowercased())", "policy.name": "\(policy.name)",
             "retention.deleted": "\(report.deleted.count)", "retention.protected": "\(report.protected.count)",
-            "gc.deleted": "\(report.garbage.blobsDeleted)", "gc.bytes_freed": "\(report.garbage.bytesFreed)",
+            "gc.deleted": "\(report.garbage.blobsDeleted)", "gc.kept_locked": "\(report.garbage.blobsKeptLocked)",
+            "gc.bytes_freed": "\(report.garbage.bytesFreed)",
         ])
         return report
     }

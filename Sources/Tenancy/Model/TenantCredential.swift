@@ -55,4 +55,6 @@ public struct TenantCredential: Sendable {
     /// The tenant's Entra directory id, the token endpoint's `{tenant}`.
     public let entraTenantID: UUID?
     public let material: CredentialMaterial
+    /// The tenant's Graph throttling class (`S`, `M`, `L`), which its requests are paced by.
+    public var tenantSizeClass: String = "S"
 }

@@ -67,7 +67,7 @@ public struct TenantCredentialStore: Sendable {
         try await self.client.withConnection { connection in
             let rows = try await connection.query("""
                 SELECT \(unescaped: Self.summaryColumns), c.data_key_id, c.sealed_secret, c.sealed_private_key, c.certificate_der,
-                       t.entra_tenant_id
+                       t.entra_tenant_id, t.size_class
                 FROM tenant_credentials c JOIN tenants t ON t.id = c.tenant_id
                 WHERE c.tenant_id = \(tenantID) AND c.replaced_at IS NULL
                   AND (\(clientID)::uuid IS NULL OR c.client_id = \(clientID))
@@ -94,7 +94,9 @@ public struct TenantCredentialStore: Sendable {
                 let certificate = try Certificate(der: try row.decode(PostgresBytes.self, "certificate_der").bytes)
                 material = .certificate(privateKey: privateKey, certificate: certificate)
             }
-            return TenantCredential(summary: summary, entraTenantID: try row.decode(UUID?.self, "entra_tenant_id"), material: material)
+            var credential = TenantCredential(summary: summary, entraTenantID: try row.decode(UUID?.self, "entra_tenant_id"), material: material)
+            credential.tenantSizeClass = try row.decode(String.self, "size_class")
+            return credential
         }
     }
 

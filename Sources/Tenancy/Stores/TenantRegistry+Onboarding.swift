@@ -73,6 +73,25 @@ extension TenantRegistry {
         }
     }
 
+    /// Records the tenant's Graph throttling class (`S`, `M`, `L`) as its user count shows it;
+    /// audited when it changes. Returns whether it changed.
+    @discardableResult
+    public func recordSizeClass(_ sizeClass: String, tenantID: UUID, actor: String) async throws -> Bool {
+        guard ["S", "M", "L"].contains(sizeClass) else {
+            throw TenancyError(.invalidRequest, "size class must be S, M or L, not \(sizeClass)")
+        }
+        return try await self.client.withTransaction { connection in
+            guard let row = try await connection.query("""
+                UPDATE tenants t SET size_class = \(sizeClass) FROM tenants old
+                WHERE t.id = \(tenantID) AND old.id = t.id AND t.size_class <> \(sizeClass)
+                RETURNING old.size_class
+                """).first else { return false }
+            try await AuditLog.record(actor: actor, action: "tenant.size_class", tenantID: tenantID, partnerID: nil,
+                                      details: ["from": try row.decode(String.self, "size_class"), "to": sizeClass], on: connection)
+            return true
+        }
+    }
+
     /// Tenants with their partner, policy, soonest credential expiry and last probe; optionally
     /// only those in `status`, or whose credential expires before `expiringBefore`.
     public func overviews(status: TenantStatus? = nil, expiringBefore: Date? = nil, tenantID: UUID? = nil) async throws -> [TenantOverview] {

@@ -26,6 +26,9 @@ public struct BlobGarbageCollector: Sendable {
     public struct Result: Sendable, Hashable, Codable {
         public var blobsScanned = 0
         public var blobsDeleted = 0
+        /// Unreferenced blobs the store kept because their S3 Object Lock has not expired; a
+        /// later collection deletes them.
+        public var blobsKeptLocked = 0
         public var bytesFreed: Int64 = 0
         /// Staging rows of jobs that finished without committing (their blobs become collectable).
         public var abandonedStagingRows = 0
@@ -59,25 +62,26 @@ public struct BlobGarbageCollector: Sendable {
             result.blobsScanned += listed.count
             // A first look without the lock, so rounds with nothing to collect never block backups.
             guard !(try await Self.unreferenced(listed, tenantID: tenantID, on: nil, client: self.client)).isEmpty else { continue }
-            let (deleted, bytes) = try await self.client.withTransaction { connection -> (Int, Int64) in
+            let (deleted, kept, bytes) = try await self.client.withTransaction { connection -> (Int, Int, Int64) in
                 try await connection.query("SELECT pg_advisory_xact_lock(vault_gc_lock_key(\(tenantID)))")
                 let confirmed = try await Self.unreferenced(listed, tenantID: tenantID, on: connection, client: self.client)
-                guard !confirmed.isEmpty else { return (0, 0) }
-                var bytes: Int64 = 0
+                guard !confirmed.isEmpty else { return (0, 0, 0) }
+                var sizes: [BlobID: Int64] = [:]
                 for id in confirmed {
-                    bytes += Int64(try await self.blobStore.get(id, tenantID: tenantID)?.count ?? 0)
+                    sizes[id] = Int64(try await self.blobStore.get(id, tenantID: tenantID)?.count ?? 0)
                 }
-                try await self.blobStore.delete(confirmed, tenantID: tenantID)
-                return (confirmed.count, bytes)
+                let deleted = try await self.blobStore.delete(confirmed, tenantID: tenantID)
+                return (deleted.count, confirmed.count - deleted.count, deleted.reduce(0) { $0 + (sizes[$1] ?? 0) })
             }
             result.blobsDeleted += deleted
+            result.blobsKeptLocked += kept
             result.bytesFreed += bytes
             try await progress(result)
             if listed.count < self.batchSize { break }
         }
         self.logger.info("garbage collected", metadata: [
             "tenant.id": "\(tenantID.uuidString.lowercased())", "gc.scanned": "\(result.blobsScanned)",
-            "gc.deleted": "\(result.blobsDeleted)", "gc.bytes_freed": "\(result.bytesFreed)",
+            "gc.deleted": "\(result.blobsDeleted)", "gc.kept_locked": "\(result.blobsKeptLocked)", "gc.bytes_freed": "\(result.bytesFreed)",
         ])
         return result
     }

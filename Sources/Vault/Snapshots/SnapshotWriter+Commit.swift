@@ -53,7 +53,13 @@ extension SnapshotWriter {
                 RETURNING id
                 """).first!.decode(Int64.self, "id")
 
-            let closed = try await connection.query("""
+            // Whether the tenant has a map at all: a first snapshot opens every staged row, and
+            // neither the conflict check below nor the rehash of the map is needed.
+            let hasMap = try await connection.query("""
+                SELECT 1 FROM object_versions WHERE tenant_id = \(tenantID) AND valid_to IS NULL LIMIT 1
+                """).first != nil
+            // A first snapshot has nothing to close.
+            if hasMap { try await connection.query("""
                 WITH closing AS (
                     SELECT v.type, v.object_id FROM object_versions v
                     JOIN snapshot_staging s ON s.job_id = \(jobID) AND s.type = v.type AND s.object_id = v.object_id
@@ -67,44 +73,68 @@ extension SnapshotWriter {
                 UPDATE object_versions v SET valid_to = \(snapshotID)
                 FROM closing c
                 WHERE v.tenant_id = \(tenantID) AND v.type = c.type AND v.object_id = c.object_id AND v.valid_to IS NULL
-                RETURNING v.type, v.object_id, encode(v.blob_id, 'hex') AS blob
-                """)
-            let opened = try await connection.query("""
-                INSERT INTO object_versions (tenant_id, type, object_id, valid_from, blob_id)
-                SELECT \(tenantID), s.type, s.object_id, \(snapshotID), s.blob_id FROM snapshot_staging s
-                WHERE s.job_id = \(jobID) AND s.op = 'put'
-                  AND NOT EXISTS (SELECT 1 FROM object_versions v WHERE v.tenant_id = \(tenantID) AND v.type = s.type
-                                  AND v.object_id = s.object_id AND v.valid_to IS NULL)
-                RETURNING type, object_id, encode(blob_id, 'hex') AS blob
-                """)
-
-            var root: RootHash
-            var objectCount: Int64
-            if let previous, try previous.decode(String.self, "data_key_id") == keys.dataKeyID,
-               let previousRoot = BlobID(hex: try previous.decode(String.self, "root")) {
-                // Incremental: the predecessor's root plus what opened, minus what closed.
-                root = RootHash(bytes: previousRoot.bytes)
-                objectCount = try previous.decode(Int64.self, "object_count") + Int64(opened.count) - Int64(closed.count)
-                for row in opened {
-                    root.add(type: try row.decode(String.self, "type"), objectID: try row.decode(String.self, "object_id"),
-                             blobID: try Self.blobID(row), keys: keys)
-                }
-                for row in closed {
-                    root.subtract(type: try row.decode(String.self, "type"), objectID: try row.decode(String.self, "object_id"),
-                                  blobID: try Self.blobID(row), keys: keys)
-                }
+                """) }
+            if hasMap {
+                // Objects still current after the closing are unchanged: the current-version index
+                // skips them. (A NOT EXISTS here was planned as a scan per staged row while the
+                // table's statistics still described it before a first full backup: minutes.)
+                try await connection.query("""
+                    INSERT INTO object_versions (tenant_id, type, object_id, valid_from, blob_id)
+                    SELECT \(tenantID), s.type, s.object_id, \(snapshotID), s.blob_id FROM snapshot_staging s
+                    WHERE s.job_id = \(jobID) AND s.op = 'put'
+                    ORDER BY s.type, s.object_id
+                    ON CONFLICT (tenant_id, type, object_id) WHERE valid_to IS NULL DO NOTHING
+                    """)
             } else {
-                // First snapshot, or the tenant's data key changed: hash the whole current map.
+                try await connection.query("""
+                    INSERT INTO object_versions (tenant_id, type, object_id, valid_from, blob_id)
+                    SELECT \(tenantID), s.type, s.object_id, \(snapshotID), s.blob_id FROM snapshot_staging s
+                    WHERE s.job_id = \(jobID) AND s.op = 'put'
+                    ORDER BY s.type, s.object_id
+                    """)
+            }
+
+            // The root hash: the predecessor's plus what opened, minus what closed, read through a
+            // cursor so that a million-object first snapshot is never in memory at once.
+            var opened: Int64 = 0
+            var closed: Int64 = 0
+            var typeCounts: [String: [String: Int]] = [:]
+            let incremental = try previous.map { try $0.decode(String.self, "data_key_id") == keys.dataKeyID } ?? false
+            var root = RootHash.zero
+            if incremental, let previousRoot = BlobID(hex: try previous!.decode(String.self, "root")) {
+                root = RootHash(bytes: previousRoot.bytes)
+            }
+            try await Self.forEachRow(of: """
+                SELECT type, object_id, blob_id, valid_from = \(snapshotID) AS opened FROM object_versions
+                WHERE tenant_id = \(tenantID) AND (valid_from = \(snapshotID) OR valid_to = \(snapshotID))
+                """, on: connection) { row in
+                let type = try row.decode(String.self, "type")
+                let objectID = try row.decode(String.self, "object_id")
+                let blobID = BlobID(bytes: try row.decode(PostgresBytes.self, "blob_id").bytes)
+                if try row.decode(Bool.self, "opened") {
+                    opened += 1
+                    typeCounts[type, default: [:]]["opened", default: 0] += 1
+                    if incremental || !hasMap { root.add(type: type, objectID: objectID, blobID: blobID, keys: keys) }
+                } else {
+                    closed += 1
+                    typeCounts[type, default: [:]]["closed", default: 0] += 1
+                    if incremental { root.subtract(type: type, objectID: objectID, blobID: blobID, keys: keys) }
+                }
+            }
+            var objectCount: Int64
+            if incremental {
+                objectCount = try previous!.decode(Int64.self, "object_count") + opened - closed
+            } else if !hasMap {
+                objectCount = opened
+            } else {
+                // The tenant's data key changed: hash the whole current map under the new one.
                 (root, objectCount) = try await SnapshotQueries.rootHash(tenantID: tenantID, at: snapshotID, keys: keys,
                                                                         connection: connection)
             }
-            var typeCounts: [String: [String: Int]] = [:]
-            for row in opened { typeCounts[try row.decode(String.self, "type"), default: [:]]["opened", default: 0] += 1 }
-            for row in closed { typeCounts[try row.decode(String.self, "type"), default: [:]]["closed", default: 0] += 1 }
             let typeCountsJSON = String(decoding: try encoder.encode(typeCounts), as: UTF8.self)
             try await connection.query("""
                 UPDATE snapshots SET root_hash = \(PostgresBytes(root.bytes)), object_count = \(objectCount),
-                       changed_count = \(opened.count + closed.count), type_counts = \(typeCountsJSON)::jsonb
+                       changed_count = \(opened + closed), type_counts = \(typeCountsJSON)::jsonb
                 WHERE id = \(snapshotID)
                 """)
             try await connection.query("DELETE FROM snapshot_staging WHERE job_id = \(jobID)")
@@ -113,11 +143,40 @@ extension SnapshotWriter {
         guard let summary = try await SnapshotQueries.snapshot(id: snapshotID, client: self.client) else {
             throw VaultError(.notFound, "snapshot \(snapshotID) vanished after its commit")
         }
+        if summary.changedCount >= Self.analyzeAfterChanges {
+            // A tenant's first full backup (or a large change) moves the map far from what the
+            // planner last sampled; the next backup's commit must not be planned on the old picture.
+            do {
+                try await self.client.query("ANALYZE object_versions")
+            } catch {
+                self.logger.warning("object_versions could not be analyzed after a large commit", metadata: [
+                    "tenant.id": "\(tenantID)", "snapshot.id": "\(snapshotID)", "error": "\(error)",
+                ])
+            }
+        }
         self.logger.info("snapshot committed", metadata: [
             "tenant.id": "\(tenantID)", "job.id": "\(jobID)", "snapshot.id": "\(snapshotID)", "snapshot.status": "\(summary.status.rawValue)",
             "snapshot.objects": "\(summary.objectCount)", "snapshot.changed": "\(summary.changedCount)",
         ])
         return summary
+    }
+
+    /// Versions opened and closed by one commit from which the map's statistics are refreshed.
+    static let analyzeAfterChanges: Int64 = 10_000
+
+    /// Runs `query` as a cursor of the caller's transaction and hands each row to `body`,
+    /// `batch` rows in memory at a time.
+    static func forEachRow(of query: PostgresQuery, batch: Int = 10_000, on connection: PostgresConnection,
+                           _ body: (PostgresRow) throws -> Void) async throws {
+        var declare = query
+        declare.sql = "DECLARE hf_commit_rows NO SCROLL CURSOR FOR " + query.sql
+        try await connection.query(declare)
+        while true {
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: "FETCH FORWARD \(batch) FROM hf_commit_rows"))
+            for row in rows { try body(row) }
+            if rows.count < batch { break }
+        }
+        try await connection.query("CLOSE hf_commit_rows")
     }
 
     static func blobID(_ row: PostgresRow) throws -> BlobID {

@@ -119,26 +119,28 @@ public struct SnapshotWriter: Sendable {
         try await self.client.query("DELETE FROM snapshot_staging WHERE job_id = \(self.jobID) AND type = \(type)")
     }
 
-    private func insertStaging(type: String, rows: [(String, BlobID?)]) async throws {
+    private func insertStaging(type: String, rows unordered: [(String, BlobID?)]) async throws {
+        // In key order, so that concurrent batches of one type (a parent listed twice) wait on
+        // each other instead of deadlocking.
+        let rows = unordered.sorted { $0.0 < $1.0 }
         var start = 0
         while start < rows.count {
             let batch = Array(rows[start..<min(start + 1000, rows.count)])
             start += 1000
             let tenantID = self.tenantID
             let jobID = self.jobID
-            // Shared GC lock: a collection holding it exclusively has finished deleting before this
-            // insert commits, or sees the rows it inserts.
-            try await self.client.withTransaction { connection in
-                try await connection.query("SELECT pg_advisory_xact_lock_shared(vault_gc_lock_key(\(tenantID)))")
-                try await connection.query("""
+            // Shared GC lock, taken by the statement itself (one round trip, its own transaction)
+            // before it produces a row: a collection holding it exclusively has finished deleting
+            // before this insert commits, or sees the rows it inserts.
+            try await self.client.query("""
+                WITH gc AS MATERIALIZED (SELECT pg_advisory_xact_lock_shared(vault_gc_lock_key(\(tenantID))))
                 INSERT INTO snapshot_staging (job_id, tenant_id, type, object_id, op, blob_id)
                 SELECT \(jobID), \(tenantID), \(type), object_id,
                        CASE WHEN blob = '' THEN 'remove' ELSE 'put' END,
                        CASE WHEN blob = '' THEN NULL ELSE decode(blob, 'hex') END
-                FROM unnest(\(batch.map(\.0))::text[], \(batch.map { $0.1?.hex ?? "" })::text[]) AS s (object_id, blob)
+                FROM gc, unnest(\(batch.map(\.0))::text[], \(batch.map { $0.1?.hex ?? "" })::text[]) AS s (object_id, blob)
                 ON CONFLICT (job_id, type, object_id) DO UPDATE SET op = excluded.op, blob_id = excluded.blob_id
                 """)
-            }
         }
     }
 }

@@ -11,8 +11,11 @@ public protocol BlobStore: Sendable {
     func get(_ id: BlobID, tenantID: UUID) async throws -> [UInt8]?
     /// Which of `ids` are stored.
     func contains(_ ids: [BlobID], tenantID: UUID) async throws -> Set<BlobID>
-    /// Deletes `ids` (garbage collection); ids not stored are ignored.
-    func delete(_ ids: [BlobID], tenantID: UUID) async throws
+    /// Deletes those of `ids` the store's retention lets go (garbage collection) and returns
+    /// them; ids not stored are ignored, and a blob still under an S3 Object Lock is kept for a
+    /// later collection instead of failing this one.
+    @discardableResult
+    func delete(_ ids: [BlobID], tenantID: UUID) async throws -> Set<BlobID>
     /// Up to `limit` stored ids after `after`, in ascending order (garbage collection walks them).
     func list(tenantID: UUID, after: BlobID?, limit: Int) async throws -> [BlobID]
 }

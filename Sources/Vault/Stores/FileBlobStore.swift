@@ -82,12 +82,19 @@ public struct FileBlobStore: BlobStore {
         }
     }
 
-    public func delete(_ ids: [BlobID], tenantID: UUID) async throws {
-        let paths = ids.map { self.path($0, tenantID) }
-        try await self.threadPool.runIfActive {
-            for path in paths where unlink(path) != 0 && errno != ENOENT {
-                throw Self.error("unlink \(path)", errno)
+    @discardableResult
+    public func delete(_ ids: [BlobID], tenantID: UUID) async throws -> Set<BlobID> {
+        let paths = ids.map { ($0, self.path($0, tenantID)) }
+        return try await self.threadPool.runIfActive {
+            var deleted = Set<BlobID>()
+            for (id, path) in paths {
+                if unlink(path) == 0 {
+                    deleted.insert(id)
+                } else if errno != ENOENT {
+                    throw Self.error("unlink \(path)", errno)
+                }
             }
+            return deleted
         }
     }
 

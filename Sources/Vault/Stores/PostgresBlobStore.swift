@@ -12,7 +12,10 @@ public struct PostgresBlobStore: BlobStore {
         self.batchSize = max(1, batchSize)
     }
 
-    public func put(_ blobs: [(id: BlobID, sealed: [UInt8])], tenantID: UUID) async throws -> Set<BlobID> {
+    public func put(_ unordered: [(id: BlobID, sealed: [UInt8])], tenantID: UUID) async throws -> Set<BlobID> {
+        // In id order: two backups inserting overlapping blobs then wait on each other instead of
+        // deadlocking.
+        let blobs = unordered.sorted { $0.id < $1.id }
         var written = Set<BlobID>()
         var start = 0
         while start < blobs.count {
@@ -51,12 +54,15 @@ public struct PostgresBlobStore: BlobStore {
         return Set(try rows.map { BlobID(bytes: try $0.decode(PostgresBytes.self, "blob_id").bytes) })
     }
 
-    public func delete(_ ids: [BlobID], tenantID: UUID) async throws {
-        guard !ids.isEmpty else { return }
-        try await self.client.query("""
+    @discardableResult
+    public func delete(_ ids: [BlobID], tenantID: UUID) async throws -> Set<BlobID> {
+        guard !ids.isEmpty else { return [] }
+        let rows = try await self.client.query("""
             DELETE FROM vault_blobs
             WHERE tenant_id = \(tenantID) AND blob_id = ANY (SELECT decode(hex, 'hex') FROM unnest(\(ids.map(\.hex))::text[]) AS hex)
+            RETURNING blob_id
             """)
+        return Set(try rows.map { BlobID(bytes: try $0.decode(PostgresBytes.self, "blob_id").bytes) })
     }
 
     public func list(tenantID: UUID, after: BlobID?, limit: Int) async throws -> [BlobID] {

@@ -12,8 +12,9 @@ import Cryptography
 ///   created with Object Lock enabled); see ``RetentionLockingBlobStore`` for the rule.
 /// - `contains` is a HEAD per id, `get` a GET, `list` ListObjectsV2 with `start-after`.
 /// - `delete` removes the current version (HEAD for its version id, then DELETE `?versionId=`), so
-///   garbage collection frees space in a versioned (Object Lock) bucket; S3 refuses it with
-///   `AccessDenied` while the version is locked, and that error is thrown.
+///   garbage collection frees space in a versioned (Object Lock) bucket. A version whose
+///   retain-until date has not passed is kept (S3 would refuse it with `AccessDenied`), and a
+///   later collection deletes it; an `AccessDenied` all the same (a clock behind S3's) keeps it too.
 ///
 /// Requests run concurrently (up to ``Configuration/maxConcurrentRequests`` per call) on the
 /// shared ``HTTPClient``, whose libcurl thread never blocks Swift's cooperative pool. 500, 503
@@ -56,18 +57,26 @@ public struct S3BlobStore: RetentionLockingBlobStore {
         return Set(present.compactMap { $0 })
     }
 
-    public func delete(_ ids: [BlobID], tenantID: UUID) async throws {
-        _ = try await self.concurrently(ids) { id -> Bool in
+    @discardableResult
+    public func delete(_ ids: [BlobID], tenantID: UUID) async throws -> Set<BlobID> {
+        let now = Date()
+        let deleted = try await self.concurrently(ids) { id -> Bool in
             let key = self.key(id, tenantID)
             guard let headers = try await self.head(id, tenantID: tenantID) else { return false }
+            if let until = headers["x-amz-object-lock-retain-until-date"].flatMap(Self.parseDate), until > now { return false }
             var query: [(String, String)] = []
             if let version = headers["x-amz-version-id"], version != "null" { query.append(("versionId", version)) }
             let response = try await self.send(.delete, key: key, query: query)
-            guard response.status == 204 || response.status == 200 || response.status == 404 else {
-                throw self.error(response, "DELETE", key)
+            switch response.status {
+            case 200, 204: return true
+            case 404: return false
+            case 403 where S3XML.firstValue(of: "Code", in: String(decoding: response.body, as: UTF8.self)) == "AccessDenied"
+                && headers["x-amz-object-lock-mode"] != nil:
+                return false
+            default: throw self.error(response, "DELETE", key)
             }
-            return true
         }
+        return Set(zip(ids, deleted).filter(\.1).map(\.0))
     }
 
     public func list(tenantID: UUID, after: BlobID?, limit: Int) async throws -> [BlobID] {

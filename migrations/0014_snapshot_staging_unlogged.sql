@@ -1,0 +1,11 @@
+-- Holdfast schema, version 14: the backup staging table is unlogged.
+--
+-- Staging holds what a running backup has read until its commit moves it into object_versions
+-- (docs/backup.md, "Commit protocol"): a first full backup of a 100,000-user tenant writes over a
+-- million rows here and deletes them again minutes later. None of it needs to survive a crash of
+-- the server: PostgreSQL empties an unlogged table after a crash, and the backup's retry stages
+-- afresh anyway (its begin clears the job's rows). Garbage collection stays safe: a retry stages a
+-- blob's row before it checks that the blob is stored, so a blob collected while staging was
+-- empty is written again. Skipping the WAL for these rows takes load off the server while the
+-- backup reads Graph and off the commit that deletes them.
+ALTER TABLE snapshot_staging SET UNLOGGED;
