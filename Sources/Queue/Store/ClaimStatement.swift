@@ -66,7 +66,7 @@ struct ClaimStatement {
                     progress = NULL
                 FROM chosen, \(JobHistory.skipTrigger)
                 WHERE jobs.id = chosen.id
-                RETURNING \(Job.columns(of: "jobs"))
+                RETURNING \(Job.columnsOfJobsTable)
             ),
             recorded AS (\(JobHistory.insert(from: "claimed")))
             SELECT \(Job.columns) FROM claimed
