@@ -23,8 +23,31 @@ final class RunningJobs: Sendable {
         var handlerDone = false
     }
 
+    /// The claim loop, waiting for slots to free up (`waitForFreeSlots`).
+    private struct SlotWaiter {
+        var id: Int
+        var wanted: Int
+        var concurrency: Int
+        var continuation: CheckedContinuation<Void, Never>
+    }
+
     private struct State {
         var entries: [Job.ID: Entry] = [:]
+        var slotWaiter: SlotWaiter?
+        var nextWaiterID = 0
+
+        func freeSlots(of concurrency: Int) -> Int {
+            let writing = entries.values.count(where: \.handlerDone)
+            let handling = entries.count - writing
+            return max(0, concurrency - handling - max(0, writing - concurrency))
+        }
+
+        /// The slot waiter to resume now that slots freed, if it has what it waits for.
+        mutating func satisfiedSlotWaiter() -> CheckedContinuation<Void, Never>? {
+            guard let waiter = slotWaiter, freeSlots(of: waiter.concurrency) >= waiter.wanted else { return nil }
+            slotWaiter = nil
+            return waiter.continuation
+        }
     }
 
     private let state = Mutex(State())
@@ -37,16 +60,55 @@ final class RunningJobs: Sendable {
     /// pending, or a slow database would let claims outrun completions without bound (seen in the
     /// benchmark: 10,000 jobs awaiting completion, leases held, one huge completion statement).
     func freeSlots(of concurrency: Int) -> Int {
-        state.withLock { state in
-            let writing = state.entries.values.count(where: \.handlerDone)
-            let handling = state.entries.count - writing
-            return max(0, concurrency - handling - max(0, writing - concurrency))
+        state.withLock { $0.freeSlots(of: concurrency) }
+    }
+
+    /// Returns once `wanted` of `concurrency` slots are free, or after `timeout`, whichever comes
+    /// first. The claim loop gathers freed slots this way so one claim fills several: jobs that
+    /// end together free their slots within microseconds of each other, and a fixed sleep made
+    /// every such claim wait the whole delay.
+    func waitForFreeSlots(_ wanted: Int, of concurrency: Int, upTo timeout: Duration) async {
+        if freeSlots(of: concurrency) >= wanted { return }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.waitForFreeSlots(wanted, of: concurrency) }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// `waitForFreeSlots(_:of:upTo:)` without the timeout; returns early when cancelled.
+    private func waitForFreeSlots(_ wanted: Int, of concurrency: Int) async {
+        let id = state.withLock { state -> Int in
+            state.nextWaiterID += 1
+            return state.nextWaiterID
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let ready = state.withLock { state -> Bool in
+                    if Task.isCancelled || state.freeSlots(of: concurrency) >= wanted { return true }
+                    state.slotWaiter = SlotWaiter(id: id, wanted: wanted, concurrency: concurrency, continuation: continuation)
+                    return false
+                }
+                if ready { continuation.resume() }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+                guard let waiter = state.slotWaiter, waiter.id == id else { return nil }
+                state.slotWaiter = nil
+                return waiter.continuation
+            }
+            waiter?.resume()
         }
     }
 
     /// Frees the job's slot while its outcome is written, so the next claim overlaps that write.
     func handlerFinished(_ id: Job.ID) {
-        state.withLock { $0.entries[id]?.handlerDone = true }
+        let waiter = state.withLock { state in
+            state.entries[id]?.handlerDone = true
+            return state.satisfiedSlotWaiter()
+        }
+        waiter?.resume()
     }
 
     var claims: [JobClaim] { state.withLock { $0.entries.values.map(\.claim) } }
@@ -56,8 +118,11 @@ final class RunningJobs: Sendable {
     }
 
     func remove(_ id: Job.ID) {
-        let waiter = state.withLock { $0.entries.removeValue(forKey: id)?.waiter }
+        let (waiter, slotWaiter) = state.withLock { state in
+            (state.entries.removeValue(forKey: id)?.waiter, state.satisfiedSlotWaiter())
+        }
         waiter?.resume(returning: nil)
+        slotWaiter?.resume()
     }
 
     /// Asks the job's handler to stop. The first reason wins.

@@ -19,7 +19,7 @@ struct PostgresValueTests {
             let at = Date(timeIntervalSince1970: 1_763_750_000.123456)
             let raw: [UInt8] = Array(0...255) + [0, 0, 1]
             let doc = try PostgresJSON(encoding: ["name": "Contoso", "quote": "say \"hi\""])
-            let names = ["plain", "with space", "with,comma", "quote\"d", "back\\slash", "", "NULL"]
+            let names = ["plain", "with space", "with,comma", "quote\"d", "back\\slash", "", "NULL", "ünï \"✓\" \\"]
             let ids = [UUID(), UUID()]
             try await client.query("""
                 INSERT INTO sample VALUES (\("héllo ✓"), \(Int32.max), \(Int64.min), \(true), \(id), \(at),

@@ -51,6 +51,12 @@ extension Array: PostgresDecodable where Element: PostgresDecodable {
 
 enum PostgresArrayText {
     static func quote(_ text: String) -> String {
+        // Most elements (ids, UUIDs, numbers) need no escaping: a byte scan finds that far faster
+        // than walking Characters (a completion binds three arrays per batch). Both bytes are
+        // ASCII, so they never occur inside a multi-byte UTF-8 sequence.
+        if !text.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            return "\"" + text + "\""
+        }
         var out = "\""
         for character in text {
             if character == "\"" || character == "\\" { out.append("\\") }

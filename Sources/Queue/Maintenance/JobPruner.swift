@@ -21,7 +21,8 @@ public struct JobPruner: MaintenanceTask {
     public func runOnce() async throws -> Int {
         let seconds = retention.seconds
         var total = 0
-        // Batches keep each transaction short, so pruning never holds locks workers wait on.
+        // Batches keep each transaction short, so pruning never holds locks workers wait on. History
+        // rows are deleted by ctid: job_events has no index on id alone (migration 0013).
         while true {
             let jobs = try await storage("prune jobs") {
                 try await client.query("""
@@ -32,8 +33,8 @@ public struct JobPruner: MaintenanceTask {
             }
             let events = try await storage("prune history") {
                 try await client.query("""
-                    DELETE FROM job_events WHERE id IN (
-                        SELECT id FROM job_events WHERE at < now() - make_interval(secs => \(seconds)) LIMIT 10000)
+                    DELETE FROM job_events WHERE ctid = ANY(ARRAY(
+                        SELECT ctid FROM job_events WHERE at < now() - make_interval(secs => \(seconds)) LIMIT 10000))
                     """)
             }
             total += jobs.affectedRows + events.affectedRows

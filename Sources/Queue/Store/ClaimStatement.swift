@@ -8,6 +8,8 @@ import Postgres
 /// long as running it). With literals each distinct text is prepared once per connection and runs
 /// its cached generic plan from the sixth execution on. A worker's limits range over
 /// 1…concurrency, so a connection holds at most that many variants.
+///
+/// The statement writes the claimed jobs' history rows itself (`JobHistory`).
 struct ClaimStatement {
     let workerID: UUID
     let limit: Int
@@ -52,18 +54,22 @@ struct ClaimStatement {
             ),
             chosen AS (
                 SELECT id FROM ranked WHERE tenant_rank = 1 ORDER BY priority, fair_seq, id LIMIT \(limit)
-            )
-            UPDATE jobs SET
-                state = 'running',
-                attempt = jobs.attempt + 1,
-                worker_id = \(bind(workerID)),
-                attempted_at = now(),
-                heartbeat_at = now(),
-                lease_expires_at = now() + make_interval(secs => \(bind(lease.seconds))),
-                progress = NULL
-            FROM chosen
-            WHERE jobs.id = chosen.id
-            RETURNING \(Job.columns(of: "jobs"))
+            ),
+            claimed AS (
+                UPDATE jobs SET
+                    state = 'running',
+                    attempt = jobs.attempt + 1,
+                    worker_id = \(bind(workerID)),
+                    attempted_at = now(),
+                    heartbeat_at = now(),
+                    lease_expires_at = now() + make_interval(secs => \(bind(lease.seconds))),
+                    progress = NULL
+                FROM chosen, \(JobHistory.skipTrigger)
+                WHERE jobs.id = chosen.id
+                RETURNING \(Job.columnsOfJobsTable)
+            ),
+            recorded AS (\(JobHistory.insert(from: "claimed")))
+            SELECT \(Job.columns) FROM claimed
             """
         return query
     }

@@ -8,6 +8,9 @@ extension Job {
         heartbeat_at, attempted_at, progress, errors, unique_key, cancel_requested, created_at, finalized_at
         """
 
+    /// `columns(of: "jobs")`, computed once: the claim statement's text is built for every claim.
+    static let columnsOfJobsTable = columns(of: "jobs")
+
     /// The same columns qualified by a table alias.
     static func columns(of alias: String) -> String {
         columns.split(separator: ",").map { "\(alias).\($0.trimmingCharacters(in: .whitespaces))" }.joined(separator: ", ")

@@ -23,11 +23,17 @@ public struct JobCompleter: Sendable {
         let workers = claims.map(\.workerID)
         let attempts = claims.map(\.attempt)
         let rows = try await storage("complete") {
+            // Writes its own history rows (`JobHistory`): completions run for every job.
             try await client.query(PostgresQuery("""
-                UPDATE jobs SET state = 'completed', finalized_at = now(), lease_expires_at = NULL
-                FROM unnest(\(ids)::bigint[], \(workers)::uuid[], \(attempts)::int[]) AS c(id, worker_id, attempt)
-                WHERE jobs.id = c.id AND jobs.worker_id = c.worker_id AND jobs.attempt = c.attempt AND jobs.state = 'running'
-                RETURNING jobs.id, jobs.worker_id, jobs.attempt
+                WITH completed AS (
+                    UPDATE jobs SET state = 'completed', finalized_at = now(), lease_expires_at = NULL
+                    FROM unnest(\(ids)::bigint[], \(workers)::uuid[], \(attempts)::int[]) AS c(id, worker_id, attempt),
+                         \(unescaped: JobHistory.skipTrigger)
+                    WHERE jobs.id = c.id AND jobs.worker_id = c.worker_id AND jobs.attempt = c.attempt AND jobs.state = 'running'
+                    RETURNING \(unescaped: JobHistory.historyColumns)
+                ),
+                recorded AS (\(unescaped: JobHistory.insert(from: "completed")))
+                SELECT id, worker_id, attempt FROM completed
                 """).prepared())
         }
         return Set(try rows.map { row in
