@@ -58,7 +58,7 @@ public struct APIServices: Sendable {
     public var jobs: JobAdministrator { JobAdministrator(client: client, logger: logger) }
     public var enqueuer: JobEnqueuer { JobEnqueuer(client: client, logger: logger) }
     public var workers: WorkerRegistry { WorkerRegistry(client: client, logger: logger) }
-    public var policies: APIPolicyStore { APIPolicyStore(client: client) }
+    public var policies: PolicyStore { PolicyStore(client: client, logger: logger) }
     public var sla: SLAEvaluator { SLAEvaluator(client: client, logger: logger) }
     public var reports: ComplianceReportBuilder { ComplianceReportBuilder(client: client, generator: reportGenerator, logger: logger) }
 

@@ -30,6 +30,9 @@ public struct VaultError: Error, Sendable, CustomStringConvertible {
         public static let immutable = Code("immutable")
         /// The snapshot is the tenant's newest, or newest good, snapshot (invariant 8).
         public static let newestSnapshot = Code("newestSnapshot")
+        /// A restore plan that is planned or applying restores from the snapshot; apply the plan or
+        /// discard it first.
+        public static let pendingRestore = Code("pendingRestore")
 
         public var description: String { self.name }
     }

@@ -138,6 +138,130 @@ struct RetentionJobTests {
         }
     }
 
+    /// Six snapshots, a day apart and about a hundred days old, under a policy that keeps only the last.
+    static func sixOldSnapshotsUnderKeepLastOne(_ harness: VaultHarness) async throws -> [Int64] {
+        var ids: [Int64] = []
+        for k in 0..<6 { ids.append(try await harness.commit(jobID: Int64(k + 1), Self.objects(k)).id) }
+        try await harness.setCommittedAt(Dictionary(uniqueKeysWithValues: ids.enumerated().map {
+            ($0.element, Date().addingTimeInterval(-Double(100 - $0.offset) * 86_400))
+        }))
+        var settings = PolicySettings()
+        settings.retention = RetentionRules(last: 1)
+        _ = try await harness.policies.create(name: "short", settings: settings, actor: "test")
+        _ = try await harness.policies.assign(policyName: "short", tenantID: harness.tenantID, actor: "test")
+        return ids
+    }
+
+    /// Stores a restore plan (no steps: the guard reads only its snapshot and status) into the harness's tenant.
+    static func restorePlan(from snapshotID: Int64, status: String, _ harness: VaultHarness) async throws -> UUID {
+        try await harness.schema.client.query("""
+            INSERT INTO restore_plans (source_tenant_id, target_tenant_id, snapshot_id, scope, status, blast_radius_limit, created_by)
+            VALUES (\(harness.tenantID), \(harness.tenantID), \(snapshotID), '{}'::jsonb, \(status), 50, 'test') RETURNING id
+            """).first!.decode(UUID.self, "id")
+    }
+
+    static func setStatus(_ status: String, plan: UUID, _ harness: VaultHarness) async throws {
+        try await harness.schema.client.query("UPDATE restore_plans SET status = \(status) WHERE id = \(plan)")
+    }
+
+    @Test func theDatabaseRefusesDeletingTheSnapshotOfAPendingRestorePlan() async throws {
+        try await VaultHarness.run { harness in
+            var snapshots: [SnapshotSummary] = []
+            for k in 0..<5 { snapshots.append(try await harness.commit(jobID: Int64(k + 1), Self.objects(k))) }
+            try await harness.setCommittedAt(Dictionary(uniqueKeysWithValues: snapshots.enumerated().map {
+                ($0.element.id, Date().addingTimeInterval(-Double(30 - $0.offset) * 86_400))
+            }))
+            _ = try await harness.policies.create(name: "open", settings: PolicySettings(), actor: "test")
+            _ = try await harness.policies.assign(policyName: "open", tenantID: harness.tenantID, actor: "test")
+
+            // Planned, then applying: refused, and the vault's message names the plan and what to do.
+            let plan = try await Self.restorePlan(from: snapshots[1].id, status: "planned", harness)
+            await Self.expectRefusal(.pendingRestore, sqlState: "HF007", id: snapshots[1].id, harness)
+            let error = await #expect(throws: VaultError.self) {
+                try await harness.vault.deleteSnapshot(id: snapshots[1].id, actor: "test", reason: "test")
+            }
+            #expect(error?.message.contains(plan.uuidString.lowercased()) == true)
+            #expect(error?.message.contains("apply") == true && error?.message.contains("discard") == true)
+            try await Self.setStatus("applying", plan: plan, harness)
+            await Self.expectRefusal(.pendingRestore, sqlState: "HF007", id: snapshots[1].id, harness)
+
+            // Applied: the plan stays as evidence, the snapshot may go.
+            try await Self.setStatus("applied", plan: plan, harness)
+            _ = try await harness.vault.deleteSnapshot(id: snapshots[1].id, actor: "test", reason: "test")
+            // Nor does a failed (or discarded) plan.
+            let failed = try await Self.restorePlan(from: snapshots[2].id, status: "planned", harness)
+            await Self.expectRefusal(.pendingRestore, sqlState: "HF007", id: snapshots[2].id, harness)
+            try await Self.setStatus("failed", plan: failed, harness)
+            _ = try await harness.vault.deleteSnapshot(id: snapshots[2].id, actor: "test", reason: "test")
+
+            // The newest snapshot reports the firmer reason: settling a plan never makes it deletable.
+            _ = try await Self.restorePlan(from: snapshots[4].id, status: "planned", harness)
+            await Self.expectRefusal(.newestSnapshot, sqlState: "HF004", id: snapshots[4].id, harness)
+
+            // An offboarded tenant's data may go entirely, except a pending plan's snapshot.
+            let client = harness.schema.client
+            let offboardedPlan = try await Self.restorePlan(from: snapshots[0].id, status: "applying", harness)
+            try await client.query("UPDATE tenants SET status = 'offboarded' WHERE id = \(harness.tenantID)")
+            try await client.query("DELETE FROM object_versions WHERE tenant_id = \(harness.tenantID)")
+            await #expect(throws: PostgresError.self) {
+                try await client.query("DELETE FROM snapshots WHERE tenant_id = \(harness.tenantID)")
+            }
+            try await client.query("DELETE FROM snapshots WHERE tenant_id = \(harness.tenantID) AND id <> \(snapshots[0].id) AND id <> \(snapshots[4].id)")
+            #expect(try await harness.vault.snapshots(tenantID: harness.tenantID).map(\.id) == [snapshots[4].id, snapshots[0].id])
+            do {
+                try await client.query("DELETE FROM snapshots WHERE id = \(snapshots[0].id)")
+                Issue.record("the database deleted the snapshot of a pending restore plan")
+            } catch let error as PostgresError {
+                #expect(error.sqlState == "HF007")
+            }
+            try await Self.setStatus("failed", plan: offboardedPlan, harness)
+            try await client.query("DELETE FROM snapshots WHERE id = \(snapshots[0].id)")
+            try await client.query("UPDATE restore_plans SET status = 'failed' WHERE snapshot_id = \(snapshots[4].id)")
+            try await client.query("DELETE FROM snapshots WHERE tenant_id = \(harness.tenantID)")
+            #expect(try await harness.vault.snapshots(tenantID: harness.tenantID).isEmpty)
+            // The plans outlive their snapshots as evidence.
+            #expect(try await client.query("SELECT count(*) AS n FROM restore_plans").first!.decode(Int.self, "n") == 4)
+        }
+    }
+
+    @Test func retentionKeepsTheSnapshotOfAPendingRestorePlanUntilItIsApplied() async throws {
+        try await VaultHarness.run { harness in
+            let ids = try await Self.sixOldSnapshotsUnderKeepLastOne(harness)
+            let planned = try await Self.restorePlan(from: ids[1], status: "planned", harness)
+            let applying = try await Self.restorePlan(from: ids[2], status: "applying", harness)
+            _ = try await Self.restorePlan(from: ids[3], status: "applied", harness)
+
+            // A plan stored after the run planned (between planning and deleting) is honoured too:
+            // the vault refuses, and the run records why it kept the snapshot.
+            let run = RetentionRun(vault: harness.vault, policies: harness.policies, logger: harness.logger)
+            let late = UUIDBox()
+            let lateSnapshot = ids[4]
+            let first = try await run.run(tenantID: harness.tenantID, jobID: nil, now: Date()) { report in
+                if report.phase == "deleting", await late.value == nil {
+                    await late.set(try await Self.restorePlan(from: lateSnapshot, status: "planned", harness))
+                }
+            }
+            #expect(first.deleted.map(\.snapshotID) == [ids[0], ids[3]])
+            #expect(first.protected.sorted { $0.id < $1.id }.map(\.id) == [ids[1], ids[2], ids[4]])
+            #expect(first.protected.allSatisfy { $0.reason == .restorePlan })
+            let recorded = try await harness.schema.client.query("""
+                SELECT count(*) AS n FROM retention_runs r, jsonb_array_elements(r.protected) p
+                WHERE r.tenant_id = \(harness.tenantID) AND p->>'reason' = 'restore_plan'
+                """).first!.decode(Int.self, "n")
+            #expect(recorded == 3)
+
+            // Once the plans are settled (applied, failed), the next run deletes their snapshots.
+            try await Self.setStatus("applied", plan: planned, harness)
+            try await Self.setStatus("failed", plan: applying, harness)
+            try await Self.setStatus("applied", plan: try #require(await late.value), harness)
+            let second = try await run.run(tenantID: harness.tenantID, jobID: nil, now: Date())
+            #expect(second.deleted.map(\.snapshotID) == [ids[1], ids[2], ids[4]])
+            #expect(second.protected.isEmpty)
+            #expect(try await harness.vault.snapshots(tenantID: harness.tenantID).map(\.id) == [ids[5]])
+            #expect(try await harness.storedBlobs() == harness.referencedBlobs())
+        }
+    }
+
     /// Both the vault (before touching anything) and a raw DELETE (through the trigger) refuse.
     static func expectRefusal(_ code: VaultError.Code, sqlState: String, id: Int64, _ harness: VaultHarness,
                               sourceLocation: SourceLocation = #_sourceLocation) async {
@@ -227,15 +351,7 @@ struct RetentionJobTests {
 
     @Test func aTenantUnderLegalHoldLosesNothing() async throws {
         try await VaultHarness.run { harness in
-            var ids: [Int64] = []
-            for k in 0..<6 { ids.append(try await harness.commit(jobID: Int64(k + 1), Self.objects(k)).id) }
-            try await harness.setCommittedAt(Dictionary(uniqueKeysWithValues: ids.enumerated().map {
-                ($0.element, Date().addingTimeInterval(-Double(100 - $0.offset) * 86_400))
-            }))
-            var settings = PolicySettings()
-            settings.retention = RetentionRules(last: 1)
-            _ = try await harness.policies.create(name: "short", settings: settings, actor: "test")
-            _ = try await harness.policies.assign(policyName: "short", tenantID: harness.tenantID, actor: "test")
+            let ids = try await Self.sixOldSnapshotsUnderKeepLastOne(harness)
             try await harness.policies.holdTenant(harness.tenantID, reason: "eDiscovery 7", actor: "test")
             let report = try await RetentionRun(vault: harness.vault, policies: harness.policies, logger: harness.logger)
                 .run(tenantID: harness.tenantID, jobID: nil, now: Date())
@@ -244,4 +360,10 @@ struct RetentionJobTests {
             #expect(try await harness.vault.snapshots(tenantID: harness.tenantID).count == 6)
         }
     }
+}
+
+/// The plan a progress callback stored, read back after the run.
+private actor UUIDBox {
+    var value: UUID?
+    func set(_ value: UUID) { self.value = value }
 }

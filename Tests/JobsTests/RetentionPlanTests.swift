@@ -114,4 +114,17 @@ struct RetentionPlanTests {
         #expect(plan.kept[1] == [.daily])
         #expect(plan.delete == [2])
     }
+
+    @Test func aPendingRestorePlanKeepsItsSnapshotBehindTheFirmerGuards() {
+        let day: TimeInterval = 86_400
+        let snapshots = (1...6).map { id in
+            RetentionPlan.Snapshot(id: Int64(id), committedAt: Self.start.addingTimeInterval(Double(id) * day), good: true,
+                                   legalHold: id == 2, pendingRestore: [2, 3, 5, 6].contains(id))
+        }
+        let plan = RetentionPlan(snapshots: snapshots, rules: RetentionRules(last: 1), timeZone: Self.utc,
+                                 now: Self.start.addingTimeInterval(10 * day), immutabilityWindow: 5.5 * day, tenantLegalHold: false)
+        #expect(plan.kept[6] == [.last])
+        #expect(plan.protected == [2: .legalHold, 3: .restorePlan, 5: .immutable])
+        #expect(plan.delete == [1, 4])
+    }
 }

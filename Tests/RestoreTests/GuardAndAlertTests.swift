@@ -75,4 +75,43 @@ struct GuardAndAlertTests {
             #expect(try await !rules.remove(name: "ca-disabled", actor: "test"))
         }
     }
+
+    @Test func aPlannedRestoreHoldsItsSnapshotUntilItIsDiscarded() async throws {
+        try await RestoreHarness.run { harness in
+            let source = try await harness.backup("contoso")
+            _ = try await harness.backup("contoso")
+            let plan = try await harness.planner().plan(
+                snapshotID: source.id, targetTenantID: try harness.tenantID("contoso"), target: try harness.session("contoso"),
+                scope: RestoreScope(types: ["user"], onlyMissing: true), actor: "test")
+
+            let refusal = await #expect(throws: VaultError.self) {
+                _ = try await harness.vault.deleteSnapshot(id: source.id, actor: "test", reason: "test")
+            }
+            #expect(refusal?.code == .pendingRestore)
+            #expect(refusal?.message.contains(plan.id.uuidString.lowercased()) == true)
+
+            let store = RestoreStore(client: harness.schema.client)
+            await #expect(throws: RestoreError(.invalidRequest, "")) {
+                try await store.discard(planID: plan.id, reason: "  ", actor: "test")
+            }
+            try await store.discard(planID: plan.id, reason: "ticket 512: not needed", actor: "operator")
+            let discarded = try await store.plan(id: plan.id)
+            #expect(discarded.status == .failed)
+            #expect(discarded.error == "discarded by operator: ticket 512: not needed")
+            await #expect(throws: RestoreError(.invalidState, "")) {
+                try await store.discard(planID: plan.id, reason: "again", actor: "operator")
+            }
+            await #expect(throws: RestoreError(.notFound, "")) {
+                try await store.discard(planID: UUID(), reason: "none", actor: "operator")
+            }
+            let audited = try await harness.schema.client.query("""
+                SELECT count(*) AS n FROM audit_log WHERE action = 'restore.discard' AND details->>'plan.id' = \(plan.id.uuidString.lowercased())
+                """).first!.decode(Int.self, "n")
+            #expect(audited == 1)
+
+            // Settled, the plan no longer holds the snapshot, and outlives it as evidence.
+            _ = try await harness.vault.deleteSnapshot(id: source.id, actor: "test", reason: "test")
+            #expect(try await store.plan(id: plan.id).snapshotID == source.id)
+        }
+    }
 }

@@ -54,13 +54,27 @@ struct PolicyStoreTests {
             schedule = try await Self.schedule(schema.client, tenant.id)
             #expect(schedule["validation"] == "24:00:00")
 
-            let audit = try await AuditLog.entries(limit: 10, client: schema.client).filter { $0.action.hasPrefix("policy.") }
-            #expect(audit.map(\.action) == ["policy.update", "policy.assign", "policy.create"])
+            // Assignment is a change of the tenant, audited as the HTTP API documents it (`tenant.policy`).
+            let audit = try await AuditLog.entries(limit: 10, client: schema.client).filter { $0.action.hasPrefix("policy.") || $0.action == "tenant.policy" }
+            #expect(audit.map(\.action) == ["policy.update", "tenant.policy", "policy.create"])
+            #expect(audit[0].details["policy_id"] == created.id.uuidString.lowercased())
             #expect(audit[0].actor == "bob")
             #expect(audit[0].details["keep_daily"] == "14 -> 30")
             #expect(audit[0].details["validation_interval"] == "604800s -> 86400s")
             #expect(audit[0].details["backup_interval"] == nil)  // unchanged settings are not listed
             #expect(audit[1].tenantID == tenant.id && audit[1].details["previous"] == "none" && audit[1].details["policy"] == "gold")
+
+            // The same by id (the HTTP API's routes), and a page of policies by name.
+            #expect(try await store.policy(id: created.id) == updated)
+            var yearly = PolicyChanges()
+            yearly.keepYearly = 3
+            #expect(try await store.update(id: created.id, changes: yearly, actor: "bob").retention.yearly == 3)
+            #expect(try await store.assign(policyID: created.id, tenantID: tenant.id, actor: "bob").name == "gold")
+            await #expect(throws: PolicyError(.policyNotFound, "")) { _ = try await store.policy(id: UUID()) }
+            await #expect(throws: PolicyError(.policyNotFound, "")) {
+                _ = try await store.assign(policyID: UUID(), tenantID: tenant.id, actor: "bob")
+            }
+            #expect(try await store.policies(offset: 1, limit: 1).map(\.name) == ["standard"])
         }
     }
 

@@ -25,6 +25,13 @@ enum DomainErrorMapping {
             case .invalidRequest, .invalidArguments: return APIError(.invalidRequest, error.message, underlying: error)
             default: return unavailable(error)
             }
+        case let error as PolicyError:
+            switch error.code {
+            case .policyNotFound, .tenantNotFound: return APIError(.notFound, error.message, underlying: error)
+            case .duplicatePolicy: return APIError(.conflict, error.message, underlying: error)
+            case .invalidPolicy, .reasonRequired: return APIError(.invalidRequest, error.message, underlying: error)
+            default: return nil
+            }
         case let error as VaultError:
             if error.code == .notFound { return APIError(.notFound, error.message, underlying: error) }
             return nil

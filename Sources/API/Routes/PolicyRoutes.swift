@@ -1,7 +1,8 @@
 import Foundation
 import Hummingbird
+import Tenancy
 
-/// Operators' policy routes over ``APIPolicyStore``.
+/// Operators' policy routes over Tenancy's ``PolicyStore`` (its validation and audit).
 struct PolicyRoutes: APIRouteGroup {
     let services: APIServices
 
@@ -9,22 +10,28 @@ struct PolicyRoutes: APIRouteGroup {
         routes.get("/v1/policies", access: .staff) { request, _ in
             let page = try PageRequest.parse(request, configuration: services.configuration)
             let offset = try page.offset()
-            return try JSONResponse.make(page.page(offset: offset, fetched: try await services.policies.list(offset: offset, limit: page.limit + 1)))
+            let policies = try await services.policies.policies(offset: offset, limit: page.limit + 1)
+            return try JSONResponse.make(page.page(offset: offset, fetched: policies.map(PolicyResource.init)))
         }
         routes.post("/v1/policies", access: .staff) { request, context in
             let body = try await request.decodeBody(PolicyBody.self, context: context)
             guard let name = body.name else { throw APIError(.invalidRequest, "field 'name' is required") }
-            let record = try await services.policies.create(name: name, body.changes, actor: try context.requirePrincipal().actor)
-            return try JSONResponse.make(record, status: .created)
+            let policy = try await services.policies.create(name: name, settings: body.changes.applied(to: PolicySettings()),
+                                                            actor: try context.requirePrincipal().actor)
+            return try JSONResponse.make(PolicyResource(policy), status: .created)
         }
         routes.get("/v1/policies/{policy_id}", access: .staff) { _, context in
-            try JSONResponse.make(try await services.policies.policy(id: try context.uuidParameter("policy_id")))
+            try JSONResponse.make(PolicyResource(try await services.policies.policy(id: try context.uuidParameter("policy_id"))))
         }
         routes.patch("/v1/policies/{policy_id}", access: .staff) { request, context in
             let id = try context.uuidParameter("policy_id")
             let body = try await request.decodeBody(PolicyBody.self, context: context)
             if body.name != nil { throw APIError(.invalidRequest, "field 'name' cannot be changed; create a new policy instead") }
-            return try JSONResponse.make(try await services.policies.update(id: id, body.changes, actor: try context.requirePrincipal().actor))
+            let changes = body.changes
+            // An empty change answers the policy as it is (the store refuses it as nothing to change).
+            let policy = changes.isEmpty ? try await services.policies.policy(id: id)
+                : try await services.policies.update(id: id, changes: changes, actor: try context.requirePrincipal().actor)
+            return try JSONResponse.make(PolicyResource(policy))
         }
     }
 
@@ -90,23 +97,36 @@ struct PolicyRoutes: APIRouteGroup {
             return (0...23).contains(hour) && (0...59).contains(minute)
         }
 
+        /// The settings the body gives; `validate()` has made sure the window comes whole or not at all.
         var changes: PolicyChanges {
             var changes = PolicyChanges()
             changes.description = description
-            changes.backupIntervalSeconds = backupIntervalSeconds
-            changes.windowStart = windowStart
-            changes.windowEnd = windowEnd
-            changes.windowTimezone = windowTimezone
-            changes.rpoTargetSeconds = rpoTargetSeconds
+            changes.backupInterval = backupIntervalSeconds.map(TimeInterval.init)
+            if let windowStart, let windowEnd { changes.window = (windowStart, windowEnd) }
+            changes.timezone = windowTimezone
+            changes.rpoTarget = rpoTargetSeconds.map(TimeInterval.init)
             changes.keepLast = keepLast
             changes.keepDaily = keepDaily
             changes.keepWeekly = keepWeekly
             changes.keepMonthly = keepMonthly
             changes.keepYearly = keepYearly
-            changes.immutabilityWindowSeconds = immutabilityWindowSeconds
-            changes.retentionIntervalSeconds = retentionIntervalSeconds
-            changes.validationIntervalSeconds = validationIntervalSeconds
+            changes.immutabilityWindow = immutabilityWindowSeconds.map(TimeInterval.init)
+            changes.retentionInterval = retentionIntervalSeconds.map(TimeInterval.init)
+            changes.validationInterval = validationIntervalSeconds.map(TimeInterval.init)
             return changes
+        }
+    }
+}
+
+extension PolicyStore {
+    /// Assigns the policy a request body's `policy_id` names: naming no policy is the caller's
+    /// mistake (400, `invalid_request`); naming no tenant is 404.
+    func assign(policyIDField text: String, tenantID: UUID, actor: String) async throws {
+        let policyID = try Validate.uuid(text, field: "policy_id")
+        do {
+            _ = try await self.assign(policyID: policyID, tenantID: tenantID, actor: actor)
+        } catch let error as PolicyError where error.code == .policyNotFound {
+            throw APIError(.invalidRequest, "field 'policy_id' names no policy (\(text))", underlying: error)
         }
     }
 }

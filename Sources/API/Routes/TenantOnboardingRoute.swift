@@ -169,7 +169,7 @@ struct TenantOnboardingRoute: Sendable {
                             sizeClass: body.sizeClass ?? "S")
         let tenant = try await services.tenants.addTenant(new, actor: actor)
         if let policyID = body.policyID {
-            try await services.policies.assign(policyID: try Validate.uuid(policyID, field: "policy_id"), tenantID: tenant.id, actor: actor)
+            try await services.policies.assign(policyIDField: policyID, tenantID: tenant.id, actor: actor)
         }
         return OnboardingResource(tenant: TenantResource(try await services.tenants.tenant(id: tenant.id)), probe: nil)
     }
@@ -183,8 +183,8 @@ struct TenantOnboardingRoute: Sendable {
     private func policyName(id text: String) async throws -> String {
         do {
             return try await services.policies.policy(id: try Validate.uuid(text, field: "policy_id")).name
-        } catch let error as APIError where error.code == .notFound {
-            throw APIError(.invalidRequest, "field 'policy_id' names no policy (\(text))")
+        } catch let error as PolicyError where error.code == .policyNotFound {
+            throw APIError(.invalidRequest, "field 'policy_id' names no policy (\(text))", underlying: error)
         }
     }
 

@@ -59,8 +59,7 @@ struct TenantRoutes: APIRouteGroup {
         routes.put("/v1/tenants/{tenant_id}/policy", access: .staff) { request, context in
             let tenantID = try context.uuidParameter("tenant_id")
             let body = try await request.decodeBody(AssignPolicyBody.self, context: context)
-            try await services.policies.assign(policyID: try Validate.uuid(body.policyID, field: "policy_id"), tenantID: tenantID,
-                                               actor: try context.requirePrincipal().actor)
+            try await services.policies.assign(policyIDField: body.policyID, tenantID: tenantID, actor: try context.requirePrincipal().actor)
             return try JSONResponse.make(["tenant_id": tenantID.uuidString.lowercased(), "policy_id": body.policyID.lowercased()])
         }
 

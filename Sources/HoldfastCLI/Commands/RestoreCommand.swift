@@ -6,12 +6,12 @@ import Queue
 import Restore
 import Vault
 
-/// `holdfast restore plan|apply|show`.
+/// `holdfast restore plan|apply|show|verify|discard`.
 struct RestoreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "restore",
         abstract: "Restore objects from a snapshot: plan first (a dry run, stored), then apply the stored plan.",
-        subcommands: [Plan.self, Apply.self, Show.self, Verify.self]
+        subcommands: [Plan.self, Apply.self, Show.self, Verify.self, Discard.self]
     )
 
     struct Plan: AsyncParsableCommand {

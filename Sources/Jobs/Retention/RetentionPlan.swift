@@ -8,7 +8,8 @@ public import Tenancy
 /// first, the newest snapshot of each of the latest `daily` calendar days that hold one, of
 /// `weekly` ISO weeks, `monthly` months and `yearly` years — boundaries in the policy's time zone.
 /// Within a period a good snapshot is preferred over a newer partial or failed one. An expired
-/// snapshot is still kept when a guard protects it (invariant 8).
+/// snapshot is still kept when a guard protects it (invariant 8), or while a pending restore plan
+/// restores from it.
 public struct RetentionPlan: Sendable, Hashable {
     public struct Snapshot: Sendable, Hashable {
         public var id: Int64
@@ -16,12 +17,15 @@ public struct RetentionPlan: Sendable, Hashable {
         /// Complete, and its newest validation (if any) passed.
         public var good: Bool
         public var legalHold: Bool
+        /// A restore plan that is planned or applying restores from it.
+        public var pendingRestore: Bool
 
-        public init(id: Int64, committedAt: Date, good: Bool, legalHold: Bool = false) {
+        public init(id: Int64, committedAt: Date, good: Bool, legalHold: Bool = false, pendingRestore: Bool = false) {
             self.id = id
             self.committedAt = committedAt
             self.good = good
             self.legalHold = legalHold
+            self.pendingRestore = pendingRestore
         }
     }
 
@@ -36,6 +40,8 @@ public struct RetentionPlan: Sendable, Hashable {
         case newest
         /// Committed after the evaluation time (a clock behind the database's).
         case future
+        /// A restore plan not yet applied (planned or applying) restores from it.
+        case restorePlan = "restore_plan"
     }
 
     /// Snapshots the policy keeps, with the rules that keep each.
@@ -94,6 +100,8 @@ public struct RetentionPlan: Sendable, Hashable {
                 self.protected[snapshot.id] = .newestGood
             } else if snapshot.id == newest {
                 self.protected[snapshot.id] = .newest
+            } else if snapshot.pendingRestore {
+                self.protected[snapshot.id] = .restorePlan
             } else {
                 self.delete.append(snapshot.id)
             }

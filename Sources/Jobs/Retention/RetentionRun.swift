@@ -5,8 +5,9 @@ public import Tenancy
 public import Vault
 
 /// Applies a tenant's policy: plans (``RetentionPlan``), deletes each expired snapshot through the
-/// vault (which refuses held, immutable and newest snapshots again, as does the database), then
-/// garbage-collects the blobs nothing names any more, and records the run in `retention_runs`.
+/// vault (which refuses held, immutable, newest and pending-restore snapshots again, as does the
+/// database), then garbage-collects the blobs nothing names any more, and records the run in
+/// `retention_runs`.
 public struct RetentionRun: Sendable {
     let vault: Vault
     let policies: PolicyStore
@@ -29,12 +30,14 @@ public struct RetentionRun: Sendable {
         let policy = try await self.policies.policy(forTenant: tenantID)
         let hold = try await self.policies.legalHold(tenantID: tenantID)
         let rows = try await self.vault.client.query("""
-            SELECT s.id, s.committed_at, s.legal_hold, snapshot_is_good(s) AS good FROM snapshots s
-            WHERE s.tenant_id = \(tenantID) ORDER BY s.id
+            SELECT s.id, s.committed_at, s.legal_hold, snapshot_is_good(s) AS good,
+                   snapshot_pending_restore_plan(s.id) IS NOT NULL AS pending_restore
+            FROM snapshots s WHERE s.tenant_id = \(tenantID) ORDER BY s.id
             """)
         let snapshots = try rows.map {
             RetentionPlan.Snapshot(id: try $0.decode(Int64.self, "id"), committedAt: try $0.decode(Date.self, "committed_at"),
-                                   good: try $0.decode(Bool.self, "good"), legalHold: try $0.decode(Bool.self, "legal_hold"))
+                                   good: try $0.decode(Bool.self, "good"), legalHold: try $0.decode(Bool.self, "legal_hold"),
+                                   pendingRestore: try $0.decode(Bool.self, "pending_restore"))
         }
         let plan = RetentionPlan(snapshots: snapshots, rules: policy.retention, timeZone: TimeZone(identifier: policy.timezone) ?? .gmt,
                                  now: now, immutabilityWindow: policy.immutabilityWindow, tenantLegalHold: hold.held)
@@ -48,11 +51,12 @@ public struct RetentionRun: Sendable {
             do {
                 report.deleted.append(try await self.vault.deleteSnapshot(id: id, actor: Self.actor,
                                                                           reason: "expired under policy \(policy.name)"))
-            } catch let error as VaultError where [.legalHold, .immutable, .newestSnapshot].contains(error.code) {
-                // A hold placed (or a validation failed) since the plan, or the database's clock disagrees: keep it.
+            } catch let error as VaultError where [.legalHold, .immutable, .newestSnapshot, .pendingRestore].contains(error.code) {
+                // A hold placed, a validation failed or a restore planned since the plan, or the database's clock disagrees: keep it.
                 let reason: RetentionPlan.Protection = switch error.code {
                 case .legalHold: .legalHold
                 case .immutable: .immutable
+                case .pendingRestore: .restorePlan
                 default: .newestGood
                 }
                 report.protected.append(.init(id: id, reason: reason))

@@ -145,6 +145,33 @@ public struct RestoreStore: Sendable {
         }
     }
 
+    /// Discards a plan nobody will apply: it becomes `failed`, with who discarded it and why as its
+    /// error, and stays as evidence; its snapshot is no longer held by it (migration 0015). Only a
+    /// `planned` plan: one being applied finishes (or fails) first. Audited.
+    public func discard(planID: UUID, reason: String, actor: String) async throws {
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty else { throw RestoreError(.invalidRequest, "discarding a restore plan needs a reason") }
+        let error = "discarded by \(actor): \(reason)"
+        let planText = planID.uuidString.lowercased()
+        try await self.client.withTransaction { connection in
+            guard let row = try await connection.query("""
+                UPDATE restore_plans SET status = 'failed', finished_at = now(), error = \(error)
+                WHERE id = \(planID) AND status = 'planned' RETURNING target_tenant_id, snapshot_id
+                """).first else {
+                guard let current = try await connection.query("SELECT status FROM restore_plans WHERE id = \(planID)").first else {
+                    throw RestoreError(.notFound, "no restore plan has id \(planText)")
+                }
+                let status = try current.decode(String.self, "status")
+                throw RestoreError(.invalidState, status == "applying"
+                    ? "restore plan \(planText) is being applied; let it finish (or fail) instead"
+                    : "restore plan \(planText) is \(status) already; only a planned plan can be discarded")
+            }
+            try await AuditLog.record(actor: actor, action: "restore.discard", tenantID: try row.decode(UUID.self, "target_tenant_id"),
+                                      details: ["plan.id": planText, "snapshot.id": "\(try row.decode(Int64.self, "snapshot_id"))",
+                                                "reason": reason], on: connection)
+        }
+    }
+
     func finish(planID: UUID, failed: String?) async throws {
         try await self.client.query("""
             UPDATE restore_plans SET status = \(failed == nil ? "applied" : "failed"), finished_at = now(), error = \(failed)

@@ -47,25 +47,41 @@ public struct PolicyStore: Sendable {
         }
     }
 
-    public func policies() async throws -> [Policy] {
-        try await self.client.query("SELECT \(unescaped: Self.columns) FROM policies ORDER BY name").rows.map(Self.policy(from:))
+    /// Policies by name; `limit` of them from `offset` (all when nil).
+    public func policies(offset: Int = 0, limit: Int? = nil) async throws -> [Policy] {
+        try await self.client.query("SELECT \(unescaped: Self.columns) FROM policies ORDER BY name OFFSET \(offset) LIMIT \(limit)")
+            .rows.map(Self.policy(from:))
+    }
+
+    public func policy(id: UUID) async throws -> Policy {
+        guard let row = try await self.client.query("SELECT \(unescaped: Self.columns) FROM policies WHERE id = \(id)").first else {
+            throw Self.notFound(.id(id))
+        }
+        return try Self.policy(from: row)
     }
 
     public func policy(named name: String) async throws -> Policy {
         guard let row = try await self.client.query("SELECT \(unescaped: Self.columns) FROM policies WHERE name = \(name)").first else {
-            throw PolicyError(.policyNotFound, "no policy is named '\(name)'; `holdfast policies list` shows them")
+            throw Self.notFound(.name(name))
         }
         return try Self.policy(from: row)
     }
 
     /// Applies `changes` to the named policy; every tenant with it picks up the new schedule.
     public func update(name: String, changes: PolicyChanges, actor: String) async throws -> Policy {
+        try await self.update(.name(name), changes: changes, actor: actor)
+    }
+
+    /// Applies `changes` to the policy with that id; every tenant with it picks up the new schedule.
+    public func update(id: UUID, changes: PolicyChanges, actor: String) async throws -> Policy {
+        try await self.update(.id(id), changes: changes, actor: actor)
+    }
+
+    private func update(_ key: Key, changes: PolicyChanges, actor: String) async throws -> Policy {
         guard !changes.isEmpty else { throw PolicyError(.invalidPolicy, "nothing to change: give at least one setting") }
         return try await self.client.withTransaction { connection in
-            guard let row = try await connection.query("SELECT \(unescaped: Self.columns) FROM policies WHERE name = \(name) FOR UPDATE").first else {
-                throw PolicyError(.policyNotFound, "no policy is named '\(name)'; `holdfast policies list` shows them")
-            }
-            let before = try Self.policy(from: row)
+            let before = try Self.policy(from: try await Self.row(key, forUpdate: true, on: connection))
+            let name = before.name
             let settings = changes.applied(to: before.settings)
             try settings.validate()
             let updated = try Self.policy(from: try await connection.query("""
@@ -79,7 +95,7 @@ public struct PolicyStore: Sendable {
                        validation_interval = make_interval(secs => \(settings.validationInterval)), updated_at = now()
                 WHERE id = \(before.id) RETURNING \(unescaped: Self.columns)
                 """).first!)
-            var details: [String: String] = ["policy": name]
+            var details: [String: String] = ["policy": name, "policy_id": before.id.uuidString.lowercased()]
             let old = Self.auditDetails(before)
             for (key, value) in Self.auditDetails(updated) where old[key] != value {
                 details[key] = "\(old[key] ?? "") -> \(value)"
@@ -91,19 +107,28 @@ public struct PolicyStore: Sendable {
 
     /// Assigns the named policy to a tenant; its schedule follows the policy from now on.
     public func assign(policyName: String, tenantID: UUID, actor: String) async throws -> Policy {
+        try await self.assign(.name(policyName), tenantID: tenantID, actor: actor)
+    }
+
+    /// Assigns the policy with that id to a tenant; its schedule follows the policy from now on.
+    public func assign(policyID: UUID, tenantID: UUID, actor: String) async throws -> Policy {
+        try await self.assign(.id(policyID), tenantID: tenantID, actor: actor)
+    }
+
+    /// Audited as `tenant.policy`, like the tenant's other changes (`tenant.status`, `tenant.legal_hold`).
+    private func assign(_ key: Key, tenantID: UUID, actor: String) async throws -> Policy {
         try await self.client.withTransaction { connection in
-            guard let row = try await connection.query("SELECT \(unescaped: Self.columns) FROM policies WHERE name = \(policyName)").first else {
-                throw PolicyError(.policyNotFound, "no policy is named '\(policyName)'; `holdfast policies list` shows them")
-            }
-            let policy = try Self.policy(from: row)
+            let policy = try Self.policy(from: try await Self.row(key, forUpdate: false, on: connection))
+            let policyName = policy.name
             guard let previous = try await connection.query("""
                 SELECT p.name FROM tenants t LEFT JOIN policies p ON p.id = t.policy_id WHERE t.id = \(tenantID) FOR UPDATE OF t
                 """).first else {
                 throw PolicyError(.tenantNotFound, "no tenant has id \(tenantID.uuidString.lowercased())")
             }
             try await connection.query("UPDATE tenants SET policy_id = \(policy.id) WHERE id = \(tenantID)")
-            try await AuditLog.record(actor: actor, action: "policy.assign", tenantID: tenantID,
-                                      details: ["policy": policyName, "previous": try previous.decode(String?.self, "name") ?? "none"],
+            try await AuditLog.record(actor: actor, action: "tenant.policy", tenantID: tenantID,
+                                      details: ["policy": policyName, "policy_id": policy.id.uuidString.lowercased(),
+                                                "previous": try previous.decode(String?.self, "name") ?? "none"],
                                       on: connection)
             self.logger.info("policy assigned", metadata: ["tenant.id": "\(tenantID.uuidString.lowercased())", "policy.name": "\(policyName)"])
             return policy
@@ -161,6 +186,29 @@ public struct PolicyStore: Sendable {
 
     // MARK: Rows
 
+    /// How a caller names a policy: the CLI by name, the HTTP API by id.
+    private enum Key: Sendable {
+        case name(String)
+        case id(UUID)
+    }
+
+    private static func row(_ key: Key, forUpdate: Bool, on connection: PostgresConnection) async throws -> PostgresRow {
+        let lock = forUpdate ? " FOR UPDATE" : ""
+        let row = switch key {
+        case .name(let name): try await connection.query("SELECT \(unescaped: Self.columns) FROM policies WHERE name = \(name)\(unescaped: lock)").first
+        case .id(let id): try await connection.query("SELECT \(unescaped: Self.columns) FROM policies WHERE id = \(id)\(unescaped: lock)").first
+        }
+        guard let row else { throw Self.notFound(key) }
+        return row
+    }
+
+    private static func notFound(_ key: Key) -> PolicyError {
+        switch key {
+        case .name(let name): PolicyError(.policyNotFound, "no policy is named '\(name)'; `holdfast policies list` shows them")
+        case .id(let id): PolicyError(.policyNotFound, "no policy has id \(id.uuidString.lowercased())")
+        }
+    }
+
     static func validate(name: String) throws(PolicyError) {
         guard !name.isEmpty, name.count <= 100,
               name.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0) }) else {
@@ -194,7 +242,7 @@ public struct PolicyStore: Sendable {
     static func auditDetails(_ policy: Policy) -> [String: String] {
         func seconds(_ value: TimeInterval) -> String { value == value.rounded() ? "\(Int64(value))s" : "\(value)s" }
         return [
-            "policy": policy.name, "description": policy.description, "backup_interval": seconds(policy.backupInterval),
+            "policy": policy.name, "policy_id": policy.id.uuidString.lowercased(), "description": policy.description, "backup_interval": seconds(policy.backupInterval),
             "window": policy.windowStart.map { "\($0)-\(policy.windowEnd ?? "")" } ?? "any", "timezone": policy.timezone,
             "rpo_target": seconds(policy.rpoTarget), "keep_last": "\(policy.retention.last)", "keep_daily": "\(policy.retention.daily)",
             "keep_weekly": "\(policy.retention.weekly)", "keep_monthly": "\(policy.retention.monthly)",

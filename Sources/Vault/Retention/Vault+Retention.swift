@@ -50,8 +50,9 @@ extension Vault {
     /// Deletes one snapshot, keeping every other snapshot of the tenant readable exactly as before:
     /// versions live only at it are removed, ranges that start or end at it move to the next
     /// snapshot. Refused (``VaultError/Code/legalHold``, ``VaultError/Code/immutable``,
-    /// ``VaultError/Code/newestSnapshot``) for a held snapshot or tenant, a snapshot inside the
-    /// immutability window, and the tenant's newest or newest good snapshot; the database's
+    /// ``VaultError/Code/newestSnapshot``, ``VaultError/Code/pendingRestore``) for a held snapshot
+    /// or tenant, a snapshot inside the immutability window, the tenant's newest or newest good
+    /// snapshot, and a snapshot a planned or applying restore plan restores from; the database's
     /// trigger refuses the same, so no client can bypass it. Blobs are left to garbage collection.
     /// Audited.
     public func deleteSnapshot(id: Int64, actor: String, reason: String) async throws -> SnapshotDeletion {
@@ -68,7 +69,8 @@ extension Vault {
                            s.committed_at > now() - tenant_immutability_window(t.id) AS immutable,
                            (SELECT min(n.id) FROM snapshots n WHERE n.tenant_id = t.id AND n.id > s.id) AS next,
                            snapshot_is_good(s) AND NOT EXISTS (SELECT 1 FROM snapshots n WHERE n.tenant_id = t.id AND n.id > s.id
-                                                                 AND snapshot_is_good(n)) AS newest_good
+                                                                 AND snapshot_is_good(n)) AS newest_good,
+                           snapshot_pending_restore_plan(s.id) AS restore_plan
                     FROM snapshots s JOIN tenants t ON t.id = s.tenant_id WHERE s.id = \(id) FOR UPDATE OF s
                     """).first!
                 if try row.decode(Bool.self, "legal_hold") {
@@ -85,6 +87,10 @@ extension Vault {
                 }
                 if try row.decode(Bool.self, "newest_good") {
                     throw VaultError(.newestSnapshot, "snapshot \(id) is the newest good snapshot of its tenant (invariant 8)")
+                }
+                if let plan = try row.decode(UUID?.self, "restore_plan") {
+                    let planID = plan.uuidString.lowercased()
+                    throw VaultError(.pendingRestore, "snapshot \(id) is the source of restore plan \(planID), which is not applied yet; apply it (holdfast restore apply \(planID)) or discard it (holdfast restore discard \(planID) --reason …), then delete the snapshot")
                 }
                 let committedAt = try row.decode(Date.self, "committed_at")
 
@@ -121,6 +127,7 @@ extension Vault {
         case "HF001", "HF002": VaultError(.legalHold, "the database refused: \(error.message)", underlying: error)
         case "HF003": VaultError(.immutable, "the database refused: \(error.message)", underlying: error)
         case "HF004", "HF005": VaultError(.newestSnapshot, "the database refused: \(error.message)", underlying: error)
+        case "HF007": VaultError(.pendingRestore, "the database refused: \(error.message)", underlying: error)
         default: nil
         }
     }
