@@ -111,10 +111,11 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         if let ring {
             // Backups list children (owners, settings, …) of many parents at once (BackupRun's
-            // childConcurrency, 32) to use a tenant's throttling budget despite Graph's latency;
-            // over HTTP/1.1 each request in flight needs its own connection.
+            // childConcurrency, 64) besides the pages of the types they read side by side, to use
+            // a tenant's throttling budget despite Graph's latency; over HTTP/1.1 each request in
+            // flight needs its own connection.
             var httpConfiguration = HTTPClient.Configuration()
-            httpConfiguration.maxConnectionsPerHost = 48
+            httpConfiguration.maxConnectionsPerHost = 96
             let httpClient = try HTTPClient(configuration: httpConfiguration, logger: logger)
             http = httpClient
             let environment = ProcessInfo.processInfo.environment
