@@ -65,6 +65,11 @@ extension BackupRun {
         self.markDone([entry.name] + related, state: &state)
     }
 
+    /// The run's catalogue entry named `name` (a test's catalogue may differ from the built-in one).
+    func entry(named name: String) -> CatalogueEntry? {
+        self.catalogue.first { $0.name == name } ?? ResourceCatalogue.entry(named: name)
+    }
+
     func markDone(_ names: [String], state: inout State) {
         for name in names where state.progress[name]?.state != .missing {
             state.progress[name, default: .init()].state = .done
@@ -144,9 +149,7 @@ extension BackupRun {
     /// make a page unbounded.
     func pageHeaders(_ entry: CatalogueEntry, round: Round) -> [(name: String, value: String)] {
         guard case .delta = round else { return [] }
-        let singletonsOnly = (entry.delta?.relationships.values ?? [:].values).allSatisfy { name in
-            (self.catalogue.first { $0.name == name } ?? ResourceCatalogue.entry(named: name))?.shape == .singleton
-        }
+        let singletonsOnly = (entry.delta?.relationships.values ?? [:].values).allSatisfy { self.entry(named: $0)?.shape == .singleton }
         return singletonsOnly ? [("Prefer", "odata.maxpagesize=\(Self.deltaPageSize)")] : []
     }
 
@@ -161,6 +164,8 @@ extension BackupRun {
         var removed: [String] = []
         var relationPuts: [String: [(objectID: String, canonical: [UInt8])]] = [:]
         var relationRemovals: [String: [String]] = [:]
+        // Once per page, not per object: which relationships hold one target (a user's manager).
+        let singletons = Set(relationships.values.filter { self.entry(named: $0)?.shape == .singleton })
         for item in page["value"]?.arrayValue ?? [] {
             guard var object = item.objectValue, let id = object["id"]?.stringValue else { continue }
             if object["@removed"] != nil {
@@ -168,7 +173,7 @@ extension BackupRun {
                 continue
             }
             for (annotation, relationName) in relationships {
-                let singleton = (self.catalogue.first { $0.name == relationName } ?? ResourceCatalogue.entry(named: relationName))?.shape == .singleton
+                let singleton = singletons.contains(relationName)
                 guard let references = object.removeValue(forKey: annotation)?.arrayValue else {
                     // A changed user without manager@delta has no manager now.
                     if singleton && !initial { relationRemovals[relationName, default: []].append(id) }

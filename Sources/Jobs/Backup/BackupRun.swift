@@ -218,7 +218,7 @@ public struct BackupRun: Sendable {
     /// `error` (the first name's entry is the one Graph refused; the others are read with it).
     func recordMissing(_ names: [String], error: GraphError, context: Context, state: inout State) async throws {
         guard let first = names.first else { return }
-        let refused = self.catalogue.first { $0.name == first } ?? ResourceCatalogue.entry(named: first)
+        let refused = self.entry(named: first)
         for name in names {
             try await context.writer.discardStaged(type: name)
             state.fullyRead.removeAll { $0 == name }

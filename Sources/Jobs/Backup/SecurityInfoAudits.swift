@@ -1,5 +1,6 @@
 import Foundation
 import Graph
+import Restore
 import Vault
 
 /// Users whose authentication methods changed since a date, from the tenant's directory audits
@@ -24,26 +25,12 @@ struct SecurityInfoAudits {
 
     /// The ids (lower-cased) of users the audits name for a security-info change since `since`.
     func users(since: Date) async throws -> Set<String> {
-        let filter = "activityDateTime ge \(ISO8601DateFormatter().string(from: since.addingTimeInterval(-Self.lag)))"
-        var path: String? = "/auditLogs/directoryAudits?$top=999&$filter="
-            + (filter.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? filter)
         var users = Set<String>()
-        while let current = path {
-            let response = try await self.session.send(.get(current))
-            let page: CanonicalJSON
-            do {
-                page = try CanonicalJSON.parse(response.body)
-            } catch {
-                throw GraphError(code: .invalidResponse, message: "a directory audit page is not JSON", status: response.status,
-                                 requestID: response.requestID, underlying: error)
+        try await DirectoryAuditLog(session: self.session).forEachEntry(since: since.addingTimeInterval(-Self.lag)) { entry in
+            guard let activity = entry["activityDisplayName"]?.stringValue, Self.isSecurityInfoActivity(activity) else { return }
+            for target in entry["targetResources"]?.arrayValue ?? [] where target["type"]?.stringValue?.lowercased() == "user" {
+                if let id = target["id"]?.stringValue, !id.isEmpty { users.insert(id.lowercased()) }
             }
-            for entry in page["value"]?.arrayValue ?? [] {
-                guard let activity = entry["activityDisplayName"]?.stringValue, Self.isSecurityInfoActivity(activity) else { continue }
-                for target in entry["targetResources"]?.arrayValue ?? [] where target["type"]?.stringValue?.lowercased() == "user" {
-                    if let id = target["id"]?.stringValue, !id.isEmpty { users.insert(id.lowercased()) }
-                }
-            }
-            path = page["@odata.nextLink"]?.stringValue
         }
         return users
     }

@@ -17,25 +17,18 @@ public struct DirectoryAuditAnnotator: Sendable {
     /// Annotates each change with the audit entries since `since` that target one of its ids.
     public func annotate(_ changes: ChangeSet, since: Date) async throws -> ChangeSet {
         var actorsByTarget: [String: [ObjectChange.Actor]] = [:]
-        let formatter = ISO8601DateFormatter()
-        let filter = "activityDateTime ge \(formatter.string(from: since))"
-        var path: String? = "/auditLogs/directoryAudits?$top=999&$filter=" + (filter.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? filter)
         do {
-            while let current = path {
-                let page = try CanonicalJSON.parse(try await self.session.send(.get(current)).body)
-                for entry in page["value"]?.arrayValue ?? [] {
-                    guard let activity = entry["activityDisplayName"]?.stringValue,
-                          let at = entry["activityDateTime"]?.stringValue.flatMap(Self.parseDate) else { continue }
-                    let initiator = entry["initiatedBy"]
-                    let name = initiator?["user"]?["userPrincipalName"]?.stringValue
-                        ?? initiator?["app"]?["displayName"]?.stringValue ?? "unknown"
-                    for target in entry["targetResources"]?.arrayValue ?? [] {
-                        if let id = target["id"]?.stringValue?.lowercased() {
-                            actorsByTarget[id, default: []].append(.init(name: name, activity: activity, at: at))
-                        }
+            try await DirectoryAuditLog(session: self.session).forEachEntry(since: since) { entry in
+                guard let activity = entry["activityDisplayName"]?.stringValue,
+                      let at = entry["activityDateTime"]?.stringValue.flatMap(Self.parseDate) else { return }
+                let initiator = entry["initiatedBy"]
+                let name = initiator?["user"]?["userPrincipalName"]?.stringValue
+                    ?? initiator?["app"]?["displayName"]?.stringValue ?? "unknown"
+                for target in entry["targetResources"]?.arrayValue ?? [] {
+                    if let id = target["id"]?.stringValue?.lowercased() {
+                        actorsByTarget[id, default: []].append(.init(name: name, activity: activity, at: at))
                     }
                 }
-                path = page["@odata.nextLink"]?.stringValue
             }
         } catch let error as GraphError where error.isPermissionMissing {
             self.logger.notice("the tenant does not grant AuditLog.Read.All: the diff has no who-did-it",
