@@ -78,7 +78,9 @@ public struct Vault: Sendable {
     /// How many objects of `type` the tenant's latest snapshot holds.
     public func currentCount(tenantID: UUID, type: String) async throws -> Int {
         try await self.client.query("""
-            SELECT count(*)::int8 AS n FROM object_versions WHERE tenant_id = \(tenantID) AND type = \(type) AND valid_to IS NULL
+            SELECT count(*)::int8 AS n FROM object_versions
+            WHERE tenant_id = \(tenantID) AND type = \(type) AND valid_to IS NULL
+              AND valid_from <= (SELECT max(id) FROM snapshots WHERE tenant_id = \(tenantID))
             """).first.map { Int(try $0.decode(Int64.self, "n")) } ?? 0
     }
 

@@ -11,9 +11,10 @@ public import Postgres
 /// (`pg_advisory_xact_lock_shared(vault_gc_lock_key(tenant))`). The collector confirms each batch
 /// of candidates as unreferenced and deletes them while holding that lock exclusively. So either
 /// the staging row committed first (the collector sees it and keeps the blob), or the collector
-/// finished deleting first (the backup then finds the blob missing and writes it again). The
-/// commit moves staging rows into version rows in one transaction, and the collector's check reads
-/// both in one statement, so a blob is never between the two. No grace period is needed, and
+/// finished deleting first (the backup then finds the blob missing and writes it again). A
+/// tenant's first snapshot writes version rows (under its pending id) the same way. The commit
+/// moves staging rows into version rows in one transaction, and the collector's check reads both
+/// in one statement, so a blob is never between the two. No grace period is needed, and
 /// none would help: a re-used blob can be old.
 public struct BlobGarbageCollector: Sendable {
     public let client: PostgresClient
@@ -32,6 +33,9 @@ public struct BlobGarbageCollector: Sendable {
         public var bytesFreed: Int64 = 0
         /// Staging rows of jobs that finished without committing (their blobs become collectable).
         public var abandonedStagingRows = 0
+        /// Pending first snapshots of such jobs, and the version rows written under them.
+        public var abandonedPendingSnapshots = 0
+        public var abandonedPendingVersions = 0
 
         public init() {}
     }
@@ -45,14 +49,17 @@ public struct BlobGarbageCollector: Sendable {
 
     public func collect(tenantID: UUID, progress: @Sendable (Result) async throws -> Void = { _ in }) async throws -> Result {
         var result = Result()
-        result.abandonedStagingRows = try await self.client.withTransaction { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(vault_gc_lock_key(\(tenantID)))")
-            // Only jobs that are finished for good: a job that may still run keeps what it staged.
-            return try await connection.query("""
-                DELETE FROM snapshot_staging s WHERE s.tenant_id = \(tenantID)
-                  AND EXISTS (SELECT 1 FROM jobs j WHERE j.id = s.job_id AND j.state IN ('completed', 'discarded', 'cancelled'))
-                """).affectedRows
-        }
+        (result.abandonedStagingRows, result.abandonedPendingSnapshots, result.abandonedPendingVersions) =
+            try await self.client.withTransaction { connection in
+                try await connection.query("SELECT pg_advisory_xact_lock(vault_gc_lock_key(\(tenantID)))")
+                // Only jobs that are finished for good: a job that may still run keeps what it staged.
+                let staging = try await connection.query("""
+                    DELETE FROM snapshot_staging s WHERE s.tenant_id = \(tenantID)
+                      AND EXISTS (SELECT 1 FROM jobs j WHERE j.id = s.job_id AND j.state IN ('completed', 'discarded', 'cancelled'))
+                    """).affectedRows
+                let pending = try await PendingSnapshots.discard(tenantID: tenantID, finishedJobsOnly: true, on: connection)
+                return (staging, pending.snapshots, pending.versions)
+            }
         var after: BlobID?
         while true {
             try Task.checkCancellation()

@@ -1,5 +1,6 @@
 public import Foundation
 import Postgres
+import Queue
 
 extension SnapshotWriter {
     /// Makes the snapshot visible, whole, in one transaction: checks the job still holds its claim,
@@ -11,31 +12,84 @@ extension SnapshotWriter {
     public func commit(_ request: SnapshotCommit) async throws -> SnapshotSummary {
         let tenantID = self.tenantID
         let jobID = self.jobID
-        let keys = self.keys
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let deltaLinks = String(decoding: try encoder.encode(request.deltaLinks), as: UTF8.self)
-        let missing = String(decoding: try encoder.encode(request.missingTypes), as: UTF8.self)
-        let duration = Int64(max(0, Date().timeIntervalSince(request.startedAt) * 1000))
-        let status = request.missingTypes.isEmpty ? SnapshotSummary.Status.complete : .partial
+        let record = try CommitRecord(request)
         // Before the transaction: extending locks makes requests to the blob store.
         let retainedUntil = try await self.lockSnapshotBlobs()
+        let snapshotID = if let pending = self.pendingSnapshotID {
+            try await self.commitPending(request, record: record, retainedUntil: retainedUntil, snapshotID: pending)
+        } else {
+            try await self.commitStaged(request, record: record, retainedUntil: retainedUntil)
+        }
+        guard let summary = try await SnapshotQueries.snapshot(id: snapshotID, client: self.client) else {
+            throw VaultError(.notFound, "snapshot \(snapshotID) vanished after its commit")
+        }
+        if summary.changedCount >= Self.analyzeAfterChanges {
+            // A tenant's first full backup (or a large change) moves the map far from what the
+            // planner last sampled; the next backup's commit must not be planned on the old picture.
+            do {
+                try await self.client.query("ANALYZE object_versions")
+            } catch {
+                self.logger.warning("object_versions could not be analyzed after a large commit", metadata: [
+                    "tenant.id": "\(tenantID)", "snapshot.id": "\(snapshotID)", "error": "\(error)",
+                ])
+            }
+        }
+        self.logger.info("snapshot committed", metadata: [
+            "tenant.id": "\(tenantID)", "job.id": "\(jobID)", "snapshot.id": "\(snapshotID)", "snapshot.status": "\(summary.status.rawValue)",
+            "snapshot.objects": "\(summary.objectCount)", "snapshot.changed": "\(summary.changedCount)",
+        ])
+        return summary
+    }
 
-        let snapshotID: Int64 = try await self.client.withTransaction { connection in
-            if let claim = request.claim {
-                // Conditional on the claim (invariant 2): a rescued job's old attempt cannot commit.
-                let held = try await connection.query("""
-                    SELECT 1 FROM jobs WHERE id = \(claim.jobID) AND state = 'running'
-                      AND worker_id = \(claim.workerID) AND attempt = \(claim.attempt) FOR UPDATE
-                    """)
-                guard !held.isEmpty else {
-                    throw VaultError(.claimLost, "job \(claim.jobID) attempt \(claim.attempt) no longer holds its claim; the snapshot was not committed")
-                }
+    /// The parts of the snapshot row both commit paths write the same way.
+    struct CommitRecord {
+        let encoder: JSONEncoder
+        let deltaLinks: String
+        let missing: String
+        let durationMS: Int64
+        let status: SnapshotSummary.Status
+
+        init(_ request: SnapshotCommit) throws {
+            self.encoder = JSONEncoder()
+            self.encoder.outputFormatting = [.sortedKeys]
+            self.deltaLinks = String(decoding: try self.encoder.encode(request.deltaLinks), as: UTF8.self)
+            self.missing = String(decoding: try self.encoder.encode(request.missingTypes), as: UTF8.self)
+            self.durationMS = Int64(max(0, Date().timeIntervalSince(request.startedAt) * 1000))
+            self.status = request.missingTypes.isEmpty ? .complete : .partial
+        }
+    }
+
+    /// Conditional on the claim (invariant 2): a rescued job's old attempt cannot commit. Then the
+    /// tenant row is locked: one commit per tenant at a time, so snapshot ids follow commit order
+    /// within a tenant.
+    static func lockClaimAndTenant(_ claim: JobClaim?, tenantID: UUID, on connection: PostgresConnection) async throws {
+        if let claim {
+            let held = try await connection.query("""
+                SELECT 1 FROM jobs WHERE id = \(claim.jobID) AND state = 'running'
+                  AND worker_id = \(claim.workerID) AND attempt = \(claim.attempt) FOR UPDATE
+                """)
+            guard !held.isEmpty else {
+                throw VaultError(.claimLost, "job \(claim.jobID) attempt \(claim.attempt) no longer holds its claim; the snapshot was not committed")
             }
-            // One commit per tenant at a time, so snapshot ids follow commit order within a tenant.
-            guard try await connection.query("SELECT 1 FROM tenants WHERE id = \(tenantID) FOR UPDATE").first != nil else {
-                throw VaultError(.notFound, "no tenant has id \(tenantID.uuidString.lowercased())")
-            }
+        }
+        guard try await connection.query("SELECT 1 FROM tenants WHERE id = \(tenantID) FOR UPDATE").first != nil else {
+            throw VaultError(.notFound, "no tenant has id \(tenantID.uuidString.lowercased())")
+        }
+    }
+
+    /// Applies the staging to the current map: closes the versions of changed, removed and unseen
+    /// objects, opens the new ones, and records the root hash, in one transaction.
+    private func commitStaged(_ request: SnapshotCommit, record: CommitRecord, retainedUntil: Date?) async throws -> Int64 {
+        let tenantID = self.tenantID
+        let jobID = self.jobID
+        let keys = self.keys
+        let encoder = record.encoder
+        let deltaLinks = record.deltaLinks
+        let missing = record.missing
+        let duration = record.durationMS
+        let status = record.status
+        return try await self.client.withTransaction { connection in
+            try await Self.lockClaimAndTenant(request.claim, tenantID: tenantID, on: connection)
             if let existing = try await connection.query("SELECT id FROM snapshots WHERE job_id = \(jobID)").first {
                 return try existing.decode(Int64.self, "id")
             }
@@ -140,25 +194,6 @@ extension SnapshotWriter {
             try await connection.query("DELETE FROM snapshot_staging WHERE job_id = \(jobID)")
             return snapshotID
         }
-        guard let summary = try await SnapshotQueries.snapshot(id: snapshotID, client: self.client) else {
-            throw VaultError(.notFound, "snapshot \(snapshotID) vanished after its commit")
-        }
-        if summary.changedCount >= Self.analyzeAfterChanges {
-            // A tenant's first full backup (or a large change) moves the map far from what the
-            // planner last sampled; the next backup's commit must not be planned on the old picture.
-            do {
-                try await self.client.query("ANALYZE object_versions")
-            } catch {
-                self.logger.warning("object_versions could not be analyzed after a large commit", metadata: [
-                    "tenant.id": "\(tenantID)", "snapshot.id": "\(snapshotID)", "error": "\(error)",
-                ])
-            }
-        }
-        self.logger.info("snapshot committed", metadata: [
-            "tenant.id": "\(tenantID)", "job.id": "\(jobID)", "snapshot.id": "\(snapshotID)", "snapshot.status": "\(summary.status.rawValue)",
-            "snapshot.objects": "\(summary.objectCount)", "snapshot.changed": "\(summary.changedCount)",
-        ])
-        return summary
     }
 
     /// Versions opened and closed by one commit from which the map's statistics are refreshed.

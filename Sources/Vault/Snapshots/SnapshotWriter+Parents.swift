@@ -33,6 +33,10 @@ extension SnapshotWriter {
 
     private func stageRemovals(type: String, keySegment: Int, in ids: [String]) async throws {
         guard !ids.isEmpty else { return }
+        if let pending = self.pendingSnapshotID {
+            try await self.removePending(type: type, keySegment: keySegment, in: ids, snapshotID: pending)
+            return
+        }
         try await self.client.query("""
             INSERT INTO snapshot_staging (job_id, tenant_id, type, object_id, op, blob_id)
             SELECT \(self.jobID), \(self.tenantID), v.type, v.object_id, 'remove', NULL FROM object_versions v

@@ -4,12 +4,14 @@ public import Postgres
 public import Queue
 
 /// Builds one snapshot of one tenant for one job: objects are staged page by page while the backup
-/// reads Graph (blobs first, then staging rows, each in its own short statement), and
-/// ``commit(_:)`` makes the whole snapshot visible in one short transaction.
+/// reads Graph (staging rows, then blobs, each in its own short statement), and ``commit(_:)``
+/// makes the whole snapshot visible in one short transaction.
 ///
-/// Staging is keyed by the job, and ``begin`` clears what an earlier attempt of the same job left,
-/// so a retried job stages afresh; blobs an abandoned attempt wrote are reused (same ids) or left
-/// for garbage collection.
+/// A tenant's first map is written straight into `object_versions` under a pending snapshot id
+/// (``pendingSnapshotID``) instead of the staging table, so that its commit has no rows to copy;
+/// readers see none of them before the commit. Staging is keyed by the job, and ``begin`` clears
+/// what an earlier attempt left (staging rows, pending snapshots), so a retried job stages afresh;
+/// blobs an abandoned attempt wrote are reused (same ids) or left for garbage collection.
 public struct SnapshotWriter: Sendable {
     public let tenantID: UUID
     public let jobID: Int64
@@ -19,6 +21,9 @@ public struct SnapshotWriter: Sendable {
     let logger: Logger
     /// The lock date blobs got when this snapshot began (nil: none); see ``lockSnapshotBlobs()``.
     let lockedFrom: Date?
+    /// The reserved snapshot id this writer's version rows are opened under, when the tenant had
+    /// no current map at ``begin``; nil when it stages in `snapshot_staging`.
+    public let pendingSnapshotID: Int64?
 
     /// What staging one batch did.
     public struct StageResult: Sendable, Hashable {
@@ -42,10 +47,17 @@ public struct SnapshotWriter: Sendable {
     public static func begin(tenantID: UUID, jobID: Int64, client: PostgresClient, blobStore: any BlobStore,
                              keyProvider: any VaultKeyProvider, logger: Logger) async throws -> SnapshotWriter {
         try await client.query("DELETE FROM snapshot_staging WHERE job_id = \(jobID)")
+        let preparation = try await PendingSnapshots.prepare(tenantID: tenantID, jobID: jobID, client: client)
+        if preparation.discarded > 0 {
+            logger.notice("discarded the pending snapshots of earlier attempts", metadata: [
+                "tenant.id": "\(tenantID)", "job.id": "\(jobID)", "vault.pending_snapshots": "\(preparation.discarded)",
+                "vault.versions_discarded": "\(preparation.versionsDiscarded)",
+            ])
+        }
         let keys = try await keyProvider.currentKeys(tenantID: tenantID)
         let lockedFrom = try await (blobStore as? any RetentionLockingBlobStore)?.retentionTarget(tenantID: tenantID, at: Date())
         return SnapshotWriter(tenantID: tenantID, jobID: jobID, keys: keys, client: client, blobStore: blobStore, logger: logger,
-                              lockedFrom: lockedFrom)
+                              lockedFrom: lockedFrom, pendingSnapshotID: preparation.reservedID)
     }
 
     /// A committed snapshot of this job, if an earlier attempt committed one before failing to
@@ -54,7 +66,8 @@ public struct SnapshotWriter: Sendable {
         try await SnapshotQueries.snapshot(jobID: self.jobID, client: self.client)
     }
 
-    /// The current (latest committed) blob ids of `objectIDs` of `type`.
+    /// The current blob ids of `objectIDs` of `type`: the latest committed map's, or for a pending
+    /// snapshot what this writer has already written.
     public func currentBlobIDs(type: String, objectIDs: [String]) async throws -> [String: BlobID] {
         guard !objectIDs.isEmpty else { return [:] }
         let rows = try await self.client.query("""
@@ -88,7 +101,8 @@ public struct SnapshotWriter: Sendable {
         // Staging rows first, then blobs: garbage collection keeps every blob a staging row names,
         // so a blob this backup re-uses or is about to write is never collected under it
         // (see BlobGarbageCollector).
-        let staged = fullyRead ? order : changed
+        // A pending snapshot's rows are its map: an unchanged object is already in it.
+        let staged = fullyRead && self.pendingSnapshotID == nil ? order : changed
         try await self.insertStaging(type: type, rows: staged.map { ($0, ids[$0]) })
 
         if !changed.isEmpty {
@@ -116,13 +130,23 @@ public struct SnapshotWriter: Sendable {
 
     /// Forgets what was staged for `type` (a delta round that must restart from a full read).
     public func discardStaged(type: String) async throws {
-        try await self.client.query("DELETE FROM snapshot_staging WHERE job_id = \(self.jobID) AND type = \(type)")
+        if let pending = self.pendingSnapshotID {
+            try await self.client.query("""
+                DELETE FROM object_versions WHERE tenant_id = \(self.tenantID) AND type = \(type) AND valid_from = \(pending)
+                """)
+        } else {
+            try await self.client.query("DELETE FROM snapshot_staging WHERE job_id = \(self.jobID) AND type = \(type)")
+        }
     }
 
     private func insertStaging(type: String, rows unordered: [(String, BlobID?)]) async throws {
         // In key order, so that concurrent batches of one type (a parent listed twice) wait on
         // each other instead of deadlocking.
         let rows = unordered.sorted { $0.0 < $1.0 }
+        if let pending = self.pendingSnapshotID {
+            try await self.writePending(type: type, rows: rows, snapshotID: pending)
+            return
+        }
         var start = 0
         while start < rows.count {
             let batch = Array(rows[start..<min(start + 1000, rows.count)])
