@@ -357,7 +357,7 @@ struct RetentionJobTests {
                 .run(tenantID: harness.tenantID, jobID: nil, now: Date())
             #expect(report.deleted.isEmpty)
             #expect(report.protected.count == 5 && report.protected.allSatisfy { $0.reason == .legalHold })
-            #expect(try await harness.vault.snapshots(tenantID: harness.tenantID).count == 6)
+            #expect(try await harness.vault.snapshots(tenantID: harness.tenantID).map(\.id).sorted() == ids.sorted())
         }
     }
 }

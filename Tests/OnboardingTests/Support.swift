@@ -44,11 +44,12 @@ struct CapturingLogHandler: LogHandler {
         set { self.metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
-             function: String, line: UInt) {
-        let all = self.metadata.merging(metadata ?? [:]) { $1 }
+    func log(event: LogEvent) {
+        let all = self.metadata.merging(event.metadata ?? [:]) { $1 }
         let fields = all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        self.log.append("\(level) \(self.label): \(message) \(fields)")
+        // The error too: a secret must not leak through it either.
+        let error = event.error.map { " error=\(String(reflecting: $0))" } ?? ""
+        self.log.append("\(event.level) \(self.label): \(event.message) \(fields)\(error)")
     }
 }
 

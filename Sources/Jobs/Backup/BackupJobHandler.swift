@@ -1,6 +1,6 @@
 public import Foundation
 public import Graph
-public import Logging
+import Logging
 public import Queue
 public import Tenancy
 public import Restore

@@ -1,4 +1,4 @@
-public import Graph
+import Graph
 
 /// A catalogue entry with the entries listed under each of its objects (a user's authentication
 /// methods; a service principal's synchronization jobs, and under each job its schema). A backup
