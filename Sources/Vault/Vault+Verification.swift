@@ -18,13 +18,14 @@ extension Vault {
         let snapshot = try await self.snapshot(id: snapshotID)
         let keys = try await self.keyProvider.keys(tenantID: snapshot.tenantID, dataKeyID: snapshot.dataKeyID)
         var root = RootHash.zero
+        let hasher = RootHash.ElementHasher(keys: keys)
         var objects = 0
         var failures: [String: String] = [:]
         var checked = Set<BlobID>()
         var blobKeys = [snapshot.dataKeyID: keys]
         try await self.forEachEntry(of: snapshot) { page in
             for entry in page {
-                root.add(type: entry.type, objectID: entry.objectID, blobID: entry.blobID, keys: keys)
+                root.add(type: entry.type, objectID: entry.objectID, blobID: entry.blobID, hasher: hasher)
                 objects += 1
                 guard checked.insert(entry.blobID).inserted else { continue }
                 do {

@@ -62,6 +62,16 @@ struct HMACSHA256Tests {
         #expect(HMACSHA256.isValid(hex(vector.mac), for: vector.data, key: vector.key))
     }
 
+    @Test("A keyed authenticator matches RFC 4231, message after message", arguments: vectors)
+    func keyedAuthenticator(vector: Vector) {
+        let authenticator = HMACSHA256.KeyedAuthenticator(key: vector.key)
+        // Twice, and in pieces: each MAC starts from the keyed state, never from the last message.
+        #expect(Hex.encode(authenticator.authenticate(vector.data)) == vector.mac)
+        let split = vector.data.count / 3
+        #expect(Hex.encode(authenticator.authenticate(Array(vector.data[..<split]), [], Array(vector.data[split...]))) == vector.mac)
+        #expect(authenticator.authenticate(vector.data + [0]) == HMACSHA256.authenticate(vector.data + [0], key: vector.key))
+    }
+
     @Test("Streaming equals one-shot")
     func streaming() {
         let key = SecureRandom.bytes(32)

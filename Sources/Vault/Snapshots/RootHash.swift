@@ -20,18 +20,30 @@ public struct RootHash: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { Hex.encode(self.bytes) }
 
-    static func element(type: String, objectID: String, blobID: BlobID, keys: TenantVaultKeys) -> [UInt8] {
-        let message = Array(type.utf8) + [0] + Array(objectID.utf8) + [0] + blobID.bytes
-        return keys.rootKey.withTemporaryArray { HMACSHA256.authenticate(message, key: $0) }
+    /// Hashes entries under one tenant's root key, the key set up once (a snapshot map has a
+    /// million entries). Not `Sendable`: one per task.
+    final class ElementHasher {
+        private let authenticator: HMACSHA256.KeyedAuthenticator
+
+        init(keys: TenantVaultKeys) {
+            self.authenticator = keys.rootKey.withTemporaryArray { HMACSHA256.KeyedAuthenticator(key: $0) }
+        }
+
+        /// HMAC(root key, type · 0 · object id · 0 · blob id).
+        func element(type: String, objectID: String, blobID: BlobID) -> [UInt8] {
+            self.authenticator.authenticate(Array(type.utf8), Self.separator, Array(objectID.utf8), Self.separator, blobID.bytes)
+        }
+
+        private static let separator: [UInt8] = [0]
     }
 
-    mutating func add(type: String, objectID: String, blobID: BlobID, keys: TenantVaultKeys) {
-        self.add(Self.element(type: type, objectID: objectID, blobID: blobID, keys: keys))
+    mutating func add(type: String, objectID: String, blobID: BlobID, hasher: ElementHasher) {
+        self.add(hasher.element(type: type, objectID: objectID, blobID: blobID))
     }
 
-    mutating func subtract(type: String, objectID: String, blobID: BlobID, keys: TenantVaultKeys) {
+    mutating func subtract(type: String, objectID: String, blobID: BlobID, hasher: ElementHasher) {
         // x − e ≡ x + (2^256 − e): add the two's complement.
-        let element = Self.element(type: type, objectID: objectID, blobID: blobID, keys: keys)
+        let element = hasher.element(type: type, objectID: objectID, blobID: blobID)
         var negated = element.map { ~$0 }
         var carry: UInt16 = 1
         for index in 0..<32 {

@@ -42,6 +42,7 @@ enum SnapshotQueries {
     static func rootHash(tenantID: UUID, at snapshotID: Int64, keys: TenantVaultKeys,
                          connection: PostgresConnection) async throws -> (RootHash, Int64) {
         var root = RootHash.zero
+        let hasher = RootHash.ElementHasher(keys: keys)
         var count: Int64 = 0
         var after = ("", "")
         while true {
@@ -57,7 +58,7 @@ enum SnapshotQueries {
                 }
                 let type = try row.decode(String.self, "type")
                 let objectID = try row.decode(String.self, "object_id")
-                root.add(type: type, objectID: objectID, blobID: blob, keys: keys)
+                root.add(type: type, objectID: objectID, blobID: blob, hasher: hasher)
                 count += 1
                 after = (type, objectID)
             }

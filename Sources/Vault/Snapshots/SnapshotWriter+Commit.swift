@@ -158,6 +158,7 @@ extension SnapshotWriter {
             if incremental, let previousRoot = BlobID(hex: try previous!.decode(String.self, "root")) {
                 root = RootHash(bytes: previousRoot.bytes)
             }
+            let hasher = RootHash.ElementHasher(keys: keys)
             try await Self.forEachRow(of: """
                 SELECT type, object_id, blob_id, valid_from = \(snapshotID) AS opened FROM object_versions
                 WHERE tenant_id = \(tenantID) AND (valid_from = \(snapshotID) OR valid_to = \(snapshotID))
@@ -168,11 +169,11 @@ extension SnapshotWriter {
                 if try row.decode(Bool.self, "opened") {
                     opened += 1
                     typeCounts[type, default: [:]]["opened", default: 0] += 1
-                    if incremental || !hasMap { root.add(type: type, objectID: objectID, blobID: blobID, keys: keys) }
+                    if incremental || !hasMap { root.add(type: type, objectID: objectID, blobID: blobID, hasher: hasher) }
                 } else {
                     closed += 1
                     typeCounts[type, default: [:]]["closed", default: 0] += 1
-                    if incremental { root.subtract(type: type, objectID: objectID, blobID: blobID, keys: keys) }
+                    if incremental { root.subtract(type: type, objectID: objectID, blobID: blobID, hasher: hasher) }
                 }
             }
             var objectCount: Int64

@@ -55,6 +55,7 @@ extension SnapshotWriter {
         let keys = self.keys
         let (root, opened, typeCounts) = try await self.client.withTransaction { connection in
             var root = RootHash.zero
+            let hasher = RootHash.ElementHasher(keys: keys)
             var opened: Int64 = 0
             var typeCounts: [String: [String: Int]] = [:]
             try await Self.forEachRow(of: """
@@ -62,7 +63,7 @@ extension SnapshotWriter {
                 """, on: connection) { row in
                 let type = try row.decode(String.self, "type")
                 let objectID = try row.decode(String.self, "object_id")
-                root.add(type: type, objectID: objectID, blobID: BlobID(bytes: try row.decode(PostgresBytes.self, "blob_id").bytes), keys: keys)
+                root.add(type: type, objectID: objectID, blobID: BlobID(bytes: try row.decode(PostgresBytes.self, "blob_id").bytes), hasher: hasher)
                 opened += 1
                 typeCounts[type, default: [:]]["opened", default: 0] += 1
             }
