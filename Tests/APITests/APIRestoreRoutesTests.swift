@@ -112,6 +112,78 @@ import Vault
         }
     }
 
+    @Test func anObjectsHistoryOverTheAPIHasEveryChangeAttributeByAttribute() async throws {
+        try await RestoreAPIHarness.run { harness, fixture in
+            let contoso = try harness.tenantID("contoso")
+            let first = try await harness.backup("contoso", fixture: fixture)
+            let changed = try harness.simulator.apply(.changeAttribute(count: 1, property: "jobTitle", value: .string("Chief Intruder")),
+                                                      tenant: "contoso")
+            let userID = try #require(changed.affectedIds.first)
+            let second = try await harness.backup("contoso", fixture: fixture)
+            _ = try harness.simulator.apply(.hardDeleteUsers(count: 1, ids: [userID]), tenant: "contoso")
+            let third = try await harness.backup("contoso", fixture: fixture)
+
+            let response = try await fixture.send("GET", "/v1/tenants/\(contoso.lower)/object/history?type=user&id=\(userID)", as: .readOnly)
+            #expect(response.status == 200, "\(response.text.prefix(300))")
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            let served = try decoder.decode(ObjectHistory.self, from: Data(response.raw.body))
+            let loaded = try await ObjectHistory.load(vault: fixture.vault, tenantID: contoso, type: "user", objectID: userID)
+            #expect(String(decoding: response.raw.body, as: UTF8.self) == (try loaded.renderJSON()), "what holdfast objects history --format json prints")
+            #expect(served.events.map(\.kind) == [.created, .changed, .deleted])
+            #expect(served.events.map(\.snapshotID) == [first.id, second.id, third.id])
+            let jobTitle = try #require(served.events[1].changes.first { $0.path == "jobTitle" })
+            #expect(jobTitle.after == .string("Chief Intruder"))
+            #expect(served.events[2].blobID == nil && served.events[0].changes.isEmpty)
+
+            let unknown = try await fixture.send("GET", "/v1/tenants/\(contoso.lower)/object/history?type=user&id=nobody")
+            #expect(unknown.status == 404 && unknown.errorCode == "not_found", "\(unknown.text)")
+            let noType = try await fixture.send("GET", "/v1/tenants/\(contoso.lower)/object/history?id=\(userID)")
+            #expect(noType.status == 400 && noType.errorCode == "invalid_parameter")
+            #expect(try await fixture.send("GET", "/v1/tenants/\(contoso.lower)/object/history?type=user&id=\(userID)", as: .partnerA).status == 403)
+        }
+    }
+
+    @Test func aPlanNobodyWillApplyIsDiscardedOverTheAPIAndReleasesItsSnapshot() async throws {
+        try await RestoreAPIHarness.run { harness, fixture in
+            let contoso = try harness.tenantID("contoso")
+            let before = try await harness.backup("contoso", fixture: fixture)
+            let weakened = try harness.simulator.apply(.weakenConditionalAccessPolicies(count: 1), tenant: "contoso")
+            let policyID = try #require(weakened.affectedIds.first)
+            let created = try await fixture.send("POST", "/v1/tenants/\(contoso.lower)/restores", json: """
+                {"snapshot_id": \(before.id), "types": ["conditionalAccessPolicy"], "ids": ["\(policyID)"]}
+                """)
+            let planID = try #require(created.object["id"] as? String)
+            func pendingPlan() async throws -> UUID? {
+                try await fixture.client.query("SELECT snapshot_pending_restore_plan(\(before.id)) AS p").first?.decode(UUID?.self, "p")
+            }
+            #expect(try await pendingPlan()?.lower == planID, "the planned restore holds its snapshot")
+
+            // No reason, an unknown field, a read-only key: refused, nothing changes.
+            let noReason = try await fixture.send("POST", "/v1/restores/\(planID)/discard", json: #"{"reason": "  "}"#)
+            #expect(noReason.status == 400 && noReason.errorCode == "invalid_request", "\(noReason.text)")
+            let unknownField = try await fixture.send("POST", "/v1/restores/\(planID)/discard", json: #"{"reason": "x", "force": true}"#)
+            #expect(unknownField.status == 400, "\(unknownField.text)")
+            let readOnly = try await fixture.send("POST", "/v1/restores/\(planID)/discard", as: .readOnly, json: #"{"reason": "x"}"#)
+            #expect(readOnly.status == 403, "\(readOnly.text)")
+            #expect(try await RestoreStore(client: fixture.client).plan(id: try #require(UUID(uuidString: planID))).status == .planned)
+
+            let discarded = try await fixture.send("POST", "/v1/restores/\(planID)/discard", json: #"{"reason": "CHG-1182 fixed by hand"}"#)
+            #expect(discarded.status == 200, "\(discarded.text)")
+            #expect(discarded.object["status"] as? String == "failed")
+            #expect((discarded.object["error"] as? String)?.contains("CHG-1182 fixed by hand") == true)
+            #expect(try await pendingPlan() == nil, "retention may delete the snapshot again")
+            let audited = try await fixture.client.query("""
+                SELECT actor FROM audit_log WHERE action = 'restore.discard' AND details->>'plan.id' = \(planID)
+                """).first?.decode(String.self, "actor")
+            #expect(audited?.hasPrefix("apikey:") == true)
+
+            let again = try await fixture.send("POST", "/v1/restores/\(planID)/discard", json: #"{"reason": "twice"}"#)
+            #expect(again.status == 409 && again.errorCode == "invalid_state", "\(again.text)")
+            #expect(try await fixture.send("POST", "/v1/restores/\(UUID().lower)/discard", json: #"{"reason": "x"}"#).status == 404)
+        }
+    }
+
     @Test func applyRefusesAPlanOverItsBlastRadiusUntilConfirmed() async throws {
         try await RestoreAPIHarness.run(restoreConfiguration: RestoreConfiguration(blastRadiusLimit: 5)) { harness, fixture in
             let contoso = try harness.tenantID("contoso")

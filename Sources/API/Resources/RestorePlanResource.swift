@@ -152,3 +152,9 @@ struct RestoreApplyBody: APIRequestBody {
         case confirmBlastRadius = "confirm_blast_radius", confirmLockout = "confirm_lockout"
     }
 }
+
+struct RestoreDiscardBody: APIRequestBody {
+    static let fields: Set<String> = ["reason"]
+
+    var reason: String?
+}

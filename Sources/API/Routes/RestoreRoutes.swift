@@ -127,6 +127,22 @@ struct RestoreRoutes: APIRouteGroup {
             ])
             return try JSONResponse.make(RestoreApplyResource(planID: plan.id.apiString, job: JobResource(result.job)), status: .accepted)
         }
+        routes.post("/v1/restores/{plan_id}/discard", access: .staff) { request, context in
+            // Settles a plan nobody will apply, so retention may delete its snapshot again; the plan
+            // stays as evidence (status failed, with the reason).
+            let body = try await request.decodeBody(RestoreDiscardBody.self, context: context)
+            let principal = try context.requirePrincipal()
+            let id = try context.uuidParameter("plan_id")
+            guard let reason = body.reason?.trimmingCharacters(in: .whitespacesAndNewlines), !reason.isEmpty else {
+                throw APIError(.invalidRequest, "reason is required: why the plan will not be applied (a ticket or change reference)")
+            }
+            let store = RestoreStore(client: services.client)
+            try await Self.mapped { try await store.discard(planID: id, reason: reason, actor: principal.actor) }
+            services.logger.notice("restore plan discarded through the API", metadata: [
+                "restore.plan_id": "\(id)", "api_key.id": "\(principal.key.keyID)",
+            ])
+            return try JSONResponse.make(RestorePlanResource(try await Self.mapped { try await store.plan(id: id) }))
+        }
     }
 
     private static func plan(_ context: APIRequestContext, services: APIServices) async throws -> RestorePlan {

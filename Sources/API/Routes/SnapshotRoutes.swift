@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import Restore
 import Vault
 
 /// Operators' snapshot routes, and one object as it was at a point in time (Vault reads).
@@ -25,12 +26,7 @@ struct SnapshotRoutes: APIRouteGroup {
         routes.get("/v1/tenants/{tenant_id}/object", access: .staff) { request, context in
             let tenantID = try context.uuidParameter("tenant_id")
             let query = request.uri.queryParameters
-            guard let type = query["type"].map(String.init), !type.isEmpty else {
-                throw APIError(.invalidParameter, "type is required (a catalogue type such as user, group or group.members)")
-            }
-            guard let objectID = query["id"].map(String.init), !objectID.isEmpty else {
-                throw APIError(.invalidParameter, "id is required (the object id; relationships: PARENT/ID)")
-            }
+            let (type, objectID) = try Self.objectParameters(request)
             var at = Date()
             if let text = query["at"] {
                 guard let date = APITime.parse(String(text)) else {
@@ -46,6 +42,30 @@ struct SnapshotRoutes: APIRouteGroup {
             }
             return Self.objectResponse(snapshot: snapshot, type: type, objectID: objectID, json: json)
         }
+        routes.get("/v1/tenants/{tenant_id}/object/history", access: .staff) { request, context in
+            let tenantID = try context.uuidParameter("tenant_id")
+            let (type, objectID) = try Self.objectParameters(request)
+            let vault = try services.requireVault()
+            _ = try await services.tenants.tenant(id: tenantID)
+            let history = try await ObjectHistory.load(vault: vault, tenantID: tenantID, type: type, objectID: objectID)
+            guard !history.events.isEmpty else {
+                throw APIError(.notFound, "no snapshot of tenant \(tenantID.uuidString.lowercased()) holds \(type) \(objectID)")
+            }
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: try history.renderJSON())))
+        }
+    }
+
+    /// The required `type` and `id` query parameters.
+    static func objectParameters(_ request: Request) throws -> (type: String, objectID: String) {
+        let query = request.uri.queryParameters
+        guard let type = query["type"].map(String.init), !type.isEmpty else {
+            throw APIError(.invalidParameter, "type is required (a catalogue type such as user, group or group.members)")
+        }
+        guard let objectID = query["id"].map(String.init), !objectID.isEmpty else {
+            throw APIError(.invalidParameter, "id is required (the object id; relationships: PARENT/ID)")
+        }
+        return (type, objectID)
     }
 
     /// `{"snapshot_id":…,"committed_at":…,"type":…,"id":…,"object":{…}}` with the stored canonical

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Restore
 import Vault
 
 /// `holdfast objects show|history TENANT TYPE ID`.
@@ -55,6 +56,7 @@ struct ObjectsCommand: AsyncParsableCommand {
         @Argument(help: "The tenant id.") var tenant: String
         @Argument(help: "The catalogue type.") var type: String
         @Argument(help: "The object id.") var id: String
+        @Option(help: "text or json.") var format: DiffCommand.Format = .text
 
         func validate() throws { _ = try tenantID(tenant) }
 
@@ -63,43 +65,11 @@ struct ObjectsCommand: AsyncParsableCommand {
             let tenantID = try tenantID(tenant)
             try await database.withClient(logger: logger) { client in
                 let vault = try self.vault.makeVault(client: client, logger: logger)
-                let versions = try await vault.history(tenantID: tenantID, type: type, objectID: id)
-                guard !versions.isEmpty else { throw ValidationError("no snapshot of tenant \(tenant) holds \(type) \(id)") }
-                var previous: [String: CanonicalJSON] = [:]
-                var previousEnd: Int64?
-                for version in versions {
-                    if let end = previousEnd, end != version.validFrom {
-                        print("snapshot \(end): absent (deleted)")
-                        previous = [:]
-                    }
-                    let object = try CanonicalJSON.parse(try await vault.read(version.blobID, tenantID: tenantID)).objectValue ?? [:]
-                    print("snapshot \(version.validFrom) (\(SnapshotFormatting.date(version.committedAt))): \(previous.isEmpty ? "created" : "changed")")
-                    for line in ObjectsCommand.changes(from: previous, to: object) { print("  " + line) }
-                    previous = object
-                    previousEnd = version.validTo
-                }
-                if let end = previousEnd { print("snapshot \(end): absent (deleted)") }
+                let history = try await ObjectHistory.load(vault: vault, tenantID: tenantID, type: type, objectID: id)
+                guard !history.events.isEmpty else { throw ValidationError("no snapshot of tenant \(tenant) holds \(type) \(id)") }
+                print(format == .json ? try history.renderJSON() : history.renderText())
             }
         }
-    }
-
-    /// Top-level attributes added, removed or changed, with their canonical values.
-    static func changes(from old: [String: CanonicalJSON], to new: [String: CanonicalJSON]) -> [String] {
-        func text(_ value: CanonicalJSON) -> String {
-            let bytes = value.canonicalBytes()
-            let string = String(decoding: bytes, as: UTF8.self)
-            return string.count > 200 ? String(string.prefix(200)) + "…" : string
-        }
-        var lines: [String] = []
-        for key in Set(old.keys).union(new.keys).sorted() {
-            switch (old[key], new[key]) {
-            case (nil, let value?) where !old.isEmpty: lines.append("+ \(key): \(text(value))")
-            case (let value?, nil): lines.append("- \(key): \(text(value))")
-            case (let before?, let after?) where before != after: lines.append("~ \(key): \(text(before)) → \(text(after))")
-            default: break
-            }
-        }
-        return lines
     }
 
     static func parseDate(_ text: String) -> Date? {

@@ -10,14 +10,7 @@ extension ChangeSet {
             let sign = change.kind == .added ? "+" : change.kind == .removed ? "-" : "~"
             let name = change.displayName.map { " (\($0))" } ?? ""
             lines.append("\(sign) \(change.type) \(change.key)\(name)")
-            for attribute in change.attributes {
-                if let added = attribute.added, let removed = attribute.removed {
-                    let parts = added.map { "+" + Self.text($0) } + removed.map { "-" + Self.text($0) }
-                    lines.append("    \(attribute.path): \(parts.joined(separator: " "))")
-                } else {
-                    lines.append("    \(attribute.path): \(attribute.before.map(Self.text) ?? "∅") → \(attribute.after.map(Self.text) ?? "∅")")
-                }
-            }
+            lines += change.attributes.map { "    " + $0.renderText() }
             for actor in change.actors {
                 lines.append("    by \(actor.name): \(actor.activity) at \(ISO8601DateFormatter().string(from: actor.at))")
             }
@@ -38,5 +31,16 @@ extension ChangeSet {
         let bytes = value.canonicalBytes()
         let text = String(decoding: bytes, as: UTF8.self)
         return text.count > 120 ? String(text.prefix(117)) + "…" : text
+    }
+}
+
+extension AttributeChange {
+    /// `path: before → after`, or for arrays of plain values `path: +added -removed`.
+    public func renderText() -> String {
+        if let added = self.added, let removed = self.removed {
+            let parts = added.map { "+" + ChangeSet.text($0) } + removed.map { "-" + ChangeSet.text($0) }
+            return "\(self.path): \(parts.joined(separator: " "))"
+        }
+        return "\(self.path): \(self.before.map(ChangeSet.text) ?? "∅") → \(self.after.map(ChangeSet.text) ?? "∅")"
     }
 }
