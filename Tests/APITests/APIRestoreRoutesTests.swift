@@ -64,13 +64,7 @@ import Vault
     @Test func aRestorePlannedOverTheAPIIsShownAndAppliedAsAJob() async throws {
         try await RestoreAPIHarness.run { harness, fixture in
             let contoso = try harness.tenantID("contoso")
-            let before = try await harness.backup("contoso", fixture: fixture)
-            let weakened = try harness.simulator.apply(.weakenConditionalAccessPolicies(count: 1), tenant: "contoso")
-            let policyID = try #require(weakened.affectedIds.first)
-
-            let created = try await fixture.send("POST", "/v1/tenants/\(contoso.lower)/restores", json: """
-                {"snapshot_id": \(before.id), "types": ["conditionalAccessPolicy"], "ids": ["\(policyID)"]}
-                """)
+            let (before, policyID, created) = try await harness.plannedPolicyRestore(fixture: fixture)
             #expect(created.status == 201, "\(created.text.prefix(400))")
             let planID = try #require(created.object["id"] as? String)
             #expect(created.object["status"] as? String == "planned")
@@ -146,13 +140,7 @@ import Vault
 
     @Test func aPlanNobodyWillApplyIsDiscardedOverTheAPIAndReleasesItsSnapshot() async throws {
         try await RestoreAPIHarness.run { harness, fixture in
-            let contoso = try harness.tenantID("contoso")
-            let before = try await harness.backup("contoso", fixture: fixture)
-            let weakened = try harness.simulator.apply(.weakenConditionalAccessPolicies(count: 1), tenant: "contoso")
-            let policyID = try #require(weakened.affectedIds.first)
-            let created = try await fixture.send("POST", "/v1/tenants/\(contoso.lower)/restores", json: """
-                {"snapshot_id": \(before.id), "types": ["conditionalAccessPolicy"], "ids": ["\(policyID)"]}
-                """)
+            let (before, _, created) = try await harness.plannedPolicyRestore(fixture: fixture)
             let planID = try #require(created.object["id"] as? String)
             func pendingPlan() async throws -> UUID? {
                 try await fixture.client.query("SELECT snapshot_pending_restore_plan(\(before.id)) AS p").first?.decode(UUID?.self, "p")
@@ -311,6 +299,19 @@ struct RestoreAPIHarness {
     func tenantID(_ name: String) throws -> UUID { try #require(tenants[name]) }
 
     private static let jobs = Mutex(Int64(5_000_000))
+
+    /// A backup of contoso, one weakened conditional access policy, and a restore of it planned
+    /// over the API: the snapshot, the policy's id and the API's answer.
+    func plannedPolicyRestore(fixture: APIFixture) async throws -> (SnapshotSummary, String, APIResponse) {
+        let contoso = try self.tenantID("contoso")
+        let before = try await self.backup("contoso", fixture: fixture)
+        let weakened = try self.simulator.apply(.weakenConditionalAccessPolicies(count: 1), tenant: "contoso")
+        let policyID = try #require(weakened.affectedIds.first)
+        let created = try await fixture.send("POST", "/v1/tenants/\(contoso.uuidString.lowercased())/restores", json: """
+            {"snapshot_id": \(before.id), "types": ["conditionalAccessPolicy"], "ids": ["\(policyID)"]}
+            """)
+        return (before, policyID, created)
+    }
 
     func backup(_ name: String, fixture: APIFixture) async throws -> SnapshotSummary {
         let tenantID = try tenantID(name)
