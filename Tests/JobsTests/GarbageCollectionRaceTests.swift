@@ -2,6 +2,7 @@ import Foundation
 import HoldfastTesting
 import Jobs
 import Postgres
+import Synchronization
 import Testing
 import Vault
 
@@ -26,34 +27,34 @@ struct GarbageCollectionRaceTests {
             let orphans = try await harness.vault.blobStore.list(tenantID: harness.tenantID, after: nil, limit: 100_000).count
 
             let collector = BlobGarbageCollector(client: client, blobStore: harness.vault.blobStore, batchSize: 20, logger: harness.logger)
-            let (snapshot, rounds, collectedDuringBackup) = try await withThrowingTaskGroup(of: (SnapshotSummary?, Int, Int).self) { group in
-                group.addTask { (try await harness.backup(jobID: 2, full: true), 0, 0) }
+            // Counted from the collector's progress (after every page of 20 blobs), so that a round
+            // cut short when the backup ends still counts what it looked at and deleted.
+            let seen = CollectorProgress()
+            let snapshot = try await withThrowingTaskGroup(of: SnapshotSummary?.self) { group in
+                group.addTask { try await harness.backup(jobID: 2, full: true) }
                 group.addTask {
-                    var rounds = 0, deleted = 0
                     while !Task.isCancelled {
                         do {
-                            deleted += try await collector.collect(tenantID: harness.tenantID).blobsDeleted
-                            rounds += 1
+                            let round = try await collector.collect(tenantID: harness.tenantID) { progress in
+                                seen.state.withLock { $0.pages += 1; $0.deletedInThisRound = progress.blobsDeleted }
+                            }
+                            seen.state.withLock { $0.deletedInFinishedRounds += round.blobsDeleted; $0.deletedInThisRound = 0 }
                         } catch where Task.isCancelled {
                             break
                         }
                     }
-                    return (nil, rounds, deleted)
+                    return nil
                 }
                 var snapshot: SnapshotSummary?
-                var rounds = 0, deleted = 0
-                for try await (result, collectorRounds, collectorDeleted) in group {
-                    if let result {
-                        snapshot = result
-                        group.cancelAll()
-                    }
-                    rounds += collectorRounds
-                    deleted += collectorDeleted
+                for try await result in group where result != nil {
+                    snapshot = result
+                    group.cancelAll()
                 }
-                return (snapshot, rounds, deleted)
+                return snapshot
             }
+            let (pages, collectedDuringBackup) = seen.state.withLock { ($0.pages, $0.deletedInFinishedRounds + $0.deletedInThisRound) }
             let committed = try #require(snapshot)
-            #expect(rounds >= 1)
+            #expect(pages >= 1, "the collector looked at blobs while the backup ran")
             // Every blob the snapshot names is there and authentic.
             let verification = try await harness.vault.verify(snapshotID: committed.id)
             #expect(verification.failures.isEmpty, "blobs collected under the backup: \(verification.failures)")
@@ -73,4 +74,9 @@ struct GarbageCollectionRaceTests {
             #expect(try await harness.vault.verify(snapshotID: committed.id).passed)
         }
     }
+}
+
+/// What the collector reported while it raced the backup.
+private final class CollectorProgress: Sendable {
+    let state = Mutex((pages: 0, deletedInFinishedRounds: 0, deletedInThisRound: 0))
 }

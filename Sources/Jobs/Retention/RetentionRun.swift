@@ -1,4 +1,5 @@
 public import Foundation
+import Synchronization
 public import Logging
 import Postgres
 public import Tenancy
@@ -68,7 +69,15 @@ public struct RetentionRun: Sendable {
         report.phase = "collecting"
         try await progress(report)
         let base = report
+        // The collector reports after every page of blobs: written at most once a second.
+        let lastReport = Mutex(Date.distantPast)
         report.garbage = try await self.collector.collect(tenantID: tenantID) { garbage in
+            let now = Date()
+            guard lastReport.withLock({ last in
+                guard now.timeIntervalSince(last) >= 1 else { return false }
+                last = now
+                return true
+            }) else { return }
             var update = base
             update.garbage = garbage
             try await progress(update)
@@ -80,7 +89,7 @@ public struct RetentionRun: Sendable {
             "tenant.id": "\(tenantID.uuidString.lowercased())", "policy.name": "\(policy.name)",
             "retention.deleted": "\(report.deleted.count)", "retention.protected": "\(report.protected.count)",
             "gc.deleted": "\(report.garbage.blobsDeleted)", "gc.kept_locked": "\(report.garbage.blobsKeptLocked)",
-            "gc.bytes_freed": "\(report.garbage.bytesFreed)",
+            "gc.bytes_freed": "\(report.garbage.bytesFreed)", "gc.abandoned_pending": "\(report.garbage.abandonedPendingSnapshots)",
         ])
         return report
     }

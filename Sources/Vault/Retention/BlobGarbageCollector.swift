@@ -8,7 +8,9 @@ public import Postgres
 /// Safe while a backup of the same tenant runs. A backup stages a row naming each blob *before*
 /// it checks whether the blob is stored and writes it (``SnapshotWriter/stage(type:objects:fullyRead:)``),
 /// and it inserts staging rows holding the tenant's GC lock shared
-/// (`pg_advisory_xact_lock_shared(vault_gc_lock_key(tenant))`). The collector confirms each batch
+/// (`pg_try_advisory_xact_lock_shared(vault_gc_lock_key(tenant))`, tried again after a pause when
+/// the collector has it, so that no writer waits inside the server on a pooled connection while
+/// the collector needs one for the blob store). The collector confirms each batch
 /// of candidates as unreferenced and deletes them while holding that lock exclusively. So either
 /// the staging row committed first (the collector sees it and keeps the blob), or the collector
 /// finished deleting first (the backup then finds the blob missing and writes it again). A
@@ -47,6 +49,8 @@ public struct BlobGarbageCollector: Sendable {
         self.logger = logger
     }
 
+    /// Collects the tenant's unreferenced blobs; `progress` hears the running totals after every
+    /// page of `batchSize` blobs looked at.
     public func collect(tenantID: UUID, progress: @Sendable (Result) async throws -> Void = { _ in }) async throws -> Result {
         var result = Result()
         (result.abandonedStagingRows, result.abandonedPendingSnapshots, result.abandonedPendingVersions) =
@@ -68,7 +72,11 @@ public struct BlobGarbageCollector: Sendable {
             after = last
             result.blobsScanned += listed.count
             // A first look without the lock, so rounds with nothing to collect never block backups.
-            guard !(try await Self.unreferenced(listed, tenantID: tenantID, on: nil, client: self.client)).isEmpty else { continue }
+            guard !(try await Self.unreferenced(listed, tenantID: tenantID, on: nil, client: self.client)).isEmpty else {
+                try await progress(result)
+                if listed.count < self.batchSize { break }
+                continue
+            }
             let (deleted, kept, bytes) = try await self.client.withTransaction { connection -> (Int, Int, Int64) in
                 try await connection.query("SELECT pg_advisory_xact_lock(vault_gc_lock_key(\(tenantID)))")
                 let confirmed = try await Self.unreferenced(listed, tenantID: tenantID, on: connection, client: self.client)
@@ -89,6 +97,7 @@ public struct BlobGarbageCollector: Sendable {
         self.logger.info("garbage collected", metadata: [
             "tenant.id": "\(tenantID.uuidString.lowercased())", "gc.scanned": "\(result.blobsScanned)",
             "gc.deleted": "\(result.blobsDeleted)", "gc.kept_locked": "\(result.blobsKeptLocked)", "gc.bytes_freed": "\(result.bytesFreed)",
+            "gc.abandoned_staging_rows": "\(result.abandonedStagingRows)", "gc.abandoned_pending": "\(result.abandonedPendingSnapshots)",
         ])
         return result
     }

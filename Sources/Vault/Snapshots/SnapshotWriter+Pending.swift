@@ -17,13 +17,17 @@ extension SnapshotWriter {
                 start += 1000
                 // The shared GC lock, as for staging rows (see BlobGarbageCollector): these rows
                 // are what keeps the blobs they name from being collected.
-                try await self.client.query("""
-                    WITH gc AS MATERIALIZED (SELECT pg_advisory_xact_lock_shared(vault_gc_lock_key(\(tenantID))))
-                    INSERT INTO object_versions (tenant_id, type, object_id, valid_from, blob_id)
-                    SELECT \(tenantID), \(type), s.object_id, \(snapshotID), decode(s.blob, 'hex')
-                    FROM gc, unnest(\(batch.map(\.0))::text[], \(batch.map(\.1.hex))::text[]) AS s (object_id, blob)
-                    ON CONFLICT (tenant_id, type, object_id) WHERE valid_to IS NULL
-                    DO UPDATE SET blob_id = excluded.blob_id WHERE object_versions.valid_from = excluded.valid_from
+                try await self.insertHoldingGCLock("""
+                    WITH gc AS MATERIALIZED (SELECT pg_try_advisory_xact_lock_shared(vault_gc_lock_key(\(tenantID))) AS held),
+                    opened AS (
+                        INSERT INTO object_versions (tenant_id, type, object_id, valid_from, blob_id)
+                        SELECT \(tenantID), \(type), s.object_id, \(snapshotID), decode(s.blob, 'hex')
+                        FROM gc, unnest(\(batch.map(\.0))::text[], \(batch.map(\.1.hex))::text[]) AS s (object_id, blob)
+                        WHERE gc.held
+                        ON CONFLICT (tenant_id, type, object_id) WHERE valid_to IS NULL
+                        DO UPDATE SET blob_id = excluded.blob_id WHERE object_versions.valid_from = excluded.valid_from
+                    )
+                    SELECT held FROM gc
                     """)
             }
             if !removals.isEmpty {

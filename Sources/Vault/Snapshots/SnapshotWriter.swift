@@ -153,18 +153,35 @@ public struct SnapshotWriter: Sendable {
             start += 1000
             let tenantID = self.tenantID
             let jobID = self.jobID
-            // Shared GC lock, taken by the statement itself (one round trip, its own transaction)
-            // before it produces a row: a collection holding it exclusively has finished deleting
-            // before this insert commits, or sees the rows it inserts.
-            try await self.client.query("""
-                WITH gc AS MATERIALIZED (SELECT pg_advisory_xact_lock_shared(vault_gc_lock_key(\(tenantID))))
-                INSERT INTO snapshot_staging (job_id, tenant_id, type, object_id, op, blob_id)
-                SELECT \(jobID), \(tenantID), \(type), object_id,
-                       CASE WHEN blob = '' THEN 'remove' ELSE 'put' END,
-                       CASE WHEN blob = '' THEN NULL ELSE decode(blob, 'hex') END
-                FROM gc, unnest(\(batch.map(\.0))::text[], \(batch.map { $0.1?.hex ?? "" })::text[]) AS s (object_id, blob)
-                ON CONFLICT (job_id, type, object_id) DO UPDATE SET op = excluded.op, blob_id = excluded.blob_id
+            try await self.insertHoldingGCLock("""
+                WITH gc AS MATERIALIZED (SELECT pg_try_advisory_xact_lock_shared(vault_gc_lock_key(\(tenantID))) AS held),
+                staged AS (
+                    INSERT INTO snapshot_staging (job_id, tenant_id, type, object_id, op, blob_id)
+                    SELECT \(jobID), \(tenantID), \(type), object_id,
+                           CASE WHEN blob = '' THEN 'remove' ELSE 'put' END,
+                           CASE WHEN blob = '' THEN NULL ELSE decode(blob, 'hex') END
+                    FROM gc, unnest(\(batch.map(\.0))::text[], \(batch.map { $0.1?.hex ?? "" })::text[]) AS s (object_id, blob)
+                    WHERE gc.held
+                    ON CONFLICT (job_id, type, object_id) DO UPDATE SET op = excluded.op, blob_id = excluded.blob_id
+                )
+                SELECT held FROM gc
                 """)
+        }
+    }
+
+    /// Runs `statement`, an insert that writes only if its `gc` step took the tenant's GC lock
+    /// shared (`pg_try_advisory_xact_lock_shared`) and answers `held`, until it took it.
+    ///
+    /// The lock makes the insert and a collection exclusive (see BlobGarbageCollector): either the
+    /// collection finished deleting before these rows commit, or it sees them. It is tried, not
+    /// waited for inside the statement: a waiting statement holds a pooled connection, and a
+    /// collector holding the lock needs connections of the same pool for the blob store. A
+    /// collector waiting for it makes the try fail too, so it is not starved.
+    func insertHoldingGCLock(_ statement: PostgresQuery) async throws {
+        var pause = 5
+        while try await self.client.query(statement).first?.decode(Bool.self, "held") != true {
+            try await Task.sleep(for: .milliseconds(pause + Int.random(in: 0...pause)))
+            pause = min(pause * 2, 200)
         }
     }
 }
