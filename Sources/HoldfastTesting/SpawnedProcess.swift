@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import CProcessSpawn
 
 /// A child process started without waiting for it (a `holdfast worker` a test will SIGKILL).

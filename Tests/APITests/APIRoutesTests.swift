@@ -313,7 +313,8 @@ enum HTTPTestClientShim {
 @Suite struct APIMetricsTests {
     @Test func metricsAreServedToStaffKeysOnly() async throws {
         let registry = PrometheusCollectorRegistry()
-        registry.makeCounter(name: "holdfast_api_test_total").increment(by: Int64(3))
+        registry.makeCounter(descriptor: MetricNameDescriptor(metricName: "holdfast_api_test", unitName: "total", helpText: "A test counter."))
+            .increment(by: Int64(3))
         try await APIFixture.run(metrics: registry) { fixture in
             let scraped = try await fixture.send("GET", "/metrics", as: .readOnly)
             #expect(scraped.status == 200 && scraped.raw.header("Content-Type")?.hasPrefix("text/plain") == true)

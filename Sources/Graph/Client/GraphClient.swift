@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import Logging
 
 /// Microsoft Graph for every tenant of a process: one token cache, one throttle store, one pacer.

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import HTTP
 import Cryptography
 import Logging

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A Graph request failed: Graph's documented error (`{"error":{"code","message","innerError"}}`),
 /// or a failure before any answer (network, throttling retries exhausted).

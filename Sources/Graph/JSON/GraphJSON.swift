@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A JSON value as Graph returns it: objects are read without a fixed schema, because a backup
 /// stores whatever properties the service sends.

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import Logging
 
 /// Checks, with a tenant's credential, every permission backup and restore need.

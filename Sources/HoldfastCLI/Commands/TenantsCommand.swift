@@ -275,6 +275,7 @@ struct TenantsCommand: AsyncParsableCommand {
     static func failure(_ message: String) -> CommandFailure { CommandFailure(message) }
 
     /// Runs `body`, turning the errors an operator causes into one clear line.
+    @discardableResult
     static func reportingFailures<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()

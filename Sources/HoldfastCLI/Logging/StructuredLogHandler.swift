@@ -22,11 +22,14 @@ struct StructuredLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?,
-             source: String, file: String, function: String, line: UInt) {
+    func log(event: LogEvent) {
+        let level = event.level
+        let message = event.message
         var merged = self.metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
-        if let explicit { merged.merge(explicit) { _, new in new } }
+        if let explicit = event.metadata { merged.merge(explicit) { _, new in new } }
+        // Our errors' descriptions are written to be shown (no secrets, no tokens).
+        if let error = event.error, merged["error"] == nil { merged["error"] = "\(error)" }
         let timestamp = Self.timestamp()
         var output: String
         switch format {

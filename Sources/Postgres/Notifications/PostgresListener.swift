@@ -1,6 +1,6 @@
 import CLibPQ
 import Foundation
-public import Logging
+import Logging
 import Synchronization
 
 extension PostgresClient {

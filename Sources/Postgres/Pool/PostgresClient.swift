@@ -1,6 +1,6 @@
 public import Logging
 import NIOConcurrencyHelpers
-public import NIOPosix
+import NIOPosix
 import CLibPQ
 import Foundation
 

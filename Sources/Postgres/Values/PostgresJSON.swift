@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A `json`/`jsonb` value holding its raw UTF-8 text. Bind as `PostgresJSON(bytes)` (the statement
 /// casts: `$1::jsonb`) and decode either raw or into a `Decodable` type.

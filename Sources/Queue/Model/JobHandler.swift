@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import Logging
 
 /// Runs the jobs of one kind. One type per kind, registered with the worker.

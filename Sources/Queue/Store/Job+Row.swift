@@ -58,6 +58,7 @@ extension Job {
 }
 
 /// Wraps database failures in ``QueueError`` with the operation's name, keeping the cause.
+@discardableResult
 func storage<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
     do {
         return try await body()

@@ -1,5 +1,5 @@
 import Cryptography
-public import Foundation
+import Foundation
 
 /// A blob as stored: canonical JSON, zstd-compressed, sealed with AES-256-GCM.
 ///

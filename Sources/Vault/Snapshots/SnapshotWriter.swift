@@ -1,7 +1,7 @@
 public import Foundation
 public import Logging
 public import Postgres
-public import Queue
+import Queue
 
 /// Builds one snapshot of one tenant for one job: objects are staged page by page while the backup
 /// reads Graph (staging rows, then blobs, each in its own short statement), and ``commit(_:)``
