@@ -133,11 +133,9 @@ struct RestoreRoutes: APIRouteGroup {
             let body = try await request.decodeBody(RestoreDiscardBody.self, context: context)
             let principal = try context.requirePrincipal()
             let id = try context.uuidParameter("plan_id")
-            guard let reason = body.reason?.trimmingCharacters(in: .whitespacesAndNewlines), !reason.isEmpty else {
-                throw APIError(.invalidRequest, "reason is required: why the plan will not be applied (a ticket or change reference)")
-            }
             let store = RestoreStore(client: services.client)
-            try await Self.mapped { try await store.discard(planID: id, reason: reason, actor: principal.actor) }
+            // The store refuses a missing or blank reason (400 invalid_request), as for the CLI.
+            try await Self.mapped { try await store.discard(planID: id, reason: body.reason ?? "", actor: principal.actor) }
             services.logger.notice("restore plan discarded through the API", metadata: [
                 "restore.plan_id": "\(id)", "api_key.id": "\(principal.key.keyID)",
             ])

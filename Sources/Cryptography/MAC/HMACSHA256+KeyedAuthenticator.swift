@@ -12,14 +12,7 @@ extension HMACSHA256 {
         private let context: OpaquePointer
 
         public init(key: [UInt8]) {
-            let context = EVP_MAC_CTX_new(FetchedAlgorithm.hmac.pointer)
-            requireOpenSSL(context != nil, "allocate an HMAC context")
-            self.context = context!
-            var parameters = ParameterList()
-            parameters.appendUTF8String(OSSL_MAC_PARAM_DIGEST, FetchedAlgorithm.sha256.name)
-            // As in Authenticator: an implicit pointer is never null, even for an empty key.
-            let initialised = parameters.withUnsafeParameters { EVP_MAC_init(self.context, key, key.count, $0) }
-            requireOpenSSL(initialised == 1, "start an HMAC-SHA-256 computation")
+            self.context = HMACSHA256.keyedContext(key)
         }
 
         deinit {

@@ -21,21 +21,26 @@ public enum HMACSHA256 {
         return CRYPTO_memcmp(mac, expected, expected.count) == 0
     }
 
+    /// A new OpenSSL MAC context set up for HMAC-SHA-256 under `key`; the caller frees it.
+    static func keyedContext(_ key: [UInt8]) -> OpaquePointer {
+        let context = EVP_MAC_CTX_new(FetchedAlgorithm.hmac.pointer)
+        requireOpenSSL(context != nil, "allocate an HMAC context")
+        var parameters = ParameterList()
+        parameters.appendUTF8String(OSSL_MAC_PARAM_DIGEST, FetchedAlgorithm.sha256.name)
+        // `key` as an implicit pointer is never null, even when empty: RFC 2104 allows an empty key,
+        // and OpenSSL reads a null key as "keep the previous one".
+        let initialised = parameters.withUnsafeParameters { EVP_MAC_init(context, key, key.count, $0) }
+        requireOpenSSL(initialised == 1, "start an HMAC-SHA-256 computation")
+        return context!
+    }
+
     /// An HMAC-SHA-256 computation fed in pieces. `~Copyable`: it owns an OpenSSL MAC context (which
     /// holds the key), and `finalize()` consumes it.
     public struct Authenticator: ~Copyable {
         private let context: OpaquePointer
 
         public init(key: [UInt8]) {
-            let context = EVP_MAC_CTX_new(FetchedAlgorithm.hmac.pointer)
-            requireOpenSSL(context != nil, "allocate an HMAC context")
-            self.context = context!
-            var parameters = ParameterList()
-            parameters.appendUTF8String(OSSL_MAC_PARAM_DIGEST, FetchedAlgorithm.sha256.name)
-            // `key` as an implicit pointer is never null, even when empty: RFC 2104 allows an empty key,
-            // and OpenSSL reads a null key as "keep the previous one".
-            let initialised = parameters.withUnsafeParameters { EVP_MAC_init(self.context, key, key.count, $0) }
-            requireOpenSSL(initialised == 1, "start an HMAC-SHA-256 computation")
+            self.context = HMACSHA256.keyedContext(key)
         }
 
         deinit {

@@ -115,6 +115,21 @@ extension TenantDirectory {
         return auditTarget(.user, user)
     }
 
+    /// The service Entra names as the logger of a change to an object of `type`.
+    static func auditService(_ type: ResourceType) -> String {
+        switch type {
+        case .conditionalAccessPolicy, .namedLocation: "Conditional Access"
+        case .authenticationMethod: "Authentication Methods"
+        default: "Core Directory"
+        }
+    }
+
+    /// The audit target of a change to a stored object: the user for security info, else the object.
+    func changeTarget(_ type: ResourceType, _ entity: Entity, parent: String?,
+                      modified: [(String, JSONValue, JSONValue)] = []) -> AuditTarget {
+        securityInfoTarget(type, parent: parent) ?? auditTarget(type, entity, modified: modified)
+    }
+
     /// The audit target for a stored object.
     func auditTarget(_ type: ResourceType, _ entity: Entity, modified: [(String, JSONValue, JSONValue)] = []) -> AuditTarget {
         let object = entity.object

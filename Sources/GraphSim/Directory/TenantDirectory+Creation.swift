@@ -402,9 +402,8 @@ extension TenantDirectory {
         default:
             break
         }
-        let target = securityInfoTarget(type, parent: parent) ?? auditTarget(type, existing)
-        let service = type == .conditionalAccessPolicy || type == .namedLocation ? "Conditional Access"
-            : type == .authenticationMethod ? "Authentication Methods" : "Core Directory"
+        let target = changeTarget(type, existing, parent: parent)
+        let service = Self.auditService(type)
         let soft: Bool
         switch type {
         case .user, .application, .servicePrincipal, .administrativeUnit, .conditionalAccessPolicy, .namedLocation:

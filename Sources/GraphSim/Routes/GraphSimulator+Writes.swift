@@ -128,10 +128,8 @@ extension GraphSimulator {
                 entity = directory.insert(type, object, parent: parentId)
             }
             directory.audit(activity: Self.activity("Add", type), category: Self.category(type), operationType: "Add",
-                            actor: context.actor,
-                            targets: [directory.securityInfoTarget(type, parent: parentId) ?? directory.auditTarget(type, entity)], at: now,
-                            loggedByService: type == .conditionalAccessPolicy || type == .namedLocation ? "Conditional Access"
-                                : type == .authenticationMethod ? "Authentication Methods" : "Core Directory")
+                            actor: context.actor, targets: [directory.changeTarget(type, entity, parent: parentId)], at: now,
+                            loggedByService: TenantDirectory.auditService(type))
             return (entity, type, parentId, extra)
         }
         let (entity, _, parentId, extra) = created
@@ -215,8 +213,8 @@ extension GraphSimulator {
             for id in members { directory.addMember(id, to: existing.id) }
             for id in owners { directory.owners.add(existing.id, id) }
             directory.audit(activity: Self.activity("Update", type), category: Self.category(type), operationType: "Update",
-                            actor: context.actor, targets: [directory.auditTarget(type, entity, modified: modified)], at: now,
-                            loggedByService: type == .conditionalAccessPolicy || type == .namedLocation ? "Conditional Access" : "Core Directory")
+                            actor: context.actor, targets: [directory.changeTarget(type, entity, parent: parentId, modified: modified)],
+                            at: now, loggedByService: TenantDirectory.auditService(type))
         }
         return .noContent()
     }
@@ -320,7 +318,8 @@ extension GraphSimulator {
         case .unifiedRoleDefinition: return "\(verb) role definition"
         case .oAuth2PermissionGrant: return verb == "Add" ? "Add delegated permission grant" : "\(verb) delegated permission grant"
         case .federatedIdentityCredential, .extensionProperty: return "Update application"
-        case .authenticationMethod: return verb == "Add" ? "User registered security info" : "User deleted security info"
+        case .authenticationMethod:
+            return verb == "Add" ? "User registered security info" : verb == "Update" ? "User changed security info" : "User deleted security info"
         case .authorizationPolicy: return "Update authorization policy"
         case .domain: return "\(verb) domain"
         default: return "\(verb) policy"

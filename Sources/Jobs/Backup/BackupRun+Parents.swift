@@ -149,7 +149,7 @@ extension BackupRun {
     /// make a page unbounded.
     func pageHeaders(_ entry: CatalogueEntry, round: Round) -> [(name: String, value: String)] {
         guard case .delta = round else { return [] }
-        let singletonsOnly = (entry.delta?.relationships.values ?? [:].values).allSatisfy { self.entry(named: $0)?.shape == .singleton }
+        let singletonsOnly = entry.delta?.relationships.values.allSatisfy { self.entry(named: $0)?.shape == .singleton } ?? true
         return singletonsOnly ? [("Prefer", "odata.maxpagesize=\(Self.deltaPageSize)")] : []
     }
 

@@ -150,7 +150,9 @@ public struct RestoreStore: Sendable {
     /// `planned` plan: one being applied finishes (or fails) first. Audited.
     public func discard(planID: UUID, reason: String, actor: String) async throws {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reason.isEmpty else { throw RestoreError(.invalidRequest, "discarding a restore plan needs a reason") }
+        guard !reason.isEmpty else {
+            throw RestoreError(.invalidRequest, "discarding a restore plan needs a reason: why it will not be applied (a ticket or change reference)")
+        }
         let error = "discarded by \(actor): \(reason)"
         let planText = planID.uuidString.lowercased()
         try await self.client.withTransaction { connection in

@@ -107,13 +107,9 @@ extension SnapshotWriter {
                 RETURNING id
                 """).first!.decode(Int64.self, "id")
 
-            // Whether the tenant has a map at all: a first snapshot opens every staged row, and
-            // neither the conflict check below nor the rehash of the map is needed.
-            let hasMap = try await connection.query("""
-                SELECT 1 FROM object_versions WHERE tenant_id = \(tenantID) AND valid_to IS NULL LIMIT 1
-                """).first != nil
-            // A first snapshot has nothing to close.
-            if hasMap { try await connection.query("""
+            // The writer stages only for a tenant that has a map (a first one is written under a
+            // pending id): close what changed, was removed, or was not seen in a fully read type.
+            try await connection.query("""
                 WITH closing AS (
                     SELECT v.type, v.object_id FROM object_versions v
                     JOIN snapshot_staging s ON s.job_id = \(jobID) AND s.type = v.type AND s.object_id = v.object_id
@@ -127,69 +123,40 @@ extension SnapshotWriter {
                 UPDATE object_versions v SET valid_to = \(snapshotID)
                 FROM closing c
                 WHERE v.tenant_id = \(tenantID) AND v.type = c.type AND v.object_id = c.object_id AND v.valid_to IS NULL
-                """) }
-            if hasMap {
-                // Objects still current after the closing are unchanged: the current-version index
-                // skips them. (A NOT EXISTS here was planned as a scan per staged row while the
-                // table's statistics still described it before a first full backup: minutes.)
-                try await connection.query("""
-                    INSERT INTO object_versions (tenant_id, type, object_id, valid_from, blob_id)
-                    SELECT \(tenantID), s.type, s.object_id, \(snapshotID), s.blob_id FROM snapshot_staging s
-                    WHERE s.job_id = \(jobID) AND s.op = 'put'
-                    ORDER BY s.type, s.object_id
-                    ON CONFLICT (tenant_id, type, object_id) WHERE valid_to IS NULL DO NOTHING
-                    """)
-            } else {
-                try await connection.query("""
-                    INSERT INTO object_versions (tenant_id, type, object_id, valid_from, blob_id)
-                    SELECT \(tenantID), s.type, s.object_id, \(snapshotID), s.blob_id FROM snapshot_staging s
-                    WHERE s.job_id = \(jobID) AND s.op = 'put'
-                    ORDER BY s.type, s.object_id
-                    """)
-            }
+                """)
+            // Objects still current after the closing are unchanged: the current-version index
+            // skips them. (A NOT EXISTS here was planned as a scan per staged row while the
+            // table's statistics still described it before a first full backup: minutes.)
+            try await connection.query("""
+                INSERT INTO object_versions (tenant_id, type, object_id, valid_from, blob_id)
+                SELECT \(tenantID), s.type, s.object_id, \(snapshotID), s.blob_id FROM snapshot_staging s
+                WHERE s.job_id = \(jobID) AND s.op = 'put'
+                ORDER BY s.type, s.object_id
+                ON CONFLICT (tenant_id, type, object_id) WHERE valid_to IS NULL DO NOTHING
+                """)
 
-            // The root hash: the predecessor's plus what opened, minus what closed, read through a
-            // cursor so that a million-object first snapshot is never in memory at once.
-            var opened: Int64 = 0
-            var closed: Int64 = 0
-            var typeCounts: [String: [String: Int]] = [:]
-            let incremental = try previous.map { try $0.decode(String.self, "data_key_id") == keys.dataKeyID } ?? false
-            var root = RootHash.zero
-            if incremental, let previousRoot = BlobID(hex: try previous!.decode(String.self, "root")) {
-                root = RootHash(bytes: previousRoot.bytes)
+            // The root hash: the predecessor's plus what opened, minus what closed; or, when the
+            // tenant's data key changed, the whole current map hashed under the new one.
+            var previousRoot: RootHash?
+            if let previous, try previous.decode(String.self, "data_key_id") == keys.dataKeyID,
+               let bytes = BlobID(hex: try previous.decode(String.self, "root"))?.bytes {
+                previousRoot = RootHash(bytes: bytes)
             }
-            let hasher = RootHash.ElementHasher(keys: keys)
-            try await Self.forEachRow(of: """
-                SELECT type, object_id, blob_id, valid_from = \(snapshotID) AS opened FROM object_versions
-                WHERE tenant_id = \(tenantID) AND (valid_from = \(snapshotID) OR valid_to = \(snapshotID))
-                """, on: connection) { row in
-                let type = try row.decode(String.self, "type")
-                let objectID = try row.decode(String.self, "object_id")
-                let blobID = BlobID(bytes: try row.decode(PostgresBytes.self, "blob_id").bytes)
-                if try row.decode(Bool.self, "opened") {
-                    opened += 1
-                    typeCounts[type, default: [:]]["opened", default: 0] += 1
-                    if incremental || !hasMap { root.add(type: type, objectID: objectID, blobID: blobID, hasher: hasher) }
-                } else {
-                    closed += 1
-                    typeCounts[type, default: [:]]["closed", default: 0] += 1
-                    if incremental { root.subtract(type: type, objectID: objectID, blobID: blobID, hasher: hasher) }
-                }
-            }
-            var objectCount: Int64
-            if incremental {
-                objectCount = try previous!.decode(Int64.self, "object_count") + opened - closed
-            } else if !hasMap {
-                objectCount = opened
+            let tally = try await ChangeTally.read(snapshotID: snapshotID, tenantID: tenantID, from: previousRoot, keys: keys,
+                                                   on: connection)
+            let root: RootHash
+            let objectCount: Int64
+            if let moved = tally.root, let previous {
+                root = moved
+                objectCount = try previous.decode(Int64.self, "object_count") + tally.opened - tally.closed
             } else {
-                // The tenant's data key changed: hash the whole current map under the new one.
                 (root, objectCount) = try await SnapshotQueries.rootHash(tenantID: tenantID, at: snapshotID, keys: keys,
                                                                         connection: connection)
             }
-            let typeCountsJSON = String(decoding: try encoder.encode(typeCounts), as: UTF8.self)
+            let typeCountsJSON = String(decoding: try encoder.encode(tally.typeCounts), as: UTF8.self)
             try await connection.query("""
                 UPDATE snapshots SET root_hash = \(PostgresBytes(root.bytes)), object_count = \(objectCount),
-                       changed_count = \(opened + closed), type_counts = \(typeCountsJSON)::jsonb
+                       changed_count = \(tally.opened + tally.closed), type_counts = \(typeCountsJSON)::jsonb
                 WHERE id = \(snapshotID)
                 """)
             try await connection.query("DELETE FROM snapshot_staging WHERE job_id = \(jobID)")
@@ -199,26 +166,4 @@ extension SnapshotWriter {
 
     /// Versions opened and closed by one commit from which the map's statistics are refreshed.
     static let analyzeAfterChanges: Int64 = 10_000
-
-    /// Runs `query` as a cursor of the caller's transaction and hands each row to `body`,
-    /// `batch` rows in memory at a time.
-    static func forEachRow(of query: PostgresQuery, batch: Int = 10_000, on connection: PostgresConnection,
-                           _ body: (PostgresRow) throws -> Void) async throws {
-        var declare = query
-        declare.sql = "DECLARE hf_commit_rows NO SCROLL CURSOR FOR " + query.sql
-        try await connection.query(declare)
-        while true {
-            let rows = try await connection.query(PostgresQuery(unsafeSQL: "FETCH FORWARD \(batch) FROM hf_commit_rows"))
-            for row in rows { try body(row) }
-            if rows.count < batch { break }
-        }
-        try await connection.query("CLOSE hf_commit_rows")
-    }
-
-    static func blobID(_ row: PostgresRow) throws -> BlobID {
-        guard let id = BlobID(hex: try row.decode(String.self, "blob")) else {
-            throw VaultError(.storage, "object_versions holds a malformed blob id")
-        }
-        return id
-    }
 }

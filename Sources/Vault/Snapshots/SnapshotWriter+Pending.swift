@@ -57,23 +57,12 @@ extension SnapshotWriter {
         let tenantID = self.tenantID
         let jobID = self.jobID
         let keys = self.keys
-        let (root, opened, typeCounts) = try await self.client.withTransaction { connection in
-            var root = RootHash.zero
-            let hasher = RootHash.ElementHasher(keys: keys)
-            var opened: Int64 = 0
-            var typeCounts: [String: [String: Int]] = [:]
-            try await Self.forEachRow(of: """
-                SELECT type, object_id, blob_id FROM object_versions WHERE tenant_id = \(tenantID) AND valid_from = \(snapshotID)
-                """, on: connection) { row in
-                let type = try row.decode(String.self, "type")
-                let objectID = try row.decode(String.self, "object_id")
-                root.add(type: type, objectID: objectID, blobID: BlobID(bytes: try row.decode(PostgresBytes.self, "blob_id").bytes), hasher: hasher)
-                opened += 1
-                typeCounts[type, default: [:]]["opened", default: 0] += 1
-            }
-            return (root, opened, typeCounts)
+        let tally = try await self.client.withTransaction { connection in
+            try await ChangeTally.read(snapshotID: snapshotID, tenantID: tenantID, from: .zero, keys: keys, on: connection)
         }
-        let typeCountsJSON = String(decoding: try record.encoder.encode(typeCounts), as: UTF8.self)
+        let root = tally.root ?? .zero
+        let opened = tally.opened
+        let typeCountsJSON = String(decoding: try record.encoder.encode(tally.typeCounts), as: UTF8.self)
 
         return try await self.client.withTransaction { connection in
             try await Self.lockClaimAndTenant(request.claim, tenantID: tenantID, on: connection)
