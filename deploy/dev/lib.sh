@@ -138,10 +138,12 @@ holdfast_cluster_stop() {
     fi
 }
 
-# swift build with its progress lines folded away; the full log is kept in .dev/build.log.
+# swift build with its progress lines folded away; the full log is kept in .build/holdfast-build.log.
 holdfast_swift_build() {
-    mkdir -p "$HOLDFAST_DEV_DIR"
-    local build_log=$HOLDFAST_DEV_DIR/build.log
+    # The log lives in the checkout's own .build/, so checkouts that share a cluster through
+    # HOLDFAST_DEV_DIR (git worktrees) do not write over each other's build logs.
+    mkdir -p "$HOLDFAST_ROOT/.build"
+    local build_log=$HOLDFAST_ROOT/.build/holdfast-build.log
     if ! swift build "$@" >"$build_log" 2>&1; then
         grep -E 'error:|warning: unre' "$build_log" | head -50 >&2 || true
         tail -n 30 "$build_log" >&2
