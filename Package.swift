@@ -385,6 +385,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "HoldfastCLITests",
+            dependencies: [
+                "HoldfastCLI",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "OnboardingTests",
             dependencies: [
                 "Tenancy", "Graph", "GraphSim", "GraphSimTesting", "Jobs", "Vault", "Queue", "Worker", "Cryptography", "HTTP",

@@ -86,11 +86,11 @@ public struct APIKeyStore: Sendable {
     }
 
     /// The key a token names, if the secret matches and it is not revoked; records its use.
-    public func authenticate(token: String) async throws -> Result<APIKey, Rejection> {
+    public func authenticate(token: String, logger: Logger? = nil) async throws -> Result<APIKey, Rejection> {
         guard let parsed = APIKeyToken.parse(token) else { return .failure(.invalid) }
         guard let row = try await client.query("""
             SELECT \(unescaped: Self.columns), secret_hash FROM api_keys WHERE key_id = \(parsed.keyID)
-            """).first else {
+            """, logger: logger).first else {
             // Spend the same work as a known key, so timing does not tell which key ids exist.
             _ = APIKeyToken.matches(secret: parsed.secret, storedHash: [UInt8](repeating: 0, count: 32))
             return .failure(.invalid)
@@ -99,19 +99,19 @@ public struct APIKeyStore: Sendable {
         guard APIKeyToken.matches(secret: parsed.secret, storedHash: storedHash) else { return .failure(.invalid) }
         let key = try Self.key(from: row)
         if key.isRevoked { return .failure(.revoked) }
-        try await recordUse(of: key)
+        try await recordUse(of: key, logger: logger)
         return .success(key)
     }
 
     /// Writes `last_used_at` at most once per `lastUseInterval` per key: skipped in memory when this
     /// process wrote it recently, and conditional in SQL so several coordinators do not all write.
-    private func recordUse(of key: APIKey) async throws {
+    private func recordUse(of key: APIKey, logger: Logger? = nil) async throws {
         guard lastUseWrites.shouldWrite(key.id, interval: lastUseInterval) else { return }
         let seconds = Double(lastUseInterval.components.seconds) + Double(lastUseInterval.components.attoseconds) / 1e18
         try await client.query("""
             UPDATE api_keys SET last_used_at = now()
             WHERE id = \(key.id) AND (last_used_at IS NULL OR last_used_at < now() - make_interval(secs => \(seconds)))
-            """)
+            """, logger: logger)
     }
 
     static let columns = "id, key_id, name, role, partner_id, created_at, created_by, last_used_at, revoked_at"

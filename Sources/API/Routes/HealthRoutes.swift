@@ -21,17 +21,17 @@ struct HealthRoutes: APIRouteGroup {
         routes.get("/healthz", access: .anonymous) { _, _ in
             try JSONResponse.make(["status": "ok"])
         }
-        routes.get("/readyz", access: .anonymous) { _, _ in
+        routes.get("/readyz", access: .anonymous) { _, context in
             let latest = services.migrations.last?.version ?? 0
             do {
-                let status = try await MigrationRunner(client: services.client, migrations: services.migrations, logger: services.logger).status()
+                let status = try await MigrationRunner(client: services.client, migrations: services.migrations, logger: context.logger).status()
                 let pending = status.pending.map(\.version)
                 let ready = pending.isEmpty
                 let body = Readiness(status: ready ? "ready" : "migrations_pending", database: "ok", schemaVersion: status.currentVersion,
                                      latestVersion: latest, pendingMigrations: pending)
                 return try JSONResponse.make(body, status: ready ? .ok : .serviceUnavailable)
             } catch {
-                services.logger.warning("readiness check failed", metadata: ["error": "\(error)"])
+                context.logger.warning("readiness check failed", metadata: ["error": "\(error)"])
                 let body = Readiness(status: "database_unreachable", database: "\(type(of: error))", schemaVersion: nil,
                                      latestVersion: latest, pendingMigrations: [])
                 return try JSONResponse.make(body, status: .serviceUnavailable)

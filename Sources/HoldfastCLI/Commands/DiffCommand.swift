@@ -43,7 +43,7 @@ struct DiffCommand: AsyncParsableCommand {
                 changes = try await differ.diff(tenantID: tenantID, from: from, to: toID, types: typeFilter)
             } else {
                 changes = try await CommandGraph.withSessions(client: client, logger: logger) { sessions in
-                    let session = try await sessions.session(tenantID: tenantID)
+                    let session = try await sessions.session(tenantID: tenantID, logger: logger)
                     var result = try await {
                         if let toID = Int64(to) { return try await differ.diff(tenantID: tenantID, from: from, to: toID, types: typeFilter) }
                         return try await differ.diff(tenantID: tenantID, from: from, live: session, types: typeFilter ?? RestorableTypes.all)

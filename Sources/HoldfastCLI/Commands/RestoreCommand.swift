@@ -62,7 +62,7 @@ struct RestoreCommand: AsyncParsableCommand {
                 let plan = try await CommandGraph.withSessions(client: client, logger: logger) { sessions in
                     try await RestorePlanner(vault: vault, store: RestoreStore(client: client),
                                              configuration: RestoreConfiguration(blastRadiusLimit: blastRadiusLimit), logger: logger)
-                        .plan(snapshotID: snapshotID, targetTenantID: target, target: try await sessions.session(tenantID: target),
+                        .plan(snapshotID: snapshotID, targetTenantID: target, target: try await sessions.session(tenantID: target, logger: logger),
                               scope: scope, actor: "cli")
                 }
                 return json ? try RestoreCommand.json(plan) : RestoreCommand.describe(plan, steps: true)
@@ -107,7 +107,7 @@ struct RestoreCommand: AsyncParsableCommand {
                 }
                 let outcome = try await CommandGraph.withSessions(client: client, logger: logger) { sessions in
                     try await RestoreExecutor(store: store, logger: logger).apply(
-                        planID: planID, target: try await sessions.session(tenantID: stored.targetTenantID), actor: "cli",
+                        planID: planID, target: try await sessions.session(tenantID: stored.targetTenantID, logger: logger), actor: "cli",
                         confirmBlastRadius: confirmBlastRadius, confirmLockout: confirmLockout)
                 }
                 print(RestoreCommand.describe(outcome.plan, steps: false))
@@ -167,7 +167,7 @@ struct RestoreCommand: AsyncParsableCommand {
                 let source = try await SnapshotObjectReader(vault: vault).objects(of: try await vault.snapshot(id: stored.snapshotID), types: types)
                 return try await CommandGraph.withSessions(client: client, logger: logger) { sessions in
                     try await RestoreComparison().differences(plan: stored, map: map, source: source,
-                                                              target: try await sessions.session(tenantID: stored.targetTenantID))
+                                                              target: try await sessions.session(tenantID: stored.targetTenantID, logger: logger))
                 }
             }
             print("\(differences.count) difference(s) between the snapshot and the tenant, up to id mapping")

@@ -21,7 +21,7 @@ public struct ScratchTenantRestoreDrill: RestoreDrilling {
         guard tenantID != self.scratchTenantID else {
             throw RestoreDrillConfigurationError(message: "the drill's scratch tenant is the tenant being validated (\(tenantID.uuidString.lowercased())); configure another tenant with HOLDFAST_DRILL_SCRATCH_TENANT")
         }
-        let scratch = try await self.sessions.session(tenantID: self.scratchTenantID)
+        let scratch = try await self.sessions.session(tenantID: self.scratchTenantID, logger: logger)
         let result = try await self.drill.run(snapshotID: snapshotID, scratchTenantID: self.scratchTenantID, scratch: scratch)
         logger.info("restore drill finished", metadata: [
             "tenant.id": "\(tenantID.uuidString.lowercased())", "snapshot.id": "\(snapshotID)",

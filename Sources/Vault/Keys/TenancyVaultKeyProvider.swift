@@ -1,4 +1,5 @@
 public import Foundation
+public import Logging
 public import Postgres
 public import Tenancy
 
@@ -12,14 +13,14 @@ public struct TenancyVaultKeyProvider: VaultKeyProvider {
         self.dataKeys = dataKeys
     }
 
-    public func currentKeys(tenantID: UUID) async throws -> TenantVaultKeys {
+    public func currentKeys(tenantID: UUID, logger: Logger) async throws -> TenantVaultKeys {
         // currentDataKey locks the tenant row so that two callers never create two keys.
-        let dataKey = try await self.client.withTransaction { try await self.dataKeys.currentDataKey(tenantID: tenantID, on: $0) }
+        let dataKey = try await self.client.withTransaction(logger: logger) { try await self.dataKeys.currentDataKey(tenantID: tenantID, on: $0) }
         return TenantVaultKeys(dataKey: dataKey, tenantID: tenantID)
     }
 
-    public func keys(tenantID: UUID, dataKeyID: String) async throws -> TenantVaultKeys {
-        let dataKey = try await self.client.withConnection { try await self.dataKeys.dataKey(id: dataKeyID, tenantID: tenantID, on: $0) }
+    public func keys(tenantID: UUID, dataKeyID: String, logger: Logger) async throws -> TenantVaultKeys {
+        let dataKey = try await self.client.withConnection(logger: logger) { try await self.dataKeys.dataKey(id: dataKeyID, tenantID: tenantID, on: $0) }
         return TenantVaultKeys(dataKey: dataKey, tenantID: tenantID)
     }
 }

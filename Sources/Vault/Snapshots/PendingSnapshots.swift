@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Postgres
 
 /// Snapshot ids reserved by backups that write a tenant's first map while they read Graph
@@ -18,8 +19,8 @@ enum PendingSnapshots {
     /// Discards every pending snapshot of the tenant (one running job per tenant, invariant 1:
     /// any other reservation belongs to an attempt that lost its claim or a job that ended), then
     /// reserves an id for `jobID` if the tenant has no current map, in one transaction.
-    static func prepare(tenantID: UUID, jobID: Int64, client: PostgresClient) async throws -> Preparation {
-        try await client.withTransaction { connection in
+    static func prepare(tenantID: UUID, jobID: Int64, client: PostgresClient, logger: Logger) async throws -> Preparation {
+        try await client.withTransaction(logger: logger) { connection in
             let (discarded, versions) = try await Self.discard(tenantID: tenantID, finishedJobsOnly: false, on: connection)
             var preparation = Preparation(reservedID: nil, discarded: discarded, versionsDiscarded: versions)
             let committed = try await connection.query("SELECT 1 FROM snapshots WHERE job_id = \(jobID)").first != nil

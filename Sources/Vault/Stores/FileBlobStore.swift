@@ -1,4 +1,5 @@
 public import Foundation
+public import Logging
 public import NIOPosix
 import Cryptography
 #if canImport(Glibc)
@@ -21,7 +22,7 @@ public struct FileBlobStore: BlobStore {
         self.threadPool = threadPool
     }
 
-    public func put(_ blobs: [(id: BlobID, sealed: [UInt8])], tenantID: UUID) async throws -> Set<BlobID> {
+    public func put(_ blobs: [(id: BlobID, sealed: [UInt8])], tenantID: UUID, logger: Logger) async throws -> Set<BlobID> {
         let tenantDirectory = self.directory(tenantID)
         return try await self.threadPool.runIfActive {
             var written = Set<BlobID>()
@@ -51,7 +52,7 @@ public struct FileBlobStore: BlobStore {
         }
     }
 
-    public func get(_ id: BlobID, tenantID: UUID) async throws -> [UInt8]? {
+    public func get(_ id: BlobID, tenantID: UUID, logger: Logger) async throws -> [UInt8]? {
         let path = self.path(id, tenantID)
         return try await self.threadPool.runIfActive {
             let descriptor = open(path, O_RDONLY | O_CLOEXEC)
@@ -75,7 +76,7 @@ public struct FileBlobStore: BlobStore {
         }
     }
 
-    public func contains(_ ids: [BlobID], tenantID: UUID) async throws -> Set<BlobID> {
+    public func contains(_ ids: [BlobID], tenantID: UUID, logger: Logger) async throws -> Set<BlobID> {
         let paths = ids.map { ($0, self.path($0, tenantID)) }
         return try await self.threadPool.runIfActive {
             Set(paths.filter { access($0.1, F_OK) == 0 }.map(\.0))
@@ -83,7 +84,7 @@ public struct FileBlobStore: BlobStore {
     }
 
     @discardableResult
-    public func delete(_ ids: [BlobID], tenantID: UUID) async throws -> Set<BlobID> {
+    public func delete(_ ids: [BlobID], tenantID: UUID, logger: Logger) async throws -> Set<BlobID> {
         let paths = ids.map { ($0, self.path($0, tenantID)) }
         return try await self.threadPool.runIfActive {
             var deleted = Set<BlobID>()
@@ -98,7 +99,7 @@ public struct FileBlobStore: BlobStore {
         }
     }
 
-    public func list(tenantID: UUID, after: BlobID?, limit: Int) async throws -> [BlobID] {
+    public func list(tenantID: UUID, after: BlobID?, limit: Int, logger: Logger) async throws -> [BlobID] {
         let tenantDirectory = self.directory(tenantID)
         return try await self.threadPool.runIfActive {
             let fileManager = FileManager.default
