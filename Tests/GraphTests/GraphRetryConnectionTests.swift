@@ -46,7 +46,7 @@ final class FailingFirstTransport: GraphTransport {
                 throw SimulatedConnectionReset()
             }
         }
-        let response = try await self.inner.execute(request)
+        let response = try await self.inner.execute(request, logger: logger)
         if isGraph { self.state.withLockedValue { $0.newConnections.append(response.newConnections) } }
         return response
     }

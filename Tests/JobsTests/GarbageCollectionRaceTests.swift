@@ -21,7 +21,7 @@ struct GarbageCollectionRaceTests {
                 try await connection.query("ALTER TABLE snapshots ENABLE TRIGGER snapshots_guard_delete")
             }
             // One stray blob no backup will name.
-            let keys = try await harness.vault.keyProvider.currentKeys(tenantID: harness.tenantID)
+            let keys = try await harness.vault.keyProvider.currentKeys(tenantID: harness.tenantID, logger: TestLogger.make())
             let stray = try SealedBlob.seal(try CanonicalJSON.canonicalize(Array("{\"id\":\"stray\"}".utf8)), keys: keys)
             _ = try await harness.vault.blobStore.put([stray], tenantID: harness.tenantID, logger: TestLogger.make())
             let orphans = try await harness.vault.blobStore.list(tenantID: harness.tenantID, after: nil, limit: 100_000, logger: TestLogger.make()).count

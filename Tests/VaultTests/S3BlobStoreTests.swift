@@ -75,7 +75,7 @@ struct S3BlobStoreTests {
             var configuration = store.configuration
             configuration.bucket = "holdfast-missing-\(UUID().uuidString.lowercased().prefix(8))"
             let missing = S3BlobStore(configuration: configuration, http: store.http, immutability: store.immutability, logger: store.logger)
-            let error = await #expect(throws: S3Error.self) { try await missing.list(tenantID: UUID(), after: nil, limit: 10) }
+            let error = await #expect(throws: S3Error.self) { try await missing.list(tenantID: UUID(), after: nil, limit: 10, logger: TestLogger.make()) }
             #expect(error?.code == .noSuchBucket)
             #expect(error?.requestID?.isEmpty == false)
             #expect(error?.status == 404)

@@ -140,11 +140,11 @@ final class RecordingThrottleStore: ThrottleStateStore {
 
     func blockedUntil(_ identity: GraphIdentity, logger: Logger) async throws -> Date? {
         self.readStarts.withLockedValue { $0.append(Date()) }
-        return try await self.inner.blockedUntil(identity)
+        return try await self.inner.blockedUntil(identity, logger: logger)
     }
 
     func block(_ identity: GraphIdentity, until: Date, reason: String, logger: Logger) async throws {
-        try await self.inner.block(identity, until: until, reason: reason)
+        try await self.inner.block(identity, until: until, reason: reason, logger: logger)
         self.blocksRecorded.withLockedValue { $0.append(Date()) }
     }
 
