@@ -51,8 +51,11 @@ struct LogContextTests {
                 let vault = Vault(client: schema.client, blobStore: PostgresBlobStore(client: schema.client),
                                   keyProvider: TenancyVaultKeyProvider(client: schema.client, dataKeys: TenantDataKeyStore(keyRing: keyRing)),
                                   logger: process)
-                let job = try await JobEnqueuer(client: schema.client, logger: process)
-                    .enqueue(EnqueueRequest(kind: .backup, tenantID: tenant.id)).job
+                _ = try await JobEnqueuer(client: schema.client, logger: process).enqueue(EnqueueRequest(kind: .backup, tenantID: tenant.id))
+                // Claimed as a worker claims it: the commit checks the claim is still held.
+                let workerID = UUID()
+                let job = try #require(try await JobClaimer(client: schema.client, logger: process)
+                    .claim(workerID: workerID, limit: 1, lease: .seconds(600)).first)
                 let handler = BackupJobHandler(vault: vault, sessions: TenancyGraphSessionProvider(client: graph, credentials: credentials),
                                                tenants: registry, alerts: ChangeAlertEvaluator(vault: vault, logger: process))
                 // The job's logger as the worker makes it.
@@ -61,7 +64,7 @@ struct LogContextTests {
                 jobLogger[metadataKey: "job.kind"] = "\(job.kind)"
                 jobLogger[metadataKey: "tenant.id"] = "\(tenant.id.uuidString.lowercased())"
                 capture.removeAll()
-                try await handler.run(job, context: JobContext(claim: JobClaim(jobID: job.id, workerID: UUID(), attempt: 1),
+                try await handler.run(job, context: JobContext(claim: JobClaim(jobID: job.id, workerID: workerID, attempt: job.attempt),
                                                               logger: jobLogger, progressReporter: { _ in }))
 
                 let lines = capture.records.filter(Self.isGraphOrSQL)
