@@ -66,7 +66,7 @@ import Testing
 
     @Test func revokingAKeyRefusesItFromTheNextRequest() async throws {
         try await APIFixture.run { fixture in
-            let keys = APIKeyStore(client: fixture.client, logger: .init(label: "test"))
+            let keys = APIKeyStore(client: fixture.client, hasher: fixture.keyHasher, logger: .init(label: "test"))
             let created = try await keys.create(name: "temp", role: .operator, partnerID: nil, actor: "test")
             #expect(created.token.hasPrefix("hf_live_\(created.key.keyID)_"))
             let stored = try await fixture.client.query("SELECT encode(secret_hash, 'hex') AS h FROM api_keys WHERE key_id = \(created.key.keyID)").first!

@@ -1,5 +1,6 @@
 import API
 import ArgumentParser
+import Cryptography
 import Foundation
 import Logging
 import Postgres
@@ -41,7 +42,10 @@ struct APIKeysCommand: AsyncParsableCommand {
             let created = try await database.withClient(logger: logger) { client in
                 var partnerID: UUID?
                 if let partner { partnerID = try await APIKeysCommand.partnerID(partner, client: client) }
-                return try await APIKeyStore(client: client, logger: logger).create(name: name, role: keyRole, partnerID: partnerID, actor: APIKeysCommand.actor)
+                // Stored hashes are keyed by the master key, so creating a key needs it.
+                let hasher = APIKeyHasher(keyRing: try MasterKeyRing(environment: ProcessInfo.processInfo.environment))
+                return try await APIKeyStore(client: client, hasher: hasher, logger: logger)
+                    .create(name: name, role: keyRole, partnerID: partnerID, actor: APIKeysCommand.actor)
             }
             print("Created API key \(created.key.keyID) (\(created.key.role.rawValue)\(created.key.partnerID.map { ", partner \($0.uuidString.lowercased())" } ?? "")).")
             print("Token (shown once; store it now, it cannot be shown again):")
@@ -60,7 +64,7 @@ struct APIKeysCommand: AsyncParsableCommand {
         func run() async throws {
             let logger = logging.makeLogger(label: "holdfast.apikeys")
             let keys = try await database.withClient(logger: logger) { client in
-                try await APIKeyStore(client: client, logger: logger).list(includeRevoked: all)
+                try await APIKeyStore(client: client, hasher: nil, logger: logger).list(includeRevoked: all)
             }
             print("KEY ID        ROLE       PARTNER                               CREATED (UTC)         LAST USED (UTC)       REVOKED               NAME")
             for key in keys {
@@ -84,7 +88,7 @@ struct APIKeysCommand: AsyncParsableCommand {
         func run() async throws {
             let logger = logging.makeLogger(label: "holdfast.apikeys")
             let key = try await database.withClient(logger: logger) { client in
-                try await APIKeyStore(client: client, logger: logger).revoke(keyID: keyID, actor: APIKeysCommand.actor)
+                try await APIKeyStore(client: client, hasher: nil, logger: logger).revoke(keyID: keyID, actor: APIKeysCommand.actor)
             }
             print("Revoked API key \(key.keyID) (\(key.name)).")
         }

@@ -83,7 +83,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
                                            interval: credentialCheckInterval.duration, logger: logger)
         var services: [any Service] = [coordinator, CredentialExpiryService(check: expiry)]
         if let metricsService { services.append(metricsService) }
-        if let apiService = try api.makeService(client: client, metrics: registry, reportSigningKey: try compliance.signingKey(), logger: logger) {
+        if let apiService = try await api.makeService(client: client, metrics: registry, reportSigningKey: try compliance.signingKey(), logger: logger) {
             services.append(apiService)
         }
         var groupConfiguration = ServiceGroupConfiguration(

@@ -5,8 +5,11 @@ struct Seconds: ExpressibleByArgument, Sendable {
     var duration: Duration
 
     init?(argument: String) {
-        guard let value = Double(argument), value >= 0, value.isFinite else { return nil }
-        duration = .milliseconds(Int64((value * 1000).rounded()))
+        // Int64(exactly:) refuses what does not fit (1e300 would trap a plain conversion).
+        guard let value = Double(argument), value >= 0, value.isFinite, let milliseconds = Int64(exactly: (value * 1000).rounded()) else {
+            return nil
+        }
+        duration = .milliseconds(milliseconds)
     }
 
     init(_ seconds: Double) {

@@ -13,8 +13,9 @@ struct MetricsOptions: ParsableArguments {
             help: "Serve Prometheus metrics at http://HOST:PORT/metrics (default: $HOLDFAST_METRICS_PORT; unset: no endpoint).")
     var port: Int?
 
-    @Option(name: .customLong("metrics-host"), help: "Address the metrics endpoint listens on.")
-    var host: String = "0.0.0.0"
+    @Option(name: .customLong("metrics-host"),
+            help: "Address the metrics endpoint listens on. It has no authentication: widen it (0.0.0.0) only on a private network.")
+    var host: String = "127.0.0.1"
 
     var resolvedPort: Int? {
         port ?? ProcessInfo.processInfo.environment["HOLDFAST_METRICS_PORT"].flatMap(Int.init)
