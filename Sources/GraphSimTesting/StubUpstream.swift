@@ -97,6 +97,9 @@ public final class StubUpstream: Sendable {
     struct StubUpstreamDidNotStart: Error {}
 }
 
+/// `HTTPTypes.HTTPField`, reached through the type Hummingbird re-exports.
+private typealias Field = HTTPFields.Element
+
 private struct StubResponder: HTTPResponder {
     typealias Context = BasicRequestContext
     let received: NIOLockedValueBox<[StubRequest]>
@@ -112,7 +115,7 @@ private struct StubResponder: HTTPResponder {
         let answer = await self.respond(stubRequest)
         var fields = HTTPFields()
         for header in answer.headers {
-            if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
+            if let name = Field.Name(header.name) { fields.append(Field(name: name, value: header.value)) }
         }
         if fields[.contentLength] == nil { fields[.contentLength] = String(answer.body.count) }
         return Response(status: HTTPResponse.Status(code: answer.status), headers: fields,

@@ -51,7 +51,8 @@ struct GraphLinkTrustTests {
     @Test func theRefusalNamesTheForeignHost() async throws {
         try await StubUpstream.withRunning(respond: { _ in StubResponse(status: 200) }) { foreign in
             try await StubGraphHarness.run(respond: { request, _ in
-                .json(#"{"value":[],"@odata.nextLink":"http://localhost:\#(foreign.port)/v1.0/users"}"#)
+                guard request.path == "/v1.0/users" else { return nil }
+                return .json(#"{"value":[],"@odata.nextLink":"http://localhost:\#(foreign.port)/v1.0/users"}"#)
             }) { harness in
                 let error = await #expect(throws: GraphError.self) {
                     for try await _ in harness.session().pages("/users") {}

@@ -88,6 +88,8 @@ public struct JobAdministrator: Sendable {
                 WHERE jobs.id = placed.id AND jobs.state = ANY (\(states)::text[])
                 RETURNING \(unescaped: Job.columns(of: "jobs"))
                 """).rows
+        } catch is CancellationError {
+            throw CancellationError()
         } catch let error as PostgresError where error.sqlState == SQLState.uniqueViolation {
             throw QueueError(code: .invalidState, message: "job \(id) cannot run again: another unfinished job with the same unique key exists",
                              underlying: error)

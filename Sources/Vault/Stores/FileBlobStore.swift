@@ -132,9 +132,9 @@ public struct FileBlobStore: BlobStore {
             var removed = 0
             for name in names {
                 let path = staging + "/" + name
-                var status = stat()
-                guard lstat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG,
-                      Date(timeIntervalSince1970: TimeInterval(status.st_mtim.tv_sec)) < cutoff else { continue }
+                guard let attributes = try? fileManager.attributesOfItem(atPath: path),
+                      attributes[.type] as? FileAttributeType == .typeRegular,
+                      let modified = attributes[.modificationDate] as? Date, modified < cutoff else { continue }
                 if unlink(path) == 0 {
                     removed += 1
                 } else if errno != ENOENT {
