@@ -40,6 +40,13 @@ struct PostgresFailoverTests {
         #expect(!chosen.contains { $0.keyword == "target_session_attrs" })
     }
 
+    /// `initdb` and `pg_ctl start` block for seconds: on their own thread, not the cooperative pool.
+    static func startCluster() async throws -> TestCluster {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try TestCluster.start() }) }.start()
+        }
+    }
+
     static func makeReadOnly(_ cluster: TestCluster) async throws {
         let admin = PostgresClient(configuration: PostgresConfiguration(connectionString: cluster.connectionString, maxConnections: 1),
                                    logger: TestLogger.make())
@@ -49,9 +56,9 @@ struct PostgresFailoverTests {
     }
 
     @Test func aSessionThatAnswersReadOnlyIsDiscardedAndTheFailoverPairFindsThePrimary() async throws {
-        let former = try TestCluster.start()
+        let former = try await Self.startCluster()
         defer { former.destroy() }
-        let primary = try TestCluster.start()
+        let primary = try await Self.startCluster()
         defer { primary.destroy() }
         for cluster in [former, primary] {
             let setup = PostgresClient(configuration: PostgresConfiguration(connectionString: cluster.connectionString, maxConnections: 1),
@@ -89,7 +96,7 @@ struct PostgresFailoverTests {
         await client.shutdown()
     }
 
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func aListenSessionThatStopsAnsweringIsReplaced() async throws {
         let base = try TestDatabase.connectionString
         guard var components = URLComponents(string: base), let port = components.port else {
