@@ -1,5 +1,6 @@
 import Foundation
 import HoldfastRuntime
+import HoldfastTesting
 import Testing
 
 /// Reading the configuration from flags, the environment and a file, and what `config check`
@@ -132,5 +133,34 @@ struct ConfigurationTests {
     @Test func aSecretIsNeverAFlag() async throws {
         #expect(ConfigurationKey.all.filter(\.isSecret).allSatisfy { $0.flag == nil })
         #expect(Set(ConfigurationKey.all.compactMap(\.flag)).count == ConfigurationKey.all.compactMap(\.flag).count)
+    }
+
+    @Test func theCheckCommandPrintsSourcesAndExitsNonZeroOnEachProblem() async throws {
+        let files = try Files()
+        let keyFile = try files.write("master-key", Self.key, mode: 0o640)
+        let config = try files.write("holdfast.env", "HOLDFAST_LOG_LEVL=debug\nHOLDFAST_MASTER_KEY_FILE=\(keyFile)\nHOLDFAST_S3_BUCKET=vault\n")
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("HOLDFAST_") }
+        environment["HOLDFAST_S3_ENDPOINT"] = "http://127.0.0.1:9000"
+        environment["HOLDFAST_S3_ACCESS_KEY_ID"] = "id"
+        environment["HOLDFAST_S3_SECRET_ACCESS_KEY"] = "s3-secret-value"
+        let holdfast = ProcessRunner.productsDirectory().appendingPathComponent("holdfast").path
+        let failed = try await ProcessRunner.capture(holdfast, ["config", "check", "--config", config, "--blob-dir", files.directory.path],
+                                                     environment: environment)
+        #expect(failed.status == 1)
+        let output = failed.standardOutput
+        #expect(output.contains("HOLDFAST_S3_BUCKET") && output.contains("file") && output.contains("HOLDFAST_BLOB_DIR"))
+        #expect(output.contains("<redacted>") && !output.contains("s3-secret-value") && !failed.standardError.contains("s3-secret-value"))
+        #expect(output.contains("error: HOLDFAST_LOG_LEVL (from the configuration file): unknown key in \(config); did you mean HOLDFAST_LOG_LEVEL?"))
+        #expect(output.contains("error: both HOLDFAST_S3_BUCKET and HOLDFAST_BLOB_DIR (--blob-dir) are set: choose one blob store"))
+        #expect(output.contains("mode 640"))
+        #expect(output.contains("warning: HOLDFAST_S3_SECRET_ACCESS_KEY is set in the environment"))
+        #expect(failed.standardError.contains("problem(s) in the configuration"))
+
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyFile)
+        let valid = try files.write("valid.env", "HOLDFAST_LOG_LEVEL=debug\nHOLDFAST_MASTER_KEY_FILE=\(keyFile)\n")
+        let plain = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("HOLDFAST_") }
+        let passed = try await ProcessRunner.capture(holdfast, ["config", "check", "--config", valid], environment: plain)
+        #expect(passed.status == 0, "\(passed.standardOutput)\n\(passed.standardError)")
+        #expect(passed.standardOutput.contains("HOLDFAST_LOG_LEVEL") && passed.standardOutput.contains("file        debug"))
     }
 }

@@ -29,14 +29,16 @@ public struct ConfigurationCheck: Sendable {
             return Entry(key: key.name, value: Self.display(setting.text, of: key), source: setting.source)
         }
         warnings = sources.warnings
-        let (configuration, problems) = HoldfastConfiguration.read(sources)
-        self.problems = problems + (configuration.map(Self.fileProblems) ?? [])
+        // Files are opened even when other settings are wrong, so one run reports everything.
+        var reader = SettingReader(sources)
+        let configuration = HoldfastConfiguration(reader: &reader)
+        self.problems = reader.problems + Self.fileProblems(configuration)
     }
 
     /// The report as `config check` prints it: one line per key, then the problems.
     public var text: String {
         let width = entries.map(\.key.count).max() ?? 0
-        var lines = entries.map { $0.key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.source.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0) + $0.value }
+        var lines = entries.map { $0.key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.source.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0) + $0.value }
         lines += warnings.map { "warning: \($0)" }
         lines += problems.map { "error: \($0)" }
         return lines.joined(separator: "\n")
@@ -59,12 +61,12 @@ public struct ConfigurationCheck: Sendable {
         if configuration.masterKeys.current != nil {
             note(.masterKeyFile) { _ = try configuration.masterKeys.ring() }
         }
-        if case .s3(let s3) = configuration.blobStore {
+        if case .s3(let s3) = configuration.blobStore, case .file = s3.secret {
             note(.s3SecretAccessKeyFile) {
                 if try s3.secret.read().isEmpty { throw ConfigurationError(.invalid, "the S3 secret access key is empty") }
             }
         }
-        if let webhook = configuration.webhook {
+        if let webhook = configuration.webhook, case .file = webhook.secret {
             note(.webhookSecretFile) {
                 if try webhook.secret.read().utf8.count < 16 { throw ConfigurationError(.invalid, "the webhook secret must be at least 16 bytes") }
             }

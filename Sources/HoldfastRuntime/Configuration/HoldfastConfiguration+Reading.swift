@@ -33,7 +33,7 @@ extension HoldfastConfiguration {
         return (reader.problems.isEmpty ? configuration : nil, reader.problems)
     }
 
-    private init(reader: inout SettingReader) {
+    init(reader: inout SettingReader) {
         configFile = reader.sources.configFile
         actor = reader.text(.actor) ?? "cli:" + (reader.sources.userName.flatMap { $0.isEmpty ? nil : $0 } ?? "unknown")
         migrationsDirectory = reader.text(.migrationsDirectory)
