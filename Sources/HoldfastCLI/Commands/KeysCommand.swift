@@ -11,7 +11,7 @@ struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys",
         abstract: "Manage the master key that wraps every tenant's data key.",
-        subcommands: [Rotate.self, Status.self]
+        subcommands: [Rotate.self, RotateTenant.self, Status.self]
     )
 
     /// Master keys come from the environment or the configuration file, never a flag.
@@ -56,6 +56,30 @@ struct KeysCommand: AsyncParsableCommand {
                 } else if report.masterKeyIDsInUse.allSatisfy({ $0 == ring.current.id }) {
                     print("Older master keys are no longer needed.")
                 }
+            }
+        }
+    }
+
+    struct RotateTenant: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-tenant",
+            abstract: "Give one tenant a new data key (after a worker compromise) and re-seal its active credentials under it.",
+            discussion: """
+                What is sealed from now on (new blobs, credentials) uses the new key; what the old key sealed stays \
+                readable under it, and blob names do not change, so the next backup stores no more than usual. \
+                Rotate the tenant's credential too (holdfast tenants update) if a worker that held it was compromised.
+
+                \(KeysCommand.keyHelp)
+                """
+        )
+
+        @OptionGroup var options: TenantsCommand.TenantActionOptions
+
+        func run() async throws {
+            try await options.common.withRuntime(label: "holdfast.keys", [options.actor]) { runtime in
+                let tenant = try await TenantRegistry(client: runtime.postgres, logger: runtime.logger).tenant(reference: options.tenant)
+                let dataKeyID = try await runtime.credentials().rotateDataKey(tenantID: tenant.id, actor: runtime.configuration.actor)
+                print("Tenant \(tenant.id.uuidString.lowercased()) now seals with data key \(dataKeyID).")
             }
         }
     }
