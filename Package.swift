@@ -73,6 +73,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "JSON",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Migrations",
             dependencies: [
                 "Postgres", "Cryptography",
@@ -116,7 +120,7 @@ let package = Package(
         .target(
             name: "GraphSim",
             dependencies: [
-                "Cryptography",
+                "Cryptography", "JSON",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -168,7 +172,7 @@ let package = Package(
         .target(
             name: "Graph",
             dependencies: [
-                "HTTP", "Cryptography",
+                "HTTP", "Cryptography", "JSON",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
@@ -179,7 +183,7 @@ let package = Package(
         .target(
             name: "Vault",
             dependencies: [
-                "CZstd", "Postgres", "Cryptography", "Tenancy", "Queue", "HTTP",
+                "CZstd", "Postgres", "Cryptography", "JSON", "Tenancy", "Queue", "HTTP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -189,7 +193,7 @@ let package = Package(
         .target(
             name: "Restore",
             dependencies: [
-                "Vault", "Graph", "Queue", "Tenancy", "Postgres", "Cryptography",
+                "Vault", "Graph", "JSON", "Queue", "Tenancy", "Postgres", "Cryptography",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -198,7 +202,7 @@ let package = Package(
         .target(
             name: "Jobs",
             dependencies: [
-                "Vault", "Graph", "Queue", "Tenancy", "Postgres", "Restore",
+                "Vault", "Graph", "JSON", "Queue", "Tenancy", "Postgres", "Restore",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -296,6 +300,11 @@ let package = Package(
         .testTarget(
             name: "CryptographyTests",
             dependencies: ["Cryptography", "HoldfastTesting"]
+        ),
+        .testTarget(
+            name: "JSONTests",
+            dependencies: ["JSON"],
+            swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "GraphSimTests",

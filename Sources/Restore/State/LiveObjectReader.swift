@@ -1,4 +1,5 @@
 public import Graph
+import JSON
 import Vault
 
 /// Reads what a tenant holds now, through Graph, keyed as the backup keys it.
@@ -90,7 +91,7 @@ public struct LiveObjectReader: Sendable {
             if relationship && key != "id" && key != "@odata.type" { continue }
             kept[key] = member
         }
-        return .object(kept)
+        return .object(JSONObject(kept))
     }
 }
 
