@@ -77,6 +77,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "JSON",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Migrations",
             dependencies: [
                 "Postgres", "Cryptography",
@@ -120,7 +124,7 @@ let package = Package(
         .target(
             name: "GraphSim",
             dependencies: [
-                "Cryptography",
+                "Cryptography", "JSON",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -174,7 +178,7 @@ let package = Package(
         .target(
             name: "Graph",
             dependencies: [
-                "HTTP", "Cryptography",
+                "HTTP", "Cryptography", "JSON",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
@@ -185,7 +189,7 @@ let package = Package(
         .target(
             name: "Vault",
             dependencies: [
-                "CZstd", "Postgres", "Cryptography", "Tenancy", "Queue", "HTTP",
+                "CZstd", "Postgres", "Cryptography", "JSON", "Tenancy", "Queue", "HTTP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -195,7 +199,7 @@ let package = Package(
         .target(
             name: "Restore",
             dependencies: [
-                "Vault", "Graph", "Queue", "Tenancy", "Postgres", "Cryptography",
+                "Vault", "Graph", "JSON", "Queue", "Tenancy", "Postgres", "Cryptography",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -204,7 +208,7 @@ let package = Package(
         .target(
             name: "Jobs",
             dependencies: [
-                "Vault", "Graph", "Queue", "Tenancy", "Postgres", "Restore",
+                "Vault", "Graph", "JSON", "Queue", "Tenancy", "Postgres", "Restore",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -322,6 +326,11 @@ let package = Package(
         .testTarget(
             name: "CryptographyTests",
             dependencies: ["Cryptography", "HoldfastTesting"]
+        ),
+        .testTarget(
+            name: "JSONTests",
+            dependencies: ["JSON"],
+            swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "GraphSimTests",
