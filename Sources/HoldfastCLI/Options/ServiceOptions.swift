@@ -7,7 +7,7 @@ struct MetricsOptions: ParsableArguments, ConfigurationFlags {
             help: "Serve Prometheus metrics at http://HOST:PORT/metrics (default: $HOLDFAST_METRICS_PORT; unset: no endpoint).")
     var port: String?
 
-    @Option(name: .customLong("metrics-host"), help: "Address the metrics endpoint listens on (default: 0.0.0.0).")
+    @Option(name: .customLong("metrics-host"), help: "Address the metrics endpoint listens on (default: 127.0.0.1).")
     var host: String?
 
     var flagValues: [String: String] { Self.given([.metricsPort: port, .metricsHost: host]) }

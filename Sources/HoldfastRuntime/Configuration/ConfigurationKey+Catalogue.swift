@@ -31,8 +31,8 @@ extension ConfigurationKey {
         "HOLDFAST_METRICS_PORT", flag: "--metrics-port", default: "unset: no endpoint", section: .logging,
         "Serve Prometheus text at `/metrics` (and `/health`) on this port (worker, coordinator).")
     public static let metricsHost = ConfigurationKey(
-        "HOLDFAST_METRICS_HOST", flag: "--metrics-host", default: "`0.0.0.0`", section: .logging,
-        "Address the metrics endpoint listens on.")
+        "HOLDFAST_METRICS_HOST", flag: "--metrics-host", default: "`127.0.0.1`", section: .logging,
+        "Address the metrics endpoint listens on. Loopback unless set: metrics are unauthenticated; give `0.0.0.0` (or a pod/host address) where Prometheus scrapes from another host.")
 
     // MARK: HTTP API
     public static let apiListen = ConfigurationKey(

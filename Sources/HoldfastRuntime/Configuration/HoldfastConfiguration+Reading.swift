@@ -46,7 +46,7 @@ extension HoldfastConfiguration {
 
         logging = Logging(level: reader.choice(.logLevel, default: Logger.Level.info, transform: { $0.lowercased() }),
                           format: reader.choice(.logFormat, default: LogFormat.text, transform: { $0.lowercased() }))
-        metrics = Metrics(port: reader.optionalInt(.metricsPort, in: 1...65535), host: reader.text(.metricsHost) ?? "0.0.0.0")
+        metrics = Metrics(port: reader.optionalInt(.metricsPort, in: 1...65535), host: reader.text(.metricsHost) ?? "127.0.0.1")
 
         var listen: (host: String, port: Int)?
         if let address = reader.text(.apiListen) {

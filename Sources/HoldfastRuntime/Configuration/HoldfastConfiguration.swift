@@ -19,7 +19,7 @@ public import Vault
 /// - `HOLDFAST_DATABASE_URL` (`--database-url`): libpq's `PG*` variables
 /// - `HOLDFAST_DATABASE_POOL_SIZE` (`--database-pool-size`): 10
 /// - `HOLDFAST_LOG_LEVEL` (`--log-level`): info; `HOLDFAST_LOG_FORMAT` (`--log-format`): text
-/// - `HOLDFAST_METRICS_PORT` (`--metrics-port`): unset; `HOLDFAST_METRICS_HOST` (`--metrics-host`): 0.0.0.0
+/// - `HOLDFAST_METRICS_PORT` (`--metrics-port`): unset; `HOLDFAST_METRICS_HOST` (`--metrics-host`): 127.0.0.1
 /// - `HOLDFAST_API_LISTEN` (`--api-listen`): unset; `HOLDFAST_API_MAX_BODY_BYTES` (`--api-max-body-bytes`): 65536
 /// - `HOLDFAST_MASTER_KEY_FILE` or `HOLDFAST_MASTER_KEY` (secret): unset;
 ///   `HOLDFAST_PREVIOUS_MASTER_KEY_FILES`, `HOLDFAST_PREVIOUS_MASTER_KEYS` (secret): unset
