@@ -201,7 +201,7 @@ struct ExecutionRun: Sendable {
                 continue
             }
             let step = part.steps[0]
-            outcomes.append(self.outcome(step, status: answer.status, body: answer.body.flatMap { try? CanonicalJSON.parse($0.encoded()) },
+            outcomes.append(self.outcome(step, status: answer.status, body: answer.body,
                                          error: answer.error, map: &newMap))
         }
         try await executor.store.record(planID: plan.id, outcomes: outcomes, map: newMap)
@@ -218,7 +218,7 @@ struct ExecutionRun: Sendable {
         do {
             let response = try await session.sendPaced(GraphRequest(
                 method: request.method, path: request.url, headers: request.headers.map { ($0.key, $0.value) },
-                body: try request.body?.encoded(), isIdempotent: request.method != "POST"),
+                body: request.body?.serialized, isIdempotent: request.method != "POST"),
                 interval: executor.configuration.conditionalAccessInterval)
             status = response.status
             body = response.body.isEmpty ? nil : try? CanonicalJSON.parse(response.body)

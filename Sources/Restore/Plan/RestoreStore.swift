@@ -32,7 +32,7 @@ public struct RestoreStore: Sendable {
                 }
                 try await connection.query("""
                     INSERT INTO restore_steps (plan_id, seq, phase, action, type, source_key, after_json, before_json, natural_key, preexisting)
-                    SELECT \(plan.id), r.seq, r.phase, r.action, r.type, r."sourceKey", r.after::jsonb, r.before::jsonb,
+                    SELECT \(plan.id), r.seq, r.phase, r.action, r.type, r."sourceKey", r.after::json, r.before::json,
                            r."naturalKey"::jsonb, ARRAY(SELECT jsonb_array_elements_text(r.preexisting))
                     FROM jsonb_to_recordset(\(try PostgresJSON(encoding: rows))::jsonb)
                       AS r(seq int, phase int, action text, type text, "sourceKey" text, after text, before text,

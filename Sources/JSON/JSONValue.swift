@@ -1,15 +1,21 @@
-/// A JSON value whose objects keep their key order, as Graph's responses do.
+/// A JSON value: objects keep their member order, numbers keep their text.
 ///
-/// graph-sim keeps every directory object as a `JSONValue` tree and serializes it with
-/// ``JSONWriter``; Foundation's `JSONSerialization` is never on the request path.
-public enum JSONValue: Sendable, Equatable {
+/// One representation serves graph-sim (which answers in Graph's member order), the Graph client,
+/// the vault (which hashes the canonical form) and restore (which sends the stored values back).
+public indirect enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
-    case int(Int)
-    case double(Double)
+    case number(JSONNumber)
     case string(String)
     case array([JSONValue])
     case object(JSONObject)
+
+    /// An integer number.
+    public static func int(_ value: Int) -> JSONValue { .number(JSONNumber(value)) }
+
+    /// A double as the shortest text that reads back to it; null for NaN and the infinities,
+    /// which JSON cannot express.
+    public static func double(_ value: Double) -> JSONValue { JSONNumber(value).map(JSONValue.number) ?? .null }
 
     public var isNull: Bool {
         if case .null = self { return true }
@@ -26,21 +32,16 @@ public enum JSONValue: Sendable, Equatable {
         return nil
     }
 
-    public var intValue: Int? {
-        switch self {
-        case .int(let value): return value
-        case .double(let value) where value.rounded() == value && abs(value) < 9.0e15: return Int(value)
-        default: return nil
-        }
+    public var numberValue: JSONNumber? {
+        if case .number(let value) = self { return value }
+        return nil
     }
 
-    public var doubleValue: Double? {
-        switch self {
-        case .int(let value): return Double(value)
-        case .double(let value): return value
-        default: return nil
-        }
-    }
+    /// See ``JSONNumber/intValue``.
+    public var intValue: Int? { numberValue?.intValue }
+
+    /// See ``JSONNumber/doubleValue``.
+    public var doubleValue: Double? { numberValue?.doubleValue }
 
     public var arrayValue: [JSONValue]? {
         if case .array(let value) = self { return value }
@@ -63,7 +64,7 @@ public enum JSONValue: Sendable, Equatable {
         switch self {
         case .null: return "null"
         case .bool: return "boolean"
-        case .int, .double: return "number"
+        case .number: return "number"
         case .string: return "string"
         case .array: return "array"
         case .object: return "object"
@@ -74,6 +75,21 @@ public enum JSONValue: Sendable, Equatable {
     public var stringArray: [String] {
         guard case .array(let items) = self else { return [] }
         return items.compactMap(\.stringValue)
+    }
+
+    /// A string, or null when `value` is nil.
+    public static func string(_ value: String?) -> JSONValue {
+        value.map(JSONValue.string) ?? .null
+    }
+
+    /// An array of strings.
+    public static func strings(_ values: [String]) -> JSONValue {
+        .array(values.map(JSONValue.string))
+    }
+
+    /// Parses one JSON text (RFC 8259); see ``JSONParser``.
+    public static func parse(_ bytes: [UInt8]) throws(JSONError) -> JSONValue {
+        try JSONParser.parse(bytes)
     }
 }
 
@@ -93,10 +109,6 @@ extension JSONValue: ExpressibleByBooleanLiteral {
     public init(booleanLiteral value: Bool) { self = .bool(value) }
 }
 
-extension JSONValue: ExpressibleByNilLiteral {
-    public init(nilLiteral: ()) { self = .null }
-}
-
 extension JSONValue: ExpressibleByArrayLiteral {
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
 }
@@ -104,17 +116,5 @@ extension JSONValue: ExpressibleByArrayLiteral {
 extension JSONValue: ExpressibleByDictionaryLiteral {
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(JSONObject(elements.map { JSONObject.Member(key: $0.0, value: $0.1) }))
-    }
-}
-
-extension JSONValue {
-    /// A string, or null when `value` is nil.
-    public static func string(_ value: String?) -> JSONValue {
-        value.map(JSONValue.string) ?? .null
-    }
-
-    /// An array of strings.
-    public static func strings(_ values: [String]) -> JSONValue {
-        .array(values.map(JSONValue.string))
     }
 }

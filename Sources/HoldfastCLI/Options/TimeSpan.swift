@@ -1,34 +1,13 @@
 import ArgumentParser
 import Foundation
 
-/// `--actor`: who the audit log names for a change made from the CLI.
-struct AuditActorOptions: ParsableArguments {
-    @Option(name: .customLong("actor"), help: ArgumentHelp("Who the audit log records as making the change.",
-                                                           discussion: "Default: cli:$USER."))
-    var actor: String?
-
-    var name: String {
-        if let actor, !actor.isEmpty { return actor }
-        return "cli:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown")
-    }
-}
-
-/// `--reason`: why a hold is placed or a snapshot deleted; recorded in the audit log.
-struct ReasonOptions: ParsableArguments {
-    @Option(help: "Why (a case or ticket reference); recorded in the audit log and shown to auditors.") var reason: String
-
-    func validate() throws {
-        if reason.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--reason must not be empty.") }
-    }
-}
-
 /// A span of time on the command line: `90s`, `30m`, `12h`, `30d`, `2w`, or plain seconds.
 struct TimeSpan: ExpressibleByArgument, Sendable {
     var seconds: TimeInterval
 
     init?(argument: String) {
         let units: [Character: TimeInterval] = ["s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 7 * 86_400]
-        var text = argument.trimmingCharacters(in: .whitespaces)
+        var text = argument.trimmingCharacters(in: .whitespaces).lowercased()
         var scale: TimeInterval = 1
         if let last = text.last, let unit = units[last] {
             scale = unit

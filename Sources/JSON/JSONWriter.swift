@@ -1,32 +1,37 @@
-/// Serializes ``JSONValue`` trees to UTF-8 bytes, compactly and without Foundation.
+/// Serializes ``JSONValue`` trees to compact UTF-8 JSON without Foundation.
 ///
-/// Strings without characters that need escaping (nearly all of them in a directory) are copied
-/// in one go; numbers are written digit by digit.
+/// Two member orders: `.asIs` writes objects in their member order (graph-sim's answers, request
+/// bodies); `.canonical` sorts members by their keys' UTF-8 bytes — the vault hashes and stores
+/// that form, so its bytes must never change. Both write numbers as their text and escape strings
+/// minimally (`"`, `\`, control characters); strings needing no escape are copied in one go.
 public enum JSONWriter {
-    public static func serialize(_ value: JSONValue) -> [UInt8] {
+    public enum Order: Sendable {
+        case asIs
+        case canonical
+    }
+
+    public static func serialize(_ value: JSONValue, order: Order = .asIs) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256)
-        write(value, into: &out)
+        write(value, order: order, into: &out)
         return out
     }
 
-    public static func serialize(_ object: JSONObject) -> [UInt8] {
+    public static func serialize(_ object: JSONObject, order: Order = .asIs) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256)
-        write(object, into: &out)
+        write(object, order: order, into: &out)
         return out
     }
 
-    public static func write(_ value: JSONValue, into out: inout [UInt8]) {
+    public static func write(_ value: JSONValue, order: Order = .asIs, into out: inout [UInt8]) {
         switch value {
         case .null:
             out.append(contentsOf: nullBytes)
         case .bool(let flag):
             out.append(contentsOf: flag ? trueBytes : falseBytes)
-        case .int(let number):
-            writeInt(number, into: &out)
-        case .double(let number):
-            writeDouble(number, into: &out)
+        case .number(let number):
+            out.append(contentsOf: number.text.utf8)
         case .string(let string):
             writeString(string, into: &out)
         case .array(let items):
@@ -35,23 +40,26 @@ public enum JSONWriter {
             for item in items {
                 if !first { out.append(UInt8(ascii: ",")) }
                 first = false
-                write(item, into: &out)
+                write(item, order: order, into: &out)
             }
             out.append(UInt8(ascii: "]"))
         case .object(let object):
-            write(object, into: &out)
+            write(object, order: order, into: &out)
         }
     }
 
-    public static func write(_ object: JSONObject, into out: inout [UInt8]) {
+    public static func write(_ object: JSONObject, order: Order = .asIs, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "{"))
         var first = true
-        for member in object.members {
+        let members = order == .canonical
+            ? object.members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            : object.members
+        for member in members {
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
             writeString(member.key, into: &out)
             out.append(UInt8(ascii: ":"))
-            write(member.value, into: &out)
+            write(member.value, order: order, into: &out)
         }
         out.append(UInt8(ascii: "}"))
     }
@@ -79,19 +87,6 @@ public enum JSONWriter {
         }
     }
 
-    static func writeDouble(_ number: Double, into out: inout [UInt8]) {
-        guard number.isFinite else {
-            // JSON has no NaN or infinity; Graph never sends them either.
-            out.append(contentsOf: nullBytes)
-            return
-        }
-        if number.rounded() == number, abs(number) < 1e15 {
-            writeInt(Int(number), into: &out)
-            return
-        }
-        out.append(contentsOf: number.description.utf8)
-    }
-
     public static func writeString(_ string: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         if string.utf8.withContiguousStorageIfAvailable({ appendEscaping($0, into: &out) }) == nil {
@@ -103,26 +98,24 @@ public enum JSONWriter {
 
     @inline(__always)
     private static func appendEscaping(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
-        do {
-            var runStart = 0
-            var index = 0
-            let count = bytes.count
-            while index < count {
-                let byte = bytes[index]
-                if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") {
-                    index += 1
-                    continue
-                }
-                if runStart < index {
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-                }
-                appendEscaped(byte, into: &out)
+        var runStart = 0
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let byte = bytes[index]
+            if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") {
                 index += 1
-                runStart = index
+                continue
             }
-            if runStart < count {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<count]))
+            if runStart < index {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
             }
+            appendEscaped(byte, into: &out)
+            index += 1
+            runStart = index
+        }
+        if runStart < count {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<count]))
         }
     }
 
@@ -149,11 +142,17 @@ public enum JSONWriter {
 }
 
 extension JSONValue {
-    /// Compact UTF-8 JSON.
+    /// Compact UTF-8 JSON, members in their order.
     public var serialized: [UInt8] { JSONWriter.serialize(self) }
 
-    /// Compact JSON as a String.
+    /// Compact JSON as a String, members in their order.
     public var jsonString: String { String(decoding: JSONWriter.serialize(self), as: UTF8.self) }
+
+    /// Canonical JSON: members sorted by their keys' UTF-8 bytes, no insignificant whitespace,
+    /// strings escaped minimally, numbers as written. The vault's blob ids hash these bytes.
+    public func canonicalBytes() -> [UInt8] { JSONWriter.serialize(self, order: .canonical) }
+
+    public func writeCanonical(into out: inout [UInt8]) { JSONWriter.write(self, order: .canonical, into: &out) }
 }
 
 extension JSONObject {

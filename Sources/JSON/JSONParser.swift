@@ -1,32 +1,33 @@
-/// Parses UTF-8 JSON (RFC 8259) into ``JSONValue``, keeping object member order.
-public struct JSONParser {
-    public struct Error: Swift.Error, CustomStringConvertible, Equatable {
-        public let offset: Int
-        public let reason: String
+/// Parses UTF-8 JSON (RFC 8259) into ``JSONValue``, keeping object member order and each number's
+/// text.
+///
+/// Strict: a duplicate member name, invalid UTF-8, a lone surrogate or anything after the value is
+/// refused, so a canonical form of what was read always exists and says the same thing. Strings
+/// without escapes (nearly all of Graph's) are copied in one go.
+public enum JSONParser {
+    /// Nesting deeper than this is refused rather than risking the stack; Graph objects nest a few
+    /// levels.
+    public static let maximumDepth = 256
 
-        public var description: String { "invalid JSON at byte \(offset): \(reason)" }
-    }
+    public typealias Error = JSONError
 
-    /// Nesting deeper than this is rejected rather than risking the stack.
-    static let maximumDepth = 256
-
-    public static func parse(_ bytes: [UInt8]) throws(Error) -> JSONValue {
-        try bytes.withUnsafeBufferPointer { buffer throws(Error) in
+    public static func parse(_ bytes: [UInt8]) throws(JSONError) -> JSONValue {
+        try bytes.withUnsafeBufferPointer { buffer throws(JSONError) in
             try parse(buffer)
         }
     }
 
-    public static func parse(_ string: String) throws(Error) -> JSONValue {
+    public static func parse(_ string: String) throws(JSONError) -> JSONValue {
         try parse(Array(string.utf8))
     }
 
-    public static func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws(Error) -> JSONValue {
+    public static func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws(JSONError) -> JSONValue {
         var parser = Cursor(bytes: buffer)
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)
         parser.skipWhitespace()
         guard parser.offset == buffer.count else {
-            throw Error(offset: parser.offset, reason: "unexpected data after the value")
+            throw JSONError(.syntax, offset: parser.offset, reason: "unexpected data after the value")
         }
         return value
     }
@@ -48,11 +49,11 @@ public struct JSONParser {
             }
         }
 
-        func fail(_ reason: String) -> Error {
-            Error(offset: offset, reason: reason)
+        func fail(_ reason: String, _ code: JSONError.Code = .syntax) -> JSONError {
+            JSONError(code, offset: offset, reason: reason)
         }
 
-        mutating func parseValue(depth: Int) throws(Error) -> JSONValue {
+        mutating func parseValue(depth: Int) throws(JSONError) -> JSONValue {
             guard offset < bytes.count else { throw fail("unexpected end of input") }
             switch bytes[offset] {
             case UInt8(ascii: "{"):
@@ -71,13 +72,13 @@ public struct JSONParser {
                 try expectLiteral("null")
                 return .null
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                return try parseNumber()
+                return .number(try parseNumber())
             default:
                 throw fail("unexpected character")
             }
         }
 
-        mutating func expectLiteral(_ literal: StaticString) throws(Error) {
+        mutating func expectLiteral(_ literal: StaticString) throws(JSONError) {
             let count = literal.utf8CodeUnitCount
             guard offset + count <= bytes.count else { throw fail("unexpected end of input") }
             let start = literal.utf8Start
@@ -87,10 +88,12 @@ public struct JSONParser {
             offset += count
         }
 
-        mutating func parseObject(depth: Int) throws(Error) -> JSONObject {
-            guard depth <= JSONParser.maximumDepth else { throw fail("nesting too deep") }
+        mutating func parseObject(depth: Int) throws(JSONError) -> JSONObject {
+            guard depth <= JSONParser.maximumDepth else { throw fail("nested deeper than \(JSONParser.maximumDepth)", .tooDeep) }
             offset += 1
             var members: [JSONObject.Member] = []
+            // Small objects are checked for a repeated key by a scan; larger ones through a set.
+            var seen: Set<String>? = nil
             skipWhitespace()
             if offset < bytes.count, bytes[offset] == UInt8(ascii: "}") {
                 offset += 1
@@ -101,7 +104,18 @@ public struct JSONParser {
                 guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else {
                     throw fail("expected a member name")
                 }
+                let keyOffset = offset
                 let key = try parseString()
+                if members.count < 16 {
+                    for member in members where member.key == key {
+                        throw JSONError(.duplicateKey, offset: keyOffset, reason: "duplicate member '\(key)'")
+                    }
+                } else {
+                    if seen == nil { seen = Set(members.map(\.key)) }
+                    guard seen!.insert(key).inserted else {
+                        throw JSONError(.duplicateKey, offset: keyOffset, reason: "duplicate member '\(key)'")
+                    }
+                }
                 skipWhitespace()
                 guard offset < bytes.count, bytes[offset] == UInt8(ascii: ":") else {
                     throw fail("expected ':'")
@@ -124,8 +138,8 @@ public struct JSONParser {
             }
         }
 
-        mutating func parseArray(depth: Int) throws(Error) -> JSONValue {
-            guard depth <= JSONParser.maximumDepth else { throw fail("nesting too deep") }
+        mutating func parseArray(depth: Int) throws(JSONError) -> JSONValue {
+            guard depth <= JSONParser.maximumDepth else { throw fail("nested deeper than \(JSONParser.maximumDepth)", .tooDeep) }
             offset += 1
             var items: [JSONValue] = []
             skipWhitespace()
@@ -150,19 +164,31 @@ public struct JSONParser {
             }
         }
 
-        mutating func parseString() throws(Error) -> String {
+        mutating func parseString() throws(JSONError) -> String {
             offset += 1
             let start = offset
-            // Fast path: no escapes.
+            // Fast path: no escapes. ASCII needs no validation; anything else is validated, so
+            // invalid UTF-8 is refused rather than silently replaced.
+            var bits: UInt8 = 0
             while offset < bytes.count {
                 let byte = bytes[offset]
                 if byte == UInt8(ascii: "\"") {
-                    let string = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self)
+                    let run = UnsafeBufferPointer(rebasing: bytes[start..<offset])
+                    let string: String
+                    if bits < 0x80 {
+                        string = String(decoding: run, as: UTF8.self)
+                    } else {
+                        guard let valid = String(validating: run, as: UTF8.self) else {
+                            throw fail("invalid UTF-8 in string", .invalidUTF8)
+                        }
+                        string = valid
+                    }
                     offset += 1
                     return string
                 }
                 if byte == UInt8(ascii: "\\") { break }
                 if byte < 0x20 { throw fail("control character in string") }
+                bits |= byte
                 offset += 1
             }
             var scalars: [UInt8] = Array(UnsafeBufferPointer(rebasing: bytes[start..<offset]))
@@ -170,7 +196,10 @@ public struct JSONParser {
                 let byte = bytes[offset]
                 if byte == UInt8(ascii: "\"") {
                     offset += 1
-                    return String(decoding: scalars, as: UTF8.self)
+                    guard let string = String(validating: scalars, as: UTF8.self) else {
+                        throw fail("invalid UTF-8 in string", .invalidUTF8)
+                    }
+                    return string
                 }
                 if byte < 0x20 { throw fail("control character in string") }
                 if byte != UInt8(ascii: "\\") {
@@ -214,7 +243,7 @@ public struct JSONParser {
             throw fail("unterminated string")
         }
 
-        mutating func parseHex4() throws(Error) -> UInt32 {
+        mutating func parseHex4() throws(JSONError) -> UInt32 {
             guard offset + 4 <= bytes.count else { throw fail("unexpected end of input") }
             var value: UInt32 = 0
             for _ in 0..<4 {
@@ -232,9 +261,9 @@ public struct JSONParser {
             return value
         }
 
-        mutating func parseNumber() throws(Error) -> JSONValue {
+        /// A number's text, checked against the grammar; its value is not computed here.
+        mutating func parseNumber() throws(JSONError) -> JSONNumber {
             let start = offset
-            var isInteger = true
             if bytes[offset] == UInt8(ascii: "-") { offset += 1 }
             guard offset < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[offset]) else {
                 throw fail("invalid number")
@@ -245,26 +274,19 @@ public struct JSONParser {
                 while offset < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[offset]) { offset += 1 }
             }
             if offset < bytes.count, bytes[offset] == UInt8(ascii: ".") {
-                isInteger = false
                 offset += 1
                 let digitsStart = offset
                 while offset < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[offset]) { offset += 1 }
                 guard offset > digitsStart else { throw fail("invalid number") }
             }
             if offset < bytes.count, bytes[offset] == UInt8(ascii: "e") || bytes[offset] == UInt8(ascii: "E") {
-                isInteger = false
                 offset += 1
                 if offset < bytes.count, bytes[offset] == UInt8(ascii: "+") || bytes[offset] == UInt8(ascii: "-") { offset += 1 }
                 let digitsStart = offset
                 while offset < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[offset]) { offset += 1 }
                 guard offset > digitsStart else { throw fail("invalid number") }
             }
-            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self)
-            if isInteger, let integer = Int(text) {
-                return .int(integer)
-            }
-            guard let double = Double(text) else { throw fail("invalid number") }
-            return .double(double)
+            return JSONNumber(validated: String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self))
         }
     }
 }

@@ -1,8 +1,9 @@
-/// A JSON object that keeps its members in insertion order.
+/// A JSON object that keeps its members in the order they were read or added.
 ///
 /// Graph objects have a few dozen members at most, so a linear scan beats hashing here and keeps
-/// the order stable for serialization.
-public struct JSONObject: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral {
+/// the order stable for serialization. Equality and hashing ignore member order, as JSON's
+/// meaning does.
+public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral {
     public struct Member: Sendable, Equatable {
         public var key: String
         public var value: JSONValue
@@ -19,8 +20,17 @@ public struct JSONObject: Sendable, Equatable, Sequence, ExpressibleByDictionary
         self.members = []
     }
 
+    /// Members in the given order; the caller guarantees the keys are distinct.
     public init(_ members: [Member]) {
         self.members = members
+    }
+
+    /// The members of a dictionary, in the order of their keys' UTF-8 bytes (a dictionary has no
+    /// order of its own, and this keeps the result the same in every process).
+    public init(_ dictionary: [String: JSONValue]) {
+        self.members = dictionary
+            .sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            .map { Member(key: $0.key, value: $0.value) }
     }
 
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
@@ -30,11 +40,23 @@ public struct JSONObject: Sendable, Equatable, Sequence, ExpressibleByDictionary
     public var count: Int { members.count }
     public var isEmpty: Bool { members.isEmpty }
     public var keys: [String] { members.map(\.key) }
+    public var values: [JSONValue] { members.map(\.value) }
     public var first: Member? { members.first }
 
-    public func makeIterator() -> IndexingIterator<[Member]> {
-        members.makeIterator()
+    public struct Iterator: IteratorProtocol {
+        var base: IndexingIterator<[Member]>
+
+        public mutating func next() -> (key: String, value: JSONValue)? {
+            base.next().map { ($0.key, $0.value) }
+        }
     }
+
+    /// Iterates `(key, value)` pairs in member order, as a dictionary's iteration reads.
+    public func makeIterator() -> Iterator {
+        Iterator(base: members.makeIterator())
+    }
+
+    public var underestimatedCount: Int { members.count }
 
     public func index(of key: String) -> Int? {
         members.firstIndex { $0.key == key }
@@ -66,6 +88,8 @@ public struct JSONObject: Sendable, Equatable, Sequence, ExpressibleByDictionary
         }
     }
 
+    /// Appends a member without looking for an existing one of the same key; for builders that
+    /// know their keys are distinct.
     public mutating func append(_ key: String, _ value: JSONValue) {
         members.append(Member(key: key, value: value))
     }
@@ -81,16 +105,33 @@ public struct JSONObject: Sendable, Equatable, Sequence, ExpressibleByDictionary
         JSONObject(members.filter { isIncluded($0.key) })
     }
 
-    /// Equality ignores member order, as JSON's does.
+    /// The same keys in the same order, each value transformed.
+    public func mapValues(_ transform: (JSONValue) throws -> JSONValue) rethrows -> JSONObject {
+        JSONObject(try members.map { Member(key: $0.key, value: try transform($0.value)) })
+    }
+
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         guard lhs.members.count == rhs.members.count else { return false }
         for (index, member) in lhs.members.enumerated() {
-            if index < rhs.members.count, rhs.members[index].key == member.key {
+            if rhs.members[index].key == member.key {
                 if rhs.members[index].value != member.value { return false }
             } else if rhs[member.key] != member.value {
                 return false
             }
         }
         return true
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        // Order-independent, to agree with ==: the members' hashes are summed.
+        var sum = 0
+        for member in members {
+            var memberHasher = Hasher()
+            memberHasher.combine(member.key)
+            memberHasher.combine(member.value)
+            sum &+= memberHasher.finalize()
+        }
+        hasher.combine(members.count)
+        hasher.combine(sum)
     }
 }
