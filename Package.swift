@@ -179,7 +179,7 @@ let package = Package(
         .target(
             name: "Vault",
             dependencies: [
-                "CZstd", "Postgres", "Cryptography", "Tenancy", "Queue", "HTTP",
+                "CZstd", "Postgres", "Cryptography", "Tenancy", "HTTP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -337,7 +337,7 @@ let package = Package(
         .testTarget(
             name: "VaultTests",
             dependencies: [
-                "Vault", "Postgres", "Cryptography", "Tenancy", "Queue", "HoldfastTesting", "HTTP",
+                "Vault", "Postgres", "Cryptography", "Tenancy", "Queue", "Jobs", "HoldfastTesting", "HTTP",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -358,7 +358,7 @@ let package = Package(
             name: "RestoreTests",
             dependencies: [
                 "Restore", "Jobs", "Vault", "Graph", "GraphSim", "GraphSimTesting", "Queue", "Tenancy", "Cryptography", "HTTP",
-                "Postgres", "HoldfastTesting",
+                "Postgres", "HoldfastTesting", "Worker",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -388,7 +388,7 @@ let package = Package(
             name: "OnboardingTests",
             dependencies: [
                 "Tenancy", "Graph", "GraphSim", "GraphSimTesting", "Jobs", "Vault", "Queue", "Worker", "Cryptography", "HTTP",
-                "Postgres", "HoldfastTesting",
+                "Postgres", "HoldfastTesting", "Restore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

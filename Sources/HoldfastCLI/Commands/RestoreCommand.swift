@@ -5,6 +5,7 @@ import Logging
 import Queue
 import Restore
 import Vault
+import Worker
 
 /// `holdfast restore plan|apply|show|verify|discard`.
 struct RestoreCommand: AsyncParsableCommand {
@@ -96,19 +97,28 @@ struct RestoreCommand: AsyncParsableCommand {
             try await database.withClient(logger: logger) { client in
                 let store = RestoreStore(client: client)
                 let stored = try await store.plan(id: planID)
+                // Expired, discarded or applied plans, and suspended, offboarded or foreign target tenants, are refused here.
+                try await RestoreTargetCheck(client: client, logger: logger).check(stored)
+                let arguments = RestoreJobHandler.Arguments(planID: planID, confirmBlastRadius: confirmBlastRadius,
+                                                            confirmLockout: confirmLockout, actor: "cli")
+                let text = String(decoding: try JSONEncoder().encode(arguments), as: UTF8.self)
+                let request = EnqueueRequest(kind: .restore, tenantID: stored.targetTenantID, arguments: text,
+                                             maxAttempts: enqueue ? 5 : 1, uniqueKey: "restore:\(plan.lowercased())")
                 if enqueue {
-                    let arguments = RestoreJobHandler.Arguments(planID: planID, confirmBlastRadius: confirmBlastRadius,
-                                                                confirmLockout: confirmLockout, actor: "cli")
-                    let text = String(decoding: try JSONEncoder().encode(arguments), as: UTF8.self)
-                    let result = try await JobEnqueuer(client: client, logger: logger).enqueue(EnqueueRequest(
-                        kind: .restore, tenantID: stored.targetTenantID, arguments: text, uniqueKey: "restore:\(plan.lowercased())"))
+                    let result = try await JobEnqueuer(client: client, logger: logger).enqueue(request)
                     print("Enqueued restore job \(result.job.id) for plan \(plan.lowercased()).")
                     return
                 }
+                // In the foreground, still as a job of the queue: the tenant's exclusivity and a claim.
+                let (confirmBlastRadius, confirmLockout) = (self.confirmBlastRadius, self.confirmLockout)
                 let outcome = try await CommandGraph.withSessions(client: client, logger: logger) { sessions in
-                    try await RestoreExecutor(store: store, logger: logger).apply(
-                        planID: planID, target: try await sessions.session(tenantID: stored.targetTenantID), actor: "cli",
-                        confirmBlastRadius: confirmBlastRadius, confirmLockout: confirmLockout)
+                    let session = try await sessions.session(tenantID: stored.targetTenantID)
+                    return try await ForegroundJob(client: client, logger: logger).run(request) { context in
+                        try await RestoreExecutor(store: store, logger: context.logger).apply(
+                            planID: planID, target: session, actor: "cli", claim: context.claim,
+                            leaseIsCurrent: { context.leaseIsCurrent },
+                            confirmBlastRadius: confirmBlastRadius, confirmLockout: confirmLockout)
+                    }
                 }
                 print(RestoreCommand.describe(outcome.plan, steps: false))
                 print(String(format: "applied in %.1f s", outcome.seconds))

@@ -86,8 +86,8 @@ struct WorkerCommand: AsyncParsableCommand {
         _ = try scratchTenantID()
         guard (1...1000).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 1000 (got \(concurrency)).") }
         guard lease.duration >= .milliseconds(500) else { throw ValidationError("--lease must be at least 0.5 seconds.") }
-        if let heartbeat, heartbeat.duration >= lease.duration {
-            throw ValidationError("--heartbeat must be shorter than --lease, or leases expire between heartbeats.")
+        if let heartbeat, heartbeat.duration >= lease.duration * 2 / 3 {
+            throw ValidationError("--heartbeat must be shorter than two thirds of --lease: a job whose lease was not renewed for two thirds of it is stopped (fenced).")
         }
     }
 
@@ -134,7 +134,7 @@ struct WorkerCommand: AsyncParsableCommand {
             handlers.register(RetentionJobHandler(vault: jobVault, policies: PolicyStore(client: client, logger: logger)))
             let drill = try scratchTenantID().map {
                 ScratchTenantRestoreDrill(drill: RestoreDrill(vault: jobVault, store: RestoreStore(client: client), logger: logger),
-                                          sessions: sessions, scratchTenantID: $0)
+                                          sessions: sessions, scratchTenantID: $0, tenants: TenantRegistry(client: client, logger: logger))
             }
             handlers.register(ValidationJobHandler(vault: jobVault, sessions: sessions, drill: drill))
         } else {
