@@ -1,4 +1,4 @@
--- Holdfast schema, version 17: every claim of a job is a distinct attempt with its own id, and
+-- Holdfast schema, version 19: every claim of a job is a distinct attempt with its own id, and
 -- what a job writes is keyed by, or conditional on, that attempt (docs/queue.md, "Fencing";
 -- docs/security.md, F1, F6, F11).
 --
