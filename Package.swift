@@ -189,7 +189,7 @@ let package = Package(
         .target(
             name: "Vault",
             dependencies: [
-                "CZstd", "Postgres", "Cryptography", "JSON", "Tenancy", "Queue", "HTTP",
+                "CZstd", "Postgres", "Cryptography", "JSON", "Tenancy", "HTTP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -375,7 +375,7 @@ let package = Package(
         .testTarget(
             name: "VaultTests",
             dependencies: [
-                "Vault", "Postgres", "Cryptography", "Tenancy", "Queue", "HoldfastTesting", "HTTP",
+                "Vault", "Postgres", "Cryptography", "Tenancy", "Queue", "Jobs", "HoldfastTesting", "HTTP",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -396,7 +396,7 @@ let package = Package(
             name: "RestoreTests",
             dependencies: [
                 "Restore", "Jobs", "Vault", "Graph", "GraphSim", "GraphSimTesting", "Queue", "Tenancy", "Cryptography", "HTTP",
-                "Postgres", "HoldfastTesting",
+                "Postgres", "HoldfastTesting", "Worker",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -437,7 +437,7 @@ let package = Package(
             name: "OnboardingTests",
             dependencies: [
                 "Tenancy", "Graph", "GraphSim", "GraphSimTesting", "Jobs", "Vault", "Queue", "Worker", "Cryptography", "HTTP",
-                "Postgres", "HoldfastTesting",
+                "Postgres", "HoldfastTesting", "Restore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

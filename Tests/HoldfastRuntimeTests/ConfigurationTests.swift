@@ -110,7 +110,7 @@ struct ConfigurationTests {
         let config = try files.write("holdfast.env", "HOLDFAST_WORKER_LEASE=soon\nHOLDFAST_API_LISTEN=8080\n")
         let check = try await Self.check(
             flags: ["HOLDFAST_DATABASE_POOL_SIZE": "0", "HOLDFAST_LOG_FORMAT": "xml"],
-            environment: ["HOLDFAST_CONFIG_FILE": config, "HOLDFAST_GRAPH_BASE_URL": "ftp://graph.example", "HOLDFAST_WORKER_HEARTBEAT": "40",
+            environment: ["HOLDFAST_CONFIG_FILE": config, "HOLDFAST_GRAPH_BASE_URL": "ftp://graph.example", "HOLDFAST_WORKER_HEARTBEAT": "25",
                           "HOLDFAST_MASTER_KEY": Self.key, "HOLDFAST_MASTER_KEY_FILE": "/nonexistent", "HOLDFAST_S3_ENDPOINT": "http://s3",
                           "HOLDFAST_WEBHOOK_URL": "https://hooks.example", "HOLDFAST_DRILL_SCRATCH_TENANT": "scratch"])
         let lines = check.problems.map(\.description)
@@ -123,7 +123,7 @@ struct ConfigurationTests {
             "HOLDFAST_GRAPH_BASE_URL (from the environment): 'ftp://graph.example' is not an http or https URL with a host (and no query)",
             "HOLDFAST_WEBHOOK_URL is set but no secret is: set HOLDFAST_WEBHOOK_SECRET_FILE (or HOLDFAST_WEBHOOK_SECRET)",
             "HOLDFAST_WORKER_LEASE (from the configuration file): 'soon' is not a number of seconds of at least 0.5",
-            "HOLDFAST_WORKER_HEARTBEAT (from the environment): '40' must be shorter than the lease (30 s), or leases expire between heartbeats",
+            "HOLDFAST_WORKER_HEARTBEAT (from the environment): '25' must be shorter than two thirds of the lease (30 s): a job whose lease was not renewed for two thirds of it is stopped (fenced)",
             "HOLDFAST_DRILL_SCRATCH_TENANT (from the environment): 'scratch' is not a Holdfast tenant id (a UUID, as `holdfast tenants list` shows)",
         ]
         for line in expected { #expect(lines.contains(line), "missing: \(line)\nin: \(lines.joined(separator: "\n"))") }

@@ -57,7 +57,7 @@ struct RuntimeWiringTests {
                     _ = try await writer.stage(type: "user", objects: [("u1", try CanonicalJSON.canonicalize(Array(#"{"id":"u1","displayName":"\#(name)"}"#.utf8)))],
                                                fullyRead: true)
                     snapshots.append(try await writer.commit(SnapshotCommit(kind: .full, startedAt: Date(), fullyReadTypes: ["user"], deltaLinks: [:],
-                                                                            missingTypes: [], newBlobs: 1, bytesAdded: 10, claim: nil)).id)
+                                                                            missingTypes: [], newBlobs: 1, bytesAdded: 10)).id)
                 }
                 let inPostgres = try await runtime.postgres.query("SELECT count(*) AS n FROM vault_blobs").first?.decode(Int.self, "n")
                 #expect(inPostgres == 0, "the blobs went to PostgreSQL, not S3")

@@ -6,6 +6,7 @@ import Logging
 import Queue
 import Restore
 import Vault
+import Worker
 
 /// `holdfast restore plan|apply|show|verify|discard`.
 struct RestoreCommand: AsyncParsableCommand {
@@ -95,19 +96,28 @@ struct RestoreCommand: AsyncParsableCommand {
                 let client = runtime.postgres, logger = runtime.logger
                 let store = RestoreStore(client: client)
                 let stored = try await store.plan(id: planID)
+                // Expired, discarded or applied plans, and suspended, offboarded or foreign target tenants, are refused here.
+                try await RestoreTargetCheck(client: client, logger: logger).check(stored)
+                let arguments = RestoreJobHandler.Arguments(planID: planID, confirmBlastRadius: confirmBlastRadius,
+                                                            confirmLockout: confirmLockout, actor: runtime.configuration.actor)
+                let text = String(decoding: try JSONEncoder().encode(arguments), as: UTF8.self)
+                let request = EnqueueRequest(kind: .restore, tenantID: stored.targetTenantID, arguments: text,
+                                             maxAttempts: enqueue ? 5 : 1, uniqueKey: "restore:\(plan.lowercased())")
                 if enqueue {
-                    let arguments = RestoreJobHandler.Arguments(planID: planID, confirmBlastRadius: confirmBlastRadius,
-                                                                confirmLockout: confirmLockout, actor: runtime.configuration.actor)
-                    let text = String(decoding: try JSONEncoder().encode(arguments), as: UTF8.self)
-                    let result = try await JobEnqueuer(client: client, logger: logger).enqueue(EnqueueRequest(
-                        kind: .restore, tenantID: stored.targetTenantID, arguments: text, uniqueKey: "restore:\(plan.lowercased())"))
+                    let result = try await JobEnqueuer(client: client, logger: logger).enqueue(request)
                     print("Enqueued restore job \(result.job.id) for plan \(plan.lowercased()).")
                     return
                 }
-                let sessions = try runtime.graphSessions()
-                let outcome = try await RestoreExecutor(store: store, logger: logger).apply(
-                    planID: planID, target: try await sessions.session(tenantID: stored.targetTenantID), actor: runtime.configuration.actor,
-                    confirmBlastRadius: confirmBlastRadius, confirmLockout: confirmLockout)
+                // In the foreground, still as a job of the queue: the tenant's exclusivity and a claim.
+                let (confirmBlastRadius, confirmLockout) = (self.confirmBlastRadius, self.confirmLockout)
+                let session = try await runtime.graphSessions().session(tenantID: stored.targetTenantID)
+                let actor = runtime.configuration.actor
+                let outcome = try await ForegroundJob(client: client, logger: logger).run(request) { context in
+                    try await RestoreExecutor(store: store, logger: context.logger).apply(
+                        planID: planID, target: session, actor: actor, claim: context.claim,
+                        leaseIsCurrent: { context.leaseIsCurrent },
+                        confirmBlastRadius: confirmBlastRadius, confirmLockout: confirmLockout)
+                }
                 print(RestoreCommand.describe(outcome.plan, steps: false))
                 print(String(format: "applied in %.1f s", outcome.seconds))
                 if !outcome.temporaryPasswords.isEmpty {

@@ -41,6 +41,8 @@ struct TenantsCommand: AsyncParsableCommand {
         var partner: String?
         @Option(name: .customLong("policy"), help: "The backup policy's name.") var policy = "standard"
         @Option(name: .customLong("size"), help: "Graph size class: S (<50 users), M (50-500), L (>500).") var size = "S"
+        @Flag(name: .customLong("scratch"), help: "A scratch tenant for restore drills: the only kind a drill writes into (never a customer's).")
+        var scratch = false
 
         func validate() throws {
             let text = directory.trimmingCharacters(in: .whitespaces)
@@ -60,7 +62,7 @@ struct TenantsCommand: AsyncParsableCommand {
                 let outcome = try await TenantsCommand.reportingFailures(runtime) {
                     try await onboarding.add(TenantOnboarding.Request(
                         directory: directory, displayName: name, partnerName: partner, policyName: policy, sizeClass: size,
-                        credential: newCredential), actor: runtime.configuration.actor)
+                        credential: newCredential, scratch: scratch), actor: runtime.configuration.actor)
                 }
                 print("Added tenant \(outcome.tenant.id.uuidString.lowercased()) '\(outcome.tenant.displayName)' (Entra \(outcome.tenant.entraTenantID?.uuidString.lowercased() ?? "?")).")
                 TenantsCommand.printOutcome(outcome)
@@ -154,10 +156,12 @@ struct TenantsCommand: AsyncParsableCommand {
         @Option(name: .customLong("partner"), help: "New partner (created on first use).") var partner: String?
         @Flag(name: .customLong("reprobe"), help: "Sign in again and re-check every permission (done anyway after a new credential).")
         var reprobe = false
+        @Flag(inversion: .prefixedNo, help: "Mark (--scratch) or unmark (--no-scratch) the tenant as a scratch tenant for restore drills.")
+        var scratch: Bool?
 
         func validate() throws {
-            guard name != nil || policy != nil || partner != nil || credential.isGiven || reprobe else {
-                throw ValidationError("nothing to update: give --name, --policy, --partner, a credential or --reprobe.")
+            guard name != nil || policy != nil || partner != nil || credential.isGiven || reprobe || scratch != nil else {
+                throw ValidationError("nothing to update: give --name, --policy, --partner, --scratch/--no-scratch, a credential or --reprobe.")
             }
             if credential.isGiven && credential.clientID == nil { throw ValidationError("--client-id is required with a credential.") }
         }
@@ -173,6 +177,13 @@ struct TenantsCommand: AsyncParsableCommand {
                                                              partnerName: partner, actor: actor)
                     }
                     print("Updated tenant \(found.id.uuidString.lowercased()).")
+                }
+                if let scratch {
+                    try await TenantsCommand.reportingFailures(runtime) {
+                        try await onboarding.registry.setScratch(scratch, tenantID: found.id, actor: actor)
+                    }
+                    print(scratch ? "Tenant \(found.id.uuidString.lowercased()) is a scratch tenant: restore drills may write into it."
+                                  : "Tenant \(found.id.uuidString.lowercased()) is no longer a scratch tenant.")
                 }
                 if let newCredential {
                     let summary = try await TenantsCommand.reportingFailures(runtime) {

@@ -162,7 +162,7 @@ extension ConfigurationKey {
         "HOLDFAST_WORKER_LEASE", flag: "--lease", default: "30", section: .worker, "Seconds a claim holds without a heartbeat (at least 0.5).")
     public static let workerHeartbeat = ConfigurationKey(
         "HOLDFAST_WORKER_HEARTBEAT", flag: "--heartbeat", default: "a third of the lease", section: .worker,
-        "Seconds between heartbeats; shorter than the lease.")
+        "Seconds between heartbeats; shorter than two thirds of the lease (a job not renewed for that long is fenced).")
     public static let workerPoll = ConfigurationKey(
         "HOLDFAST_WORKER_POLL", flag: "--poll", default: "2", section: .worker, "Seconds between polls when no NOTIFY arrives.")
     public static let workerShutdownTimeout = ConfigurationKey(

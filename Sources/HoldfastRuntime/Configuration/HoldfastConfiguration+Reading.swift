@@ -155,8 +155,8 @@ extension HoldfastConfiguration {
     private static func readWorker(_ reader: inout SettingReader) -> Worker {
         let lease = reader.seconds(.workerLease, default: .seconds(30), minimum: 0.5)
         let heartbeat = reader.seconds(.workerHeartbeat, default: lease / 3, minimum: 0, exclusive: true)
-        if heartbeat >= lease {
-            reader.problem(.workerHeartbeat, "must be shorter than the lease (\(SettingReader.format(lease.seconds)) s), or leases expire between heartbeats")
+        if heartbeat >= lease * 2 / 3 {
+            reader.problem(.workerHeartbeat, "must be shorter than two thirds of the lease (\(SettingReader.format(lease.seconds)) s): a job whose lease was not renewed for two thirds of it is stopped (fenced)")
         }
         var maximumRunTimes: [JobKind: Duration] = [:]
         if let text = reader.text(.workerMaxRunTime) {

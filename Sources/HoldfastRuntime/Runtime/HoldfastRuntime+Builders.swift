@@ -36,7 +36,7 @@ extension HoldfastRuntime {
             handlers.register(RetentionJobHandler(vault: vault, policies: PolicyStore(client: postgres, logger: logger)))
             let drill = configuration.worker.drillScratchTenant.map {
                 ScratchTenantRestoreDrill(drill: RestoreDrill(vault: vault, store: RestoreStore(client: postgres), logger: logger),
-                                          sessions: sessions, scratchTenantID: $0)
+                                          sessions: sessions, scratchTenantID: $0, tenants: TenantRegistry(client: postgres, logger: logger))
             }
             handlers.register(ValidationJobHandler(vault: vault, sessions: sessions, drill: drill))
         } else {
