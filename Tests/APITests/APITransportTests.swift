@@ -107,8 +107,14 @@ import Testing
                 "--api-listen", "0.0.0.0:\(apiPort)",
             ], environment: Self.environment(masterKey: key.text))
             defer { coordinator.signal(SIGKILL) }
-            try await waitFor("both listeners") {
-                Self.listeners(port: metricsPort).count == 1 && Self.listeners(port: apiPort).count == 1
+            // A loaded machine can take a while to start a process; the output says why on a timeout.
+            do {
+                try await waitFor("both listeners", within: 180) {
+                    Self.listeners(port: metricsPort).count == 1 && Self.listeners(port: apiPort).count == 1
+                }
+            } catch {
+                Issue.record("coordinator output:\n\(coordinator.output.suffix(3000))")
+                throw error
             }
             #expect(Self.listeners(port: metricsPort) == ["0100007F"], "metrics: loopback only")
             #expect(Self.listeners(port: apiPort) == ["00000000"], "the API was asked to listen everywhere")
