@@ -89,7 +89,7 @@ struct RestoreRoutes: APIRouteGroup {
             let tenantID = try TenantRoutes.uuid(String(text), name: "tenant_id")
             _ = try await services.tenants.tenant(id: tenantID)
             let offset = try page.offset()
-            let rows = try await RestoreStore(client: services.client).plans(targetTenantID: tenantID, limit: offset + page.limit + 1)
+            let rows = try await RestoreStore(client: services.client).plans(targetTenantID: tenantID, limit: page.fetchCount(after: offset))
             let items = rows.dropFirst(offset).map { RestorePlanSummary(id: $0.id.apiString, status: $0.status, createdAt: $0.createdAt) }
             return try JSONResponse.make(page.page(offset: offset, fetched: Array(items)))
         }
@@ -109,6 +109,8 @@ struct RestoreRoutes: APIRouteGroup {
             guard plan.status == .planned else {
                 throw APIError(.invalidState, "plan \(plan.id.apiString) is \(plan.status.rawValue); only a planned plan can be applied (plan again)")
             }
+            // Expired plans, suspended, offboarded or another partner's target tenants.
+            try await Self.mapped { try await RestoreTargetCheck(client: services.client, logger: services.logger).check(plan) }
             if plan.exceedsBlastRadius, body.confirmBlastRadius != true {
                 throw APIError(.restoreNeedsConfirmation,
                                "the plan overwrites or removes \(plan.destructiveCount) objects, more than its limit of \(plan.blastRadiusLimit); send confirm_blast_radius: true to apply it")
@@ -172,6 +174,7 @@ struct RestoreRoutes: APIRouteGroup {
             case .invalidState: throw APIError(.invalidState, error.message, underlying: error)
             case .blastRadiusExceeded: throw APIError(.restoreNeedsConfirmation, error.message, underlying: error)
             case .lockoutRisk: throw APIError(.restoreLockoutRisk, error.message, underlying: error)
+            case .expired, .tenantRefused: throw APIError(.invalidState, error.message, underlying: error)
             default: throw error
             }
         }
