@@ -170,6 +170,7 @@ let package = Package(
             dependencies: [
                 "HTTP", "Cryptography",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
@@ -224,6 +225,7 @@ let package = Package(
             dependencies: [
                 "Postgres", "Queue", "Cryptography", "HTTP",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -71,9 +71,10 @@ struct CoordinatorCommand: AsyncParsableCommand {
         var poolConfiguration = database.configuration
         poolConfiguration.applicationName = "holdfast-coordinator"
         let client = PostgresClient(configuration: poolConfiguration, logger: logger)
+        let tenantMetrics = TenantHealthMetrics()
         let leaderTasks: [any MaintenanceTask]
         do {
-            leaderTasks = try compliance.leaderTasks(client: client, logger: logger)
+            leaderTasks = try compliance.leaderTasks(client: client, metrics: tenantMetrics, logger: logger)
         } catch {
             await client.shutdown()
             throw error
@@ -81,7 +82,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
         let coordinator = CoordinatorService(client: client, configuration: configuration, leaderTasks: leaderTasks, logger: logger)
         let expiry = CredentialExpiryCheck(client: client, window: .milliseconds(Int64(credentialWarningDays * 86_400_000)),
                                            interval: credentialCheckInterval.duration, logger: logger)
-        var services: [any Service] = [coordinator, CredentialExpiryService(check: expiry)]
+        var services: [any Service] = [coordinator, CredentialExpiryService(check: expiry, metrics: tenantMetrics)]
         if let metricsService { services.append(metricsService) }
         if let apiService = try api.makeService(client: client, metrics: registry, reportSigningKey: try compliance.signingKey(), logger: logger) {
             services.append(apiService)

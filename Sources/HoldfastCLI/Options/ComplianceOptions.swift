@@ -34,13 +34,13 @@ struct ComplianceOptions: ParsableArguments {
 
     /// The leader's SLA and report tasks. Webhook events are enqueued when `HOLDFAST_WEBHOOK_URL`
     /// is set for the coordinator too (the workers deliver them).
-    func leaderTasks(client: PostgresClient, logger: Logger) throws -> [any MaintenanceTask] {
+    func leaderTasks(client: PostgresClient, metrics: TenantHealthMetrics, logger: Logger) throws -> [any MaintenanceTask] {
         let environment = ProcessInfo.processInfo.environment
         var tasks: [any MaintenanceTask] = []
         if slaInterval.duration > .zero {
             let webhooks = !(environment["HOLDFAST_WEBHOOK_URL"] ?? "").isEmpty
             let evaluator = SLAEvaluator(client: client, configuration: .init(sendsWebhooks: webhooks), logger: logger)
-            tasks.append(SLAEvaluationTask(evaluator: evaluator, interval: slaInterval.duration))
+            tasks.append(SLAEvaluationTask(evaluator: evaluator, interval: slaInterval.duration, observer: metrics))
         }
         if let directory = reportDirectory ?? environment["HOLDFAST_REPORT_DIRECTORY"], !directory.isEmpty {
             let key = try signingKey()

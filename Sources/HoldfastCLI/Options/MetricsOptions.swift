@@ -6,6 +6,7 @@ import Metrics
 import NIOCore
 import Prometheus
 import ServiceLifecycle
+import Worker
 
 /// `--metrics-port` / `--metrics-host`, shared by the long-running commands.
 struct MetricsOptions: ParsableArguments {
@@ -37,7 +38,9 @@ struct MetricsOptions: ParsableArguments {
     /// processes that serve metrics in more than one place (the coordinator's API `/metrics`).
     static func bootstrapRegistry() -> PrometheusCollectorRegistry {
         let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.durationHistogramBuckets = WorkerMetrics.histogramBuckets
+        MetricsSystem.bootstrap(factory)
         return registry
     }
 

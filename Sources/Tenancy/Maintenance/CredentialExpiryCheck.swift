@@ -50,11 +50,11 @@ public struct CredentialExpiryCheck: Sendable {
         return expiring
     }
 
-    /// Checks every `interval` until cancelled.
-    public func runPeriodically() async {
+    /// Checks every `interval` until cancelled, handing each round's credentials to `onRound`.
+    public func runPeriodically(onRound: @Sendable ([CredentialExpiry]) -> Void = { _ in }) async {
         while !Task.isCancelled {
             do {
-                try await self.runOnce()
+                onRound(try await self.runOnce())
             } catch {
                 if Task.isCancelled { return }
                 self.logger.warning("credential expiry check failed; will try again", metadata: ["error": "\(error)"])
