@@ -152,7 +152,7 @@ struct MetricsEndpointTests {
             ], environment: environment)
             defer { worker.signal(SIGKILL) }
             _ = try await JobEnqueuer(client: schema.client, logger: TestLogger.make())
-                .enqueue(EnqueueRequest(kind: .webhook, arguments: #"{"event":"test.ping","payload":{}}"#))
+                .enqueue(EnqueueRequest(kind: JobKind("webhook"), arguments: #"{"event":"test.ping","payload":{}}"#))
             var text = ""
             try await eventually("the delivery counted") {
                 let result = try await ProcessRunner.capture("/usr/bin/curl", ["-sf", "http://127.0.0.1:\(port)/metrics"])

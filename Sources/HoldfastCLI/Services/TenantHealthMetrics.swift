@@ -42,7 +42,7 @@ final class TenantHealthMetrics: SLAEvaluationObserver {
     }
 
     /// Records `values` under `label` and removes the series of tenants no longer among them.
-    private static func replace(_ label: String, tenants: Mutex<Set<UUID>>, with values: [UUID: Date]) {
+    private static func replace(_ label: String, tenants: borrowing Mutex<Set<UUID>>, with values: [UUID: Date]) {
         let gone = tenants.withLock { known in
             let gone = known.subtracting(values.keys)
             known = Set(values.keys)
