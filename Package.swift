@@ -129,8 +129,10 @@ let package = Package(
             name: "GraphSimTesting",
             dependencies: [
                 "GraphSim",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
@@ -348,7 +350,7 @@ let package = Package(
             name: "APITests",
             dependencies: [
                 "API", "Postgres", "Migrations", "Queue", "Tenancy", "Vault", "Cryptography", "HoldfastTesting", "GraphSimTesting",
-                "Compliance", "Graph", "GraphSim", "HTTP", "Jobs", "Restore",
+                "Compliance", "Graph", "GraphSim", "HTTP", "Jobs", "Restore", "HoldfastCLI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),

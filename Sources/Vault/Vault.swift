@@ -53,6 +53,25 @@ public struct Vault: Sendable {
         return try SnapshotQueries.decode(row)
     }
 
+    /// The delta links `snapshot` recorded, if their tag authenticates them under the tenant's key;
+    /// otherwise none (logged), so the next backup reads every type in full. A database writer
+    /// can then neither choose where the next backup's first request (and its token) goes, nor
+    /// make it skip changes; rows from before links were tagged are treated the same way.
+    public func trustedDeltaLinks(of snapshot: SnapshotSummary) async throws -> [String: String] {
+        guard !snapshot.deltaLinks.isEmpty else { return [:] }
+        let metadata: Logger.Metadata = ["tenant.id": "\(snapshot.tenantID)", "snapshot.id": "\(snapshot.id)"]
+        guard let tag = snapshot.deltaLinksTag else {
+            self.logger.notice("the previous snapshot's delta links carry no tag (written before they were authenticated); reading every type in full", metadata: metadata)
+            return [:]
+        }
+        let keys = try await self.keyProvider.keys(tenantID: snapshot.tenantID, dataKeyID: snapshot.dataKeyID)
+        guard keys.deltaLinksAreAuthentic(snapshot.deltaLinks, tag: tag) else {
+            self.logger.error("the previous snapshot's delta links fail their authentication (changed in the database?); ignoring them and reading every type in full", metadata: metadata)
+            return [:]
+        }
+        return snapshot.deltaLinks
+    }
+
     // MARK: Objects
 
     /// The version of one object live at `snapshotID`, or nil if the object was absent then.

@@ -98,7 +98,9 @@ extension GraphSession {
                 continue
             }
             window = max(1, sending.count - throttled.count)
-            longest = min(longest, self.client.configuration.maxBackoff)
+            // The part's whole Retry-After (up to maxRetryAfter) goes to the shared store, so every
+            // worker waits it out (invariant 7); the next round's send waits for it too.
+            longest = min(longest, self.client.configuration.maxRetryAfter)
             try await self.client.throttleStore.block(self.identity, until: Date().addingTimeInterval(longest.seconds),
                                                       reason: "TooManyRequests ($batch part)")
             self.client.logger.info("retrying throttled $batch parts", metadata: [

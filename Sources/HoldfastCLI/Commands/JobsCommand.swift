@@ -101,18 +101,21 @@ struct JobsCommand: AsyncParsableCommand {
 
     struct Retry: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run a discarded, cancelled, completed, retryable or scheduled job again now."
+            abstract: "Run a discarded, cancelled, retryable or scheduled job again now.",
+            discussion: "A completed job is run again only with --completed."
         )
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var logging: LoggingOptions
 
         @Argument(help: "The job's id.") var id: Int64
+        @Flag(help: "Also run the job again if it completed (a backup takes a new snapshot; a restore writes again).")
+        var completed = false
 
         func run() async throws {
             let logger = logging.makeLogger(label: "holdfast.jobs")
             let job = try await database.withClient(logger: logger) { client in
-                try await JobAdministrator(client: client, logger: logger).retry(id)
+                try await JobAdministrator(client: client, logger: logger).retry(id, includingCompleted: completed)
             }
             print("job \(job.id) is available again (attempt \(job.attempt) of \(job.maxAttempts) used)")
         }

@@ -10,7 +10,7 @@ struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys",
         abstract: "Manage the master key that wraps every tenant's data key.",
-        subcommands: [Rotate.self, Status.self]
+        subcommands: [Rotate.self, RotateTenant.self, Status.self]
     )
 
     /// Master keys come from the environment only; see `MasterKeyRing.EnvironmentKey`.
@@ -56,6 +56,33 @@ struct KeysCommand: AsyncParsableCommand {
                 } else if report.masterKeyIDsInUse.allSatisfy({ $0 == ring.current.id }) {
                     print("Older master keys are no longer needed.")
                 }
+            }
+        }
+    }
+
+    struct RotateTenant: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-tenant",
+            abstract: "Give one tenant a new data key (after a worker compromise) and re-seal its active credentials under it.",
+            discussion: """
+                What is sealed from now on (new blobs, credentials) uses the new key; what the old key sealed stays \
+                readable under it, and blob names do not change, so the next backup stores no more than usual. \
+                Rotate the tenant's credential too (holdfast tenants update) if a worker that held it was compromised.
+
+                \(KeysCommand.keyHelp)
+                """
+        )
+
+        @OptionGroup var options: TenantsCommand.TenantActionOptions
+
+        func run() async throws {
+            let logger = options.logging.makeLogger(label: "holdfast.keys")
+            let ring = try MasterKeyRing(environment: ProcessInfo.processInfo.environment)
+            try await options.database.withClient(logger: logger) { client in
+                let tenant = try await TenantRegistry(client: client, logger: logger).tenant(reference: options.tenant)
+                let credentials = TenantCredentialStore(client: client, keyRing: ring, logger: logger)
+                let dataKeyID = try await credentials.rotateDataKey(tenantID: tenant.id, actor: options.actor.resolved)
+                print("Tenant \(tenant.id.uuidString.lowercased()) now seals with data key \(dataKeyID).")
             }
         }
     }

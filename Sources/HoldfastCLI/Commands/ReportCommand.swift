@@ -78,7 +78,7 @@ struct ReportCommand: AsyncParsableCommand {
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check that a report is exactly what was signed, and by which key.",
-            discussion: "Exits 0 when the signature holds, 1 when it does not (the report was changed, or signed by another key)."
+            discussion: "Exits 0 when the signature holds under the published key, 1 when it does not (the report was changed, or signed by another key), 2 when no published key was given (the signature then only matches the key inside the .sig file, which proves nothing)."
         )
 
         @Argument(help: "The report file (json, csv or html).") var file: String
@@ -97,10 +97,13 @@ struct ReportCommand: AsyncParsableCommand {
             }
             do {
                 let verification = try ComplianceReportWriter.verify(path: file, signaturePath: signature, publicKeyPEM: pem)
-                print("OK: \(file) is exactly as signed by key \(verification.keyID)")
-                if !verification.trustedKey {
-                    print("note: checked against the public key inside the signature file; pass --public-key with the published key to prove who signed it")
+                guard verification.trustedKey else {
+                    // Anyone can sign a forgery with a key of their own and ship that key in the
+                    // .sig file: without the published key, "verified" would prove nothing.
+                    printError("NOT VERIFIED: \(file) matches the public key inside its own signature file (key \(verification.keyID)), which proves nothing about who signed it; pass --public-key (or HOLDFAST_REPORT_PUBLIC_KEY_FILE) with the published key")
+                    throw ExitCode(2)
                 }
+                print("OK: \(file) is exactly as signed by key \(verification.keyID)")
             } catch let error as ComplianceError {
                 printError("FAILED: \(error.description)")
                 throw ExitCode.failure

@@ -130,7 +130,8 @@ public struct BackupRun: Sendable {
         let lastFull = recent.first { $0.kind == .full && $0.status == .complete }
         let full = self.forceFull || lastFull == nil || lastFull!.committedAt < startedAt.addingTimeInterval(-self.fullPassInterval)
         let kind = full ? "full" : "incremental"
-        let initial = State(previousLinks: full ? [:] : (recent.first?.deltaLinks ?? [:]),
+        let previousLinks = if !full, let previous = recent.first { try await self.vault.trustedDeltaLinks(of: previous) } else { [String: String]() }
+        let initial = State(previousLinks: previousLinks,
                             sweepSlot: recent.prefix { $0.kind != .full }.count % self.childSweepRuns)
         self.logger.info("backup started", metadata: ["tenant.id": "\(self.tenantID)", "job.id": "\(self.jobID)", "backup.kind": "\(kind)"])
         var context = Context(writer: writer, limiter: ListingLimiter(permits: self.childConcurrency),

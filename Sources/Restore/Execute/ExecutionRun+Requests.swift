@@ -106,11 +106,19 @@ extension ExecutionRun {
         return .object(body)
     }
 
-    /// 16 random characters from four classes, as Entra's complexity rules require.
+    /// Characters of temporary passwords: four classes, without look-alikes (I, l, O, 0, 1).
+    static let passwordAlphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789!#%+-=?@_")
+
+    /// 16 characters, each uniform over the alphabet (about 96 bits), drawn again until all four
+    /// classes appear, as Entra's complexity rules require; no fixed characters.
     static func temporaryPassword() -> String {
-        let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789")
-        let bytes = SecureRandom.bytes(14)
-        return "Hf!" + String(bytes.map { alphabet[Int($0) % alphabet.count] }) + "9"
+        while true {
+            let password = SecureRandom.uniformIndices(16, below: Self.passwordAlphabet.count).map { Self.passwordAlphabet[$0] }
+            if password.contains(where: \.isUppercase), password.contains(where: \.isLowercase), password.contains(where: \.isNumber),
+               password.contains(where: { !$0.isLetter && !$0.isNumber }) {
+                return String(password)
+            }
+        }
     }
 
     static func graphJSON(_ value: CanonicalJSON) -> GraphJSON {
@@ -142,6 +150,7 @@ extension ExecutionRun {
         let desired = remapper.remap(object, entry: entry)
         let taken = Set(map.ids.values).union(step.preexisting)
         var next: String? = path
+        var links = GraphListingGuard(session.client.configuration)
         while let current = next {
             let page = try CanonicalJSON.parse(try await session.sendPaced(.get(current), interval: executor.configuration.conditionalAccessInterval).body)
             for candidate in page["value"]?.arrayValue ?? [] {
@@ -154,7 +163,7 @@ extension ExecutionRun {
                 }
                 if matches { return (id, candidate["appId"]?.stringValue) }
             }
-            next = page["@odata.nextLink"]?.stringValue
+            next = try links.follow(page["@odata.nextLink"]?.stringValue)
         }
         return nil
     }

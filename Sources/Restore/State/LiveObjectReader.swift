@@ -34,6 +34,7 @@ public struct LiveObjectReader: Sendable {
 
     private func list(_ entry: CatalogueEntry, parents: [String], into objects: inout [String: CanonicalJSON]) async throws {
         var path: String? = entry.listRequestPath(parents: parents)
+        var links = GraphListingGuard(self.session.client.configuration)
         while let current = path {
             let page: CanonicalJSON
             do {
@@ -50,7 +51,7 @@ public struct LiveObjectReader: Sendable {
                     guard let id = item[entry.key]?.stringValue else { continue }
                     objects[entry.objectKey(parents: parents, id: id)] = Self.stored(item, relationship: entry.kind == .relationship)
                 }
-                path = page["@odata.nextLink"]?.stringValue
+                path = try links.follow(page["@odata.nextLink"]?.stringValue)
             }
         }
     }
@@ -60,12 +61,13 @@ public struct LiveObjectReader: Sendable {
         guard let collection = Self.deletedItemsPath(entry) else { return [] }
         var ids = Set<String>()
         var path: String? = collection
+        var links = GraphListingGuard(self.session.client.configuration)
         while let current = path {
             let page = try CanonicalJSON.parse(try await self.session.sendPaced(.get(current)).body)
             for item in page["value"]?.arrayValue ?? [] {
                 if let id = item["id"]?.stringValue { ids.insert(id) }
             }
-            path = page["@odata.nextLink"]?.stringValue
+            path = try links.follow(page["@odata.nextLink"]?.stringValue)
         }
         return ids
     }

@@ -38,6 +38,8 @@ public struct BlobGarbageCollector: Sendable {
         /// Pending first snapshots of such jobs, and the version rows written under them.
         public var abandonedPendingSnapshots = 0
         public var abandonedPendingVersions = 0
+        /// Temporary files of interrupted blob writes removed (file blob store).
+        public var leftoverFilesRemoved = 0
 
         public init() {}
     }
@@ -64,6 +66,7 @@ public struct BlobGarbageCollector: Sendable {
                 let pending = try await PendingSnapshots.discard(tenantID: tenantID, finishedJobsOnly: true, on: connection)
                 return (staging, pending.snapshots, pending.versions)
             }
+        result.leftoverFilesRemoved = try await self.blobStore.collectLeftovers(tenantID: tenantID)
         var after: BlobID?
         while true {
             try Task.checkCancellation()

@@ -12,7 +12,7 @@ extension SnapshotWriter {
     public func commit(_ request: SnapshotCommit) async throws -> SnapshotSummary {
         let tenantID = self.tenantID
         let jobID = self.jobID
-        let record = try CommitRecord(request)
+        let record = try CommitRecord(request, keys: self.keys)
         // Before the transaction: extending locks makes requests to the blob store.
         let retainedUntil = try await self.lockSnapshotBlobs()
         let snapshotID = if let pending = self.pendingSnapshotID {
@@ -45,14 +45,17 @@ extension SnapshotWriter {
     struct CommitRecord {
         let encoder: JSONEncoder
         let deltaLinks: String
+        /// Authenticates `deltaLinks` under the tenant's key (read back by `Vault.trustedDeltaLinks`).
+        let deltaLinksTag: PostgresBytes
         let missing: String
         let durationMS: Int64
         let status: SnapshotSummary.Status
 
-        init(_ request: SnapshotCommit) throws {
+        init(_ request: SnapshotCommit, keys: TenantVaultKeys) throws {
             self.encoder = JSONEncoder()
             self.encoder.outputFormatting = [.sortedKeys]
             self.deltaLinks = String(decoding: try self.encoder.encode(request.deltaLinks), as: UTF8.self)
+            self.deltaLinksTag = PostgresBytes(keys.deltaLinksTag(request.deltaLinks))
             self.missing = String(decoding: try self.encoder.encode(request.missingTypes), as: UTF8.self)
             self.durationMS = Int64(max(0, Date().timeIntervalSince(request.startedAt) * 1000))
             self.status = request.missingTypes.isEmpty ? .complete : .partial
@@ -85,6 +88,7 @@ extension SnapshotWriter {
         let keys = self.keys
         let encoder = record.encoder
         let deltaLinks = record.deltaLinks
+        let deltaLinksTag = record.deltaLinksTag
         let missing = record.missing
         let duration = record.durationMS
         let status = record.status
@@ -100,10 +104,11 @@ extension SnapshotWriter {
 
             let snapshotID = try await connection.query("""
                 INSERT INTO snapshots (tenant_id, job_id, kind, status, started_at, duration_ms, object_count, changed_count,
-                                       new_blobs, bytes_added, root_hash, data_key_id, delta_links, missing_types, retained_until)
+                                       new_blobs, bytes_added, root_hash, data_key_id, delta_links, delta_links_mac, missing_types,
+                                       retained_until)
                 VALUES (\(tenantID), \(jobID), \(request.kind.rawValue), \(status.rawValue), \(request.startedAt), \(duration), 0, 0,
                         \(request.newBlobs), \(request.bytesAdded), \(PostgresBytes(RootHash.zero.bytes)), \(keys.dataKeyID),
-                        \(deltaLinks)::jsonb, \(missing)::jsonb, \(retainedUntil))
+                        \(deltaLinks)::jsonb, \(deltaLinksTag), \(missing)::jsonb, \(retainedUntil))
                 RETURNING id
                 """).first!.decode(Int64.self, "id")
 

@@ -85,13 +85,13 @@ extension SnapshotWriter {
             }
             try await connection.query("""
                 INSERT INTO snapshots (id, tenant_id, job_id, kind, status, started_at, duration_ms, object_count, changed_count,
-                                       new_blobs, bytes_added, root_hash, data_key_id, type_counts, delta_links, missing_types,
-                                       retained_until)
+                                       new_blobs, bytes_added, root_hash, data_key_id, type_counts, delta_links, delta_links_mac,
+                                       missing_types, retained_until)
                 OVERRIDING SYSTEM VALUE
                 VALUES (\(snapshotID), \(tenantID), \(jobID), \(request.kind.rawValue), \(record.status.rawValue), \(request.startedAt),
                         \(record.durationMS), \(opened), \(opened), \(request.newBlobs), \(request.bytesAdded),
                         \(PostgresBytes(root.bytes)), \(keys.dataKeyID), \(typeCountsJSON)::jsonb, \(record.deltaLinks)::jsonb,
-                        \(record.missing)::jsonb, \(retainedUntil))
+                        \(record.deltaLinksTag), \(record.missing)::jsonb, \(retainedUntil))
                 """)
             try await connection.query("DELETE FROM pending_snapshots WHERE id = \(snapshotID)")
             return snapshotID
