@@ -1,4 +1,4 @@
--- Holdfast schema, version 18: the number of worker slots the queue can use right now, for an
+-- Holdfast schema, version 19: the number of worker slots the queue can use right now, for an
 -- autoscaler (KEDA's PostgreSQL scaler: deploy/kubernetes/base/worker-scaledobject.yaml).
 --
 -- Counting raw `available` rows over-scales: a tenant runs one backup or restore at a time (the
