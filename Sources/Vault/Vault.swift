@@ -18,9 +18,10 @@ public struct Vault: Sendable {
         self.logger = logger
     }
 
-    /// Starts a snapshot for `jobID` (see ``SnapshotWriter``).
-    public func beginSnapshot(tenantID: UUID, jobID: Int64) async throws -> SnapshotWriter {
-        try await SnapshotWriter.begin(tenantID: tenantID, jobID: jobID, client: self.client, blobStore: self.blobStore,
+    /// Starts a snapshot for `jobID` (see ``SnapshotWriter``), conditional on `claim` when the job
+    /// runs from the queue.
+    public func beginSnapshot(tenantID: UUID, jobID: Int64, claim: (any SnapshotClaim)? = nil) async throws -> SnapshotWriter {
+        try await SnapshotWriter.begin(tenantID: tenantID, jobID: jobID, claim: claim, client: self.client, blobStore: self.blobStore,
                                        keyProvider: self.keyProvider, logger: self.logger)
     }
 

@@ -45,7 +45,7 @@ struct VaultHarness {
             bytes += staged.bytesAdded
         }
         return try await writer.commit(SnapshotCommit(kind: .full, startedAt: Date(), fullyReadTypes: ["user", "group"].filter { missing.map(\.type).contains($0) == false },
-                                                      deltaLinks: [:], missingTypes: missing, newBlobs: newBlobs, bytesAdded: bytes, claim: nil))
+                                                      deltaLinks: [:], missingTypes: missing, newBlobs: newBlobs, bytesAdded: bytes))
     }
 
     /// Moves snapshots' commit times (the guard trigger forbids it outside tests).

@@ -4,7 +4,7 @@ import Postgres
 import Queue
 import Testing
 
-/// `holdfast_scaling_demand` (migration 0019), the number an autoscaler sizes the worker fleet by.
+/// `holdfast_scaling_demand` (migration 0022), the number an autoscaler sizes the worker fleet by.
 @Suite("Scaling demand")
 struct ScalingDemandTests {
     @Test("the view counts what the claim would start with unlimited slots, plus what runs")

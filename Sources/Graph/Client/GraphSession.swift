@@ -1,4 +1,5 @@
 import Foundation
+public import JSON
 import HTTP
 import Cryptography
 import Logging

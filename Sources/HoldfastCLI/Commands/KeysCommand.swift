@@ -1,4 +1,5 @@
 import ArgumentParser
+import HoldfastRuntime
 import Cryptography
 import Foundation
 import Logging
@@ -13,7 +14,7 @@ struct KeysCommand: AsyncParsableCommand {
         subcommands: [Rotate.self, RotateTenant.self, Status.self]
     )
 
-    /// Master keys come from the environment only; see `MasterKeyRing.EnvironmentKey`.
+    /// Master keys come from the environment or the configuration file, never a flag.
     static let keyHelp = """
         The current master key is read from HOLDFAST_MASTER_KEY_FILE (a file holding `openssl rand -base64 32`, mode 600) \
         or HOLDFAST_MASTER_KEY; older keys still in use from HOLDFAST_PREVIOUS_MASTER_KEY_FILES (paths separated by ':') \
@@ -33,8 +34,7 @@ struct KeysCommand: AsyncParsableCommand {
                 """
         )
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
+        @OptionGroup var common: CommonOptions
 
         @Option(help: "Data keys re-wrapped per transaction.")
         var batchSize = 500
@@ -44,9 +44,9 @@ struct KeysCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.keys")
-            let ring = try MasterKeyRing(environment: ProcessInfo.processInfo.environment)
-            try await database.withClient(logger: logger) { client in
+            try await common.withRuntime(label: "holdfast.keys") { runtime in
+                let ring = try runtime.keyRing()
+                let client = runtime.postgres, logger = runtime.logger
                 let rotation = MasterKeyRotation(client: client, keyRing: ring, batchSize: batchSize, logger: logger)
                 let report = try await rotation.run()
                 print("Re-wrapped \(report.rewrapped) data key(s) under master key \(ring.current.id).")
@@ -76,12 +76,9 @@ struct KeysCommand: AsyncParsableCommand {
         @OptionGroup var options: TenantsCommand.TenantActionOptions
 
         func run() async throws {
-            let logger = options.logging.makeLogger(label: "holdfast.keys")
-            let ring = try MasterKeyRing(environment: ProcessInfo.processInfo.environment)
-            try await options.database.withClient(logger: logger) { client in
-                let tenant = try await TenantRegistry(client: client, logger: logger).tenant(reference: options.tenant)
-                let credentials = TenantCredentialStore(client: client, keyRing: ring, logger: logger)
-                let dataKeyID = try await credentials.rotateDataKey(tenantID: tenant.id, actor: options.actor.resolved)
+            try await options.common.withRuntime(label: "holdfast.keys", [options.actor]) { runtime in
+                let tenant = try await TenantRegistry(client: runtime.postgres, logger: runtime.logger).tenant(reference: options.tenant)
+                let dataKeyID = try await runtime.credentials().rotateDataKey(tenantID: tenant.id, actor: runtime.configuration.actor)
                 print("Tenant \(tenant.id.uuidString.lowercased()) now seals with data key \(dataKeyID).")
             }
         }
@@ -94,13 +91,12 @@ struct KeysCommand: AsyncParsableCommand {
             discussion: KeysCommand.keyHelp
         )
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
+        @OptionGroup var common: CommonOptions
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.keys")
-            let ring = try MasterKeyRing(environment: ProcessInfo.processInfo.environment)
-            try await database.withClient(logger: logger) { client in
+            try await common.withRuntime(label: "holdfast.keys") { runtime in
+                let ring = try runtime.keyRing()
+                let client = runtime.postgres, logger = runtime.logger
                 let rotation = MasterKeyRotation(client: client, keyRing: ring, logger: logger)
                 print("Current master key: \(ring.current.id)")
                 print("Configured: \(ring.ids.joined(separator: ", "))")

@@ -1,6 +1,7 @@
 import Cryptography
 import Foundation
 import Graph
+import JSON
 import Vault
 
 extension ExecutionRun {
@@ -32,11 +33,11 @@ extension ExecutionRun {
                 path = path.replacingOccurrences(of: "{0}", with: parent)
             }
             if let query = path.firstIndex(of: "?") { path = String(path[..<query]) }
-            return GraphBatchRequest(id: id, method: "POST", url: path, headers: json, body: Self.graphJSON(body))
+            return GraphBatchRequest(id: id, method: "POST", url: path, headers: json, body: body)
         case .patch:
             guard let object = step.after, let before = step.before, let targetID = self.mapped(step.sourceKey) else { return nil }
             let desired = remapper.remap(object, entry: entry)
-            var body: [String: CanonicalJSON] = [:]
+            var body: JSONObject = [:]
             for name in PlanningContext.writableDifferences(entry, desired: desired, current: before, rewrites: plan.domainRewrites) {
                 var value = desired[name] ?? .null
                 if let text = value.stringValue, name == "userPrincipalName" || name == "mail" {
@@ -46,7 +47,7 @@ extension ExecutionRun {
             }
             guard !body.isEmpty else { return nil }
             let path = entry.shape == .singleton ? entry.listPath : (entry.itemPath ?? entry.listPath + "/{id}").replacingOccurrences(of: "{id}", with: targetID)
-            return GraphBatchRequest(id: id, method: "PATCH", url: path, headers: json, body: Self.graphJSON(.object(body)))
+            return GraphBatchRequest(id: id, method: "PATCH", url: path, headers: json, body: .object(body))
         case .addReference, .removeReference:
             guard let (collection, navigation) = RestorableTypes.referenceTypes[step.type] else { return nil }
             let singleton = entry.shape == .singleton
@@ -81,7 +82,7 @@ extension ExecutionRun {
     /// moved to the target's domain, and for users a new temporary password.
     mutating func createBody(_ entry: CatalogueEntry, _ object: CanonicalJSON) -> CanonicalJSON? {
         guard case .object(let members) = remapper.remap(object, entry: entry) else { return nil }
-        var body: [String: CanonicalJSON] = [:]
+        var body: JSONObject = [:]
         for (name, value) in members where value != .null && RestorableTypes.isWritable(name, of: entry) {
             if plan.isCrossTenant && name.hasPrefix("extension_") { continue }
             body[name] = value
@@ -118,17 +119,6 @@ extension ExecutionRun {
                password.contains(where: { !$0.isLetter && !$0.isNumber }) {
                 return String(password)
             }
-        }
-    }
-
-    static func graphJSON(_ value: CanonicalJSON) -> GraphJSON {
-        switch value {
-        case .null: return .null
-        case .bool(let flag): return .bool(flag)
-        case .number(let text): return .number(Double(text) ?? 0)
-        case .string(let text): return .string(text)
-        case .array(let elements): return .array(elements.map(graphJSON))
-        case .object(let members): return .object(members.mapValues(graphJSON))
         }
     }
 

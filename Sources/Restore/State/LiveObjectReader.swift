@@ -1,4 +1,5 @@
 public import Graph
+import JSON
 import Vault
 
 /// Reads what a tenant holds now, through Graph, keyed as the backup keys it.
@@ -92,7 +93,7 @@ public struct LiveObjectReader: Sendable {
             if relationship && key != "id" && key != "@odata.type" { continue }
             kept[key] = member
         }
-        return .object(kept)
+        return .object(JSONObject(kept))
     }
 }
 
