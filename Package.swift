@@ -221,6 +221,9 @@ let package = Package(
             dependencies: [
                 "Postgres", "Migrations", "Queue", "Tenancy", "Vault", "Cryptography", "Compliance", "Graph", "Restore", "Jobs",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // The API serves TLS itself when given a certificate (swift-nio-ssl underneath).
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
