@@ -180,6 +180,7 @@ let package = Package(
             dependencies: [
                 "HTTP", "Cryptography", "JSON",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
@@ -237,6 +238,7 @@ let package = Package(
             dependencies: [
                 "Postgres", "Queue", "Cryptography", "HTTP",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),

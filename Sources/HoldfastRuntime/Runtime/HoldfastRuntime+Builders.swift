@@ -63,12 +63,15 @@ extension HoldfastRuntime {
 
     /// What only the elected leader runs besides queue upkeep: SLA evaluation, scheduled reports
     /// and the credential expiry check (one warning per credential, however many coordinators).
+    /// The per-tenant gauges (newest snapshot, credential expiry, tenants per SLA state) are fed by
+    /// the SLA and credential rounds.
     public func leaderTasks() throws -> [any MaintenanceTask] {
         let settings = configuration.compliance
+        let tenantMetrics = TenantHealthMetrics()
         var tasks: [any MaintenanceTask] = []
         if settings.slaInterval > .zero {
             let evaluator = SLAEvaluator(client: postgres, configuration: .init(sendsWebhooks: configuration.webhook != nil), logger: logger)
-            tasks.append(SLAEvaluationTask(evaluator: evaluator, interval: settings.slaInterval))
+            tasks.append(SLAEvaluationTask(evaluator: evaluator, interval: settings.slaInterval, observer: tenantMetrics))
         }
         if let directory = settings.reportDirectory {
             let key = try reportSigningKey()
@@ -83,7 +86,7 @@ extension HoldfastRuntime {
         }
         tasks.append(CredentialExpiryTask(check: CredentialExpiryCheck(
             client: postgres, window: configuration.coordinator.credentialWarning,
-            interval: configuration.coordinator.credentialCheckInterval, logger: logger)))
+            interval: configuration.coordinator.credentialCheckInterval, logger: logger), onRound: tenantMetrics.credentialsChecked))
         return tasks
     }
 
@@ -148,7 +151,10 @@ extension HoldfastRuntime {
 
     private static let processMetrics: PrometheusCollectorRegistry = {
         let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        var factory = PrometheusMetricsFactory(registry: registry)
+        // Job durations run from seconds to hours: the default buckets stop at 10 s.
+        factory.durationHistogramBuckets = WorkerMetrics.histogramBuckets
+        MetricsSystem.bootstrap(factory)
         return registry
     }()
 
