@@ -62,16 +62,17 @@ public struct Vault: Sendable {
     /// otherwise none (logged), so the next backup reads every type in full. A database writer
     /// can then neither choose where the next backup's first request (and its token) goes, nor
     /// make it skip changes; rows from before links were tagged are treated the same way.
-    public func trustedDeltaLinks(of snapshot: SnapshotSummary) async throws -> [String: String] {
+    public func trustedDeltaLinks(of snapshot: SnapshotSummary, logger: Logger? = nil) async throws -> [String: String] {
         guard !snapshot.deltaLinks.isEmpty else { return [:] }
+        let logger = logger ?? self.logger
         let metadata: Logger.Metadata = ["tenant.id": "\(snapshot.tenantID)", "snapshot.id": "\(snapshot.id)"]
         guard let tag = snapshot.deltaLinksTag else {
-            self.logger.notice("the previous snapshot's delta links carry no tag (written before they were authenticated); reading every type in full", metadata: metadata)
+            logger.notice("the previous snapshot's delta links carry no tag (written before they were authenticated); reading every type in full", metadata: metadata)
             return [:]
         }
-        let keys = try await self.keyProvider.keys(tenantID: snapshot.tenantID, dataKeyID: snapshot.dataKeyID)
+        let keys = try await self.keyProvider.keys(tenantID: snapshot.tenantID, dataKeyID: snapshot.dataKeyID, logger: logger)
         guard keys.deltaLinksAreAuthentic(snapshot.deltaLinks, tag: tag) else {
-            self.logger.error("the previous snapshot's delta links fail their authentication (changed in the database?); ignoring them and reading every type in full", metadata: metadata)
+            logger.error("the previous snapshot's delta links fail their authentication (changed in the database?); ignoring them and reading every type in full", metadata: metadata)
             return [:]
         }
         return snapshot.deltaLinks

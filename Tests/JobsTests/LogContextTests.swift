@@ -64,7 +64,7 @@ struct LogContextTests {
                 jobLogger[metadataKey: "job.kind"] = "\(job.kind)"
                 jobLogger[metadataKey: "tenant.id"] = "\(tenant.id.uuidString.lowercased())"
                 capture.removeAll()
-                try await handler.run(job, context: JobContext(claim: JobClaim(jobID: job.id, workerID: workerID, attempt: job.attempt),
+                try await handler.run(job, context: JobContext(claim: try #require(job.claim),
                                                               logger: jobLogger, progressReporter: { _ in }))
 
                 let lines = capture.records.filter(Self.isGraphOrSQL)

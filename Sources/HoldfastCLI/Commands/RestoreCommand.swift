@@ -169,7 +169,7 @@ struct RestoreCommand: AsyncParsableCommand {
                 let types = RestorableTypes.closure(of: stored.scope.types ?? RestorableTypes.all)
                 let source = try await SnapshotObjectReader(vault: vault).objects(of: try await vault.snapshot(id: stored.snapshotID), types: types)
                 return try await RestoreComparison().differences(
-                    plan: stored, map: map, source: source, target: try await runtime.graphSessions().session(tenantID: stored.targetTenantID, logger: logger))
+                    plan: stored, map: map, source: source, target: try await runtime.graphSessions().session(tenantID: stored.targetTenantID, logger: runtime.logger))
             }
             print("\(differences.count) difference(s) between the snapshot and the tenant, up to id mapping")
             for difference in differences { print("  \(difference)") }

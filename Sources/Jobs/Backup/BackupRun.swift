@@ -130,7 +130,7 @@ public struct BackupRun: Sendable {
         let lastFull = recent.first { $0.kind == .full && $0.status == .complete }
         let full = self.forceFull || lastFull == nil || lastFull!.committedAt < startedAt.addingTimeInterval(-self.fullPassInterval)
         let kind = full ? "full" : "incremental"
-        let previousLinks = if !full, let previous = recent.first { try await self.vault.trustedDeltaLinks(of: previous) } else { [String: String]() }
+        let previousLinks = if !full, let previous = recent.first { try await self.vault.trustedDeltaLinks(of: previous, logger: self.logger) } else { [String: String]() }
         let initial = State(previousLinks: previousLinks,
                             sweepSlot: recent.prefix { $0.kind != .full }.count % self.childSweepRuns)
         self.logger.info("backup started", metadata: ["tenant.id": "\(self.tenantID.uuidString.lowercased())", "job.id": "\(self.jobID)", "backup.kind": "\(kind)"])
