@@ -170,7 +170,7 @@ let package = Package(
         .target(
             name: "Tenancy",
             dependencies: [
-                "Postgres", "Cryptography", "Graph",
+                "Postgres", "Cryptography", "Graph", "Queue",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -427,7 +427,7 @@ let package = Package(
         .testTarget(
             name: "HoldfastCLITests",
             dependencies: [
-                "HoldfastCLI",
+                "HoldfastCLI", "HoldfastTesting", "Queue", "Tenancy", "Postgres",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

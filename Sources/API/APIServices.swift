@@ -33,6 +33,8 @@ public struct APIServices: Sendable {
     public let onboarding: TenantOnboarding?
     /// Blast-radius limit and pacing for plans made through the API.
     public let restoreConfiguration: RestoreConfiguration
+    /// What jobs enqueued through the API are checked against (arguments, tenant).
+    public let enqueueChecks: EnqueueChecks
     public let logger: Logger
     /// Per-key budget of expensive calls.
     let rateLimiter: APIRateLimiter
@@ -45,7 +47,7 @@ public struct APIServices: Sendable {
                 keyHasher: APIKeyHasher?,
                 vault: Vault?, credentials: TenantCredentialStore?, metrics: PrometheusCollectorRegistry?,
                 reportSigningKey: ReportSigningKey? = nil, reportGenerator: String = "holdfast api", graphSessions: (any GraphSessionProvider)? = nil, onboarding: TenantOnboarding? = nil,
-                restoreConfiguration: RestoreConfiguration = RestoreConfiguration(), logger: Logger) {
+                restoreConfiguration: RestoreConfiguration = RestoreConfiguration(), enqueueChecks: EnqueueChecks, logger: Logger) {
         self.client = client
         self.configuration = configuration
         self.keys = APIKeyStore(client: client, hasher: keyHasher, acceptsLegacyHashes: configuration.acceptsLegacyKeyHashes,
@@ -62,15 +64,16 @@ public struct APIServices: Sendable {
         self.graphSessions = graphSessions
         self.onboarding = onboarding
         self.restoreConfiguration = restoreConfiguration
+        self.enqueueChecks = enqueueChecks
         self.logger = logger
     }
 
     public var tenants: TenantRegistry { TenantRegistry(client: client, logger: logger) }
     public var jobs: JobAdministrator { JobAdministrator(client: client, logger: logger) }
-    public var enqueuer: JobEnqueuer { JobEnqueuer(client: client, logger: logger) }
+    public var enqueuer: JobEnqueuer { JobEnqueuer(client: client, logger: logger, checks: enqueueChecks) }
     public var workers: WorkerRegistry { WorkerRegistry(client: client, logger: logger) }
     public var policies: PolicyStore { PolicyStore(client: client, logger: logger) }
-    public var sla: SLAEvaluator { SLAEvaluator(client: client, logger: logger) }
+    public var sla: SLAEvaluator { SLAEvaluator(client: client, enqueueChecks: enqueueChecks, logger: logger) }
     public var reports: ComplianceReportBuilder { ComplianceReportBuilder(client: client, generator: reportGenerator, logger: logger) }
 
     func requireVault() throws -> Vault {

@@ -25,12 +25,15 @@ public final class CoordinatorService: Service {
     /// True while this coordinator leads (for health checks and tests).
     public var isLeader: Bool { leading.load(ordering: .acquiring) }
 
-    public init(client: PostgresClient, configuration: CoordinatorConfiguration, leaderTasks: [any MaintenanceTask] = [], logger: Logger) {
+    /// `enqueueChecks`: what the jobs the scheduler enqueues are checked against.
+    public init(client: PostgresClient, configuration: CoordinatorConfiguration, leaderTasks: [any MaintenanceTask] = [],
+                enqueueChecks: EnqueueChecks, logger: Logger) {
         var logger = logger
         logger[metadataKey: "coordinator.id"] = "\(configuration.id.uuidString.lowercased())"
         self.client = client
         self.configuration = configuration
         self.leaderTasks = leaderTasks
+        self.enqueueChecks = enqueueChecks
         self.logger = logger
         self.elector = LeaderElector(client: client, candidateID: configuration.id, ttl: configuration.leaderLease, logger: logger)
     }
@@ -69,7 +72,7 @@ public final class CoordinatorService: Service {
         let rescuer = JobRescuer(client: client, interval: configuration.rescueInterval, logger: logger)
         let promoter = ScheduledJobPromoter(client: client, interval: configuration.promoteInterval, logger: logger)
         let pruner = JobPruner(client: client, retention: configuration.retention, interval: configuration.pruneInterval, logger: logger)
-        let scheduler = TenantScheduler(client: client, logger: logger)
+        let scheduler = TenantScheduler(client: client, enqueueChecks: enqueueChecks, logger: logger)
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.watchdog(watch) }
             group.addTask { await self.renew(watch) }

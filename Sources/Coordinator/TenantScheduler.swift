@@ -16,9 +16,13 @@ public struct TenantScheduler: Sendable {
     /// Tenants handled per transaction. Default 500.
     public let batchSize: Int
 
-    public init(client: PostgresClient, batchSize: Int = 500, logger: Logger) {
+    /// What the jobs it enqueues are checked against.
+    public let enqueueChecks: EnqueueChecks
+
+    public init(client: PostgresClient, batchSize: Int = 500, enqueueChecks: EnqueueChecks, logger: Logger) {
         self.client = client
         self.batchSize = batchSize
+        self.enqueueChecks = enqueueChecks
         self.logger = logger
     }
 
@@ -117,7 +121,7 @@ public struct TenantScheduler: Sendable {
                 EnqueueRequest(kind: schedule.kind, tenantID: tenant.id, arguments: "{}", priority: 100,
                                uniqueKey: "\(schedule.kind.rawValue):\(tenant.id.uuidString.lowercased())")
             }
-            let results = try await JobEnqueuer(client: client, logger: logger).enqueue(requests, on: connection)
+            let results = try await JobEnqueuer(client: client, logger: logger, checks: enqueueChecks).enqueue(requests, on: connection)
             try await setNext(schedule, ids: tenants.map(\.id),
                               next: tenants.map { $0.policy.nextRun(after: $0.due ?? now, tenant: $0.id, now: now) },
                               connection: connection)

@@ -7,8 +7,13 @@ public import Queue
 /// Arguments (all optional): `sleep_ms` (default 0), `fail` (`"retryable"` or `"permanent"`),
 /// `fail_until_attempt` (fail only attempts before this one), `progress_steps` (progress reports
 /// spread over the sleep).
-public struct DiagnosticJobHandler: JobHandler {
-    public struct Arguments: Codable, Sendable {
+public struct DiagnosticJobHandler: TypedJobHandler {
+    public struct Arguments: JobArguments {
+        public static var kind: JobKind { .diagnostic }
+        public static var tenant: JobTenantRequirement { .optional }
+        public static var servesInactiveTenants: Bool { true }
+        /// An hour: a diagnostic job is for watching a deployment, not for occupying it.
+        static let maxSleepMilliseconds = 3_600_000
         public var sleepMilliseconds: Int?
         public var fail: String?
         public var failUntilAttempt: Int?
@@ -27,16 +32,28 @@ public struct DiagnosticJobHandler: JobHandler {
             case failUntilAttempt = "fail_until_attempt"
             case progressSteps = "progress_steps"
         }
+
+        public func validate() throws(QueueError) {
+            if let sleepMilliseconds, !(0...Self.maxSleepMilliseconds).contains(sleepMilliseconds) {
+                throw Self.invalid("sleep_ms", "must be between 0 and \(Self.maxSleepMilliseconds), not \(sleepMilliseconds)")
+            }
+            if let fail, fail != "retryable", fail != "permanent" {
+                throw Self.invalid("fail", "must be \"retryable\" or \"permanent\", not \"\(fail)\"")
+            }
+            if let failUntilAttempt, failUntilAttempt < 1 {
+                throw Self.invalid("fail_until_attempt", "must be an attempt number (1 or more), not \(failUntilAttempt)")
+            }
+            if let progressSteps, !(1...10_000).contains(progressSteps) {
+                throw Self.invalid("progress_steps", "must be between 1 and 10000, not \(progressSteps)")
+            }
+        }
     }
 
     struct Progress: Encodable { var step: Int; var of: Int }
 
-    public var kind: JobKind { .diagnostic }
-
     public init() {}
 
-    public func run(_ job: Job, context: JobContext) async throws {
-        let arguments = try job.decodeArguments(Arguments.self)
+    public func run(_ job: Job, arguments: Arguments, context: JobContext) async throws {
         let total = max(0, arguments.sleepMilliseconds ?? 0)
         let steps = max(1, arguments.progressSteps ?? 1)
         if total > 0 {

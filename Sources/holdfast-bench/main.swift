@@ -46,7 +46,7 @@ struct QueueBenchmark {
     }
 
     func enqueue(_ client: PostgresClient, count: Int) async throws -> Double {
-        let enqueuer = JobEnqueuer(client: client, logger: logger)
+        let enqueuer = JobEnqueuer(client: client, logger: logger, checks: .unchecked)
         let started = ContinuousClock.now
         var remaining = count
         while remaining > 0 {
@@ -104,7 +104,7 @@ struct QueueBenchmark {
     func startLatency(count: Int, every interval: Duration) async throws -> (p50: Double, p99: Double) {
         let client = PostgresClient(configuration: configuration(connections: 20), logger: logger)
         try await reset(client)
-        let enqueuer = JobEnqueuer(client: client, logger: logger)
+        let enqueuer = JobEnqueuer(client: client, logger: logger, checks: .unchecked)
         try await withWorker(client, slots: 16) { _ in
             try await Task.sleep(for: .milliseconds(500))
             let clock = ContinuousClock()

@@ -76,7 +76,8 @@ struct APIFixture: Sendable {
             try await keys.revoke(keyID: revoked.key.keyID, actor: "test")
             tokens[.revoked] = revoked.token
 
-            let jobB = try await JobEnqueuer(client: client, logger: logger).enqueue(EnqueueRequest(kind: .backup, tenantID: tenantB)).job.id
+            let jobB = try await JobEnqueuer(client: client, logger: logger, checks: .unchecked).enqueue(EnqueueRequest(kind: .backup, tenantID: tenantB)).job.id
+            let ring = MasterKeyRing(current: MasterKey.generate())
             let vault = Vault(client: client, blobStore: PostgresBlobStore(client: client),
                               keyProvider: TenancyVaultKeyProvider(client: client, dataKeys: TenantDataKeyStore(keyRing: ring)), logger: logger)
             let writer = try await vault.beginSnapshot(tenantID: tenantB, jobID: 9_000_001)
@@ -91,7 +92,9 @@ struct APIFixture: Sendable {
             let services = APIServices(client: client, configuration: configuration, migrations: migrations, keyHasher: keyHasher, vault: vault,
                                        credentials: TenantCredentialStore(client: client, keyRing: ring, logger: logger), metrics: metrics,
                                        reportSigningKey: signsReports ? reportKey : nil, graphSessions: graphSessions,
-                                       onboarding: onboarding?(client), restoreConfiguration: restoreConfiguration, logger: logger)
+                                       onboarding: onboarding?(client), restoreConfiguration: restoreConfiguration,
+                                       enqueueChecks: EnqueueChecks(JobsArguments.all + [WebhookArguments.self], admission: TenantEnqueueAdmission()),
+                                       logger: logger)
             let server = APIServer(services: services)
             let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
             let application = try server.makeApplication { port in continuation.yield(port) }

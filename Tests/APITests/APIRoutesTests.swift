@@ -107,6 +107,10 @@ import Testing
 
             let suspended = try await fixture.send("POST", "/v1/tenants/\(id)/suspend", json: #"{"reason":"invoice unpaid"}"#)
             #expect(suspended.object["status"] as? String == "suspended" && suspended.object["status_reason"] as? String == "invoice unpaid")
+            // The enqueue refuses a job for a suspended tenant, saying why.
+            let suspendedBackup = try await fixture.send("POST", "/v1/tenants/\(id)/backups", json: "{}")
+            #expect(suspendedBackup.status == 409 && suspendedBackup.errorCode == "invalid_state"
+                    && suspendedBackup.errorMessage?.contains("is suspended") == true, "\(suspendedBackup.text)")
             #expect(try await fixture.send("POST", "/v1/tenants/\(id)/resume", json: #"{"reason":"paid"}"#).object["status"] as? String == "active")
             let noReason = try await fixture.send("POST", "/v1/tenants/\(id)/suspend", json: #"{"reason":"  "}"#)
             #expect(noReason.status == 400 && noReason.errorMessage?.contains("reason") == true)
@@ -119,6 +123,9 @@ import Testing
             #expect(try await fixture.send("POST", "/v1/tenants/\(id)/offboard", json: #"{"reason":"contract ended"}"#).object["status"] as? String == "offboarded")
             let resumeOffboarded = try await fixture.send("POST", "/v1/tenants/\(id)/resume", json: #"{"reason":"oops"}"#)
             #expect(resumeOffboarded.status == 409 && resumeOffboarded.errorCode == "invalid_state")
+            let offboardedBackup = try await fixture.send("POST", "/v1/tenants/\(id)/backups", json: #"{"full": true}"#)
+            #expect(offboardedBackup.status == 409 && offboardedBackup.errorMessage?.contains("is offboarded") == true, "\(offboardedBackup.text)")
+            #expect(try await fixture.send("POST", "/v1/tenants/\(UUID().lower)/backups", json: "{}").status == 404)
 
             let shown = try await fixture.send("GET", "/v1/tenants/\(id)")
             #expect(shown.object["display_name"] as? String == "Delta" && shown.object["partner_id"] as? String == fixture.partnerA.lower)
@@ -204,7 +211,7 @@ import Testing
             #expect(first.status == 202 && first.object["inserted"] as? Bool == true, "\(first.text)")
             let again = try await fixture.send("POST", "/v1/tenants/\(fixture.tenantA.lower)/backups", json: "{}")
             #expect(again.status == 200 && again.object["inserted"] as? Bool == false, "one pending manual backup per tenant")
-            let enqueuer = JobEnqueuer(client: fixture.client, logger: .init(label: "test"))
+            let enqueuer = JobEnqueuer(client: fixture.client, logger: .init(label: "test"), checks: .unchecked)
             for _ in 0..<5 { _ = try await enqueuer.enqueue(EnqueueRequest(kind: .diagnostic, tenantID: fixture.tenantOwn)) }
 
             var seen: [Int] = []

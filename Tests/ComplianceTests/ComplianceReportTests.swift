@@ -154,7 +154,7 @@ struct ComplianceReportTests {
             let own = try await builder.build(subject: .tenant(tenant), from: History.hour(0), to: History.hour(24), visibleToPartner: partner)
             #expect(own.tenants.count == 1)
 
-            let evaluator = SLAEvaluator(client: schema.client, logger: TestLogger.make())
+            let evaluator = SLAEvaluator(client: schema.client, enqueueChecks: .unchecked, logger: TestLogger.make())
             #expect(try await evaluator.assess(scope: .all, now: History.hour(24)).count == 2)
             #expect(try await evaluator.assess(scope: .all, now: History.hour(24), visibleToPartner: partner).map(\.tenantID) == [tenant])
             #expect(try await evaluator.assess(scope: .tenant(tenant), now: History.hour(24), visibleToPartner: other).isEmpty)

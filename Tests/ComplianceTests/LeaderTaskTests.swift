@@ -15,10 +15,10 @@ struct LeaderTaskTests {
             // Protected for two days without a snapshot: breached under the standard 26 h target.
             let tenant = try await history.tenant("Contoso", partner: nil, policy: nil, createdAt: Date().addingTimeInterval(-2 * 86_400))
             let logger = TestLogger.make()
-            let evaluator = SLAEvaluator(client: schema.client, logger: logger)
+            let evaluator = SLAEvaluator(client: schema.client, enqueueChecks: .unchecked, logger: logger)
             let coordinator = CoordinatorService(
                 client: schema.client, configuration: CoordinatorConfiguration(leaderLease: .seconds(3)),
-                leaderTasks: [SLAEvaluationTask(evaluator: evaluator, interval: .milliseconds(100))], logger: logger)
+                leaderTasks: [SLAEvaluationTask(evaluator: evaluator, interval: .milliseconds(100))], enqueueChecks: .unchecked, logger: logger)
             let group = ServiceGroup(services: [coordinator], logger: logger)
             let recorded = try await withThrowingTaskGroup(of: Void.self) { tasks -> String? in
                 tasks.addTask { try await group.run() }

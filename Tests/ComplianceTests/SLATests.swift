@@ -53,7 +53,7 @@ struct SLATests {
             let policy = try await history.policy("ten-hours", rpoHours: 10)
             let partner = try await history.partner("Fabrikam")
             let tenant = try await history.tenant("Contoso", partner: partner, policy: policy)
-            let evaluator = SLAEvaluator(client: schema.client, configuration: .init(sendsWebhooks: true), logger: TestLogger.make())
+            let evaluator = SLAEvaluator(client: schema.client, configuration: .init(sendsWebhooks: true), enqueueChecks: .unchecked, logger: TestLogger.make())
 
             try await history.snapshot(tenant, at: History.hour(2))
             try await history.backupEvent(tenant, job: 1, state: "completed", attempt: 1, at: History.hour(2))
@@ -142,7 +142,7 @@ struct SLATests {
             try await history.validation(tenant, snapshot: snapshot, startedAt: History.hour(-20), passed: true, restoreSeconds: 12.5)
             try await history.validation(tenant, snapshot: snapshot, startedAt: History.hour(-5), passed: false, restoreSeconds: nil)
 
-            let evaluator = SLAEvaluator(client: schema.client, logger: TestLogger.make())
+            let evaluator = SLAEvaluator(client: schema.client, enqueueChecks: .unchecked, logger: TestLogger.make())
             let assessment = try #require(try await evaluator.assess(scope: .tenant(tenant), now: History.origin).first)
             #expect(assessment.attemptsSucceeded30Days == 3)
             #expect(assessment.attemptsFailed30Days == 1)

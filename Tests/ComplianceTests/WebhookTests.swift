@@ -106,7 +106,7 @@ struct WebhookTests {
                 try await withHTTPClient { http in
                     let logger = TestLogger.make()
                     let payload = ["to_state": "breached"]
-                    let enqueued = try await JobEnqueuer(client: schema.client, logger: logger)
+                    let enqueued = try await JobEnqueuer(client: schema.client, logger: logger, checks: .unchecked)
                         .enqueue(try WebhookEvent(event: "sla.breached", tenantID: nil, payload: payload).enqueueRequest(maxAttempts: 3))
                     let handler = WebhookJobHandler(configuration: .init(url: receiver.url, secret: Self.secret), http: http)
                     let worker = WorkerService(

@@ -29,7 +29,7 @@ struct BackupWorkerTests {
             let jobID = try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await group.run() }
                 defer { tasks.cancelAll() }
-                let job = try await JobEnqueuer(client: client, logger: harness.logger)
+                let job = try await JobEnqueuer(client: client, logger: harness.logger, checks: .unchecked)
                     .enqueue(EnqueueRequest(kind: .backup, tenantID: harness.tenantID)).job
                 // Wait for the worker (a poll, not a timing assertion).
                 while try await client.query("SELECT state FROM jobs WHERE id = \(job.id)").first?.decode(String.self, "state") != "completed" {

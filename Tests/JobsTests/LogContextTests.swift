@@ -51,13 +51,13 @@ struct LogContextTests {
                 let vault = Vault(client: schema.client, blobStore: PostgresBlobStore(client: schema.client),
                                   keyProvider: TenancyVaultKeyProvider(client: schema.client, dataKeys: TenantDataKeyStore(keyRing: keyRing)),
                                   logger: process)
-                _ = try await JobEnqueuer(client: schema.client, logger: process).enqueue(EnqueueRequest(kind: .backup, tenantID: tenant.id))
+                _ = try await JobEnqueuer(client: schema.client, logger: process, checks: .unchecked).enqueue(EnqueueRequest(kind: .backup, tenantID: tenant.id))
                 // Claimed as a worker claims it: the commit checks the claim is still held.
                 let workerID = UUID()
                 let job = try #require(try await JobClaimer(client: schema.client, logger: process)
                     .claim(workerID: workerID, limit: 1, lease: .seconds(600)).first)
                 let handler = BackupJobHandler(vault: vault, sessions: TenancyGraphSessionProvider(client: graph, credentials: credentials),
-                                               tenants: registry, alerts: ChangeAlertEvaluator(vault: vault, logger: process))
+                                               tenants: registry, alerts: ChangeAlertEvaluator(vault: vault, enqueueChecks: .unchecked, logger: process))
                 // The job's logger as the worker makes it.
                 var jobLogger = capture.logger(label: "worker")
                 jobLogger[metadataKey: "job.id"] = "\(job.id)"

@@ -114,7 +114,7 @@ struct ValidationJobTests {
             let worker = WorkerService(client: client, handlers: handlers,
                                        configuration: WorkerConfiguration(concurrency: 1, pollInterval: .milliseconds(100)), logger: harness.logger)
             let group = ServiceGroup(services: [worker], logger: harness.logger)
-            let enqueuer = JobEnqueuer(client: client, logger: harness.logger)
+            let enqueuer = JobEnqueuer(client: client, logger: harness.logger, checks: .unchecked)
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await group.run() }
                 defer { tasks.cancelAll() }

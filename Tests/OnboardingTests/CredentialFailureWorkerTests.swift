@@ -94,7 +94,7 @@ struct CredentialFailureWorkerTests {
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             defer { tasks.cancelAll() }
-            let job = try await JobEnqueuer(client: client, logger: harness.logger)
+            let job = try await JobEnqueuer(client: client, logger: harness.logger, checks: .unchecked)
                 .enqueue(EnqueueRequest(kind: .backup, tenantID: tenantID, maxAttempts: 5)).job
             var result = ("available", 0)
             // Poll until the job leaves the running states (a retry would show as retryable).

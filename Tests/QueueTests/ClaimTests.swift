@@ -10,7 +10,7 @@ struct ClaimTests {
     func limitAndOrder() async throws {
         try await TestDatabase.withIsolatedSchema { schema in
             let logger = TestLogger.make()
-            let enqueuer = JobEnqueuer(client: schema.client, logger: logger)
+            let enqueuer = JobEnqueuer(client: schema.client, logger: logger, checks: .unchecked)
             let claimer = JobClaimer(client: schema.client, logger: logger)
             _ = try await enqueuer.enqueue((0..<10).map { EnqueueRequest(kind: .diagnostic, priority: $0 == 7 ? 1 : 100) })
             let worker = UUID()
@@ -31,7 +31,7 @@ struct ClaimTests {
         try await TestDatabase.withIsolatedSchema(maxConnections: 1) { schema in
             let logger = TestLogger.make()
             // A queue deep enough that a plan for an unknown LIMIT would cost more than one for 2.
-            _ = try await JobEnqueuer(client: schema.client, logger: logger).enqueue((0..<5_000).map { _ in EnqueueRequest(kind: .diagnostic) })
+            _ = try await JobEnqueuer(client: schema.client, logger: logger, checks: .unchecked).enqueue((0..<5_000).map { _ in EnqueueRequest(kind: .diagnostic) })
             try await schema.client.query("ANALYZE jobs")
             let claimer = JobClaimer(client: schema.client, logger: logger)
             for _ in 0..<8 {
@@ -49,7 +49,7 @@ struct ClaimTests {
     func kinds() async throws {
         try await TestDatabase.withIsolatedSchema { schema in
             let logger = TestLogger.make()
-            _ = try await JobEnqueuer(client: schema.client, logger: logger).enqueue([EnqueueRequest(kind: .diagnostic), EnqueueRequest(kind: .validation)])
+            _ = try await JobEnqueuer(client: schema.client, logger: logger, checks: .unchecked).enqueue([EnqueueRequest(kind: .diagnostic), EnqueueRequest(kind: .validation)])
             let claimed = try await JobClaimer(client: schema.client, logger: logger).claim(workerID: UUID(), limit: 10, lease: .seconds(30), kinds: [.validation])
             #expect(claimed.map(\.kind) == [.validation])
         }
@@ -61,7 +61,7 @@ struct ClaimTests {
             let logger = TestLogger.make()
             let claimer = JobClaimer(client: schema.client, logger: logger)
             let tenant = UUID(), other = UUID()
-            _ = try await JobEnqueuer(client: schema.client, logger: logger).enqueue([
+            _ = try await JobEnqueuer(client: schema.client, logger: logger, checks: .unchecked).enqueue([
                 EnqueueRequest(kind: .backup, tenantID: tenant), EnqueueRequest(kind: .backup, tenantID: tenant),
                 EnqueueRequest(kind: .restore, tenantID: tenant), EnqueueRequest(kind: .retention, tenantID: tenant),
                 EnqueueRequest(kind: .backup, tenantID: other),
@@ -86,7 +86,7 @@ struct ClaimTests {
     func fairness() async throws {
         try await TestDatabase.withIsolatedSchema { schema in
             let logger = TestLogger.make()
-            let enqueuer = JobEnqueuer(client: schema.client, logger: logger)
+            let enqueuer = JobEnqueuer(client: schema.client, logger: logger, checks: .unchecked)
             let busy = UUID()
             _ = try await enqueuer.enqueue((0..<10_000).map { _ in EnqueueRequest(kind: .retention, tenantID: busy) })
             let others = (0..<9).map { _ in UUID() }
@@ -113,7 +113,7 @@ struct ClaimTests {
     func fairnessLateArrival() async throws {
         try await TestDatabase.withIsolatedSchema { schema in
             let logger = TestLogger.make()
-            let enqueuer = JobEnqueuer(client: schema.client, logger: logger)
+            let enqueuer = JobEnqueuer(client: schema.client, logger: logger, checks: .unchecked)
             let claimer = JobClaimer(client: schema.client, logger: logger)
             let busy = UUID()
             _ = try await enqueuer.enqueue((0..<1_000).map { _ in EnqueueRequest(kind: .retention, tenantID: busy) })

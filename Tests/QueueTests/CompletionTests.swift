@@ -11,7 +11,7 @@ struct CompletionTests {
         try await TestDatabase.withIsolatedSchema { schema in
             let logger = TestLogger.make()
             let client = schema.client
-            let job = try await JobEnqueuer(client: client, logger: logger).enqueue(EnqueueRequest(kind: .diagnostic)).job
+            let job = try await JobEnqueuer(client: client, logger: logger, checks: .unchecked).enqueue(EnqueueRequest(kind: .diagnostic)).job
             let claimer = JobClaimer(client: client, logger: logger)
             let completer = JobCompleter(client: client, logger: logger)
             let dead = try #require(try await claimer.claim(workerID: UUID(), limit: 1, lease: .seconds(30)).first?.claim)
@@ -37,7 +37,7 @@ struct CompletionTests {
         try await TestDatabase.withIsolatedSchema { schema in
             let logger = TestLogger.make()
             let client = schema.client
-            let job = try await JobEnqueuer(client: client, logger: logger).enqueue(EnqueueRequest(kind: .diagnostic)).job
+            let job = try await JobEnqueuer(client: client, logger: logger, checks: .unchecked).enqueue(EnqueueRequest(kind: .diagnostic)).job
             let claim = try #require(try await JobClaimer(client: client, logger: logger).claim(workerID: UUID(), limit: 1, lease: .seconds(30)).first?.claim)
             #expect(try await JobCompleter(client: client, logger: logger).complete([claim]) == [claim])
             // Completed, yet its lease looks expired to a rescuer reading a stale row.
@@ -53,7 +53,7 @@ struct CompletionTests {
             let logger = TestLogger.make()
             let client = schema.client
             let policy = RetryPolicy(base: .seconds(10), maximum: .seconds(3600), jitter: 0.2)
-            let job = try await JobEnqueuer(client: client, logger: logger).enqueue(EnqueueRequest(kind: .diagnostic, maxAttempts: 3)).job
+            let job = try await JobEnqueuer(client: client, logger: logger, checks: .unchecked).enqueue(EnqueueRequest(kind: .diagnostic, maxAttempts: 3)).job
             let claimer = JobClaimer(client: client, logger: logger)
             let completer = JobCompleter(client: client, logger: logger)
             let promoter = ScheduledJobPromoter(client: client, logger: logger)
@@ -95,7 +95,7 @@ struct CompletionTests {
     func permanent() async throws {
         try await TestDatabase.withIsolatedSchema { schema in
             let logger = TestLogger.make()
-            let job = try await JobEnqueuer(client: schema.client, logger: logger).enqueue(EnqueueRequest(kind: .backup, tenantID: UUID(), maxAttempts: 25)).job
+            let job = try await JobEnqueuer(client: schema.client, logger: logger, checks: .unchecked).enqueue(EnqueueRequest(kind: .backup, tenantID: UUID(), maxAttempts: 25)).job
             let claim = try #require(try await JobClaimer(client: schema.client, logger: logger).claim(workerID: UUID(), limit: 1, lease: .seconds(30)).first?.claim)
             let outcome = try await JobCompleter(client: schema.client, logger: logger).fail(claim, error: "credentials revoked", permanent: true, retryPolicy: RetryPolicy())
             #expect(outcome == .discarded)
@@ -111,7 +111,7 @@ struct CompletionTests {
             let logger = TestLogger.make()
             let client = schema.client
             let administrator = JobAdministrator(client: client, logger: logger)
-            let enqueuer = JobEnqueuer(client: client, logger: logger)
+            let enqueuer = JobEnqueuer(client: client, logger: logger, checks: .unchecked)
             let scheduled = try await enqueuer.enqueue(EnqueueRequest(kind: .diagnostic, runAt: Date().addingTimeInterval(600))).job
             #expect(try await administrator.cancel(scheduled.id).state == .cancelled)
 
@@ -139,7 +139,7 @@ struct CompletionTests {
     func handBack() async throws {
         try await TestDatabase.withIsolatedSchema { schema in
             let logger = TestLogger.make()
-            let job = try await JobEnqueuer(client: schema.client, logger: logger).enqueue(EnqueueRequest(kind: .diagnostic)).job
+            let job = try await JobEnqueuer(client: schema.client, logger: logger, checks: .unchecked).enqueue(EnqueueRequest(kind: .diagnostic)).job
             let claim = try #require(try await JobClaimer(client: schema.client, logger: logger).claim(workerID: UUID(), limit: 1, lease: .seconds(30)).first?.claim)
             #expect(try await JobCompleter(client: schema.client, logger: logger).handBack([claim]) == [job.id])
             let stored = try await JobAdministrator(client: schema.client, logger: logger).job(job.id)

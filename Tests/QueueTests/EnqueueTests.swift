@@ -9,7 +9,7 @@ struct EnqueueTests {
     @Test("a batch is inserted in one call and returned in request order; a future run time makes a job scheduled")
     func batch() async throws {
         try await TestDatabase.withIsolatedSchema { schema in
-            let enqueuer = JobEnqueuer(client: schema.client, logger: TestLogger.make())
+            let enqueuer = JobEnqueuer(client: schema.client, logger: TestLogger.make(), checks: .unchecked)
             let tenant = UUID()
             let results = try await enqueuer.enqueue([
                 EnqueueRequest(kind: .backup, tenantID: tenant, arguments: #"{"full":true}"#),
@@ -33,7 +33,7 @@ struct EnqueueTests {
     func uniqueKeys() async throws {
         try await TestDatabase.withIsolatedSchema { schema in
             let logger = TestLogger.make()
-            let enqueuer = JobEnqueuer(client: schema.client, logger: logger)
+            let enqueuer = JobEnqueuer(client: schema.client, logger: logger, checks: .unchecked)
             let tenant = UUID()
             let key = "backup:\(tenant)"
             let first = try await enqueuer.enqueue(EnqueueRequest(kind: .backup, tenantID: tenant, uniqueKey: key))
@@ -61,7 +61,7 @@ struct EnqueueTests {
     @Test("enqueue on the caller's connection commits or rolls back with the caller's transaction")
     func transactional() async throws {
         try await TestDatabase.withIsolatedSchema { schema in
-            let enqueuer = JobEnqueuer(client: schema.client, logger: TestLogger.make())
+            let enqueuer = JobEnqueuer(client: schema.client, logger: TestLogger.make(), checks: .unchecked)
             struct Rollback: Error {}
             await #expect(throws: Rollback.self) {
                 try await schema.client.withTransaction { connection in
@@ -86,7 +86,7 @@ struct EnqueueTests {
             let events = schema.client.listen(to: [QueueChannel.jobsAvailable])
             var iterator = events.makeAsyncIterator()
             #expect(await iterator.next() == .listening)
-            let enqueuer = JobEnqueuer(client: schema.client, logger: TestLogger.make())
+            let enqueuer = JobEnqueuer(client: schema.client, logger: TestLogger.make(), checks: .unchecked)
             _ = try await enqueuer.enqueue((0..<500).map { _ in EnqueueRequest(kind: .diagnostic) })
             // A second statement's notification marks the end of the first one's.
             // The payload names the schema; other tests' schemas notify on the same channel.

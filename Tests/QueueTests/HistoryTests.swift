@@ -14,7 +14,7 @@ struct HistoryTests {
             let logger = TestLogger.make()
             let client = schema.client
             let tenant = UUID()
-            let jobs = try await JobEnqueuer(client: client, logger: logger)
+            let jobs = try await JobEnqueuer(client: client, logger: logger, checks: .unchecked)
                 .enqueue((0..<4).map { _ in EnqueueRequest(kind: .diagnostic, tenantID: tenant) }).map(\.job)
             let claimer = JobClaimer(client: client, logger: logger)
             let completer = JobCompleter(client: client, logger: logger)
@@ -49,7 +49,7 @@ struct HistoryTests {
         try await TestDatabase.withIsolatedSchema { schema in
             let logger = TestLogger.make()
             let client = schema.client
-            let job = try await JobEnqueuer(client: client, logger: logger).enqueue(EnqueueRequest(kind: .diagnostic)).job
+            let job = try await JobEnqueuer(client: client, logger: logger, checks: .unchecked).enqueue(EnqueueRequest(kind: .diagnostic)).job
             let claim = try #require(try await JobClaimer(client: client, logger: logger).claim(workerID: UUID(), limit: 1, lease: .seconds(30)).first?.claim)
             try await client.withTransaction { connection in
                 // A statement that wrote its own history, then an ordinary update in the same transaction.

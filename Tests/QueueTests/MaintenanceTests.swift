@@ -11,7 +11,7 @@ struct MaintenanceTests {
     func promote() async throws {
         try await TestDatabase.withIsolatedSchema { schema in
             let logger = TestLogger.make()
-            let enqueuer = JobEnqueuer(client: schema.client, logger: logger)
+            let enqueuer = JobEnqueuer(client: schema.client, logger: logger, checks: .unchecked)
             let soon = try await enqueuer.enqueue(EnqueueRequest(kind: .diagnostic, runAt: Date().addingTimeInterval(600))).job
             let later = try await enqueuer.enqueue(EnqueueRequest(kind: .diagnostic, runAt: Date().addingTimeInterval(7200))).job
             try await schema.client.query("UPDATE jobs SET run_at = now() - interval '1 second' WHERE id = \(soon.id)")
@@ -26,7 +26,7 @@ struct MaintenanceTests {
         try await TestDatabase.withIsolatedSchema { schema in
             let logger = TestLogger.make()
             let client = schema.client
-            let enqueuer = JobEnqueuer(client: client, logger: logger)
+            let enqueuer = JobEnqueuer(client: client, logger: logger, checks: .unchecked)
             let last = try await enqueuer.enqueue(EnqueueRequest(kind: .diagnostic, maxAttempts: 1)).job
             let cancelling = try await enqueuer.enqueue(EnqueueRequest(kind: .diagnostic)).job
             _ = try await JobClaimer(client: client, logger: logger).claim(workerID: UUID(), limit: 2, lease: .seconds(30))
@@ -44,7 +44,7 @@ struct MaintenanceTests {
         try await TestDatabase.withIsolatedSchema { schema in
             let logger = TestLogger.make()
             let client = schema.client
-            let jobs = try await JobEnqueuer(client: client, logger: logger).enqueue((0..<3).map { _ in EnqueueRequest(kind: .diagnostic) })
+            let jobs = try await JobEnqueuer(client: client, logger: logger, checks: .unchecked).enqueue((0..<3).map { _ in EnqueueRequest(kind: .diagnostic) })
             let claims = try await JobClaimer(client: client, logger: logger).claim(workerID: UUID(), limit: 2, lease: .seconds(30)).compactMap(\.claim)
             try await JobCompleter(client: client, logger: logger).complete(claims)
             let old = claims[0].jobID
@@ -100,7 +100,8 @@ struct CoordinatorTests {
         let client = PostgresClient(configuration: PostgresConfiguration(connectionString: cluster.connectionString, maxConnections: 4,
                                                                          connectTimeoutSeconds: 1), logger: logger)
         try await MigrationSupport.load().apply(client: client, logger: logger)
-        let coordinator = CoordinatorService(client: client, configuration: CoordinatorConfiguration(leaderLease: .seconds(2)), logger: logger)
+        let coordinator = CoordinatorService(client: client, configuration: CoordinatorConfiguration(leaderLease: .seconds(2)),
+                                             enqueueChecks: .unchecked, logger: logger)
         try await withServices([coordinator]) { _ in
             try await eventually("leading") { coordinator.isLeader }
             try cluster.stop()

@@ -40,7 +40,7 @@ struct MaximumRunTimeTests {
                                                    retryPolicy: RetryPolicy(base: .seconds(600)),
                                                    maximumRunTimes: [.validation: .milliseconds(200), .backup: .milliseconds(100)]),
                 logger: logger)
-            let enqueuer = JobEnqueuer(client: client, logger: logger)
+            let enqueuer = JobEnqueuer(client: client, logger: logger, checks: .unchecked)
             let limited = try await enqueuer.enqueue(EnqueueRequest(kind: .validation, maxAttempts: 3)).job
             let unlimited = try await enqueuer.enqueue(EnqueueRequest(kind: .retention)).job
             try await withServices([worker]) { _ in

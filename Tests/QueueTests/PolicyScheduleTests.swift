@@ -11,7 +11,7 @@ struct PolicyScheduleTests {
     func policyDrivesTheSchedule() async throws {
         try await TestDatabase.withIsolatedSchema { schema in
             let client = schema.client
-            let scheduler = TenantScheduler(client: client, logger: TestLogger.make())
+            let scheduler = TenantScheduler(client: client, enqueueChecks: .unchecked, logger: TestLogger.make())
             try await client.query("""
                 INSERT INTO policies (name, backup_interval, retention_interval, validation_interval)
                 VALUES ('hourly', '1 hour', '2 hours', '3 hours')

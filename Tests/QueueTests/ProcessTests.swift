@@ -24,9 +24,10 @@ struct ProcessTests {
                 try await client.count("SELECT count(*) FROM workers WHERE stopped_at IS NULL") == 2
             }
             let coordinator = CoordinatorService(client: client, configuration: CoordinatorConfiguration(
-                leaderLease: .seconds(5), rescueInterval: .milliseconds(500), promoteInterval: .milliseconds(200)), logger: logger)
+                leaderLease: .seconds(5), rescueInterval: .milliseconds(500), promoteInterval: .milliseconds(200)),
+                enqueueChecks: .unchecked, logger: logger)
             try await withServices([coordinator]) { _ in
-                let job = try await JobEnqueuer(client: client, logger: logger)
+                let job = try await JobEnqueuer(client: client, logger: logger, checks: .unchecked)
                     .enqueue(EnqueueRequest(kind: .diagnostic, encoding: DiagnosticJobHandler.Arguments(sleepMilliseconds: 12_000))).job
                 try await eventually("job running") { try await client.state(of: job.id) == "running" }
                 let held = try #require(try await JobAdministrator(client: client, logger: logger).job(job.id).claim)
@@ -109,7 +110,7 @@ struct MetricsEndpointTests {
                 "--poll", "0.2", "--retry-base", "60",
             ])
             defer { worker.signal(SIGKILL) }
-            let enqueuer = JobEnqueuer(client: schema.client, logger: TestLogger.make())
+            let enqueuer = JobEnqueuer(client: schema.client, logger: TestLogger.make(), checks: .unchecked)
             _ = try await enqueuer.enqueue([EnqueueRequest(kind: .diagnostic), EnqueueRequest(kind: .diagnostic)])
             _ = try await enqueuer.enqueue(EnqueueRequest(kind: .diagnostic, arguments: #"{"fail":"permanent"}"#))
             try await eventually("jobs finished") {
@@ -222,7 +223,9 @@ struct JobsCommandTests {
     @Test("enqueue, list with filters, show, cancel and retry from the command line")
     func operatorCommands() async throws {
         try await TestDatabase.withIsolatedSchema { schema in
-            let tenant = UUID().uuidString.lowercased()
+            // A registered tenant: enqueue refuses jobs for one that does not exist.
+            let tenant = try await schema.client.query("INSERT INTO tenants (display_name) VALUES ('Contoso') RETURNING id")
+                .first!.decode(UUID.self, "id").uuidString.lowercased()
             let ids = try await holdfast(["jobs", "enqueue", "--kind", "backup", "--tenant", tenant, "--count", "2",
                                           "--args", #"{"full":true}"#], schema: schema)
                 .split(separator: "\n").compactMap { Int64($0) }

@@ -12,7 +12,7 @@ struct ReturningJobFairnessTests {
     /// tenant's first job is claimed (its turn). Returns (busy jobs, quiet job, claim of the first).
     private func setUp(_ client: PostgresClient) async throws -> (busy: [Job], quiet: Job, claim: JobClaim) {
         let logger = TestLogger.make()
-        let enqueuer = JobEnqueuer(client: client, logger: logger)
+        let enqueuer = JobEnqueuer(client: client, logger: logger, checks: .unchecked)
         let busy = try await enqueuer.enqueue((0..<3).map { _ in EnqueueRequest(kind: .retention, tenantID: Self.busyTenant, maxAttempts: 3) }).map(\.job)
         let quiet = try await enqueuer.enqueue(EnqueueRequest(kind: .retention, tenantID: UUID())).job
         let first = try await JobClaimer(client: client, logger: logger).claim(workerID: UUID(), limit: 1, lease: .seconds(30))
@@ -55,7 +55,7 @@ struct ReturningJobFairnessTests {
             // Now busy[2] (the head) and busy[0] (one place behind) wait. A lone job of a third
             // tenant that an operator retries goes one place behind the head: after busy[2], which
             // was there first, and after busy[0], which holds that place already.
-            let lone = try await JobEnqueuer(client: client, logger: logger).enqueue(EnqueueRequest(kind: .validation, tenantID: UUID())).job
+            let lone = try await JobEnqueuer(client: client, logger: logger, checks: .unchecked).enqueue(EnqueueRequest(kind: .validation, tenantID: UUID())).job
             let loneClaim = try #require(try await JobClaimer(client: client, logger: logger).claim(workerID: UUID(), limit: 1, lease: .seconds(30), kinds: [.validation]).first?.claim)
             #expect(try await JobCompleter(client: client, logger: logger).complete([loneClaim]) == [loneClaim])
             _ = try await JobAdministrator(client: client, logger: logger).retry(lone.id, includingCompleted: true)
@@ -83,7 +83,7 @@ struct ReturningJobFairnessTests {
         try await TestDatabase.withIsolatedSchema { schema in
             let client = schema.client
             let logger = TestLogger.make()
-            let enqueuer = JobEnqueuer(client: client, logger: logger)
+            let enqueuer = JobEnqueuer(client: client, logger: logger, checks: .unchecked)
             let tenant = UUID()
             let jobs = try await enqueuer.enqueue((0..<3).map { _ in EnqueueRequest(kind: .retention, tenantID: tenant) }).map(\.job)
             let claims = try await JobClaimer(client: client, logger: logger).claim(workerID: UUID(), limit: 3, lease: .seconds(30)).compactMap(\.claim)

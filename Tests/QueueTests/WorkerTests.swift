@@ -25,7 +25,7 @@ struct WorkerTests {
                               configuration: WorkerConfiguration(concurrency: 4, pollInterval: .milliseconds(100)), logger: logger)
             }
             try await withServices(workers) { _ in
-                _ = try await JobEnqueuer(client: client, logger: logger).enqueue(requests)
+                _ = try await JobEnqueuer(client: client, logger: logger, checks: .unchecked).enqueue(requests)
                 try await eventually("all 1,000 jobs completed", within: .seconds(120)) {
                     try await client.count("SELECT count(*) FROM jobs WHERE state = 'completed'") == 1_000
                 }
@@ -72,7 +72,7 @@ struct WorkerTests {
                                        configuration: WorkerConfiguration(concurrency: 1, lease: .seconds(30), heartbeatInterval: .milliseconds(200)),
                                        logger: logger)
             try await withServices([worker]) { _ in
-                let job = try await JobEnqueuer(client: client, logger: logger)
+                let job = try await JobEnqueuer(client: client, logger: logger, checks: .unchecked)
                     .enqueue(EnqueueRequest(kind: .diagnostic, encoding: DiagnosticJobHandler.Arguments(sleepMilliseconds: 600_000))).job
                 try await eventually("job running") { try await client.state(of: job.id) == "running" }
                 _ = try await JobAdministrator(client: client, logger: logger).cancel(job.id)
@@ -97,7 +97,7 @@ struct WorkerTests {
             try await withServices([worker]) { _ in
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { await promoter.runPeriodically(logger: logger) }
-                    let enqueuer = JobEnqueuer(client: client, logger: logger)
+                    let enqueuer = JobEnqueuer(client: client, logger: logger, checks: .unchecked)
                     let flaky = try await enqueuer.enqueue(EnqueueRequest(kind: .diagnostic, encoding: DiagnosticJobHandler.Arguments(
                         sleepMilliseconds: 20, fail: "retryable", failUntilAttempt: 3, progressSteps: 2))).job
                     let doomed = try await enqueuer.enqueue(EnqueueRequest(kind: .diagnostic, encoding: DiagnosticJobHandler.Arguments(fail: "permanent"))).job
@@ -121,7 +121,7 @@ struct WorkerTests {
             let logger = TestLogger.make()
             let worker = WorkerService(client: client, handlers: HandlerRegistry([DiagnosticJobHandler()]),
                                        configuration: WorkerConfiguration(concurrency: 3, shutdownTimeout: .seconds(5)), logger: logger)
-            let enqueuer = JobEnqueuer(client: client, logger: logger)
+            let enqueuer = JobEnqueuer(client: client, logger: logger, checks: .unchecked)
             let short = try await enqueuer.enqueue(EnqueueRequest(kind: .diagnostic, encoding: DiagnosticJobHandler.Arguments(sleepMilliseconds: 1_000))).job
             let long = try await enqueuer.enqueue([
                 try EnqueueRequest(kind: .diagnostic, encoding: DiagnosticJobHandler.Arguments(sleepMilliseconds: 600_000)),
@@ -163,7 +163,7 @@ struct WorkerTests {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await rescuer.runPeriodically(logger: logger) }
                 group.addTask { await promoter.runPeriodically(logger: logger) }
-                _ = try await JobEnqueuer(client: client, logger: logger).enqueue((0..<300).map { _ in EnqueueRequest(kind: .diagnostic) })
+                _ = try await JobEnqueuer(client: client, logger: logger, checks: .unchecked).enqueue((0..<300).map { _ in EnqueueRequest(kind: .diagnostic) })
                 try await eventually("some jobs done before the restart") {
                     try await client.count("SELECT count(*) FROM jobs WHERE state = 'completed'") >= 30
                 }

@@ -51,7 +51,7 @@ struct GuardAndAlertTests {
             let second = try await harness.backup("contoso")
             #expect(second.id > first.id)
 
-            let evaluator = ChangeAlertEvaluator(vault: harness.vault, logger: harness.logger)
+            let evaluator = ChangeAlertEvaluator(vault: harness.vault, enqueueChecks: .unchecked, logger: harness.logger)
             let alerts = try await evaluator.evaluate(snapshot: second)
             #expect(alerts.map(\.ruleName) == ["ca-disabled"])
             #expect(alerts.first?.changes.map(\.key) == weakened.affectedIds)

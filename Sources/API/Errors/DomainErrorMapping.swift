@@ -22,7 +22,8 @@ enum DomainErrorMapping {
             switch error.code {
             case .jobNotFound: return APIError(.notFound, error.message, underlying: error)
             case .invalidState: return APIError(.invalidState, error.message, underlying: error)
-            case .invalidRequest, .invalidArguments: return APIError(.invalidRequest, error.message, underlying: error)
+            case .invalidRequest, .invalidArguments, .unknownKind: return APIError(.invalidRequest, error.message, underlying: error)
+            case .tenantNotAdmitted: return APIError(.invalidState, error.message, underlying: error)
             default: return unavailable(error)
             }
         case let error as PolicyError:

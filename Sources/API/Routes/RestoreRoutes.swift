@@ -122,9 +122,8 @@ struct RestoreRoutes: APIRouteGroup {
             }
             let arguments = RestoreJobHandler.Arguments(planID: plan.id, confirmBlastRadius: body.confirmBlastRadius ?? false,
                                                         confirmLockout: body.confirmLockout ?? false, actor: principal.actor)
-            let text = String(decoding: try JSONEncoder().encode(arguments), as: UTF8.self)
-            let result = try await services.enqueuer.enqueue(EnqueueRequest(kind: .restore, tenantID: plan.targetTenantID, arguments: text,
-                                                                         uniqueKey: "restore:\(plan.id.apiString)"))
+            let result = try await services.enqueuer.enqueue(try EnqueueRequest(arguments, tenantID: plan.targetTenantID,
+                                                                             uniqueKey: "restore:\(plan.id.apiString)"))
             context.logger.notice("restore enqueued through the API", metadata: [
                 "restore.plan_id": "\(plan.id.apiString)", "job.id": "\(result.job.id)",
             ])

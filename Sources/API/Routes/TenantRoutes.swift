@@ -73,13 +73,11 @@ struct TenantRoutes: APIRouteGroup {
         routes.post("/v1/tenants/{tenant_id}/backups", access: .staff) { request, context in
             let tenantID = try context.uuidParameter("tenant_id")
             let body = try await request.decodeBody(RunBackupBody.self, context: context)
-            let tenant = try await services.tenants.tenant(id: tenantID)
-            guard tenant.status != .offboarded else {
-                throw APIError(.invalidState, "tenant \(tenantID.uuidString.lowercased()) is offboarded")
-            }
+            // 404 for a tenant that does not exist; the enqueue refuses a suspended or offboarded one.
+            _ = try await services.tenants.tenant(id: tenantID, logger: context.logger)
             // The CLI's unique key: one pending manual backup per tenant, whoever asks.
-            let request = EnqueueRequest(kind: .backup, tenantID: tenantID, arguments: body.full == true ? #"{"full":true}"# : "{}",
-                                         uniqueKey: "backup:manual:\(tenantID.uuidString.lowercased())")
+            let request = try EnqueueRequest(BackupJobHandler.Arguments(full: body.full == true ? true : nil), tenantID: tenantID,
+                                             uniqueKey: "backup:manual:\(tenantID.uuidString.lowercased())")
             let result = try await services.enqueuer.enqueue(request)
             context.logger.info("backup requested through the API", metadata: [
                 "tenant.id": "\(tenantID.uuidString.lowercased())", "job.id": "\(result.job.id)",

@@ -21,11 +21,14 @@ public struct SLAEvaluator: Sendable {
 
     public let client: PostgresClient
     public let configuration: Configuration
+    /// What the webhook jobs it enqueues are checked against.
+    public let enqueueChecks: EnqueueChecks
     public let logger: Logger
 
-    public init(client: PostgresClient, configuration: Configuration = Configuration(), logger: Logger) {
+    public init(client: PostgresClient, configuration: Configuration = Configuration(), enqueueChecks: EnqueueChecks, logger: Logger) {
         self.client = client
         self.configuration = configuration
+        self.enqueueChecks = enqueueChecks
         self.logger = logger
     }
 
@@ -88,7 +91,7 @@ public struct SLAEvaluator: Sendable {
                 UPDATE sla_states SET evaluated_at = \(now) WHERE tenant_id = ANY(\(PostgresArray(assessments.map(\.0.tenantID)))::uuid[])
                 """)
             if !webhooks.isEmpty {
-                _ = try await JobEnqueuer(client: client, logger: logger).enqueue(webhooks, on: connection)
+                _ = try await JobEnqueuer(client: client, logger: logger, checks: enqueueChecks).enqueue(webhooks, on: connection)
             }
             return SLAEvaluationRound(assessments: assessments.map(\.1).sortedWorstFirst(), transitions: transitions,
                                       webhooksEnqueued: webhooks.count)

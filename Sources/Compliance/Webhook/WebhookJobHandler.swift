@@ -65,25 +65,19 @@ public struct WebhookJobHandler: JobHandler {
 
     /// The request body for `job` and its event name.
     static func delivery(for job: Job) throws -> (event: String, body: [UInt8]) {
-        let object = try? JSONSerialization.jsonObject(with: Data(job.arguments.utf8))
-        guard let arguments = object as? [String: Any], let event = arguments["event"] as? String, !event.isEmpty,
-            event.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F })
-        else {
-            throw PermanentJobError("webhook job \(job.id) has no valid \"event\" in its arguments",
-                                    underlying: ComplianceError(.invalidWebhookArguments, "missing or invalid event"))
+        let typed: WebhookArguments
+        do {
+            typed = try WebhookArguments.decode(job.arguments)
+        } catch {
+            throw PermanentJobError("webhook job \(job.id): \(error.message)",
+                                    underlying: ComplianceError(.invalidWebhookArguments, error.message, underlying: error))
         }
-        let tenant = arguments["tenant_id"] ?? NSNull()
-        guard tenant is NSNull || tenant is String else {
-            throw PermanentJobError("webhook job \(job.id): \"tenant_id\" must be a string or null",
-                                    underlying: ComplianceError(.invalidWebhookArguments, "invalid tenant_id"))
-        }
-        let payload = arguments["payload"] ?? [String: Any]()
-        guard payload is [String: Any] else {
-            throw PermanentJobError("webhook job \(job.id): \"payload\" must be an object",
-                                    underlying: ComplianceError(.invalidWebhookArguments, "invalid payload"))
-        }
-        let body: [String: Any] = ["delivery_id": String(job.id), "event": event, "tenant_id": tenant, "payload": payload]
+        // The payload is forwarded as it was enqueued (decoding checked it is an object).
+        let arguments = (try? JSONSerialization.jsonObject(with: Data(job.arguments.utf8))) as? [String: Any] ?? [:]
+        let tenant: Any = typed.tenantID.map { $0.uuidString.lowercased() } ?? NSNull()
+        let body: [String: Any] = ["delivery_id": String(job.id), "event": typed.event, "tenant_id": tenant,
+                                   "payload": arguments["payload"] ?? [String: Any]()]
         let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])
-        return (event, Array(data))
+        return (typed.event, Array(data))
     }
 }

@@ -26,12 +26,11 @@ struct BackupCommand: AsyncParsableCommand {
 
         func run() async throws {
             let id = try tenantID(tenant)
-            let arguments = self.full ? #"{"full":true}"# : "{}"
             // One pending manual backup per tenant: running the command twice does not queue two.
-            let request = EnqueueRequest(kind: .backup, tenantID: id, arguments: arguments,
-                                         uniqueKey: "backup:manual:\(id.uuidString.lowercased())")
+            let request = try EnqueueRequest(BackupJobHandler.Arguments(full: self.full ? true : nil), tenantID: id,
+                                             uniqueKey: "backup:manual:\(id.uuidString.lowercased())")
             let result = try await common.withRuntime(label: "holdfast.backup") { runtime in
-                try await JobEnqueuer(client: runtime.postgres, logger: runtime.logger).enqueue(request)
+                try await runtime.enqueuer().enqueue(request)
             }
             if result.inserted {
                 print("Enqueued backup job \(result.job.id) for tenant \(id.uuidString.lowercased()).")

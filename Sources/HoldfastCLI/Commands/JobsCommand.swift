@@ -144,7 +144,7 @@ struct JobsCommand: AsyncParsableCommand {
             let request = EnqueueRequest(kind: JobKind(kind), tenantID: tenant.flatMap(UUID.init(uuidString:)), arguments: arguments,
                                          priority: priority, maxAttempts: maxAttempts, uniqueKey: uniqueKey)
             let results = try await common.withRuntime(label: "holdfast.jobs") { runtime in
-                try await JobEnqueuer(client: runtime.postgres, logger: runtime.logger).enqueue(Array(repeating: request, count: count))
+                try await runtime.enqueuer().enqueue(Array(repeating: request, count: count))
             }
             for result in results { print(result.job.id) }
         }

@@ -104,7 +104,7 @@ struct RestoreCommand: AsyncParsableCommand {
                 let request = EnqueueRequest(kind: .restore, tenantID: stored.targetTenantID, arguments: text,
                                              maxAttempts: enqueue ? 5 : 1, uniqueKey: "restore:\(plan.lowercased())")
                 if enqueue {
-                    let result = try await JobEnqueuer(client: client, logger: logger).enqueue(request)
+                    let result = try await runtime.enqueuer().enqueue(request)
                     print("Enqueued restore job \(result.job.id) for plan \(plan.lowercased()).")
                     return
                 }

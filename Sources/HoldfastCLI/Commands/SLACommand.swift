@@ -33,7 +33,7 @@ struct SLACommand: AsyncParsableCommand {
     func run() async throws {
         let assessments = try await common.withRuntime(label: "holdfast.sla") { runtime in
             let client = runtime.postgres, logger = runtime.logger
-            let evaluator = SLAEvaluator(client: client, logger: logger)
+            let evaluator = SLAEvaluator(client: client, enqueueChecks: .holdfast, logger: logger)
             if record { return try await evaluator.evaluateAndRecord().assessments }
             let scope: SLAScope
             if let partner {

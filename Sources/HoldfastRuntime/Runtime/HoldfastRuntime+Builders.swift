@@ -31,7 +31,7 @@ extension HoldfastRuntime {
             let vault = try vault()
             let sessions = try graphSessions()
             handlers.register(BackupJobHandler(vault: vault, sessions: sessions, tenants: TenantRegistry(client: postgres, logger: logger),
-                                               alerts: ChangeAlertEvaluator(vault: vault, logger: logger)))
+                                               alerts: ChangeAlertEvaluator(vault: vault, enqueueChecks: .holdfast, logger: logger)))
             handlers.register(RestoreJobHandler(store: RestoreStore(client: postgres), sessions: sessions))
             handlers.register(RetentionJobHandler(vault: vault, policies: PolicyStore(client: postgres, logger: logger)))
             let drill = configuration.worker.drillScratchTenant.map {
@@ -70,7 +70,7 @@ extension HoldfastRuntime {
         let tenantMetrics = TenantHealthMetrics()
         var tasks: [any MaintenanceTask] = []
         if settings.slaInterval > .zero {
-            let evaluator = SLAEvaluator(client: postgres, configuration: .init(sendsWebhooks: configuration.webhook != nil), logger: logger)
+            let evaluator = SLAEvaluator(client: postgres, configuration: .init(sendsWebhooks: configuration.webhook != nil), enqueueChecks: .holdfast, logger: logger)
             tasks.append(SLAEvaluationTask(evaluator: evaluator, interval: settings.slaInterval, observer: tenantMetrics))
         }
         if let directory = settings.reportDirectory {
@@ -96,7 +96,7 @@ extension HoldfastRuntime {
         let configuration = CoordinatorConfiguration(
             leaderLease: settings.leaderLease, rescueInterval: settings.rescueInterval, promoteInterval: settings.promoteInterval,
             pruneInterval: settings.pruneInterval, retention: settings.jobRetention, scheduleInterval: settings.scheduleInterval)
-        return CoordinatorService(client: postgres, configuration: configuration, leaderTasks: try leaderTasks(), logger: logger)
+        return CoordinatorService(client: postgres, configuration: configuration, leaderTasks: try leaderTasks(), enqueueChecks: .holdfast, logger: logger)
     }
 
     // MARK: - API
@@ -130,7 +130,7 @@ extension HoldfastRuntime {
             keyHasher: ring.map { APIKeyHasher(keyRing: $0) },
             vault: hasKey ? try vault() : nil, credentials: hasKey ? try credentials() : nil, metrics: metrics,
             reportSigningKey: signingKey, reportGenerator: "holdfast \(HoldfastVersion.current) api",
-            graphSessions: hasKey ? try graphSessions() : nil, onboarding: hasKey ? try onboarding() : nil, logger: logger)
+            graphSessions: hasKey ? try graphSessions() : nil, onboarding: hasKey ? try onboarding() : nil, enqueueChecks: .holdfast, logger: logger)
     }
 
     /// The API server on a runtime of its own (``childRuntime(poolSize:applicationName:)``), or nil

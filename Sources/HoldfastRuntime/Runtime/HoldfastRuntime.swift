@@ -7,6 +7,7 @@ public import Jobs
 public import Logging
 import NIOConcurrencyHelpers
 public import Postgres
+public import Queue
 public import ServiceLifecycle
 public import Tenancy
 public import Vault
@@ -136,6 +137,12 @@ public final class HoldfastRuntime: Sendable {
             built.graph = graph
             return graph
         }
+    }
+
+    /// The queue's enqueuer with every check Holdfast's kinds declare: arguments decoded by their
+    /// kind's type, and the tenant admitted (it exists and is not suspended or offboarded).
+    public func enqueuer() -> JobEnqueuer {
+        JobEnqueuer(client: postgres, logger: logger, checks: .holdfast)
     }
 
     /// Stored tenant credentials, opened with the master key.

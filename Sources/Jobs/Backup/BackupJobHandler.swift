@@ -8,14 +8,15 @@ public import Vault
 
 /// Runs `backup` jobs: reads every catalogue entry of the job's tenant from Graph and commits one
 /// snapshot to the vault (see ``BackupRun``).
-public struct BackupJobHandler: JobHandler {
-    public struct Arguments: Codable, Sendable {
+public struct BackupJobHandler: TypedJobHandler {
+    /// `{"full": true|false}`, both optional.
+    public struct Arguments: JobArguments {
+        public static var kind: JobKind { .backup }
         /// Re-read everything even where a delta link exists.
         public var full: Bool?
         public init(full: Bool? = nil) { self.full = full }
     }
 
-    public let kind: JobKind = .backup
     let vault: Vault
     let sessions: any GraphSessionProvider
     let catalogue: [CatalogueEntry]
@@ -36,14 +37,8 @@ public struct BackupJobHandler: JobHandler {
         self.alerts = alerts
     }
 
-    public func run(_ job: Job, context: JobContext) async throws {
+    public func run(_ job: Job, arguments: Arguments, context: JobContext) async throws {
         guard let tenantID = job.tenantID else { throw PermanentJobError("a backup job needs a tenant") }
-        let arguments: Arguments
-        do {
-            arguments = try job.decodeArguments(Arguments.self)
-        } catch {
-            throw PermanentJobError("backup job \(job.id) has arguments that are not {\"full\": true|false}", underlying: error)
-        }
         let snapshot: SnapshotSummary
         do {
             let session = try await self.sessions.session(tenantID: tenantID, logger: context.logger)

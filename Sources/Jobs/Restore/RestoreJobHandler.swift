@@ -8,8 +8,9 @@ public import Restore
 /// target tenant. A retried attempt resumes the plan where the last one stopped (see
 /// ``RestoreExecutor``). Recreated users' temporary passwords are not reported by a job (it has no
 /// one to show them to once): the plan's operator actions say to reset them.
-public struct RestoreJobHandler: JobHandler {
-    public struct Arguments: Codable, Sendable {
+public struct RestoreJobHandler: TypedJobHandler {
+    public struct Arguments: JobArguments {
+        public static var kind: JobKind { .restore }
         public var planID: UUID
         public var confirmBlastRadius: Bool?
         public var confirmLockout: Bool?
@@ -26,9 +27,14 @@ public struct RestoreJobHandler: JobHandler {
         enum CodingKeys: String, CodingKey {
             case planID = "planId", confirmBlastRadius, confirmLockout, actor
         }
+
+        public func validate() throws(QueueError) {
+            if let actor, actor.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                throw Self.invalid("actor", "must name who asked for the restore, or be left out")
+            }
+        }
     }
 
-    public let kind: JobKind = .restore
     let store: RestoreStore
     let sessions: any GraphSessionProvider
     let configuration: RestoreConfiguration
@@ -39,13 +45,7 @@ public struct RestoreJobHandler: JobHandler {
         self.configuration = configuration
     }
 
-    public func run(_ job: Job, context: JobContext) async throws {
-        let arguments: Arguments
-        do {
-            arguments = try job.decodeArguments(Arguments.self)
-        } catch {
-            throw PermanentJobError("restore job \(job.id) has arguments that are not {\"planId\": …}", underlying: error)
-        }
+    public func run(_ job: Job, arguments: Arguments, context: JobContext) async throws {
         let plan = try await self.store.plan(id: arguments.planID)
         let session = try await self.sessions.session(tenantID: plan.targetTenantID, logger: context.logger)
         let executor = RestoreExecutor(store: self.store, configuration: self.configuration, logger: context.logger)

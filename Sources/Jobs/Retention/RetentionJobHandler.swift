@@ -4,8 +4,15 @@ public import Tenancy
 public import Vault
 
 /// Runs `retention` jobs: applies the tenant's policy and collects garbage (``RetentionRun``).
-public struct RetentionJobHandler: JobHandler {
-    public let kind: JobKind = .retention
+public struct RetentionJobHandler: TypedJobHandler {
+    /// No arguments (`{}`): the tenant's policy says what to keep. An offboarded or suspended
+    /// tenant's snapshots are still kept and deleted by its policy.
+    public struct Arguments: JobArguments {
+        public static var kind: JobKind { .retention }
+        public static var servesInactiveTenants: Bool { true }
+        public init() {}
+    }
+
     let vault: Vault
     let policies: PolicyStore
     /// The time the policy is evaluated at; tests move it.
@@ -17,7 +24,7 @@ public struct RetentionJobHandler: JobHandler {
         self.clock = clock
     }
 
-    public func run(_ job: Job, context: JobContext) async throws {
+    public func run(_ job: Job, arguments: Arguments, context: JobContext) async throws {
         guard let tenantID = job.tenantID else { throw PermanentJobError("a retention job needs a tenant") }
         let run = RetentionRun(vault: self.vault, policies: self.policies, logger: context.logger)
         do {

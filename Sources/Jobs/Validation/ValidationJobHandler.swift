@@ -5,14 +5,19 @@ public import Vault
 
 /// Runs `validation` jobs: validates a snapshot of the job's tenant (the newest unless the
 /// arguments name one, `{"snapshot_id": 42}`) and stores the result in `validations`.
-public struct ValidationJobHandler: JobHandler {
-    public struct Arguments: Codable, Sendable {
+public struct ValidationJobHandler: TypedJobHandler {
+    /// `{"snapshot_id": N}`, optional (default: the newest snapshot).
+    public struct Arguments: JobArguments {
+        public static var kind: JobKind { .validation }
         public var snapshotID: Int64?
         enum CodingKeys: String, CodingKey { case snapshotID = "snapshot_id" }
         public init(snapshotID: Int64? = nil) { self.snapshotID = snapshotID }
+
+        public func validate() throws(QueueError) {
+            if let snapshotID, snapshotID <= 0 { throw Self.invalid("snapshot_id", "must be a snapshot id (positive), not \(snapshotID)") }
+        }
     }
 
-    public let kind: JobKind = .validation
     let vault: Vault
     let sessions: (any GraphSessionProvider)?
     let drill: (any RestoreDrilling)?
@@ -28,14 +33,8 @@ public struct ValidationJobHandler: JobHandler {
         self.catalogue = catalogue
     }
 
-    public func run(_ job: Job, context: JobContext) async throws {
+    public func run(_ job: Job, arguments: Arguments, context: JobContext) async throws {
         guard let tenantID = job.tenantID else { throw PermanentJobError("a validation job needs a tenant") }
-        let arguments: Arguments
-        do {
-            arguments = try job.decodeArguments(Arguments.self)
-        } catch {
-            throw PermanentJobError("validation job \(job.id) has arguments that are not {\"snapshot_id\": N}", underlying: error)
-        }
         let snapshot: SnapshotSummary
         if let id = arguments.snapshotID {
             do {

@@ -46,6 +46,18 @@ public struct EnqueueRequest: Sendable, Hashable {
     }
 }
 
+extension EnqueueRequest {
+    /// A job of `Arguments.kind` with `arguments`, validated now (the enqueuer checks again).
+    public init<Arguments: JobArguments>(
+        _ arguments: Arguments, tenantID: UUID? = nil, priority: Int = 100, runAt: Date? = nil, maxAttempts: Int = 5,
+        uniqueKey: String? = nil
+    ) throws {
+        try arguments.validate()
+        try self.init(kind: Arguments.kind, tenantID: tenantID, encoding: arguments, priority: priority, runAt: runAt,
+                      maxAttempts: maxAttempts, uniqueKey: uniqueKey)
+    }
+}
+
 /// What an enqueue did: the job, and whether it is new or an existing one with the same unique key.
 public struct EnqueueResult: Sendable, Hashable {
     public var job: Job

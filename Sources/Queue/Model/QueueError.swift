@@ -2,7 +2,7 @@
 public struct QueueError: Error, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Base: String, Sendable {
-            case jobNotFound, invalidState, invalidArguments, invalidRequest, unknownKind, storage, timedOut, claimLost, tenantBusy
+            case jobNotFound, invalidState, invalidArguments, invalidRequest, unknownKind, tenantNotAdmitted, storage, timedOut, claimLost, tenantBusy
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -17,6 +17,8 @@ public struct QueueError: Error, Sendable, CustomStringConvertible, CustomDebugS
         public static let invalidRequest = Code(.invalidRequest)
         /// No handler is registered for the job's kind on this worker.
         public static let unknownKind = Code(.unknownKind)
+        /// The job's tenant does not exist, or may not have jobs of that kind (suspended, offboarded).
+        public static let tenantNotAdmitted = Code(.tenantNotAdmitted)
         /// The database failed; `underlying` says how.
         public static let storage = Code(.storage)
         /// An operation did not finish within its deadline and was cancelled (a heartbeat).

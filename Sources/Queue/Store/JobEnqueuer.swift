@@ -3,13 +3,19 @@ public import Logging
 public import Postgres
 
 /// Puts jobs in the queue, one at a time or in batches, alone or inside the caller's transaction.
+///
+/// Every request passes `checks` first (its arguments against its kind's ``JobArguments`` type,
+/// its tenant through the admission), in the same transaction as the insert: a job a worker
+/// could not run is refused here, with the reason.
 public struct JobEnqueuer: Sendable {
     public let client: PostgresClient
     public let logger: Logger
+    public let checks: EnqueueChecks
 
-    public init(client: PostgresClient, logger: Logger) {
+    public init(client: PostgresClient, logger: Logger, checks: EnqueueChecks) {
         self.client = client
         self.logger = logger
+        self.checks = checks
     }
 
     public func enqueue(_ request: EnqueueRequest) async throws -> EnqueueResult {
@@ -20,7 +26,7 @@ public struct JobEnqueuer: Sendable {
     /// Inserts every request in one statement; results are in request order. A request whose
     /// unique key is taken by a pending job gets that job back (`inserted == false`).
     public func enqueue(_ requests: [EnqueueRequest]) async throws -> [EnqueueResult] {
-        try await client.withConnection { try await enqueue(requests, on: $0) }
+        try await client.withTransaction(logger: logger) { try await enqueue(requests, on: $0) }
     }
 
     /// The same, on the caller's connection: inside its transaction, the jobs commit or roll back
@@ -33,6 +39,7 @@ public struct JobEnqueuer: Sendable {
                 throw QueueError(code: .invalidRequest, message: "max attempts must be positive (got \(request.maxAttempts))")
             }
         }
+        try await self.checks.check(requests, on: connection)
         let kinds = requests.map(\.kind.rawValue)
         let tenants = requests.map(\.tenantID)
         let priorities = requests.map(\.priority)

@@ -1,7 +1,7 @@
 import Foundation
 public import Logging
 import Postgres
-import Queue
+public import Queue
 public import Vault
 
 /// After a backup commits: compares the snapshot with the tenant's previous one, and for each
@@ -10,11 +10,13 @@ public import Vault
 public struct ChangeAlertEvaluator: Sendable {
     let vault: Vault
     let rules: WatchRuleStore
+    let enqueueChecks: EnqueueChecks
     let logger: Logger
 
-    public init(vault: Vault, logger: Logger) {
+    public init(vault: Vault, enqueueChecks: EnqueueChecks, logger: Logger) {
         self.vault = vault
         self.rules = WatchRuleStore(client: vault.client)
+        self.enqueueChecks = enqueueChecks
         self.logger = logger
     }
 
@@ -52,7 +54,7 @@ public struct ChangeAlertEvaluator: Sendable {
                     ON CONFLICT (rule_id, snapshot_id) DO NOTHING RETURNING id
                     """).first else { return nil }
                 let id = try row.decode(Int64.self, "id")
-                let job = try await JobEnqueuer(client: self.vault.client, logger: logger).enqueue([EnqueueRequest(
+                let job = try await JobEnqueuer(client: self.vault.client, logger: logger, checks: self.enqueueChecks).enqueue([EnqueueRequest(
                     kind: JobKind("webhook"), tenantID: snapshot.tenantID,
                     arguments: try PostgresJSON(encoding: arguments).text, maxAttempts: 10)], on: connection)[0].job
                 try await connection.query("UPDATE change_alerts SET webhook_job_id = \(job.id) WHERE id = \(id)")

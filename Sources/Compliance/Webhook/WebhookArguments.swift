@@ -1,0 +1,56 @@
+public import Foundation
+public import Queue
+
+/// A `webhook` job's arguments: `{"event":…, "tenant_id":…|null, "payload":{…}}`.
+///
+/// The payload is any JSON object, forwarded as it was enqueued, so only its shape is checked
+/// here; ``WebhookJobHandler`` reads it from the job's arguments text.
+public struct WebhookArguments: JobArguments {
+    public static var kind: JobKind { .webhook }
+    public static var tenant: JobTenantRequirement { .optional }
+    /// A suspended or offboarded tenant's events (an SLA breach, a change alert) are still told.
+    public static var servesInactiveTenants: Bool { true }
+    public static var fieldNames: Set<String>? { ["event", "tenant_id", "payload"] }
+
+    public var event: String
+    public var tenantID: UUID?
+
+    enum CodingKeys: String, CodingKey {
+        case event
+        case tenantID = "tenant_id"
+        case payload
+    }
+
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.event = try container.decode(String.self, forKey: .event)
+        if let text = try container.decodeIfPresent(String.self, forKey: .tenantID) {
+            guard let id = UUID(uuidString: text) else {
+                throw DecodingError.dataCorruptedError(forKey: .tenantID, in: container, debugDescription: "not a UUID")
+            }
+            self.tenantID = id
+        }
+        if container.contains(.payload) {
+            _ = try container.nestedContainer(keyedBy: AnyKey.self, forKey: .payload)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.event, forKey: .event)
+        try container.encode(self.tenantID?.uuidString.lowercased(), forKey: .tenantID)
+    }
+
+    public func validate() throws(QueueError) {
+        guard !self.event.isEmpty, self.event.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+            throw Self.invalid("event", "must be a name of printable ASCII without spaces, not \"\(self.event)\"")
+        }
+    }
+}
