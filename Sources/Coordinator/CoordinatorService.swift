@@ -21,6 +21,8 @@ public final class CoordinatorService: Service {
     /// Further periodic work only the leader does (SLA evaluation, scheduled reports), supplied by
     /// the process that builds the coordinator so this module need not know those modules.
     private let leaderTasks: [any MaintenanceTask]
+    /// What the jobs the scheduler enqueues are checked against.
+    private let enqueueChecks: EnqueueChecks
 
     /// True while this coordinator leads (for health checks and tests).
     public var isLeader: Bool { leading.load(ordering: .acquiring) }

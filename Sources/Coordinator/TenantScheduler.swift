@@ -1,7 +1,7 @@
 public import Foundation
 public import Logging
 public import Postgres
-import Queue
+public import Queue
 
 /// Enqueues the due backup, retention and validation jobs of every active tenant.
 ///

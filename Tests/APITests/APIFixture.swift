@@ -77,7 +77,6 @@ struct APIFixture: Sendable {
             tokens[.revoked] = revoked.token
 
             let jobB = try await JobEnqueuer(client: client, logger: logger, checks: .unchecked).enqueue(EnqueueRequest(kind: .backup, tenantID: tenantB)).job.id
-            let ring = MasterKeyRing(current: MasterKey.generate())
             let vault = Vault(client: client, blobStore: PostgresBlobStore(client: client),
                               keyProvider: TenancyVaultKeyProvider(client: client, dataKeys: TenantDataKeyStore(keyRing: ring)), logger: logger)
             let writer = try await vault.beginSnapshot(tenantID: tenantB, jobID: 9_000_001)

@@ -133,7 +133,7 @@ struct FencingProcessTests {
             let environment = Self.environment(harness, masterKey: masterKey)
             let first = try ProcessRunner.spawn(Self.holdfast, arguments, environment: environment)
             defer { first.signal(SIGCONT); first.signal(SIGKILL) }
-            let job = try await JobEnqueuer(client: client, logger: harness.logger).enqueue(EnqueueRequest(
+            let job = try await JobEnqueuer(client: client, logger: harness.logger, checks: .unchecked).enqueue(EnqueueRequest(
                 kind: .backup, tenantID: tenantID, arguments: #"{"full":true}"#, maxAttempts: 5)).job
             let second = try await Self.stopTakeOverContinue(harness, jobID: job.id, arguments: arguments, environment: environment,
                                                              first: first) {
@@ -191,7 +191,7 @@ struct FencingProcessTests {
             let environment = Self.environment(harness, masterKey: masterKey)
             let first = try ProcessRunner.spawn(Self.holdfast, arguments, environment: environment)
             defer { first.signal(SIGCONT); first.signal(SIGKILL) }
-            let job = try await JobEnqueuer(client: client, logger: harness.logger).enqueue(EnqueueRequest(
+            let job = try await JobEnqueuer(client: client, logger: harness.logger, checks: .unchecked).enqueue(EnqueueRequest(
                 kind: .restore, tenantID: tenantID,
                 arguments: #"{"planId":"\#(plan.id.uuidString.lowercased())","confirmLockout":true,"confirmBlastRadius":true}"#,
                 maxAttempts: 5)).job

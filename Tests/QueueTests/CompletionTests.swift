@@ -153,7 +153,7 @@ struct CompletionTests {
             let logger = TestLogger.make()
             let client = schema.client
             let administrator = JobAdministrator(client: client, logger: logger)
-            let enqueuer = JobEnqueuer(client: client, logger: logger)
+            let enqueuer = JobEnqueuer(client: client, logger: logger, checks: .unchecked)
             let done = try await enqueuer.enqueue(EnqueueRequest(kind: .diagnostic, uniqueKey: "nightly")).job
             let claim = try #require(try await JobClaimer(client: client, logger: logger).claim(workerID: UUID(), limit: 1, lease: .seconds(30)).first?.claim)
             #expect(try await JobCompleter(client: client, logger: logger).complete([claim]) == [claim])

@@ -153,7 +153,7 @@ struct MetricsEndpointTests {
                 "--poll", "0.2", "--retry-base", "60", "--kinds", "webhook",
             ], environment: environment)
             defer { worker.signal(SIGKILL) }
-            _ = try await JobEnqueuer(client: schema.client, logger: TestLogger.make())
+            _ = try await JobEnqueuer(client: schema.client, logger: TestLogger.make(), checks: .unchecked)
                 .enqueue(EnqueueRequest(kind: JobKind("webhook"), arguments: #"{"event":"test.ping","payload":{}}"#))
             var text = ""
             try await eventually("the delivery counted") {
@@ -172,7 +172,7 @@ struct MetricsEndpointTests {
     func coordinatorMetrics() async throws {
         try await TestDatabase.withIsolatedSchema { schema in
             let port = try ProcessRunner.freeTCPPort()
-            let enqueuer = JobEnqueuer(client: schema.client, logger: TestLogger.make())
+            let enqueuer = JobEnqueuer(client: schema.client, logger: TestLogger.make(), checks: .unchecked)
             // Two jobs waiting for a minute, nobody to run them.
             _ = try await enqueuer.enqueue([EnqueueRequest(kind: .diagnostic), EnqueueRequest(kind: .retention)])
             try await schema.client.query("UPDATE jobs SET run_at = now() - interval '60 seconds'")

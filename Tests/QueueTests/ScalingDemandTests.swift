@@ -11,7 +11,7 @@ struct ScalingDemandTests {
     func matchesWhatTheClaimStarts() async throws {
         try await TestDatabase.withIsolatedSchema { schema in
             let logger = TestLogger.make()
-            let enqueuer = JobEnqueuer(client: schema.client, logger: logger)
+            let enqueuer = JobEnqueuer(client: schema.client, logger: logger, checks: .unchecked)
             let claimer = JobClaimer(client: schema.client, logger: logger)
             let busy = UUID(), waiting = UUID(), quiet = UUID()
             #expect(try await schema.client.demand() == 0)

@@ -115,7 +115,7 @@ extension RestoreHarness {
     /// A job enqueued and claimed through the queue, as a worker would hold it, and its context.
     func claimedJob(_ kind: JobKind, tenantID: UUID, arguments: String = "{}") async throws -> (Job, JobContext) {
         let client = self.schema.client
-        _ = try await JobEnqueuer(client: client, logger: self.logger)
+        _ = try await JobEnqueuer(client: client, logger: self.logger, checks: .unchecked)
             .enqueue(EnqueueRequest(kind: kind, tenantID: tenantID, arguments: arguments))
         let job = try #require(try await JobClaimer(client: client, logger: self.logger)
             .claim(workerID: UUID(), limit: 1, lease: .seconds(300), kinds: [kind]).first)

@@ -52,7 +52,7 @@ struct VaultFixture {
 
     /// A backup job enqueued and claimed through the queue: its claim.
     func runningJob(tenantID: UUID, workerID: UUID = UUID()) async throws -> JobClaim {
-        let job = try await JobEnqueuer(client: schema.client, logger: logger).enqueue(EnqueueRequest(kind: .backup, tenantID: tenantID)).job
+        let job = try await JobEnqueuer(client: schema.client, logger: logger, checks: .unchecked).enqueue(EnqueueRequest(kind: .backup, tenantID: tenantID)).job
         return try await self.claim(job.id, workerID: workerID)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Jobs
 import Queue
 import Tenancy
 

@@ -1,7 +1,7 @@
 public import Foundation
 public import Logging
 public import Postgres
-import Queue
+public import Queue
 
 /// Computes tenants' SLA from PostgreSQL and records every change of state (docs/sla.md).
 ///

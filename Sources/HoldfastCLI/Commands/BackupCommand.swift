@@ -1,6 +1,7 @@
 import ArgumentParser
 import HoldfastRuntime
 import Foundation
+import Jobs
 import Logging
 import Queue
 
