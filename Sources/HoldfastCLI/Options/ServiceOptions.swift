@@ -23,7 +23,23 @@ struct APIOptions: ParsableArguments, ConfigurationFlags {
     @Option(name: .customLong("api-max-body-bytes"), help: "Largest request body the API accepts (default: 65536).")
     var maxBodyBytes: String?
 
-    var flagValues: [String: String] { Self.given([.apiListen: listen, .apiMaxBodyBytes: maxBodyBytes]) }
+    @Option(name: .customLong("console"), help: "Serve the operator console under /console on the API's listener: true or false (default: true; docs/console.md).")
+    var console: String?
+
+    @Option(name: .customLong("console-origin"),
+            help: "The origin browsers reach the console at, e.g. https://holdfast.example.com (default: the request's own host, plain HTTP).")
+    var consoleOrigin: String?
+
+    @Option(name: .customLong("console-idle-timeout"), help: "Seconds without a request that end a console session (default: 1800).")
+    var consoleIdleTimeout: String?
+
+    @Option(name: .customLong("console-session-lifetime"), help: "Seconds after sign-in that end a console session (default: 43200).")
+    var consoleSessionLifetime: String?
+
+    var flagValues: [String: String] {
+        Self.given([.apiListen: listen, .apiMaxBodyBytes: maxBodyBytes, .consoleEnabled: console, .consoleOrigin: consoleOrigin,
+                    .consoleIdleTimeout: consoleIdleTimeout, .consoleSessionLifetime: consoleSessionLifetime])
+    }
 }
 
 /// The coordinator's SLA evaluation and scheduled report options (docs/sla.md, docs/reports.md).

@@ -1,5 +1,6 @@
 public import API
 import Compliance
+public import Console
 public import Coordinator
 import Foundation
 import Hummingbird
@@ -126,8 +127,23 @@ extension HoldfastRuntime {
     public func buildAPI(metrics: PrometheusCollectorRegistry?) throws -> (any Service)? {
         guard let listen = configuration.api.listen else { return nil }
         let services = try apiServices(metrics: metrics)
+        var mounts: [any APIRouterMount] = []
+        if let settings = configuration.api.console {
+            mounts.append(try OperatorConsole(services: services, configuration: consoleConfiguration(settings)))
+            logger.info("console served", metadata: ["api.address": "\(listen.host):\(listen.port)", "console.origin": "\(settings.origin ?? "request host")"])
+        }
         logger.info("API listening", metadata: ["api.address": "\(listen.host):\(listen.port)"])
-        return APIServer(services: services).makeApplication()
+        return APIServer(services: services, mounts: mounts).makeApplication()
+    }
+
+    /// The console's settings from the configuration (lockout and password cost keep their documented defaults).
+    func consoleConfiguration(_ settings: HoldfastConfiguration.ConsoleSettings) -> ConsoleConfiguration {
+        ConsoleConfiguration(origin: settings.origin, idleTimeout: settings.idleTimeout, absoluteTimeout: settings.sessionLifetime)
+    }
+
+    /// Console users (`holdfast users`), over the process's database pool.
+    public func consoleUsers() -> ConsoleUserStore {
+        ConsoleUserStore(client: postgres, logger: logger)
     }
 
     // MARK: - Metrics
