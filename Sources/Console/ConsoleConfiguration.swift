@@ -8,6 +8,8 @@ public struct ConsoleConfiguration: Sendable {
     /// origin must name the host the request was sent to (`Host`), over plain HTTP (loopback and
     /// development).
     public var origin: String?
+    /// The listener serves HTTPS itself (`HOLDFAST_API_TLS_CERTIFICATE`): the cookie is `Secure` too.
+    public var servesTLS: Bool
     /// A session ends after this long without a request. Default 30 minutes.
     public var idleTimeout: Duration
     /// A session ends this long after sign-in, however busy. Default 12 hours.
@@ -23,10 +25,11 @@ public struct ConsoleConfiguration: Sendable {
     /// Rows per list page. Default 50.
     public var pageSize: Int
 
-    public init(origin: String? = nil, idleTimeout: Duration = .seconds(30 * 60), absoluteTimeout: Duration = .seconds(12 * 3600),
+    public init(origin: String? = nil, servesTLS: Bool = false, idleTimeout: Duration = .seconds(30 * 60), absoluteTimeout: Duration = .seconds(12 * 3600),
                 secondFactorTimeout: Duration = .seconds(5 * 60), lockoutThreshold: Int = 5, lockoutDuration: Duration = .seconds(15 * 60),
                 passwordParameters: Scrypt.Parameters = .recommended, pageSize: Int = 50) {
         self.origin = origin
+        self.servesTLS = servesTLS
         self.idleTimeout = idleTimeout
         self.absoluteTimeout = absoluteTimeout
         self.secondFactorTimeout = secondFactorTimeout
@@ -36,8 +39,8 @@ public struct ConsoleConfiguration: Sendable {
         self.pageSize = pageSize
     }
 
-    /// Whether cookies carry `Secure` (the console is reached over HTTPS).
-    public var secureCookies: Bool { origin?.hasPrefix("https://") ?? false }
+    /// Whether cookies carry `Secure` (the console is reached over HTTPS, through a proxy or directly).
+    public var secureCookies: Bool { servesTLS || (origin?.hasPrefix("https://") ?? false) }
 
     /// The session cookie's name: the `__Host-` prefix makes browsers insist on `Secure`, `Path=/`
     /// and no `Domain`, so no other host or path can plant one.

@@ -69,7 +69,7 @@ struct ConsoleFixture: Sendable {
 
             let migrations = try MigrationDirectory.load(from: try MigrationDirectory.locate())
             let services = APIServices(client: client, configuration: APIConfiguration(host: "127.0.0.1", port: 0), migrations: migrations,
-                                       vault: nil, credentials: nil, metrics: nil, logger: logger)
+                                       keyHasher: nil, vault: nil, credentials: nil, metrics: nil, logger: logger)
             let clock = MovableClock()
             var settings = configuration
             settings.passwordParameters = testParameters
@@ -86,7 +86,7 @@ struct ConsoleFixture: Sendable {
             }
             let server = APIServer(services: services, mounts: [console])
             let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-            let application = server.makeApplication { port in continuation.yield(port) }
+            let application = try server.makeApplication { port in continuation.yield(port) }
             let group = ServiceGroup(configuration: .init(services: [application], logger: logger))
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await group.run() }

@@ -107,7 +107,7 @@ public struct OperatorConsole: APIRouterMount {
         guard let given = ConsoleConfiguration.normalisedOrigin(origin) else { return false }
         if let configured = configuration.origin.flatMap(ConsoleConfiguration.normalisedOrigin) { return given == configured }
         guard let host = request.head.authority?.lowercased(), !host.isEmpty else { return false }
-        return given == "http://" + host
+        return given == (configuration.servesTLS ? "https://" : "http://") + host
     }
 
     /// Audits a refused request: who (if known), what and why.

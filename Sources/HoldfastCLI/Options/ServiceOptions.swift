@@ -23,6 +23,29 @@ struct APIOptions: ParsableArguments, ConfigurationFlags {
     @Option(name: .customLong("api-max-body-bytes"), help: "Largest request body the API accepts (default: 65536).")
     var maxBodyBytes: String?
 
+    @Option(name: .customLong("api-tls-certificate"), help: "Serve HTTPS with this PEM certificate chain (with --api-tls-key).")
+    var tlsCertificate: String?
+
+    @Option(name: .customLong("api-tls-key"), help: "The PEM private key of --api-tls-certificate.")
+    var tlsKey: String?
+
+    @Option(name: .customLong("api-pool-size"), help: "PostgreSQL connections of the API's own pool (default: 5).")
+    var poolSize: String?
+
+    @Option(name: .customLong("api-request-timeout"), help: "Seconds after which an API request is stopped (default: 120).")
+    var requestTimeout: String?
+
+    @Option(name: .customLong("api-idle-timeout"), help: "Seconds after which an idle API connection is closed (default: 30).")
+    var idleTimeout: String?
+
+    @Option(name: .customLong("api-expensive-per-minute"),
+            help: "Expensive calls (reports, diffs, histories, plans, SLA history) one key may make per minute (default: 20).")
+    var expensivePerMinute: String?
+
+    @Flag(name: .customLong("api-accept-legacy-key-hashes"),
+          help: "Accept API keys created before keyed hashes, re-hashing each on its first use (docs/api.md, Upgrading API keys).")
+    var acceptsLegacyKeyHashes = false
+
     @Option(name: .customLong("console"), help: "Serve the operator console under /console on the API's listener: true or false (default: true; docs/console.md).")
     var console: String?
 
@@ -37,8 +60,11 @@ struct APIOptions: ParsableArguments, ConfigurationFlags {
     var consoleSessionLifetime: String?
 
     var flagValues: [String: String] {
-        Self.given([.apiListen: listen, .apiMaxBodyBytes: maxBodyBytes, .consoleEnabled: console, .consoleOrigin: consoleOrigin,
-                    .consoleIdleTimeout: consoleIdleTimeout, .consoleSessionLifetime: consoleSessionLifetime])
+        Self.given([.apiListen: listen, .apiMaxBodyBytes: maxBodyBytes, .apiTLSCertificate: tlsCertificate, .apiTLSKey: tlsKey,
+                    .apiPoolSize: poolSize, .apiRequestTimeout: requestTimeout, .apiIdleTimeout: idleTimeout,
+                    .apiExpensivePerMinute: expensivePerMinute, .apiAcceptLegacyKeyHashes: acceptsLegacyKeyHashes ? "true" : nil,
+                    .consoleEnabled: console, .consoleOrigin: consoleOrigin, .consoleIdleTimeout: consoleIdleTimeout,
+                    .consoleSessionLifetime: consoleSessionLifetime])
     }
 }
 

@@ -64,8 +64,19 @@ extension HoldfastConfiguration {
             console = ConsoleSettings(origin: origin, idleTimeout: .seconds(reader.int(.consoleIdleTimeout, default: 1800, in: 60...86_400)),
                               sessionLifetime: .seconds(reader.int(.consoleSessionLifetime, default: 43_200, in: 300...604_800)))
         }
+        var tls: (certificate: String, key: String)?
+        switch (reader.text(.apiTLSCertificate), reader.text(.apiTLSKey)) {
+        case (let certificate?, let key?): tls = (certificate, key)
+        case (nil, nil): tls = nil
+        case (.some, nil): reader.problem(.apiTLSCertificate, "is set but HOLDFAST_API_TLS_KEY is not: the two go together")
+        case (nil, .some): reader.problem(.apiTLSKey, "is set but HOLDFAST_API_TLS_CERTIFICATE is not: the two go together")
+        }
         api = API(listen: listen, maxBodyBytes: reader.int(.apiMaxBodyBytes, default: APIConfiguration.defaultMaxBodyBytes, in: 1024...(64 * 1024 * 1024)),
-                  console: console)
+                  tls: tls, poolSize: reader.int(.apiPoolSize, default: 5, in: 1...100),
+                  requestTimeout: reader.seconds(.apiRequestTimeout, default: .seconds(120), minimum: 1),
+                  idleTimeout: reader.seconds(.apiIdleTimeout, default: .seconds(30), minimum: 1),
+                  expensivePerMinute: reader.int(.apiExpensivePerMinute, default: 20, in: 1...100_000),
+                  acceptsLegacyKeyHashes: reader.bool(.apiAcceptLegacyKeyHashes, default: false), console: console)
 
         var previous: [Secret] = (reader.text(.previousMasterKeyFiles) ?? "").split(whereSeparator: { $0 == ":" || $0 == "," })
             .map { .file(String($0).trimmingCharacters(in: .whitespaces)) }
