@@ -246,6 +246,7 @@ let package = Package(
             ],
             resources: [
                 .embedInCode("Resources/console.css"),
+                .embedInCode("Resources/favicon.svg"),
                 .embedInCode("Resources/layout.mustache"),
                 .embedInCode("Resources/message.mustache"),
                 .embedInCode("Resources/sign-in.mustache"),

@@ -183,6 +183,8 @@ import Testing
             let css = try await browser.get(ConsoleRenderer.stylesheetPath)
             #expect(css.status == 200 && css.header("Content-Type")?.hasPrefix("text/css") == true && css.text.contains("body"))
             #expect(css.header("Cache-Control")?.contains("immutable") == true)
+            let icon = try await browser.get(ConsoleRenderer.faviconPath)
+            #expect(icon.status == 200 && icon.header("Content-Type") == "image/svg+xml" && icon.text.hasPrefix("<svg"))
             let signed = try await fixture.signedIn(.operatorUser)
             for path in ["/console", "/console/tenants", "/console/jobs", "/console/jobs/\(fixture.jobA)", "/console/tenants/\(fixture.tenantA.uuidString)"] {
                 let page = try await signed.get(path)

@@ -48,6 +48,10 @@ public struct OperatorConsole: APIRouterMount {
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=31536000, immutable"],
                      body: ResponseBody(byteBuffer: ByteBuffer(bytes: ConsoleRenderer.stylesheet)))
         }
+        group.get(RouterPath(String(ConsoleRenderer.faviconPath.dropFirst("/console/".count)))) { _, _ in
+            Response(status: .ok, headers: [.contentType: "image/svg+xml", .cacheControl: "public, max-age=31536000, immutable"],
+                     body: ResponseBody(byteBuffer: ByteBuffer(bytes: ConsoleRenderer.favicon)))
+        }
         addSignInRoutes(to: group)
         group.get { request, _ in try await overview(request) }
         group.get("tenants") { request, _ in try await tenantList(request) }

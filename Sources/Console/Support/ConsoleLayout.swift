@@ -9,6 +9,7 @@ struct ConsoleLayout {
 
     var title: String
     var stylesheet = ConsoleRenderer.stylesheetPath
+    var icon = ConsoleRenderer.faviconPath
     var viewer: Viewer?
     var notice: String?
 

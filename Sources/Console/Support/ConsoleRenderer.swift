@@ -14,6 +14,9 @@ struct ConsoleRenderer: Sendable {
     /// release is fetched at once.
     static let stylesheetPath = "/console/static/console-\(Hex.encode(SHA256.hash(stylesheet).prefix(6))).css"
 
+    static let favicon: [UInt8] = PackageResources.favicon_svg
+    static let faviconPath = "/console/static/favicon-\(Hex.encode(SHA256.hash(favicon).prefix(6))).svg"
+
     private static let templates: [(String, [UInt8])] = [
         ("layout", PackageResources.layout_mustache), ("message", PackageResources.message_mustache),
         ("sign-in", PackageResources.sign_in_mustache), ("totp", PackageResources.totp_mustache), ("enrol", PackageResources.enrol_mustache),
