@@ -16,6 +16,7 @@ import time
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.wait import WebDriverWait
 
 
 def totp(secret_base32: str, at: float) -> str:
@@ -44,6 +45,13 @@ def main() -> int:
         if not condition:
             failures.append(message)
 
+    def settle(condition):
+        """Waits (at most 20 s) for the page a click started to load and meet `condition`."""
+        try:
+            WebDriverWait(driver, 20).until(lambda d: d.execute_script("return document.readyState") == "complete" and condition(d))
+        except Exception:
+            pass
+
     def collect(page):
         for entry in driver.get_log("browser"):
             log.append((page, entry))
@@ -55,11 +63,13 @@ def main() -> int:
         driver.find_element(By.NAME, "username").send_keys(username)
         driver.find_element(By.NAME, "password").send_keys(password)
         driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+        settle(lambda d: d.current_url.endswith("/console/enrol"))
         check(driver.current_url.endswith("/console/enrol"), f"after the password: {driver.current_url}")
         collect("enrol")
         secret = driver.find_element(By.CSS_SELECTOR, "code.secret").text.strip()
         driver.find_element(By.NAME, "code").send_keys(totp(secret, time.time()))
         driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+        settle(lambda d: d.title.startswith("Fleet overview"))
         check(driver.title.startswith("Fleet overview"), f"after the code: title {driver.title!r} at {driver.current_url}")
         collect("overview")
         cookies = {cookie["name"]: cookie for cookie in driver.get_cookies()}
@@ -76,6 +86,7 @@ def main() -> int:
             collect(path)
         driver.get(base + "/console")
         driver.find_element(By.CSS_SELECTOR, "form.sign-out button").click()
+        settle(lambda d: "signed out" in d.page_source)
         check("/console/sign-in" in driver.current_url and "signed out" in driver.page_source,
               f"after sign-out: {driver.current_url}")
         driver.get(base + "/console/jobs")
