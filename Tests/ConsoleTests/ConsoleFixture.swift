@@ -62,14 +62,14 @@ struct ConsoleFixture: Sendable {
             let tenantA = try await tenant("alpha-tenant", partner: partnerA)
             let tenantB = try await tenant("bravo-tenant", partner: partnerB)
             let tenantOwn = try await tenant("charlie-tenant", partner: nil)
-            let enqueuer = JobEnqueuer(client: client, logger: logger)
+            let enqueuer = JobEnqueuer(client: client, logger: logger, checks: .unchecked)
             let jobA = try await enqueuer.enqueue(EnqueueRequest(kind: .backup, tenantID: tenantA)).job.id
             let jobB = try await enqueuer.enqueue(EnqueueRequest(kind: .backup, tenantID: tenantB)).job.id
             let jobOwn = try await enqueuer.enqueue(EnqueueRequest(kind: .retention, tenantID: tenantOwn)).job.id
 
             let migrations = try MigrationDirectory.load(from: try MigrationDirectory.locate())
             let services = APIServices(client: client, configuration: APIConfiguration(host: "127.0.0.1", port: 0), migrations: migrations,
-                                       keyHasher: nil, vault: nil, credentials: nil, metrics: nil, logger: logger)
+                                       keyHasher: nil, vault: nil, credentials: nil, metrics: nil, enqueueChecks: .unchecked, logger: logger)
             let clock = MovableClock()
             var settings = configuration
             settings.passwordParameters = testParameters
