@@ -113,7 +113,7 @@ holdfast_cluster_start() {
 listen_addresses = '127.0.0.1'
 port = $HOLDFAST_DEV_PGPORT
 unix_socket_directories = ''
-max_connections = 400
+max_connections = 800
 shared_buffers = 256MB
 fsync = off
 synchronous_commit = off
