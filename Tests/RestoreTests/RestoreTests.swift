@@ -73,8 +73,10 @@ struct RestoreTests {
             #expect(policyChange.attributes.contains { $0.path == "state" && $0.after == .string("enabledForReportingButNotEnforced") })
             let assignmentChange = try #require(changes.changes.first { $0.type == "roleAssignment" })
             #expect(assignmentChange.key == assignmentID && assignmentChange.kind == .removed)
-            // Nothing else changed but the activated role's member list that mirrors the assignment.
-            #expect(Set(changes.changes.map(\.type)).isSubset(of: ["conditionalAccessPolicy", "roleAssignment", "directoryRole.members"]))
+            // Nothing else changed but the activated role's member list and PIM's view (the permanent
+            // schedule and instance Graph shows for every direct assignment), which mirror the assignment.
+            #expect(Set(changes.changes.map(\.type)).isSubset(of: ["conditionalAccessPolicy", "roleAssignment", "directoryRole.members",
+                                                                  "roleAssignmentSchedule", "roleAssignmentScheduleInstance"]))
             #expect(changes.changes.filter { $0.type == "conditionalAccessPolicy" || $0.type == "roleAssignment" }.count == 2)
 
             // Who did it, from the directory audit log.

@@ -424,6 +424,9 @@ extension TenantDirectory {
             }
         } else if type == .unifiedRoleAssignment {
             unassignRole(existing)
+        } else if type == .unifiedRoleDefinition {
+            remove(type, existing.id)
+            removeRoleSettings(roleDefinition: existing.id)
         } else {
             remove(type, existing.id, parent: parent)
         }

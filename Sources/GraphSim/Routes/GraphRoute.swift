@@ -57,6 +57,8 @@ enum GraphRoute: Sendable {
     case directoryObject(String)
     case authenticationMethodConfiguration(String)
     case synchronizationSchema(servicePrincipal: EntityKey, job: String)
+    /// PIM schedules and instances (derived views) and schedule requests; `id` names one.
+    case privilegedAccess(ResourceType, id: String?)
     /// `/organization/{id}/branding`: app-only access is not supported.
     case branding
     case batch
@@ -73,6 +75,7 @@ enum GraphRoute: Sendable {
         case .action(_, let owner, _): return owner
         case .authenticationMethodConfiguration: return .authenticationMethodsPolicy
         case .synchronizationSchema: return .synchronizationSchema
+        case .privilegedAccess(let type, _): return type
         default: return nil
         }
     }
@@ -140,6 +143,12 @@ enum GraphRouter {
             switch set {
             case "roleDefinitions": return try entitySet(.unifiedRoleDefinition, key: nil, tail)
             case "roleAssignments": return try entitySet(.unifiedRoleAssignment, key: nil, tail)
+            case "roleEligibilitySchedules": return try privilegedAccess(.unifiedRoleEligibilitySchedule, tail)
+            case "roleEligibilityScheduleInstances": return try privilegedAccess(.unifiedRoleEligibilityScheduleInstance, tail)
+            case "roleAssignmentSchedules": return try privilegedAccess(.unifiedRoleAssignmentSchedule, tail)
+            case "roleAssignmentScheduleInstances": return try privilegedAccess(.unifiedRoleAssignmentScheduleInstance, tail)
+            case "roleEligibilityScheduleRequests": return try privilegedAccess(.unifiedRoleEligibilityScheduleRequest, tail)
+            case "roleAssignmentScheduleRequests": return try privilegedAccess(.unifiedRoleAssignmentScheduleRequest, tail)
             default: throw GraphError.segmentNotFound(set)
             }
         case "policies":
@@ -225,6 +234,8 @@ enum GraphRouter {
             return try child(.groupSetting, owner: owner, tail)
         case (.administrativeUnit, "scopedRoleMembers"):
             return try child(.scopedRoleMembership, owner: owner, tail)
+        case (.unifiedRoleManagementPolicy, "rules"):
+            return try child(.unifiedRoleManagementPolicyRule, owner: owner, tail)
         case (.servicePrincipal, "synchronization"):
             guard tail.first == "jobs" else { throw GraphError.segmentNotFound(tail.first ?? navigation) }
             let jobTail = Array(tail.dropFirst())
@@ -279,6 +290,17 @@ enum GraphRouter {
         case .claimsMappingPolicies, .tokenLifetimePolicies, .tokenIssuancePolicies:
             return type == .servicePrincipal || type == .application
         case .appliesTo: return [.claimsMappingPolicy, .tokenLifetimePolicy, .tokenIssuancePolicy].contains(type)
+        }
+    }
+
+    /// `{set}` or `{set}/{id}` of a PIM schedule, instance or request collection.
+    private static func privilegedAccess(_ type: ResourceType, _ rest: [String]) throws(GraphError) -> GraphRoute {
+        switch rest.count {
+        case 0: return .privilegedAccess(type, id: nil)
+        case 1:
+            let (_, key) = splitKey(rest[0])
+            return .privilegedAccess(type, id: key?.description ?? rest[0])
+        default: throw GraphError.segmentNotFound(rest.last ?? type.name)
         }
     }
 
@@ -371,6 +393,10 @@ enum GraphRouter {
             return try entitySet(.tokenLifetimePolicy, key: nil, tail)
         case "tokenIssuancePolicies":
             return try entitySet(.tokenIssuancePolicy, key: nil, tail)
+        case "roleManagementPolicies":
+            return try entitySet(.unifiedRoleManagementPolicy, key: nil, tail)
+        case "roleManagementPolicyAssignments":
+            return try entitySet(.unifiedRoleManagementPolicyAssignment, key: nil, tail)
         default:
             throw GraphError.segmentNotFound(first)
         }

@@ -302,6 +302,8 @@ extension GraphSimulator {
             return try authenticationMethodConfiguration(id, context)
         case .synchronizationSchema(let servicePrincipal, let job):
             return try synchronizationSchema(servicePrincipal: servicePrincipal, job: job, context)
+        case .privilegedAccess(let type, let id):
+            return try privilegedAccess(type, id: id, context)
         case .branding:
             // The documented permissions table lists application permissions as not supported.
             throw GraphError.accessDenied

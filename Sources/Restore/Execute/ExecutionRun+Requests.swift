@@ -15,6 +15,7 @@ extension ExecutionRun {
     /// failing it) when a parent has no target id.
     mutating func request(for step: RestoreStep, id: String) -> GraphBatchRequest? {
         guard let entry = ResourceCatalogue.entry(named: step.type) else { return nil }
+        if let request = self.privilegedAccessRequest(for: step, id: id) { return request }
         let json = ["Content-Type": "application/json"]
         let parts = step.sourceKey.split(separator: "/").map(String.init)
         switch step.action {

@@ -25,7 +25,8 @@ public enum RestorableTypes {
         "roleAssignment": .assignments, "servicePrincipal.appRoleAssignedTo": .assignments,
         "oAuth2PermissionGrant": .assignments,
         "namedLocation": .conditionalAccess, "conditionalAccessPolicy": .conditionalAccess,
-        "authorizationPolicy": .patches,
+        "authorizationPolicy": .patches, "roleManagementPolicy": .patches,
+        "roleEligibilitySchedule": .assignments, "roleAssignmentSchedule": .assignments,
     ]
 
     /// References kept by `$ref` (added and removed one by one, or bound 20 at a time).
@@ -42,6 +43,8 @@ public enum RestorableTypes {
         "roleAssignment": ["principalId", "roleDefinitionId", "directoryScopeId"],
         "servicePrincipal.appRoleAssignedTo": ["principalId", "resourceId", "appRoleId"],
         "oAuth2PermissionGrant": ["clientId", "consentType", "principalId", "resourceId"],
+        "roleEligibilitySchedule": ["principalId", "roleDefinitionId", "directoryScopeId"],
+        "roleAssignmentSchedule": ["principalId", "roleDefinitionId", "directoryScopeId"],
     ]
 
     /// Every type a restore handles.

@@ -33,7 +33,10 @@ public struct RestorePlanner: Sendable {
         }
         let sameTenant = snapshot.tenantID == targetTenantID
         // Role assignments and memberships are read as well for the lockout guard.
-        let readTypes = types.union(["roleAssignment", "group.members", "roleDefinition", "servicePrincipal"])
+        var readTypes = types.union(["roleAssignment", "group.members", "roleDefinition", "servicePrincipal"])
+        // PIM: which role assignments are activations or time-bound, and which settings policy is whose.
+        if !types.isDisjoint(with: ["roleAssignment", "roleAssignmentSchedule"]) { readTypes.insert("roleAssignmentScheduleInstance") }
+        if types.contains("roleManagementPolicy") { readTypes.insert("roleManagementPolicyAssignment") }
         let source = try await SnapshotObjectReader(vault: self.vault).objects(of: snapshot, types: readTypes)
         let live = LiveObjectReader(session: target)
         let targetObjects = try await live.objects(types: readTypes)
@@ -52,6 +55,8 @@ public struct RestorePlanner: Sendable {
         context.planObjects()
         context.planRelationships()
         context.planAssignments()
+        context.planSchedules(now: Date())
+        context.planRoleSettings()
 
         let steps = context.steps.sorted { ($0.phase, $0.seq) < ($1.phase, $1.seq) }.enumerated().map { index, step in
             var step = step
@@ -328,8 +333,9 @@ struct PlanningContext {
 
     /// Role assignments, app role assignments and delegated grants, matched by what they connect.
     mutating func planAssignments() {
+        let scheduled = self.scheduledAssignments
         for (type, fields) in RestorableTypes.contentKeys.sorted(by: { $0.key < $1.key }) where types.contains(type) {
-            guard let entry = ResourceCatalogue.entry(named: type) else { continue }
+            guard let entry = ResourceCatalogue.entry(named: type), Self.scheduleRequestPaths[type] == nil else { continue }
             var live = Set<[String]>()
             for object in target[type].values { live.insert(fields.map { object[$0]?.stringValue?.lowercased() ?? "" }) }
             for (key, object) in source[type].sorted(by: { $0.key < $1.key }) {
@@ -338,6 +344,13 @@ struct PlanningContext {
                 else { continue }
                 let referencesPending = ids.contains { pending.contains($0) }
                 let desired = remapper.remap(object, entry: entry)
+                // PIM owns activations and time-bound assignments: never recreate them as permanent ones.
+                if type == "roleAssignment", let reason = scheduled[Self.content(object, Self.roleAssignmentFields)] {
+                    if reason.contains("cannot") && !live.contains(Self.content(desired, fields)) {
+                        actions.append(OperatorAction(type: type, objectID: key, action: reason))
+                    }
+                    continue
+                }
                 if !referencesPending {
                     let content = fields.map { desired[$0]?.stringValue?.lowercased() ?? "" }
                     if live.contains(content) { continue }
