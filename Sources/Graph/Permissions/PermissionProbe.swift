@@ -35,6 +35,8 @@ public struct PermissionProbe: Sendable {
         ("restore.roleSettings", ["RoleManagementPolicy.ReadWrite.Directory", "RoleManagement.ReadWrite.Directory"]),
         ("restore.administrativeUnits", ["AdministrativeUnit.ReadWrite.All", "Directory.ReadWrite.All"]),
         ("restore.conditionalAccess", ["Policy.ReadWrite.ConditionalAccess"]),
+        ("restore.authenticationStrengths", ["Policy.ReadWrite.ConditionalAccess", "Policy.ReadWrite.AuthenticationMethod"]),
+        ("restore.authenticationContexts", ["AuthenticationContext.ReadWrite.All", "Policy.ReadWrite.ConditionalAccess"]),
         ("restore.authenticationMethodsPolicy", ["Policy.ReadWrite.AuthenticationMethod"]),
         ("restore.authorizationPolicy", ["Policy.ReadWrite.Authorization"]),
         ("restore.crossTenantAccess", ["Policy.ReadWrite.CrossTenantAccess"]),

@@ -189,7 +189,32 @@ extension TenantDirectory {
         object["modifiedDateTime"] = .null
         object["deletedDateTime"] = .null
         object["templateId"] = .null
-        return insert(.conditionalAccessPolicy, object)
+        return insert(.conditionalAccessPolicy, try checkedConditionalAccessReferences(object))
+    }
+
+    /// A policy's authentication strength must exist (Graph returns it expanded) and so must its
+    /// authentication contexts.
+    func checkedConditionalAccessReferences(_ policy: JSONObject) throws -> JSONObject {
+        var policy = policy
+        for id in policy["conditions"]?["applications"]?["includeAuthenticationContextClassReferences"]?.stringArray ?? [] {
+            guard entity(.authenticationContextClassReference, id) != nil else {
+                throw GraphError.badRequest("The authentication context '\(id)' does not exist.")
+            }
+        }
+        guard case .object(var grant)? = policy["grantControls"], let strength = grant["authenticationStrength"], !strength.isNull else {
+            return policy
+        }
+        guard let id = strength["id"]?.stringValue, let stored = entity(.authenticationStrengthPolicy, id) else {
+            throw GraphError.badRequest("The authentication strength policy '\(strength["id"]?.stringValue ?? "")' does not exist.")
+        }
+        var expanded = JSONObject()
+        for name in ["id", "createdDateTime", "modifiedDateTime", "displayName", "description", "policyType",
+                     "requirementsSatisfied", "allowedCombinations"] {
+            expanded.append(name, stored.object[name] ?? .null)
+        }
+        grant["authenticationStrength"] = .object(expanded)
+        policy["grantControls"] = .object(grant)
+        return policy
     }
 
     mutating func createNamedLocation(_ body: JSONObject, now: Date) throws -> Entity {

@@ -57,6 +57,8 @@ enum GraphRoute: Sendable {
     case directoryObject(String)
     case authenticationMethodConfiguration(String)
     case synchronizationSchema(servicePrincipal: EntityKey, job: String)
+    /// `/policies/authenticationStrengthPolicies[/…]`, the segments after the set.
+    case authenticationStrengths([String])
     /// PIM schedules and instances (derived views) and schedule requests; `id` names one.
     case privilegedAccess(ResourceType, id: String?)
     /// `/organization/{id}/branding`: app-only access is not supported.
@@ -76,6 +78,7 @@ enum GraphRoute: Sendable {
         case .authenticationMethodConfiguration: return .authenticationMethodsPolicy
         case .synchronizationSchema: return .synchronizationSchema
         case .privilegedAccess(let type, _): return type
+        case .authenticationStrengths: return .authenticationStrengthPolicy
         default: return nil
         }
     }
@@ -83,7 +86,7 @@ enum GraphRoute: Sendable {
     /// Conditional access and named locations share a 1 request per second limit per tenant.
     var isConditionalAccess: Bool {
         guard let type = resourceType else { return false }
-        return type == .conditionalAccessPolicy || type == .namedLocation
+        return type == .conditionalAccessPolicy || type == .namedLocation || type == .authenticationContextClassReference
     }
 }
 
@@ -345,6 +348,7 @@ enum GraphRouter {
         switch rest[1] {
         case "policies": return try entitySet(.conditionalAccessPolicy, key: nil, tail)
         case "namedLocations": return try entitySet(.namedLocation, key: nil, tail)
+        case "authenticationContextClassReferences": return try entitySet(.authenticationContextClassReference, key: nil, tail)
         case "deletedItems":
             guard let set = tail.first else { throw GraphError.segmentNotFound("deletedItems") }
             let type: ResourceType
@@ -393,6 +397,8 @@ enum GraphRouter {
             return try entitySet(.tokenLifetimePolicy, key: nil, tail)
         case "tokenIssuancePolicies":
             return try entitySet(.tokenIssuancePolicy, key: nil, tail)
+        case "authenticationStrengthPolicies":
+            return .authenticationStrengths(tail)
         case "roleManagementPolicies":
             return try entitySet(.unifiedRoleManagementPolicy, key: nil, tail)
         case "roleManagementPolicyAssignments":

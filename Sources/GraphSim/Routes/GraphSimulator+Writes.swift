@@ -210,6 +210,7 @@ extension GraphSimulator {
             if type == .conditionalAccessPolicy || type == .namedLocation {
                 updated["modifiedDateTime"] = .string(Timestamp.formatPrecise(now))
             }
+            if type == .conditionalAccessPolicy { updated = try directory.checkedConditionalAccessReferences(updated) }
             if type == .user, let mail = changes["mail"]?.stringValue {
                 updated["proxyAddresses"] = .array([.string("SMTP:\(mail)")])
             }

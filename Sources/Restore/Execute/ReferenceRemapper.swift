@@ -17,7 +17,7 @@ struct ReferenceRemapper: Sendable {
         case .appId:
             // First-party and multi-tenant apps keep their appId in every tenant.
             return self.map.appIDs[id] ?? id
-        case .templateId, .skuId:
+        case .templateId, .skuId, .fixedId:
             return id
         case .directoryScope:
             let parts = id.split(separator: "/", omittingEmptySubsequences: true)

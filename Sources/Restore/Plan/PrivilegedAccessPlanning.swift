@@ -156,6 +156,13 @@ extension PlanningContext {
 }
 
 extension ExecutionRun {
+    /// The request of a step whose type Graph writes in its own way (schedule requests, rule
+    /// patches, strength actions, context upserts); nil when the generic request is right.
+    func typeSpecificRequest(for step: RestoreStep, id: String) -> GraphBatchRequest?? {
+        if let request = self.privilegedAccessRequest(for: step, id: id) { return request }
+        return self.authenticationStrengthRequest(for: step, id: id)
+    }
+
     /// Requests of the PIM types: nil when the step is not one of them.
     func privilegedAccessRequest(for step: RestoreStep, id: String) -> GraphBatchRequest?? {
         let json = ["Content-Type": "application/json"]

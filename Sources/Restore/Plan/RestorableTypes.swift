@@ -26,6 +26,8 @@ public enum RestorableTypes {
         "oAuth2PermissionGrant": .assignments,
         "namedLocation": .conditionalAccess, "conditionalAccessPolicy": .conditionalAccess,
         "authorizationPolicy": .patches, "roleManagementPolicy": .patches,
+        "authenticationStrengthPolicy": .principals, "authenticationStrengthPolicy.combinationConfigurations": .patches,
+        "authenticationContextClassReference": .principals,
         "roleEligibilitySchedule": .assignments, "roleAssignmentSchedule": .assignments,
     ]
 
@@ -51,7 +53,7 @@ public enum RestorableTypes {
     public static let all: Set<String> = Set(creationPhase.keys).union(referenceTypes.keys)
 
     /// Types written by a conditional access endpoint (one request per second per tenant).
-    static let conditionalAccess: Set<String> = ["namedLocation", "conditionalAccessPolicy"]
+    static let conditionalAccess: Set<String> = ["namedLocation", "conditionalAccessPolicy", "authenticationContextClassReference"]
 
     /// `types` plus the relationships hanging from them, so restoring a group restores its members.
     public static func closure(of types: Set<String>) -> Set<String> {
@@ -69,7 +71,19 @@ public enum RestorableTypes {
         "application": ["keyCredentials", "passwordCredentials"],
         "servicePrincipal": ["keyCredentials", "passwordCredentials", "appRoles", "oauth2PermissionScopes"],
         "group": ["membershipRuleProcessingState"],
+        "authenticationStrengthPolicy": ["combinationConfigurations"],
     ]
+
+    /// The object as Graph takes it back: a conditional access policy names its authentication
+    /// strength by id only (Graph returns the strength expanded, and its dates change on their own).
+    static func writableForm(_ object: CanonicalJSON, type: String) -> CanonicalJSON {
+        guard type == "conditionalAccessPolicy", case .object(var members) = object,
+              case .object(var grant)? = members["grantControls"], let strength = grant["authenticationStrength"], strength != .null
+        else { return object }
+        grant["authenticationStrength"] = .object(["id": strength["id"] ?? .null])
+        members["grantControls"] = .object(grant)
+        return .object(members)
+    }
 
     static func isWritable(_ property: String, of entry: CatalogueEntry) -> Bool {
         if property == "id" || property.hasPrefix("@") && property != "@odata.type" { return false }

@@ -37,6 +37,8 @@ public struct RestorePlanner: Sendable {
         // PIM: which role assignments are activations or time-bound, and which settings policy is whose.
         if !types.isDisjoint(with: ["roleAssignment", "roleAssignmentSchedule"]) { readTypes.insert("roleAssignmentScheduleInstance") }
         if types.contains("roleManagementPolicy") { readTypes.insert("roleManagementPolicyAssignment") }
+        // Conditional access names strengths by id: which are recreated decides what the policies point at.
+        if types.contains("conditionalAccessPolicy") { readTypes.insert("authenticationStrengthPolicy") }
         let source = try await SnapshotObjectReader(vault: self.vault).objects(of: snapshot, types: readTypes)
         let live = LiveObjectReader(session: target)
         let targetObjects = try await live.objects(types: readTypes)
@@ -52,6 +54,9 @@ public struct RestorePlanner: Sendable {
         var context = PlanningContext(scope: scope, types: types, source: source, target: targetObjects, deleted: deleted,
                                       sameTenant: sameTenant, rewrites: rewrites)
         context.matchObjects()
+        context.matchAuthenticationStrengths()
+        context.planAuthenticationContexts()
+        context.planAuthenticationStrengths()
         context.planObjects()
         context.planRelationships()
         context.planAssignments()
@@ -260,8 +265,8 @@ struct PlanningContext {
     /// Top-level writable properties whose desired value differs from the current one.
     static func writableDifferences(_ entry: CatalogueEntry, desired: CanonicalJSON, current: CanonicalJSON,
                                     rewrites: [String: String]) -> [String] {
-        guard let wanted = desired.objectValue else { return [] }
-        let have = current.objectValue ?? [:]
+        guard let wanted = RestorableTypes.writableForm(desired, type: entry.name).objectValue else { return [] }
+        let have = RestorableTypes.writableForm(current, type: entry.name).objectValue ?? [:]
         var names: [String] = []
         for key in Set(wanted.keys).union(have.keys).sorted()
         where RestorableTypes.isWritable(key, of: entry) && !entry.createOnly.contains(key) && !ChangeDiffer.volatile.contains(key) {
