@@ -15,6 +15,8 @@ public struct ObjectReference: Sendable, Hashable, CustomStringConvertible {
         case directoryScope
         /// An id every tenant gives the same object (authentication contexts are `c1`…`c99`).
         case fixedId
+        /// A Graph query path whose second segment is the id (`/users/{id}`, `/groups/{id}/transitiveMembers`).
+        case queryPath
     }
 
     /// Dot-separated path into the object; `[]` steps into every element of an array

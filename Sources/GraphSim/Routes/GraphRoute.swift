@@ -57,6 +57,10 @@ enum GraphRoute: Sendable {
     case directoryObject(String)
     case authenticationMethodConfiguration(String)
     case synchronizationSchema(servicePrincipal: EntityKey, job: String)
+    /// `/policies/permissionGrantPolicies[/…]`, the segments after the set.
+    case permissionGrantPolicies([String])
+    /// `/policies/crossTenantAccessPolicy/partners/{tenantId}/identitySynchronization`.
+    case identitySynchronization(partner: EntityKey)
     /// `/policies/authenticationStrengthPolicies[/…]`, the segments after the set.
     case authenticationStrengths([String])
     /// PIM schedules and instances (derived views) and schedule requests; `id` names one.
@@ -79,6 +83,8 @@ enum GraphRoute: Sendable {
         case .synchronizationSchema: return .synchronizationSchema
         case .privilegedAccess(let type, _): return type
         case .authenticationStrengths: return .authenticationStrengthPolicy
+        case .permissionGrantPolicies: return .permissionGrantPolicy
+        case .identitySynchronization: return .crossTenantIdentitySyncPolicyPartner
         default: return nil
         }
     }
@@ -156,6 +162,12 @@ enum GraphRouter {
             }
         case "policies":
             return try policies(rest)
+        case "tenantRelationships":
+            guard rest.first == "multiTenantOrganization" else { throw GraphError.segmentNotFound(rest.first ?? head) }
+            let tail = Array(rest.dropFirst())
+            if tail.isEmpty { return .item(.multiTenantOrganization, .id("multiTenantOrganization"), parent: nil) }
+            guard tail[0] == "tenants" else { throw GraphError.segmentNotFound(tail[0]) }
+            return try entitySet(.multiTenantOrganizationMember, key: nil, Array(tail.dropFirst()))
         case "auditLogs":
             guard rest.first == "directoryAudits" else { throw GraphError.segmentNotFound(rest.first ?? head) }
             return try entitySet(.directoryAudit, key: nil, Array(rest.dropFirst()))
@@ -237,6 +249,11 @@ enum GraphRouter {
             return try child(.groupSetting, owner: owner, tail)
         case (.administrativeUnit, "scopedRoleMembers"):
             return try child(.scopedRoleMembership, owner: owner, tail)
+        case (.domain, "federationConfiguration"):
+            return try child(.internalDomainFederation, owner: owner, tail)
+        case (.crossTenantAccessPolicyConfigurationPartner, "identitySynchronization"):
+            guard tail.isEmpty else { throw GraphError.segmentNotFound(tail.last ?? navigation) }
+            return .identitySynchronization(partner: key)
         case (.unifiedRoleManagementPolicy, "rules"):
             return try child(.unifiedRoleManagementPolicyRule, owner: owner, tail)
         case (.servicePrincipal, "synchronization"):
@@ -343,6 +360,7 @@ enum GraphRouter {
     }
 
     private static func identity(_ rest: [String]) throws(GraphError) -> GraphRoute {
+        if rest.first == "identityProviders" { return try entitySet(.identityProvider, key: nil, Array(rest.dropFirst())) }
         guard rest.count >= 2, rest[0] == "conditionalAccess" else { throw GraphError.segmentNotFound(rest.first ?? "identity") }
         let tail = Array(rest.dropFirst(2))
         switch rest[1] {
@@ -399,6 +417,14 @@ enum GraphRouter {
             return try entitySet(.tokenIssuancePolicy, key: nil, tail)
         case "authenticationStrengthPolicies":
             return .authenticationStrengths(tail)
+        case "identitySecurityDefaultsEnforcementPolicy":
+            guard tail.isEmpty else { throw GraphError.segmentNotFound(tail.last ?? first) }
+            return .item(.identitySecurityDefaultsEnforcementPolicy, .id("00000000-0000-0000-0000-000000000005"), parent: nil)
+        case "adminConsentRequestPolicy":
+            guard tail.isEmpty else { throw GraphError.segmentNotFound(tail.last ?? first) }
+            return .item(.adminConsentRequestPolicy, .id("adminConsentRequestPolicy"), parent: nil)
+        case "permissionGrantPolicies":
+            return .permissionGrantPolicies(tail)
         case "roleManagementPolicies":
             return try entitySet(.unifiedRoleManagementPolicy, key: nil, tail)
         case "roleManagementPolicyAssignments":

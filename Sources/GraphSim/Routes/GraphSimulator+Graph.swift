@@ -246,9 +246,13 @@ extension GraphSimulator {
             switch method {
             case "GET": return try getEntity(type, key: key, parent: parent, context)
             case "PATCH" where type == .authenticationContextClassReference: return try upsertAuthenticationContext(key, context)
+            case "PATCH" where type == .adminConsentRequestPolicy:
+                // Graph updates this policy with PUT only.
+                throw GraphError.methodNotAllowed
             case "PATCH": return try updateEntity(type, key: key, parent: parent, context)
             case "DELETE": return try deleteEntity(type, key: key, parent: parent, context)
-            case "PUT" where type == .unifiedRoleDefinition || type == .crossTenantAccessPolicyConfigurationPartner:
+            case "PUT" where type == .unifiedRoleDefinition || type == .crossTenantAccessPolicyConfigurationPartner
+                || type == .adminConsentRequestPolicy:
                 return try updateEntity(type, key: key, parent: parent, context)
             default: throw GraphError.methodNotAllowed
             }
@@ -312,6 +316,10 @@ extension GraphSimulator {
             return try authenticationMethodConfiguration(id, context)
         case .synchronizationSchema(let servicePrincipal, let job):
             return try synchronizationSchema(servicePrincipal: servicePrincipal, job: job, context)
+        case .permissionGrantPolicies(let path):
+            return try permissionGrantPolicies(path, context)
+        case .identitySynchronization(let partner):
+            return try identitySynchronization(partner: partner, context)
         case .authenticationStrengths(let path):
             return try authenticationStrengths(path, context)
         case .privilegedAccess(let type, let id):

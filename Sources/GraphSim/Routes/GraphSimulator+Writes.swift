@@ -49,7 +49,8 @@ extension GraphSimulator {
         try context.require(type.write)
         guard type.write != .none || type == .directoryAudit else { throw GraphError.methodNotAllowed }
         if [.directoryAudit, .subscribedSku, .organization, .directoryRoleTemplate, .groupSettingTemplate,
-            .synchronizationJob, .onPremisesDirectorySynchronization, .directoryRole].contains(type)
+            .synchronizationJob, .onPremisesDirectorySynchronization, .directoryRole,
+            .identitySecurityDefaultsEnforcementPolicy, .adminConsentRequestPolicy, .multiTenantOrganization].contains(type)
             || ResourceType.privilegedAccess.contains(type) {
             throw GraphError.methodNotAllowed
         }
@@ -79,6 +80,8 @@ extension GraphSimulator {
             case .namedLocation: entity = try directory.createNamedLocation(body, now: now)
             case .unifiedRoleAssignment: entity = try directory.createRoleAssignment(body)
             case .oAuth2PermissionGrant: entity = try directory.createGrant(body)
+            case .internalDomainFederation: entity = try directory.createDomainFederation(body, domain: parentId ?? "")
+            case .identityProvider: entity = try directory.createIdentityProvider(body)
             case .federatedIdentityCredential: entity = try directory.createFederatedCredential(body, application: parentId ?? "")
             case .extensionProperty: entity = try directory.createExtensionProperty(body, application: parentId ?? "")
             case .authenticationMethod:
@@ -237,7 +240,8 @@ extension GraphSimulator {
         try context.require(type.write)
         if [.directoryAudit, .subscribedSku, .organization, .directoryRoleTemplate, .groupSettingTemplate, .directoryRole,
             .authorizationPolicy, .authenticationMethodsPolicy, .crossTenantAccessPolicy,
-            .crossTenantAccessPolicyConfigurationDefault, .onPremisesDirectorySynchronization].contains(type)
+            .crossTenantAccessPolicyConfigurationDefault, .onPremisesDirectorySynchronization,
+            .identitySecurityDefaultsEnforcementPolicy, .adminConsentRequestPolicy, .multiTenantOrganization].contains(type)
             || ResourceType.privilegedAccess.contains(type) {
             throw GraphError.methodNotAllowed
         }

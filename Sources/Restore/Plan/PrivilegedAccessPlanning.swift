@@ -160,6 +160,7 @@ extension ExecutionRun {
     /// patches, strength actions, context upserts); nil when the generic request is right.
     func typeSpecificRequest(for step: RestoreStep, id: String) -> GraphBatchRequest?? {
         if let request = self.privilegedAccessRequest(for: step, id: id) { return request }
+        if let request = self.tenantPolicyRequest(for: step, id: id) { return request }
         return self.authenticationStrengthRequest(for: step, id: id)
     }
 

@@ -28,6 +28,9 @@ public enum RestorableTypes {
         "authorizationPolicy": .patches, "roleManagementPolicy": .patches,
         "authenticationStrengthPolicy": .principals, "authenticationStrengthPolicy.combinationConfigurations": .patches,
         "authenticationContextClassReference": .principals,
+        "identitySecurityDefaultsEnforcementPolicy": .patches, "adminConsentRequestPolicy": .patches,
+        "permissionGrantPolicy": .principals, "domain.federationConfiguration": .patches, "identityProvider": .principals,
+        "crossTenantAccessPolicy.partners.identitySynchronization": .patches,
         "roleEligibilitySchedule": .assignments, "roleAssignmentSchedule": .assignments,
     ]
 
@@ -72,6 +75,8 @@ public enum RestorableTypes {
         "servicePrincipal": ["keyCredentials", "passwordCredentials", "appRoles", "oauth2PermissionScopes"],
         "group": ["membershipRuleProcessingState"],
         "authenticationStrengthPolicy": ["combinationConfigurations"],
+        "identityProvider": ["clientSecret"],
+        "permissionGrantPolicy": ["includes", "excludes"],
     ]
 
     /// The object as Graph takes it back: a conditional access policy names its authentication

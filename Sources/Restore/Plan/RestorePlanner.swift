@@ -37,6 +37,8 @@ public struct RestorePlanner: Sendable {
         // PIM: which role assignments are activations or time-bound, and which settings policy is whose.
         if !types.isDisjoint(with: ["roleAssignment", "roleAssignmentSchedule"]) { readTypes.insert("roleAssignmentScheduleInstance") }
         if types.contains("roleManagementPolicy") { readTypes.insert("roleManagementPolicyAssignment") }
+        if types.contains("domain.federationConfiguration") { readTypes.insert("domain") }
+        if types.contains("crossTenantAccessPolicy.partners.identitySynchronization") { readTypes.insert("crossTenantAccessPolicy.partners") }
         // Conditional access names strengths by id: which are recreated decides what the policies point at.
         if types.contains("conditionalAccessPolicy") { readTypes.insert("authenticationStrengthPolicy") }
         let source = try await SnapshotObjectReader(vault: self.vault).objects(of: snapshot, types: readTypes)
@@ -62,6 +64,10 @@ public struct RestorePlanner: Sendable {
         context.planAssignments()
         context.planSchedules(now: Date())
         context.planRoleSettings()
+        context.planPermissionGrantPolicies()
+        context.planDomainFederation()
+        context.planIdentityProviders()
+        context.planIdentitySynchronization()
 
         let steps = context.steps.sorted { ($0.phase, $0.seq) < ($1.phase, $1.seq) }.enumerated().map { index, step in
             var step = step
@@ -136,7 +142,8 @@ struct PlanningContext {
     }
 
     static let objectTypes = ["user", "group", "administrativeUnit", "roleDefinition", "application", "servicePrincipal",
-                              "namedLocation", "conditionalAccessPolicy", "authorizationPolicy"]
+                              "namedLocation", "conditionalAccessPolicy", "authorizationPolicy",
+                              "identitySecurityDefaultsEnforcementPolicy", "adminConsentRequestPolicy"]
 
     /// Maps every source object the target has: same id, else same natural key.
     mutating func matchObjects() {
@@ -226,8 +233,8 @@ struct PlanningContext {
             return "built-in role definitions are part of every tenant"
         case "servicePrincipal" where object["servicePrincipalType"]?.stringValue == "ManagedIdentity":
             return "managed identities are recreated by their Azure resource"
-        case "authorizationPolicy":
-            return "the authorization policy is a singleton: it is patched, never created"
+        case "authorizationPolicy", "identitySecurityDefaultsEnforcementPolicy", "adminConsentRequestPolicy":
+            return "the \(entry.name) is a singleton: it is patched, never created"
         default:
             return nil
         }
