@@ -66,7 +66,11 @@ struct PrivilegedAccessTests {
     func requestsFollowSettings() async throws {
         try await TestSupport.withFixture { fixture in
             let session = try await fixture.session()
-            let user = try #require(try await session.getAll("/users?$top=60&$select=id").last?["id"]?.stringValue)
+            // A member with no role at all, eligible or active.
+            let privileged = Set((try await session.getAll("/roleManagement/directory/roleEligibilitySchedules")
+                + (try await session.getAll("/roleManagement/directory/roleAssignments"))).compactMap { $0["principalId"]?.stringValue })
+            let user = try #require(try await session.getAll("/users?$filter=userType eq 'Member'&$select=id")
+                .compactMap { $0["id"]?.stringValue }.last { !privileged.contains($0) })
             let globalAdmin = "62e90394-69f5-4237-9190-012177145e10"
             // Global Administrator's settings require an end to eligibility.
             let permanent = try await session.send("POST", "/roleManagement/directory/roleEligibilityScheduleRequests", json: [

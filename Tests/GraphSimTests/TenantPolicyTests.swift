@@ -10,7 +10,8 @@ struct TenantPolicyTests {
     @Test("the documented examples")
     func fidelity() async throws {
         // A hybrid (200-user) tenant federates its primary domain and belongs to a multitenant organization.
-        try await TestSupport.withFixture(tenants: [TenantSpecification(name: "contoso", profile: SeedProfile(name: "hybrid", users: 200), seed: 1)]) { fixture in
+        try await TestSupport.withFixture(tenants: [TenantSpecification(name: "contoso", profile: SeedProfile(name: "hybrid", users: 200), seed: 1)],
+                                          permissions: TestSupport.allPermissions + ["IdentityProvider.Read.All", "MultiTenantOrganization.Read.All"]) { fixture in
             let session = try await fixture.session()
             try FidelityTests.expectFaithful("securitydefaults-get.json",
                                              try await session.get("/policies/identitySecurityDefaultsEnforcementPolicy").json())

@@ -23,8 +23,8 @@ struct AuthenticationStrengthRestoreTests {
             })
             let policyID = try #require(policy["id"]?.stringValue)
             let strengthID = try #require(policy["grantControls"]?["authenticationStrength"]?["id"]?.stringValue)
-            func send(_ method: String, _ path: String, _ body: GraphJSON? = nil) async throws -> GraphResponse {
-                try await session.send(GraphRequest(method: method, path: path, headers: [("Content-Type", "application/json")],
+            func send(_ method: String, _ path: String, _ body: GraphJSON? = nil) async throws -> Graph.GraphResponse {
+                try await session.send(Graph.GraphRequest(method: method, path: path, headers: [("Content-Type", "application/json")],
                                                     body: try body?.encoded()))
             }
             // The incident: the policy deleted for good, then the strength, and a context disabled.

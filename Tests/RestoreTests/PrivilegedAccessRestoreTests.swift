@@ -10,8 +10,8 @@ import Vault
 /// settings are patched rule by rule.
 @Suite("PIM restore", .serialized)
 struct PrivilegedAccessRestoreTests {
-    static func write(_ method: String, _ path: String, _ body: GraphJSON) throws -> GraphRequest {
-        GraphRequest(method: method, path: path, headers: [("Content-Type", "application/json")], body: try body.encoded())
+    static func write(_ method: String, _ path: String, _ body: GraphJSON) throws -> Graph.GraphRequest {
+        Graph.GraphRequest(method: method, path: path, headers: [("Content-Type", "application/json")], body: try body.encoded())
     }
 
     static func json(_ text: String) throws -> CanonicalJSON { try CanonicalJSON.parse(Array(text.utf8)) }
@@ -101,7 +101,7 @@ struct PrivilegedAccessRestoreTests {
 
             // The incident: the eligibility, the time-bound assignment and the activation removed; activation made easy.
             func remove(_ set: String, _ object: GraphJSON) async throws {
-                let response = try await session.send(try Self.write("POST", "/roleManagement/directory/\(set)", .object([
+                let response = try await session.send(try Self.write("POST", "/roleManagement/directory/\(set)", GraphJSON.object([
                     "action": .string("adminRemove"), "principalId": object["principalId"] ?? .null,
                     "roleDefinitionId": object["roleDefinitionId"] ?? .null, "directoryScopeId": .string("/"),
                 ])))
@@ -110,7 +110,7 @@ struct PrivilegedAccessRestoreTests {
             try await remove("roleEligibilityScheduleRequests", adminEligibility)
             try await remove("roleAssignmentScheduleRequests", timeBound)
             try await remove("roleAssignmentScheduleRequests", activation)
-            let weakened = try await session.send(try Self.write("PATCH", "/policies/roleManagementPolicies/\(policy)/rules/Enablement_EndUser_Assignment", .object([
+            let weakened = try await session.send(try Self.write("PATCH", "/policies/roleManagementPolicies/\(policy)/rules/Enablement_EndUser_Assignment", GraphJSON.object([
                 "@odata.type": .string("#microsoft.graph.unifiedRoleManagementPolicyEnablementRule"),
                 "id": .string("Enablement_EndUser_Assignment"), "enabledRules": .array([]),
             ])))

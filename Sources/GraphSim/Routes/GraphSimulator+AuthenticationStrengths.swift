@@ -70,7 +70,7 @@ extension GraphSimulator {
             return .json(200, writer.finish())
         case (0, "POST"):
             let body = try requestObject(context)
-            try checkWritable(body.filter { $0.key != "combinationConfigurations" }, type: type, existing: nil)
+            try checkWritable(body.filter(keys: { $0 != "combinationConfigurations" }), type: type, existing: nil)
             guard let name = body["displayName"]?.stringValue, !name.isEmpty else {
                 throw GraphError.badRequest("Property 'displayName' is required.")
             }
@@ -283,7 +283,7 @@ extension GraphSimulator {
             throw GraphError.badRequest("The id of an authentication context must be c1 to c99.")
         }
         let body = try requestObject(context)
-        try checkWritable(body.filter { $0.key != "id" }, type: type, existing: nil)
+        try checkWritable(body.filter(keys: { $0 != "id" }), type: type, existing: nil)
         if let given = body["id"]?.stringValue, given != id { throw GraphError.badRequest("The id in the body differs from the URL.") }
         try context.tenant.withDirectory { directory in
             let existing = directory.entity(type, id)

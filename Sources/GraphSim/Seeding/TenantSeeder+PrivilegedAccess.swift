@@ -13,7 +13,11 @@ extension TenantSeeder {
         guard !profile.isEmpty else { return }
 
         // Eligible admins: IT staff beyond the ones with active roles, and a role-assignable group.
-        let itStaff = memberUserIds.filter { userDepartments[$0] == "IT" }
+        // IT staff, or in a tenant too small to have an IT department, any member.
+        // (Users already in the recycle bin are not candidates.)
+        let members = memberUserIds.filter { directory.isLive($0) && $0 != adminUserId && $0 != breakGlassUserId }
+        let itDepartment = members.filter { userDepartments[$0] == "IT" }
+        let itStaff = itDepartment.count >= 3 ? itDepartment : members
         let eligibleRoles = ["fe930be7-5e62-47db-91af-98c3a49a38b1", "194ae4cb-b126-40b2-bd5b-6091b380977d",
                              "f2ef992c-3afb-46b9-b7cf-a126ee74c451", "5d6b6bb7-de71-4623-b4af-96380a352509",
                              "b0f54661-2d74-4c50-afa3-1ec803f12efe", "158c047a-c907-4556-b7ef-446551a6b5f7"]
@@ -37,7 +41,7 @@ extension TenantSeeder {
                                            end: now.addingTimeInterval(7 * 3_600))
         }
         // A contractor with an active, time-bound Security Reader assignment.
-        if let contractor = memberUserIds.dropFirst(3).first(where: { userDepartments[$0] != "IT" }) {
+        if let contractor = members.dropFirst(3).first(where: { userDepartments[$0] != "IT" && !eligibleUsers.contains($0) }) {
             let scheduleId = newId()
             let start = now.addingTimeInterval(-20 * 86_400)
             let end = now.addingTimeInterval(70 * 86_400)

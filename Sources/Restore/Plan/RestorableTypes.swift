@@ -1,4 +1,5 @@
 import Graph
+import Vault
 
 /// The catalogue entries a restore writes back, in the order their writes must happen, and the
 /// rules that are specific to a type rather than declared in the catalogue.

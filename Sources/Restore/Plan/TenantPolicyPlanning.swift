@@ -62,8 +62,9 @@ extension PlanningContext {
                 continue
             }
             known.ids[parts[0]] = parts[0]
-            if let (currentKey, current) = target[type].first(where: { $0.key.lowercased().hasPrefix(domain + "/") }) {
-                known.ids[parts[1]] = String(currentKey.split(separator: "/")[1])
+            if let match = target[type].first(where: { $0.key.lowercased().hasPrefix(domain + "/") }) {
+                let current = match.value
+                known.ids[parts[1]] = String(match.key.split(separator: "/")[1])
                 guard !scope.onlyMissing,
                       !Self.writableDifferences(entry, desired: object, current: current, rewrites: rewrites).isEmpty else { continue }
                 add(.patches, .patch, type, key, after: object, before: current)
