@@ -29,9 +29,6 @@ public enum RestorableTypes {
         "authorizationPolicy": .patches, "roleManagementPolicy": .patches,
         "authenticationStrengthPolicy": .principals, "authenticationStrengthPolicy.combinationConfigurations": .patches,
         "authenticationContextClassReference": .principals,
-        "identitySecurityDefaultsEnforcementPolicy": .patches, "adminConsentRequestPolicy": .patches,
-        "permissionGrantPolicy": .principals, "domain.federationConfiguration": .patches, "identityProvider": .principals,
-        "crossTenantAccessPolicy.partners.identitySynchronization": .patches,
         "roleEligibilitySchedule": .assignments, "roleAssignmentSchedule": .assignments,
     ]
 
