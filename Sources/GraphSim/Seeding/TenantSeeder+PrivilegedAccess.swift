@@ -46,7 +46,9 @@ extension TenantSeeder {
             let start = now.addingTimeInterval(-20 * 86_400)
             let end = now.addingTimeInterval(70 * 86_400)
             let role = "5d6b6bb7-de71-4623-b4af-96380a352509"
-            let assignment = directory.assignRole(principal: contractor, roleDefinition: role, scope: "/")
+            // The seeder's own ids activate the role, so the directory's random stream (incidents) is untouched.
+            addRoleAssignment(principal: contractor, roleDefinition: role, scope: "/")
+            let assignmentId = ObjectTemplates.compositeId([role, contractor]) + "-1"
             directory.insert(.unifiedRoleAssignmentSchedule, [
                 "id": .string(scheduleId), "principalId": .string(contractor), "roleDefinitionId": .string(role),
                 "directoryScopeId": "/", "appScopeId": .null, "createdUsing": .string(scheduleId),
@@ -55,10 +57,10 @@ extension TenantSeeder {
                 "scheduleInfo": Self.schedule(start: start, end: end),
             ])
             directory.insert(.unifiedRoleAssignmentScheduleInstance, [
-                "id": .string(assignment.id), "principalId": .string(contractor), "roleDefinitionId": .string(role),
+                "id": .string(assignmentId), "principalId": .string(contractor), "roleDefinitionId": .string(role),
                 "directoryScopeId": "/", "appScopeId": .null, "assignmentType": "Assigned",
                 "endDateTime": .string(Timestamp.format(end)), "memberType": "Direct",
-                "roleAssignmentOriginId": .string(assignment.id), "roleAssignmentScheduleId": .string(scheduleId),
+                "roleAssignmentOriginId": .string(assignmentId), "roleAssignmentScheduleId": .string(scheduleId),
                 "startDateTime": .string(Timestamp.formatPrecise(start)),
             ])
         }
