@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.5.0"),
     ],
     targets: [
         // MARK: C libraries (module maps only)
@@ -53,6 +55,7 @@ let package = Package(
             dependencies: [
                 "CLibPQ",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
@@ -63,6 +66,7 @@ let package = Package(
             dependencies: [
                 "CCurl",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
@@ -70,6 +74,10 @@ let package = Package(
         .target(
             name: "Cryptography",
             dependencies: ["COpenSSL"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "JSON",
             swiftSettings: swiftSettings
         ),
         .target(
@@ -116,7 +124,7 @@ let package = Package(
         .target(
             name: "GraphSim",
             dependencies: [
-                "Cryptography",
+                "Cryptography", "JSON",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -129,8 +137,10 @@ let package = Package(
             name: "GraphSimTesting",
             dependencies: [
                 "GraphSim",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
@@ -168,7 +178,7 @@ let package = Package(
         .target(
             name: "Graph",
             dependencies: [
-                "HTTP", "Cryptography",
+                "HTTP", "Cryptography", "JSON",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
@@ -179,7 +189,7 @@ let package = Package(
         .target(
             name: "Vault",
             dependencies: [
-                "CZstd", "Postgres", "Cryptography", "Tenancy", "Queue", "HTTP",
+                "CZstd", "Postgres", "Cryptography", "JSON", "Tenancy", "HTTP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -189,7 +199,7 @@ let package = Package(
         .target(
             name: "Restore",
             dependencies: [
-                "Vault", "Graph", "Queue", "Tenancy", "Postgres", "Cryptography",
+                "Vault", "Graph", "JSON", "Queue", "Tenancy", "Postgres", "Cryptography",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -198,7 +208,7 @@ let package = Package(
         .target(
             name: "Jobs",
             dependencies: [
-                "Vault", "Graph", "Queue", "Tenancy", "Postgres", "Restore",
+                "Vault", "Graph", "JSON", "Queue", "Tenancy", "Postgres", "Restore",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -228,10 +238,30 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Composition root: the configuration and each long-lived component, built once
+        .target(
+            name: "HoldfastRuntime",
+            dependencies: [
+                "Postgres", "Migrations", "Queue", "Worker", "Coordinator", "Tenancy", "Cryptography", "Vault", "Jobs", "Graph", "HTTP", "API",
+                "Compliance", "Restore",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Executables
         .target(
             name: "HoldfastCLI",
             dependencies: [
+                "HoldfastRuntime",
                 "Postgres", "Migrations", "Queue", "Worker", "Coordinator", "Tenancy", "Cryptography", "Vault", "Jobs", "Graph", "HTTP", "API",
                 "Compliance", "Restore",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -298,6 +328,11 @@ let package = Package(
             dependencies: ["Cryptography", "HoldfastTesting"]
         ),
         .testTarget(
+            name: "JSONTests",
+            dependencies: ["JSON"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "GraphSimTests",
             dependencies: [
                 "GraphSim", "GraphSimTesting", "Cryptography",
@@ -337,7 +372,7 @@ let package = Package(
         .testTarget(
             name: "VaultTests",
             dependencies: [
-                "Vault", "Postgres", "Cryptography", "Tenancy", "Queue", "HoldfastTesting", "HTTP",
+                "Vault", "Postgres", "Cryptography", "Tenancy", "Queue", "Jobs", "HoldfastTesting", "HTTP",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -346,7 +381,7 @@ let package = Package(
             name: "APITests",
             dependencies: [
                 "API", "Postgres", "Migrations", "Queue", "Tenancy", "Vault", "Cryptography", "HoldfastTesting", "GraphSimTesting",
-                "Compliance", "Graph", "GraphSim", "HTTP", "Jobs", "Restore",
+                "Compliance", "Graph", "GraphSim", "HTTP", "Jobs", "Restore", "HoldfastCLI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
@@ -358,7 +393,7 @@ let package = Package(
             name: "RestoreTests",
             dependencies: [
                 "Restore", "Jobs", "Vault", "Graph", "GraphSim", "GraphSimTesting", "Queue", "Tenancy", "Cryptography", "HTTP",
-                "Postgres", "HoldfastTesting",
+                "Postgres", "HoldfastTesting", "Worker",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -385,10 +420,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "HoldfastRuntimeTests",
+            dependencies: [
+                "HoldfastRuntime", "API", "Vault", "Tenancy", "Graph", "GraphSim", "GraphSimTesting", "Jobs", "Restore", "Queue", "Cryptography",
+                "HTTP", "Postgres", "Migrations", "HoldfastTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "OnboardingTests",
             dependencies: [
                 "Tenancy", "Graph", "GraphSim", "GraphSimTesting", "Jobs", "Vault", "Queue", "Worker", "Cryptography", "HTTP",
-                "Postgres", "HoldfastTesting",
+                "Postgres", "HoldfastTesting", "Restore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -33,6 +33,10 @@ public struct HTTPRequest: Sendable {
     /// `CURLOPT_FRESH_CONNECT` and `CURLOPT_FORBID_REUSE`): a retry after a 503 or a network error
     /// must not go back over the connection that failed (Graph's best practices).
     public var freshConnection = false
+    /// Overrides ``HTTPClient/Configuration/maxResponseBytes`` for this request (counted after
+    /// decompression, so a compressed bomb fails as soon as it crosses the limit). Must not be
+    /// negative.
+    public var maxResponseBytes: Int?
 
     public init(
         method: HTTPMethod = .get,
@@ -67,6 +71,9 @@ public struct HTTPRequest: Sendable {
         }
         if let timeout = self.timeout, timeout <= .zero {
             return "the timeout must be positive"
+        }
+        if let maxResponseBytes = self.maxResponseBytes, maxResponseBytes < 0 {
+            return "maxResponseBytes must not be negative"
         }
         if case .follow(let maximum) = self.redirectPolicy, maximum < 0 {
             return "the maximum number of redirects must not be negative"

@@ -1,4 +1,5 @@
 public import ArgumentParser
+import HoldfastRuntime
 
 /// The `holdfast` command tree.
 @available(macOS 14, *)
@@ -10,14 +11,10 @@ public struct HoldfastCommand: AsyncParsableCommand {
         subcommands: [MigrateCommand.self, VersionCommand.self, CoordinatorCommand.self, WorkerCommand.self, JobsCommand.self, KeysCommand.self, APIKeysCommand.self,
                       BackupCommand.self, SnapshotsCommand.self, ObjectsCommand.self, ExportCommand.self, TenantsCommand.self,
                       SLACommand.self, ReportCommand.self, PoliciesCommand.self, LegalHoldCommand.self, RetentionCommand.self, ValidationsCommand.self,
-                      DiffCommand.self, RestoreCommand.self, WatchCommand.self]
+                      DiffCommand.self, RestoreCommand.self, WatchCommand.self, ConfigCommand.self]
     )
 
     public init() {}
-}
-
-public enum HoldfastVersion {
-    public static let current = "0.1.0"
 }
 
 /// The executable's entry point. It lives here, where ArgumentParser is imported, so the

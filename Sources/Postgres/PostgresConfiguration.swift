@@ -16,13 +16,56 @@ public struct PostgresConfiguration: Sendable {
     /// Connections idle longer than this are closed by the pool. Default 300 s.
     public var idleTimeoutSeconds: Double
 
+    // Production defaults against hangs and failover (docs/configuration.md, "PostgreSQL
+    // sessions"). Each is passed to libpq before the connection string, so a connection string
+    // that sets the same keyword (`keepalives_idle=…`, `options=…`) wins; nil leaves libpq's and
+    // the server's own default.
+
+    /// TCP keepalive probes: a peer that vanished without a reset (a failover, a dropped route) is
+    /// found dead after `idle + interval × count` seconds of silence, 25 s by default, instead of
+    /// the kernel's two hours. libpq `keepalives_idle`, `keepalives_interval`, `keepalives_count`.
+    public var tcpKeepalive: TCPKeepalive?
+    /// libpq `tcp_user_timeout`: a statement whose bytes stay unacknowledged this long fails with a
+    /// broken connection instead of waiting out the kernel's retransmissions (about 15 minutes).
+    /// Default 30 s.
+    public var tcpUserTimeout: Duration?
+    /// The server's `statement_timeout` for this process's sessions: a safety net, so no statement
+    /// holds a connection (and its locks) for ever. Default 15 minutes, above the longest statement
+    /// Holdfast runs (a large tenant's snapshot commit); a process that runs only short statements
+    /// can lower it.
+    public var statementTimeout: Duration?
+    /// The server's `idle_in_transaction_session_timeout`: a session that opened a transaction and
+    /// then went quiet (a hung process) is ended and its locks released. Default 5 minutes.
+    public var idleInTransactionTimeout: Duration?
+    /// libpq `target_session_attrs` when the connection string names several hosts and sets none:
+    /// Holdfast writes, so it must land on the primary. Default `read-write`.
+    public var multiHostTargetSessionAttributes: String?
+
+    /// TCP keepalive timing, in seconds.
+    public struct TCPKeepalive: Sendable, Hashable {
+        public var idleSeconds: Int
+        public var intervalSeconds: Int
+        public var count: Int
+
+        public init(idleSeconds: Int = 10, intervalSeconds: Int = 5, count: Int = 3) {
+            self.idleSeconds = idleSeconds
+            self.intervalSeconds = intervalSeconds
+            self.count = count
+        }
+    }
+
     public init(
         connectionString: String = "",
         maxConnections: Int = 10,
         applicationName: String = "holdfast",
         searchPath: [String]? = nil,
         connectTimeoutSeconds: Int = 10,
-        idleTimeoutSeconds: Double = 300
+        idleTimeoutSeconds: Double = 300,
+        tcpKeepalive: TCPKeepalive? = TCPKeepalive(),
+        tcpUserTimeout: Duration? = .seconds(30),
+        statementTimeout: Duration? = .seconds(900),
+        idleInTransactionTimeout: Duration? = .seconds(300),
+        multiHostTargetSessionAttributes: String? = "read-write"
     ) {
         self.connectionString = connectionString
         self.maxConnections = maxConnections
@@ -30,6 +73,68 @@ public struct PostgresConfiguration: Sendable {
         self.searchPath = searchPath
         self.connectTimeoutSeconds = connectTimeoutSeconds
         self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.tcpKeepalive = tcpKeepalive
+        self.tcpUserTimeout = tcpUserTimeout
+        self.statementTimeout = statementTimeout
+        self.idleInTransactionTimeout = idleInTransactionTimeout
+        self.multiHostTargetSessionAttributes = multiHostTargetSessionAttributes
+    }
+
+    /// libpq keywords and values given before the connection string (which overrides them).
+    var connectionDefaults: [(keyword: String, value: String)] {
+        var defaults: [(String, String)] = [("connect_timeout", String(self.connectTimeoutSeconds))]
+        if let keepalive = self.tcpKeepalive {
+            defaults += [("keepalives", "1"), ("keepalives_idle", String(keepalive.idleSeconds)),
+                         ("keepalives_interval", String(keepalive.intervalSeconds)), ("keepalives_count", String(keepalive.count))]
+        }
+        if let timeout = self.tcpUserTimeout { defaults.append(("tcp_user_timeout", String(Self.milliseconds(timeout)))) }
+        var options: [String] = []
+        if let timeout = self.statementTimeout { options.append("-c statement_timeout=\(Self.milliseconds(timeout))") }
+        if let timeout = self.idleInTransactionTimeout {
+            options.append("-c idle_in_transaction_session_timeout=\(Self.milliseconds(timeout))")
+        }
+        if !options.isEmpty { defaults.append(("options", options.joined(separator: " "))) }
+        if let attributes = self.multiHostTargetSessionAttributes, Self.namesSeveralHosts(self.connectionString),
+           !self.connectionString.contains("target_session_attrs") {
+            defaults.append(("target_session_attrs", attributes))
+        }
+        return defaults
+    }
+
+    /// Whole milliseconds within what the server and libpq accept (a 32-bit int).
+    private static func milliseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        let (product, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+        guard !overflow else { return Int64(Int32.max) }
+        return min(max(0, product + attoseconds / 1_000_000_000_000_000), Int64(Int32.max))
+    }
+
+    /// Whether a URL or key-value connection string lists more than one host (libpq failover).
+    static func namesSeveralHosts(_ conninfo: String) -> Bool {
+        if conninfo.hasPrefix("postgres://") || conninfo.hasPrefix("postgresql://") {
+            let afterScheme = conninfo[conninfo.range(of: "://")!.upperBound...]
+            let authority = afterScheme.prefix { $0 != "/" && $0 != "?" }
+            let hosts = authority.split(separator: "@", omittingEmptySubsequences: false).last ?? ""
+            if hosts.contains(",") { return true }
+            let query = afterScheme.drop { $0 != "?" }.dropFirst()
+            return query.split(separator: "&").contains { pair in
+                (pair.hasPrefix("host=") || pair.hasPrefix("hostaddr=")) && (pair.contains(",") || pair.contains("%2C") || pair.contains("%2c"))
+            }
+        }
+        var index = conninfo.startIndex
+        while let range = conninfo[index...].range(of: "host") {
+            index = range.upperBound
+            let before = range.lowerBound == conninfo.startIndex ? " " : conninfo[conninfo.index(before: range.lowerBound)]
+            guard before == " " || before == "\t" else { continue }
+            var rest = conninfo[range.upperBound...]
+            if rest.hasPrefix("addr") { rest = rest.dropFirst(4) }
+            rest = rest.drop { $0 == " " }
+            guard rest.first == "=" else { continue }
+            rest = rest.dropFirst().drop { $0 == " " }
+            let value = rest.first == "'" ? rest.dropFirst().prefix { $0 != "'" } : rest.prefix { $0 != " " }
+            if value.contains(",") { return true }
+        }
+        return false
     }
 
     /// The connection string with any password removed, for logs and error messages.

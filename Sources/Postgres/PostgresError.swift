@@ -89,8 +89,16 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDeb
     public var isTransientConnectionError: Bool {
         if code == .connectionLost || code == .connectionFailed { return true }
         guard let sqlState else { return false }
-        // Class 08 connection exceptions, 57P01..57P03 admin/crash shutdown and cannot-connect-now.
-        return sqlState.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(sqlState)
+        return Self.discardsConnection(sqlState: sqlState)
+    }
+
+    /// SQLSTATEs after which a session is closed instead of returned to the pool, and the work
+    /// retried on a new one: class 08 connection exceptions, 57P01..57P03 admin or crash shutdown
+    /// and cannot-connect-now, and 25006 (a write on a read-only node: after a failover a pooled
+    /// session may sit on a standby, and a new session with `target_session_attrs=read-write`
+    /// finds the primary).
+    static func discardsConnection(sqlState: String) -> Bool {
+        sqlState.hasPrefix("08") || ["57P01", "57P02", "57P03", "25006"].contains(sqlState)
     }
 }
 

@@ -16,6 +16,12 @@ public struct RestoreError: Error, Sendable, CustomStringConvertible, Equatable 
         public static let writeFailed = Code("writeFailed")
         /// The request (scope, snapshot, arguments) is malformed.
         public static let invalidRequest = Code("invalidRequest")
+        /// The plan is older than its lifetime (default 24 h): plan again.
+        public static let expired = Code("expired")
+        /// The target tenant may not be written (suspended, offboarded, or not a scratch tenant for a drill).
+        public static let tenantRefused = Code("tenantRefused")
+        /// The job applying the plan no longer holds its claim (its lease was lost): it writes nothing more.
+        public static let claimLost = Code("claimLost")
 
         public var description: String { self.name }
     }

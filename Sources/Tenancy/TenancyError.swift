@@ -14,6 +14,7 @@ public struct TenancyError: Error, Sendable {
             case policyNotFound
             case invalidRequest
             case invalidStatusChange
+            case retiredMasterKey
         }
 
         private let base: Base
@@ -37,6 +38,9 @@ public struct TenancyError: Error, Sendable {
         public static let invalidRequest = Self(.invalidRequest)
         /// The tenant's status does not allow the change (resuming an offboarded tenant).
         public static let invalidStatusChange = Self(.invalidStatusChange)
+        /// This process's current master key was retired by `holdfast keys rotate`: restart it
+        /// with the new key (`HOLDFAST_MASTER_KEY_FILE`) before it creates data keys.
+        public static let retiredMasterKey = Self(.retiredMasterKey)
 
         public var description: String {
             switch self.base {
@@ -49,6 +53,7 @@ public struct TenancyError: Error, Sendable {
             case .policyNotFound: "policyNotFound"
             case .invalidRequest: "invalidRequest"
             case .invalidStatusChange: "invalidStatusChange"
+            case .retiredMasterKey: "retiredMasterKey"
             }
         }
     }

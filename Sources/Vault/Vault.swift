@@ -18,9 +18,10 @@ public struct Vault: Sendable {
         self.logger = logger
     }
 
-    /// Starts a snapshot for `jobID` (see ``SnapshotWriter``).
-    public func beginSnapshot(tenantID: UUID, jobID: Int64) async throws -> SnapshotWriter {
-        try await SnapshotWriter.begin(tenantID: tenantID, jobID: jobID, client: self.client, blobStore: self.blobStore,
+    /// Starts a snapshot for `jobID` (see ``SnapshotWriter``), conditional on `claim` when the job
+    /// runs from the queue.
+    public func beginSnapshot(tenantID: UUID, jobID: Int64, claim: (any SnapshotClaim)? = nil) async throws -> SnapshotWriter {
+        try await SnapshotWriter.begin(tenantID: tenantID, jobID: jobID, claim: claim, client: self.client, blobStore: self.blobStore,
                                        keyProvider: self.keyProvider, logger: self.logger)
     }
 
@@ -51,6 +52,25 @@ public struct Vault: Sendable {
             throw VaultError(.notFound, "tenant \(tenantID.uuidString.lowercased()) has no snapshot committed by \(date)")
         }
         return try SnapshotQueries.decode(row)
+    }
+
+    /// The delta links `snapshot` recorded, if their tag authenticates them under the tenant's key;
+    /// otherwise none (logged), so the next backup reads every type in full. A database writer
+    /// can then neither choose where the next backup's first request (and its token) goes, nor
+    /// make it skip changes; rows from before links were tagged are treated the same way.
+    public func trustedDeltaLinks(of snapshot: SnapshotSummary) async throws -> [String: String] {
+        guard !snapshot.deltaLinks.isEmpty else { return [:] }
+        let metadata: Logger.Metadata = ["tenant.id": "\(snapshot.tenantID)", "snapshot.id": "\(snapshot.id)"]
+        guard let tag = snapshot.deltaLinksTag else {
+            self.logger.notice("the previous snapshot's delta links carry no tag (written before they were authenticated); reading every type in full", metadata: metadata)
+            return [:]
+        }
+        let keys = try await self.keyProvider.keys(tenantID: snapshot.tenantID, dataKeyID: snapshot.dataKeyID)
+        guard keys.deltaLinksAreAuthentic(snapshot.deltaLinks, tag: tag) else {
+            self.logger.error("the previous snapshot's delta links fail their authentication (changed in the database?); ignoring them and reading every type in full", metadata: metadata)
+            return [:]
+        }
+        return snapshot.deltaLinks
     }
 
     // MARK: Objects

@@ -16,6 +16,9 @@ enum StopReason: Sendable, Hashable {
 final class RunningJobs: Sendable {
     private struct Entry {
         var claim: JobClaim
+        /// When the last heartbeat that found the claim held was sent (the claim's own statement
+        /// at first): the database extended the lease after this instant, never before it.
+        var renewedAt: ContinuousClock.Instant
         var stopReason: StopReason?
         var waiter: CheckedContinuation<StopReason?, Never>?
         var waitCancelled = false
@@ -113,8 +116,34 @@ final class RunningJobs: Sendable {
 
     var claims: [JobClaim] { state.withLock { $0.entries.values.map(\.claim) } }
 
-    func insert(_ claim: JobClaim) {
-        state.withLock { $0.entries[claim.jobID] = Entry(claim: claim) }
+    /// Holds `claim`, whose claim statement was sent at `claimedAt`.
+    func insert(_ claim: JobClaim, claimedAt: ContinuousClock.Instant) {
+        state.withLock { $0.entries[claim.jobID] = Entry(claim: claim, renewedAt: claimedAt) }
+    }
+
+    /// Records that a heartbeat sent at `sentAt` extended the job's lease.
+    func renewed(_ id: Job.ID, sentAt: ContinuousClock.Instant) {
+        state.withLock { state in
+            guard var entry = state.entries[id], entry.renewedAt < sentAt else { return }
+            entry.renewedAt = sentAt
+            state.entries[id] = entry
+        }
+    }
+
+    /// Whether the job's lease was renewed less than `fenceAfter` ago (and it is not being stopped).
+    func isFresh(_ id: Job.ID, fenceAfter: Duration, now: ContinuousClock.Instant = .now) -> Bool {
+        state.withLock { state in
+            guard let entry = state.entries[id], entry.stopReason == nil else { return false }
+            return now - entry.renewedAt < fenceAfter
+        }
+    }
+
+    /// Jobs still handled whose lease was last renewed `fenceAfter` ago or longer.
+    func stale(fenceAfter: Duration, now: ContinuousClock.Instant = .now) -> [(claim: JobClaim, sinceRenewal: Duration)] {
+        state.withLock { state in
+            state.entries.values.filter { $0.stopReason == nil && !$0.handlerDone && now - $0.renewedAt >= fenceAfter }
+                .map { ($0.claim, now - $0.renewedAt) }
+        }
     }
 
     func remove(_ id: Job.ID) {

@@ -13,6 +13,14 @@ public struct WorkerConfiguration: Sendable {
     public var lease: Duration
     /// How often leases are extended and cancellations looked for. Default 10 s (a third of the lease).
     public var heartbeatInterval: Duration
+    /// How long one heartbeat may take before it is cancelled (the next one is tried on time).
+    /// Default: a third of the lease, and at least the heartbeat interval.
+    public var heartbeatTimeout: Duration
+    /// A job whose lease was not renewed for this long has its handler cancelled and writes
+    /// nothing more (fencing): the lease itself may expire soon after, and the rescuer then gives
+    /// the job to another worker. Default: two thirds of the lease, as the coordinator's leader
+    /// steps down at two thirds of its lease.
+    public var fenceAfter: Duration
     /// How often the queue is polled when no NOTIFY arrives. Default 2 s.
     public var pollInterval: Duration
     /// On graceful shutdown, how long running jobs may take to finish before they are handed back. Default 30 s.
@@ -35,7 +43,8 @@ public struct WorkerConfiguration: Sendable {
         id: UUID = UUID(), concurrency: Int = 10, kinds: [JobKind]? = nil, lease: Duration = .seconds(30),
         heartbeatInterval: Duration = .seconds(10), pollInterval: Duration = .seconds(2), shutdownTimeout: Duration = .seconds(30),
         retryPolicy: RetryPolicy = RetryPolicy(), version: String = "unknown", listens: Bool = true,
-        batchGatherDelay: Duration = .milliseconds(1), maximumRunTimes: [JobKind: Duration] = [:]
+        batchGatherDelay: Duration = .milliseconds(1), maximumRunTimes: [JobKind: Duration] = [:],
+        heartbeatTimeout: Duration? = nil, fenceAfter: Duration? = nil
     ) {
         precondition(maximumRunTimes.values.allSatisfy { $0 > .zero }, "maximum run times must be positive")
         precondition(concurrency > 0, "concurrency must be positive")
@@ -44,6 +53,11 @@ public struct WorkerConfiguration: Sendable {
         self.kinds = kinds
         self.lease = lease
         self.heartbeatInterval = heartbeatInterval
+        self.heartbeatTimeout = heartbeatTimeout ?? max(heartbeatInterval, lease / 3)
+        self.fenceAfter = fenceAfter ?? lease * 2 / 3
+        precondition(self.fenceAfter > heartbeatInterval && self.fenceAfter < lease,
+                     "fencing must come after a heartbeat interval and before the lease expires")
+        precondition(self.heartbeatTimeout > .zero, "the heartbeat timeout must be positive")
         self.pollInterval = pollInterval
         self.shutdownTimeout = shutdownTimeout
         self.retryPolicy = retryPolicy

@@ -7,6 +7,13 @@ import Foundation
 /// A worker: claims jobs when it has free slots, runs them through their handlers, keeps their
 /// leases alive, and reports every outcome conditionally on still holding the claim.
 ///
+/// Fencing: a job whose lease this worker could not renew for ``WorkerConfiguration/fenceAfter``
+/// (two thirds of the lease by default) has its handler cancelled, and nothing is written for it
+/// again; the rescuer only makes it available once the whole lease has passed. Heartbeats use a
+/// connection of their own, so job I/O queued in the pool cannot delay them, and each has a
+/// deadline. Handlers check ``JobContext/leaseIsCurrent`` before writes that cannot be made
+/// conditional in the database (a restore's Graph writes).
+///
 /// Graceful shutdown (SIGTERM) stops claiming, lets running jobs finish until
 /// `shutdownTimeout`, then cancels the rest and hands them back (available again at once, the
 /// attempt not burned). Task cancellation (the group's maximum shutdown duration passed) cancels
@@ -61,12 +68,18 @@ public final class WorkerService: Service {
         ])
         let (wakeUps, wakeUp) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         wakeUp.yield()
+        let heartbeatClient = LeaseKeeper.heartbeatClient(beside: client, logger: logger)
+        let keeper = LeaseKeeper(running: running, lease: configuration.lease, heartbeatInterval: configuration.heartbeatInterval,
+                                 heartbeatTimeout: configuration.heartbeatTimeout, fenceAfter: configuration.fenceAfter, logger: logger)
+        let seenRegistry = WorkerRegistry(client: heartbeatClient, logger: logger)
+        let workerID = configuration.id
         await withDiscardingTaskGroup { group in
             if configuration.listens {
                 group.addTask { await self.listenForWork(wakeUp: wakeUp) }
             }
             group.addTask { await self.poll(wakeUp: wakeUp) }
-            group.addTask { await self.heartbeat() }
+            group.addTask { await keeper.heartbeat(client: heartbeatClient) { try await seenRegistry.seen(id: workerID) } }
+            group.addTask { await keeper.fence() }
 
             await withGracefulShutdownHandler {
                 await self.claimLoop(wakeUps: wakeUps, wakeUp: wakeUp, group: &group)
@@ -87,6 +100,7 @@ public final class WorkerService: Service {
             }
             group.cancelAll()
         }
+        await heartbeatClient.shutdown()
         try? await registry.stopped(id: configuration.id)
         logger.info("worker stopped")
     }
@@ -121,7 +135,7 @@ public final class WorkerService: Service {
             WorkerMetrics.claimLatency(ContinuousClock.now - started)
             for job in jobs {
                 guard let claim = job.claim else { continue }
-                running.insert(claim)
+                running.insert(claim, claimedAt: started)
                 WorkerMetrics.claimed(job.kind)
                 group.addTask {
                     await self.execute(job, claim: claim) {
@@ -165,29 +179,6 @@ public final class WorkerService: Service {
         }
     }
 
-    // MARK: - Heartbeats
-
-    private func heartbeat() async {
-        while !Task.isCancelled {
-            do { try await Task.sleep(for: configuration.heartbeatInterval) } catch { return }
-            let claims = running.claims
-            do {
-                let statuses = try await completer.heartbeat(claims, lease: configuration.lease)
-                for (id, status) in statuses {
-                    switch status {
-                    case .held: break
-                    case .cancelRequested: running.stop(id, reason: .cancelRequested)
-                    case .lost: running.stop(id, reason: .leaseLost)
-                    }
-                }
-                try await registry.seen(id: configuration.id)
-            } catch {
-                if Task.isCancelled { return }
-                logger.warning("heartbeat failed; leases were not extended", metadata: ["error": "\(error)", "jobs.running": "\(claims.count)"])
-            }
-        }
-    }
-
     // MARK: - Running one job
 
     private enum Outcome: Sendable {
@@ -214,7 +205,9 @@ public final class WorkerService: Service {
             return
         }
         let completer = self.completer
-        let context = JobContext(claim: claim, logger: logger) { json in
+        let running = self.running
+        let fenceAfter = configuration.fenceAfter
+        let context = JobContext(claim: claim, logger: logger, leaseCheck: { running.isFresh(claim.jobID, fenceAfter: fenceAfter) }) { json in
             try await completer.reportProgress(claim, json: json)
         }
         logger.debug("job started")

@@ -80,7 +80,7 @@ struct APIFixture: Sendable {
             _ = try await writer.stage(type: "user", objects: [("u1", try CanonicalJSON.canonicalize(Array(#"{"id":"u1","displayName":"Ann"}"#.utf8)))],
                                        fullyRead: true)
             let snapshotB = try await writer.commit(SnapshotCommit(kind: .full, startedAt: Date(), fullyReadTypes: ["user"], deltaLinks: [:],
-                                                                  missingTypes: [], newBlobs: 1, bytesAdded: 10, claim: nil)).id
+                                                                  missingTypes: [], newBlobs: 1, bytesAdded: 10)).id
             let standardPolicy = try await client.query("SELECT id FROM policies WHERE name = 'standard'").first!.decode(UUID.self, "id")
 
             let migrations = try MigrationDirectory.load(from: try MigrationDirectory.locate())

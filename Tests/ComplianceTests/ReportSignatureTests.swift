@@ -40,6 +40,28 @@ struct ReportSignatureTests {
         return try await body(directory)
     }
 
+    @Test("`holdfast report verify` succeeds only against the published key, never on the .sig file's own key")
+    func verifyCommandNeedsTheTrustedKey() async throws {
+        try await withDirectory { directory in
+            let key = try ReportSigningKey.generate()
+            let path = "\(directory)/report.json"
+            _ = try ComplianceReportWriter.write(sampleReport(keyID: key.keyID), format: .json, to: path, signingKey: key)
+            let published = "\(directory)/published.pem"
+            try key.publicKey.pem().write(toFile: published, atomically: true, encoding: .utf8)
+            let binary = ProcessRunner.productsDirectory().appendingPathComponent("holdfast").path
+            var environment = ProcessInfo.processInfo.environment
+            environment["HOLDFAST_REPORT_PUBLIC_KEY_FILE"] = nil
+
+            let untrusted = try await ProcessRunner.capture(binary, ["report", "verify", path], environment: environment)
+            #expect(untrusted.status == 2, "\(untrusted.standardOutput) \(untrusted.standardError)")
+            #expect(untrusted.standardError.contains("--public-key") && !untrusted.standardOutput.contains("OK"))
+
+            let trusted = try await ProcessRunner.capture(binary, ["report", "verify", path, "--public-key", published], environment: environment)
+            #expect(trusted.status == 0, "\(trusted.standardError)")
+            #expect(trusted.standardOutput.contains("OK"))
+        }
+    }
+
     @Test("each format verifies as written and fails after one byte changes", arguments: ReportFormat.allCases)
     func tamper(format: ReportFormat) async throws {
         try await withDirectory { directory in

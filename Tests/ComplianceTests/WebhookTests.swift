@@ -16,7 +16,7 @@ struct WebhookTests {
     private func job(id: Int64 = 41, arguments: String) -> Job {
         Job(id: id, kind: .webhook, tenantID: nil, state: .running, priority: 50, runAt: Date(), arguments: arguments, attempt: 1,
             maxAttempts: 5, workerID: UUID(), leaseExpiresAt: nil, heartbeatAt: nil, attemptedAt: nil, progress: nil, errors: [],
-            uniqueKey: nil, cancelRequested: false, createdAt: Date(), finalizedAt: nil)
+            uniqueKey: nil, cancelRequested: false, createdAt: Date(), finalizedAt: nil, attemptID: UUID())
     }
 
     private func context(for job: Job) -> JobContext {

@@ -2,6 +2,7 @@ import Foundation
 import HoldfastTesting
 import Jobs
 import Postgres
+import Queue
 import Synchronization
 import Testing
 import Vault
@@ -26,7 +27,8 @@ struct GarbageCollectionRaceTests {
             _ = try await harness.vault.blobStore.put([stray], tenantID: harness.tenantID)
             let orphans = try await harness.vault.blobStore.list(tenantID: harness.tenantID, after: nil, limit: 100_000).count
 
-            let collector = BlobGarbageCollector(client: client, blobStore: harness.vault.blobStore, batchSize: 20, logger: harness.logger)
+            let collector = BlobGarbageCollector(client: client, blobStore: harness.vault.blobStore, attempts: JobAttempts(),
+                                                 batchSize: 20, logger: harness.logger)
             // Counted from the collector's progress (after every page of 20 blobs), so that a round
             // cut short when the backup ends still counts what it looked at and deleted.
             let seen = CollectorProgress()

@@ -124,6 +124,6 @@ struct BackupHarness {
             if relationship && key != "id" && key != "@odata.type" { continue }
             kept[key] = value
         }
-        return CanonicalJSON.object(kept).canonicalBytes()
+        return CanonicalJSON.object(JSONObject(kept)).canonicalBytes()
     }
 }

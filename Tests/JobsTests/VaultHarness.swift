@@ -13,6 +13,7 @@ struct VaultHarness {
     let schema: IsolatedSchema
     let vault: Vault
     let policies: PolicyStore
+    let dataKeys: TenantDataKeyStore
     let tenantID: UUID
     let logger: Logger
 
@@ -22,11 +23,12 @@ struct VaultHarness {
             let logger = TestLogger.make(label: "retention-test")
             let tenant = try await TenantRegistry(client: schema.client, logger: logger).addTenant(
                 NewTenant(entraTenantID: UUID(), primaryDomain: "fabrikam.example", displayName: "Fabrikam"), actor: "test")
-            let keys = TenancyVaultKeyProvider(client: schema.client, dataKeys: TenantDataKeyStore(keyRing: MasterKeyRing(current: MasterKey.generate())))
+            let dataKeys = TenantDataKeyStore(keyRing: MasterKeyRing(current: MasterKey.generate()))
+            let keys = TenancyVaultKeyProvider(client: schema.client, dataKeys: dataKeys)
             let store: any BlobStore = directory.map { FileBlobStore(root: $0) } ?? PostgresBlobStore(client: schema.client)
             let vault = Vault(client: schema.client, blobStore: store, keyProvider: keys, logger: logger)
             try await body(VaultHarness(schema: schema, vault: vault, policies: PolicyStore(client: schema.client, logger: logger),
-                                        tenantID: tenant.id, logger: logger))
+                                        dataKeys: dataKeys, tenantID: tenant.id, logger: logger))
         }
     }
 
@@ -43,7 +45,7 @@ struct VaultHarness {
             bytes += staged.bytesAdded
         }
         return try await writer.commit(SnapshotCommit(kind: .full, startedAt: Date(), fullyReadTypes: ["user", "group"].filter { missing.map(\.type).contains($0) == false },
-                                                      deltaLinks: [:], missingTypes: missing, newBlobs: newBlobs, bytesAdded: bytes, claim: nil))
+                                                      deltaLinks: [:], missingTypes: missing, newBlobs: newBlobs, bytesAdded: bytes))
     }
 
     /// Moves snapshots' commit times (the guard trigger forbids it outside tests).

@@ -68,8 +68,10 @@ struct OnboardingHarness {
     static let signingKey: PrivateKey? = try? PrivateKey.generateRSA(bits: 2048)
 
     /// `simulatorLimits`: graph-sim throttles with these limits; nil: it does not throttle.
+    /// `masterKey`: the master key in base64 (as `HOLDFAST_MASTER_KEY` gives it to a process);
+    /// nil: a new one.
     static func run(tenants: [String] = ["contoso"], appBudget: GraphAppLimits? = nil, simulatorLimits: ThrottleLimits? = nil,
-                    _ body: (OnboardingHarness) async throws -> Void) async throws {
+                    masterKey: String? = nil, _ body: (OnboardingHarness) async throws -> Void) async throws {
         let log = CapturedLog()
         let logger = log.logger()
         try await TestDatabase.withIsolatedSchema(logger: logger) { schema in
@@ -88,7 +90,7 @@ struct OnboardingHarness {
                                         throttleStore: PostgresThrottleStateStore(client: schema.client),
                                         appBudget: appBudget.map { PostgresAppBudget(client: schema.client, limits: $0) },
                                         logger: logger)
-                let ring = MasterKeyRing(current: MasterKey.generate())
+                let ring = MasterKeyRing(current: try masterKey.map { try MasterKey(base64: $0, source: "test") } ?? MasterKey.generate())
                 let onboarding = TenantOnboarding(client: schema.client, keyRing: ring, graph: graph, logger: logger)
                 try await body(OnboardingHarness(simulator: simulator, baseURL: baseURL, schema: schema, graph: graph,
                                                  onboarding: onboarding, keyRing: ring, log: log, logger: logger))

@@ -146,4 +146,33 @@ struct CompletionTests {
             #expect(stored.state == .available && stored.attempt == 0 && stored.errors.isEmpty)
         }
     }
+
+    @Test("a completed job runs again only when asked explicitly; a unique-key clash is a clear refusal, not a storage error")
+    func retryingACompletedJob() async throws {
+        try await TestDatabase.withIsolatedSchema { schema in
+            let logger = TestLogger.make()
+            let client = schema.client
+            let administrator = JobAdministrator(client: client, logger: logger)
+            let enqueuer = JobEnqueuer(client: client, logger: logger)
+            let done = try await enqueuer.enqueue(EnqueueRequest(kind: .diagnostic, uniqueKey: "nightly")).job
+            let claim = try #require(try await JobClaimer(client: client, logger: logger).claim(workerID: UUID(), limit: 1, lease: .seconds(30)).first?.claim)
+            #expect(try await JobCompleter(client: client, logger: logger).complete([claim]) == [claim])
+
+            let refusal = await #expect(throws: QueueError.self) { try await administrator.retry(done.id) }
+            #expect(refusal?.code == .invalidState)
+            #expect(refusal?.message.contains("--completed") == true)
+            #expect(try await administrator.job(done.id).state == .completed)
+
+            // Another job now holds the unique key: asked explicitly, the retry is still refused clearly.
+            _ = try await enqueuer.enqueue(EnqueueRequest(kind: .diagnostic, runAt: Date().addingTimeInterval(600), uniqueKey: "nightly"))
+            let clash = await #expect(throws: QueueError.self) { try await administrator.retry(done.id, includingCompleted: true) }
+            #expect(clash?.code == .invalidState)
+
+            let lone = try await enqueuer.enqueue(EnqueueRequest(kind: .diagnostic)).job
+            let second = try #require(try await JobClaimer(client: client, logger: logger).claim(workerID: UUID(), limit: 1, lease: .seconds(30)).first?.claim)
+            #expect(second.jobID == lone.id)
+            #expect(try await JobCompleter(client: client, logger: logger).complete([second]) == [second])
+            #expect(try await administrator.retry(lone.id, includingCompleted: true).state == .available)
+        }
+    }
 }

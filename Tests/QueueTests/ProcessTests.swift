@@ -29,7 +29,8 @@ struct ProcessTests {
                 let job = try await JobEnqueuer(client: client, logger: logger)
                     .enqueue(EnqueueRequest(kind: .diagnostic, encoding: DiagnosticJobHandler.Arguments(sleepMilliseconds: 12_000))).job
                 try await eventually("job running") { try await client.state(of: job.id) == "running" }
-                let holder = try #require(try await JobAdministrator(client: client, logger: logger).job(job.id).workerID)
+                let held = try #require(try await JobAdministrator(client: client, logger: logger).job(job.id).claim)
+                let holder = held.workerID
                 let holderPID = try await client.count("SELECT pid FROM workers WHERE id = \(holder)")
                 let victim = try #require(workers.first { Int($0.pid) == holderPID })
                 victim.signal(SIGKILL)
@@ -45,7 +46,7 @@ struct ProcessTests {
                 #expect(history[1].workerID == holder && history[3].workerID == done.workerID)
 
                 // The dead worker's completion, arriving late, is refused.
-                let late = JobClaim(jobID: job.id, workerID: holder, attempt: 1)
+                let late = held
                 #expect(try await JobCompleter(client: client, logger: logger).complete([late]).isEmpty)
                 #expect(try await client.state(of: job.id) == "completed")
             }

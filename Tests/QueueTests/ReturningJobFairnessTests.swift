@@ -58,7 +58,7 @@ struct ReturningJobFairnessTests {
             let lone = try await JobEnqueuer(client: client, logger: logger).enqueue(EnqueueRequest(kind: .validation, tenantID: UUID())).job
             let loneClaim = try #require(try await JobClaimer(client: client, logger: logger).claim(workerID: UUID(), limit: 1, lease: .seconds(30), kinds: [.validation]).first?.claim)
             #expect(try await JobCompleter(client: client, logger: logger).complete([loneClaim]) == [loneClaim])
-            _ = try await JobAdministrator(client: client, logger: logger).retry(lone.id)
+            _ = try await JobAdministrator(client: client, logger: logger).retry(lone.id, includingCompleted: true)
             #expect(try await claimOrder(client, count: 3) == [busy[2].id, busy[0].id, lone.id])
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Graph
 import GraphSim
+import JSON
 import Restore
 import Testing
 import Vault
@@ -25,7 +26,7 @@ struct AuthenticationStrengthRestoreTests {
             let strengthID = try #require(policy["grantControls"]?["authenticationStrength"]?["id"]?.stringValue)
             func send(_ method: String, _ path: String, _ body: GraphJSON? = nil) async throws -> Graph.GraphResponse {
                 try await session.send(Graph.GraphRequest(method: method, path: path, headers: [("Content-Type", "application/json")],
-                                                    body: try body?.encoded()))
+                                                    body: body.map { JSONWriter.serialize($0) }))
             }
             // The incident: the policy deleted for good, then the strength, and a context disabled.
             _ = try await send("DELETE", "/identity/conditionalAccess/policies/\(policyID)")

@@ -1,6 +1,7 @@
 import Foundation
 import Graph
 import GraphSim
+import JSON
 @testable import Restore
 import Testing
 import Vault
@@ -11,7 +12,7 @@ import Vault
 @Suite("PIM restore", .serialized)
 struct PrivilegedAccessRestoreTests {
     static func write(_ method: String, _ path: String, _ body: GraphJSON) throws -> Graph.GraphRequest {
-        Graph.GraphRequest(method: method, path: path, headers: [("Content-Type", "application/json")], body: try body.encoded())
+        Graph.GraphRequest(method: method, path: path, headers: [("Content-Type", "application/json")], body: JSONWriter.serialize(body))
     }
 
     static func json(_ text: String) throws -> CanonicalJSON { try CanonicalJSON.parse(Array(text.utf8)) }

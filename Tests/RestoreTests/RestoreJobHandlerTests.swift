@@ -14,12 +14,6 @@ struct HarnessSessions: GraphSessionProvider {
 
 @Suite("Restore job handler")
 struct RestoreJobHandlerTests {
-    static func job(_ arguments: String, tenantID: UUID) -> Job {
-        Job(id: 77, kind: .restore, tenantID: tenantID, state: .running, priority: 100, runAt: Date(), arguments: arguments,
-            attempt: 1, maxAttempts: 5, workerID: UUID(), leaseExpiresAt: nil, heartbeatAt: nil, attemptedAt: Date(), progress: nil,
-            errors: [], uniqueKey: nil, cancelRequested: false, createdAt: Date(), finalizedAt: nil)
-    }
-
     @Test func aRestoreJobAppliesItsPlanAndAGuardDiscardsIt() async throws {
         try await RestoreHarness.run { harness in
             let snapshot = try await harness.backup("contoso")
@@ -28,24 +22,23 @@ struct RestoreJobHandlerTests {
             _ = try harness.simulator.apply(.hardDeleteUsers(count: 2), tenant: "contoso")
             let sessions = HarnessSessions(sessions: [contoso: try harness.session("contoso"), fabrikam: try harness.session("fabrikam")])
             let handler = RestoreJobHandler(store: harness.store, sessions: sessions)
-            let context = JobContext(claim: JobClaim(jobID: 77, workerID: UUID(), attempt: 1), logger: harness.logger,
-                                     progressReporter: { _ in })
 
             let plan = try await harness.planner().plan(snapshotID: snapshot.id, targetTenantID: contoso, target: try harness.session("contoso"),
                                                         scope: RestoreScope(types: ["user"], onlyMissing: true), actor: "test")
-            try await handler.run(Self.job(#"{"planId":"\#(plan.id.uuidString)"}"#, tenantID: contoso), context: context)
+            let (job, context) = try await harness.claimedJob(.restore, tenantID: contoso, arguments: #"{"planId":"\#(plan.id.uuidString)"}"#)
+            try await handler.run(job, context: context)
             let applied = try await harness.store.plan(id: plan.id)
             #expect(applied.status == .applied)
             #expect(applied.steps.filter { $0.action == .create }.count == 2)
 
             let wrong = try await harness.planner(blastRadiusLimit: 5).plan(
                 snapshotID: snapshot.id, targetTenantID: fabrikam, target: try harness.session("fabrikam"), scope: .wholeTenant, actor: "test")
-            await #expect(throws: PermanentJobError.self) {
-                try await handler.run(Self.job(#"{"planId":"\#(wrong.id.uuidString)"}"#, tenantID: fabrikam), context: context)
-            }
-            await #expect(throws: PermanentJobError.self) {
-                try await handler.run(Self.job(#"{"plan":"nope"}"#, tenantID: fabrikam), context: context)
-            }
+            let (wrongJob, wrongContext) = try await harness.claimedJob(.restore, tenantID: fabrikam,
+                                                                        arguments: #"{"planId":"\#(wrong.id.uuidString)"}"#)
+            await #expect(throws: PermanentJobError.self) { try await handler.run(wrongJob, context: wrongContext) }
+            try await harness.finish(wrongJob)
+            let (malformed, malformedContext) = try await harness.claimedJob(.restore, tenantID: fabrikam, arguments: #"{"plan":"nope"}"#)
+            await #expect(throws: PermanentJobError.self) { try await handler.run(malformed, context: malformedContext) }
         }
     }
 }

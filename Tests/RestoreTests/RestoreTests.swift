@@ -122,13 +122,25 @@ struct RestoreTests {
 
             struct Crash: Error {}
             // The worst moment: Graph created the users, the answers are lost before being recorded.
+            let (job, _) = try await harness.claimedJob(.restore, tenantID: try harness.tenantID("contoso"))
+            let first = try #require(job.claim)
             await #expect(throws: Crash.self) {
-                _ = try await harness.executor(afterBatch: { _ in throw Crash() }).apply(planID: plan.id, target: target, actor: "test")
+                _ = try await harness.executor(afterBatch: { _ in throw Crash() }).apply(planID: plan.id, target: target, actor: "test",
+                                                                                         claim: first)
             }
             let interrupted = try await harness.store.plan(id: plan.id)
             #expect(interrupted.steps.filter { $0.status == .inFlight }.count == 6)
+            // Nobody else may begin it while the job that is applying it may still run.
+            await #expect(throws: RestoreError(.invalidState, "")) {
+                _ = try await harness.executor().apply(planID: plan.id, target: target, actor: "test")
+            }
 
-            let outcome = try await harness.executor().apply(planID: plan.id, target: target, actor: "test")
+            // The job's next attempt resumes it; the attempt that lost the job cannot begin it again.
+            let retry = try await harness.takeOver(first)
+            await #expect(throws: RestoreError(.claimLost, "")) {
+                _ = try await harness.executor().apply(planID: plan.id, target: target, actor: "test", claim: first)
+            }
+            let outcome = try await harness.executor().apply(planID: plan.id, target: target, actor: "test", claim: retry)
             #expect(outcome.failedSteps.isEmpty)
             #expect(outcome.plan.steps.filter { $0.action == .create }.allSatisfy { $0.status == .done })
             let creates = log.records(after: mark).filter { $0.method == "POST" && $0.path.hasSuffix("/users") && $0.status == 201 }

@@ -8,6 +8,7 @@ import HoldfastTesting
 import Jobs
 import Logging
 import Postgres
+import Queue
 import Restore
 import Synchronization
 import Tenancy
@@ -108,4 +109,36 @@ struct RestoreHarness {
 final class JobCounter: Sendable {
     private let value = Mutex(Int64(1_000))
     func next() -> Int64 { value.withLock { $0 += 1; return $0 } }
+}
+
+extension RestoreHarness {
+    /// A job enqueued and claimed through the queue, as a worker would hold it, and its context.
+    func claimedJob(_ kind: JobKind, tenantID: UUID, arguments: String = "{}") async throws -> (Job, JobContext) {
+        let client = self.schema.client
+        _ = try await JobEnqueuer(client: client, logger: self.logger)
+            .enqueue(EnqueueRequest(kind: kind, tenantID: tenantID, arguments: arguments))
+        let job = try #require(try await JobClaimer(client: client, logger: self.logger)
+            .claim(workerID: UUID(), limit: 1, lease: .seconds(300), kinds: [kind]).first)
+        let claim = try #require(job.claim)
+        return (job, JobContext(claim: claim, logger: self.logger, progressReporter: { json in
+            try await JobCompleter(client: client, logger: self.logger).reportProgress(claim, json: json)
+        }))
+    }
+
+    /// The claim's lease expires, the rescuer returns the job, and it is claimed again: the next attempt's claim.
+    func takeOver(_ claim: JobClaim) async throws -> JobClaim {
+        let client = self.schema.client
+        try await client.query("UPDATE jobs SET lease_expires_at = now() - interval '1 second' WHERE id = \(claim.jobID)")
+        #expect(try await JobRescuer(client: client, logger: self.logger).runOnce() == 1)
+        let job = try #require(try await JobClaimer(client: client, logger: self.logger)
+            .claim(workerID: UUID(), limit: 1, lease: .seconds(300), kinds: [.restore, .backup, .validation]).first)
+        #expect(job.id == claim.jobID)
+        return try #require(job.claim)
+    }
+
+    /// Completes a claimed job (so the tenant may run its next exclusive one).
+    func finish(_ job: Job) async throws {
+        let claim = try #require(job.claim)
+        _ = try await JobCompleter(client: self.schema.client, logger: self.logger).complete([claim])
+    }
 }

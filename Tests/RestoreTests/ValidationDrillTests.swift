@@ -4,6 +4,7 @@ import GraphSim
 import Jobs
 import Queue
 import Restore
+import Tenancy
 import Testing
 
 /// The validation job's restore drill wired as the worker wires it: `ScratchTenantRestoreDrill`
@@ -26,13 +27,15 @@ struct ValidationDrillTests {
             _ = try await harness.backup("contoso")
             let sessions = HarnessSessions(sessions: [contoso: try harness.session("contoso"), scratch: try harness.session("scratch")])
             let engine = RestoreDrill(vault: harness.vault, store: harness.store, logger: harness.logger)
-            let context = JobContext(claim: JobClaim(jobID: 91, workerID: UUID(), attempt: 1), logger: harness.logger,
+            let context = JobContext(claim: JobClaim(jobID: 91, workerID: UUID(), attempt: 1, attemptID: UUID()), logger: harness.logger,
                                      progressReporter: { _ in })
             let client = harness.schema.client
 
             // Misconfigured: the scratch tenant is the validated one. Nothing is written; the check fails, naming the setting.
+            let registry = TenantRegistry(client: harness.schema.client, logger: harness.logger)
             let itself = ValidationJobHandler(vault: harness.vault, sessions: sessions,
-                                              drill: ScratchTenantRestoreDrill(drill: engine, sessions: sessions, scratchTenantID: contoso))
+                                              drill: ScratchTenantRestoreDrill(drill: engine, sessions: sessions, scratchTenantID: contoso,
+                                                                               tenants: registry))
             try await itself.run(Self.job(91, tenantID: contoso), context: context)
             let refused = try #require(try await ValidationStore(client: client).validations(tenantID: contoso).first { $0.jobID == 91 })
             let refusedDrill = try #require(refused.check(ValidationCheck.restoreDrill))
@@ -41,9 +44,21 @@ struct ValidationDrillTests {
                     "\(refusedDrill.failures)")
             #expect(refused.restoreSeconds == nil && !refused.passed)
 
-            // Configured with the scratch tenant: the snapshot is restored there and compares equal.
+            // Configured with a tenant not marked as a scratch tenant: refused, nothing written.
             let drilled = ValidationJobHandler(vault: harness.vault, sessions: sessions,
-                                               drill: ScratchTenantRestoreDrill(drill: engine, sessions: sessions, scratchTenantID: scratch))
+                                               drill: ScratchTenantRestoreDrill(drill: engine, sessions: sessions, scratchTenantID: scratch,
+                                                                                tenants: registry))
+            let log = try #require(harness.simulator.tenant(named: "scratch")).requestLog
+            let mark = log.totalCount
+            try await drilled.run(Self.job(93, tenantID: contoso), context: context)
+            let unmarked = try #require(try await ValidationStore(client: client).validations(tenantID: contoso).first { $0.jobID == 93 })
+            let unmarkedDrill = try #require(unmarked.check(ValidationCheck.restoreDrill))
+            #expect(unmarkedDrill.status == .failed)
+            #expect(unmarkedDrill.failures.contains { $0.contains("not marked as a scratch tenant") }, "\(unmarkedDrill.failures)")
+            #expect(log.records(after: mark).allSatisfy { $0.method == "GET" }, "a drill wrote into an unmarked tenant")
+
+            // Marked as a scratch tenant: the snapshot is restored there and compares equal.
+            try await registry.setScratch(true, tenantID: scratch, actor: "test")
             try await drilled.run(Self.job(92, tenantID: contoso), context: context)
             let validation = try #require(try await ValidationStore(client: client).validations(tenantID: contoso).first { $0.jobID == 92 })
             let drill = try #require(validation.check(ValidationCheck.restoreDrill))
@@ -54,6 +69,36 @@ struct ValidationDrillTests {
             let seconds = try await client.query("SELECT restore_seconds FROM validations WHERE job_id = 92").first?
                 .decode(Double?.self, "restore_seconds")
             #expect((seconds ?? nil).map { $0 > 0 } == true, "restore_seconds \(String(describing: seconds))")
+        }
+    }
+
+    @Test func drillsIntoOneScratchTenantRunOneAtATime() async throws {
+        try await RestoreHarness.run { harness in
+            let scratch = try harness.tenantID("scratch")
+            try await TenantRegistry(client: harness.schema.client, logger: harness.logger).setScratch(true, tenantID: scratch, actor: "test")
+            let contoso = try await harness.backup("contoso")
+            let fabrikam = try await harness.backup("fabrikam")
+            let engine = RestoreDrill(vault: harness.vault, store: harness.store, logger: harness.logger)
+            let session = try harness.session("scratch")
+            // Two validations (of two tenants) drilling into the same scratch tenant at once.
+            let plans = try await withThrowingTaskGroup(of: UUID.self) { group in
+                for snapshot in [contoso, fabrikam] {
+                    group.addTask {
+                        try await engine.run(snapshotID: snapshot.id, scratchTenantID: scratch, scratch: session,
+                                             scope: RestoreScope(types: ["group"])).planID
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            try #require(plans.count == 2)
+            // Each drill planned, applied and finished before the other planned: no overlap.
+            let rows = try await harness.schema.client.query("""
+                SELECT created_at, finished_at FROM restore_plans WHERE id = ANY (\(plans)::uuid[]) ORDER BY created_at
+                """)
+            try #require(rows.count == 2)
+            let firstFinished = try #require(try rows.rows[0].decode(Date?.self, "finished_at"))
+            let secondPlanned = try rows.rows[1].decode(Date.self, "created_at")
+            #expect(firstFinished <= secondPlanned, "the drills overlapped: one planned at \(secondPlanned), the other finished at \(firstFinished)")
         }
     }
 }

@@ -103,4 +103,61 @@ struct MasterKeyRotationTests {
             #expect(try await rotation.masterKeyIDsInUse() == [old.id])
         }
     }
+
+    /// Review F14: a process that missed the restart of rotation step 1 still has the old key as
+    /// its current one. After the rotation ran, it must not wrap a new data key under that key.
+    @Test func aProcessStillOnTheRetiredKeyCannotCreateDataKeys() async throws {
+        try await TestDatabase.withIsolatedSchema { schema in
+            let fixture = TenancyFixture(schema: schema)
+            let old = MasterKey.generate()
+            _ = try await seed(fixture, ring: MasterKeyRing(current: old), count: 2)
+            let new = MasterKey.generate()
+            let report = try await MasterKeyRotation(client: schema.client, keyRing: MasterKeyRing(current: new, previous: [old]),
+                                                     logger: fixture.logger).run()
+            #expect(report.masterKeyIDsInUse == [new.id])
+
+            let tenant = try await fixture.addTenant("onboarded-by-a-stale-worker")
+            await #expect(throws: TenancyError(.retiredMasterKey, "")) {
+                try await fixture.credentialStore(MasterKeyRing(current: old)).store(fixture.secretCredential("s"), tenantID: tenant.id, actor: "test")
+            }
+            // Nothing was wrapped under the retired key: it can still be destroyed safely.
+            #expect(try await MasterKeyRotation(client: schema.client, keyRing: MasterKeyRing(current: new), logger: fixture.logger)
+                .masterKeyIDsInUse() == [new.id])
+            // A process restarted with the new key (the old one kept as previous, or not) works.
+            try await fixture.credentialStore(MasterKeyRing(current: new, previous: [old])).store(
+                fixture.secretCredential("fresh"), tenantID: tenant.id, actor: "test")
+            #expect(clientSecret(of: try await fixture.credentialStore(MasterKeyRing(current: new)).activeCredential(tenantID: tenant.id)) == "fresh")
+        }
+    }
+
+    /// Review F14: a tenant's data key can be replaced; its credential is re-sealed under the new
+    /// key, and only the new key seals from then on.
+    @Test func aTenantsDataKeyCanBeRotated() async throws {
+        try await TestDatabase.withIsolatedSchema { schema in
+            let fixture = TenancyFixture(schema: schema)
+            let ring = MasterKeyRing(current: MasterKey.generate())
+            let tenants = try await seed(fixture, ring: ring, count: 2)
+            let (tenantID, secret) = tenants[0]
+            let keys = TenantDataKeyStore(keyRing: ring)
+            let before = try await schema.client.withConnection { try await keys.currentDataKey(tenantID: tenantID, on: $0).id }
+
+            let store = fixture.credentialStore(ring)
+            let rotated = try await store.rotateDataKey(tenantID: tenantID, actor: "test")
+            #expect(rotated != before)
+            let (current, identity) = try await schema.client.withTransaction { connection in
+                (try await keys.currentDataKey(tenantID: tenantID, on: connection).id,
+                 try await keys.identityDataKey(tenantID: tenantID, on: connection).id)
+            }
+            #expect(current == rotated)
+            #expect(identity == before)
+            let sealedUnder = try await schema.client.query("""
+                SELECT data_key_id FROM tenant_credentials WHERE tenant_id = \(tenantID) AND replaced_at IS NULL
+                """).rows.map { try $0.decode(String.self, "data_key_id") }
+            #expect(sealedUnder == [rotated])
+            #expect(clientSecret(of: try await store.activeCredential(tenantID: tenantID)) == secret)
+            // The other tenant is untouched.
+            #expect(clientSecret(of: try await store.activeCredential(tenantID: tenants[1].0)) == tenants[1].1)
+            #expect(try await AuditLog.entries(tenantID: tenantID, client: schema.client).first?.action == "keys.rotate-tenant")
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import Cryptography
 import Testing
 @testable import Vault
 
@@ -36,5 +37,16 @@ struct CanonicalJSONTests {
 
     @Test func sortsKeysByUTF8Bytes() throws {
         #expect(try canonical(#"{"é":1,"z":2,"Z":3,"@odata.type":4}"#) == #"{"@odata.type":4,"Z":3,"z":2,"é":1}"#)
+    }
+
+    /// Blob ids and root hashes are HMACs of these bytes: the canonical form of a realistic object,
+    /// recorded from the vault's own canonicaliser before JSON became a shared module, must never
+    /// change, or every stored blob id would stop matching its object.
+    @Test func canonicalBytesArePinned() throws {
+        let input = ##"{"id":"0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0","displayName":"Ünïcode \"quoted\" \\ back\/slash\ttab\u0001 \ud83d\ude00","@odata.type":"#microsoft.graph.user","big":9007199254740993,"bigger":12345678901234567890,"tiny":1.0e-7,"neg":-0.5E+10,"zero":-0,"frac":1.10,"flags":[true,false,null],"nested":{"z":{"b":[],"a":{}},"Z":"upper","é":"accent","@odata.id":"x"},"empty":""}"##
+        let pinned = ##"{"@odata.type":"#microsoft.graph.user","big":9007199254740993,"bigger":12345678901234567890,"displayName":"Ünïcode \"quoted\" \\ back/slash\ttab\u0001 😀","empty":"","flags":[true,false,null],"frac":1.10,"id":"0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0","neg":-0.5E+10,"nested":{"@odata.id":"x","Z":"upper","z":{"a":{},"b":[]},"é":"accent"},"tiny":1.0e-7,"zero":-0}"##
+        let bytes = try CanonicalJSON.canonicalize(Array(input.utf8))
+        #expect(String(decoding: bytes, as: UTF8.self) == pinned)
+        #expect(Hex.encode(SHA256.hash(bytes)) == "e239df1a698a128621f3d99e4453b6d40c6316527c8b1feaae1c0f48988d9b48")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HoldfastTesting
+import Jobs
 import Logging
 import Postgres
 import Queue
@@ -15,9 +16,9 @@ struct PendingSnapshotTests {
         try names.sorted { $0.key < $1.key }.map { ($0.key, try json(#"{"id":"\#($0.key)","displayName":"\#($0.value)"}"#)) }
     }
 
-    func commit(_ writer: SnapshotWriter, claim: JobClaim? = nil) async throws -> SnapshotSummary {
+    func commit(_ writer: SnapshotWriter) async throws -> SnapshotSummary {
         try await writer.commit(SnapshotCommit(kind: .full, startedAt: Date(), fullyReadTypes: ["user", "group.members"], deltaLinks: [:],
-                                               missingTypes: [], newBlobs: 0, bytesAdded: 0, claim: claim))
+                                               missingTypes: [], newBlobs: 0, bytesAdded: 0))
     }
 
     func count(_ sql: PostgresQuery, _ client: PostgresClient) async throws -> Int {
@@ -68,7 +69,7 @@ struct PendingSnapshotTests {
             #expect(next.pendingSnapshotID == nil)
             _ = try await next.stage(type: "user", objects: try users(["u1": "Ann"]), fullyRead: true)
             let second = try await next.commit(SnapshotCommit(kind: .full, startedAt: Date(), fullyReadTypes: ["user"], deltaLinks: [:],
-                                                              missingTypes: [], newBlobs: 0, bytesAdded: 0, claim: nil))
+                                                              missingTypes: [], newBlobs: 0, bytesAdded: 0))
             #expect(second.id > snapshot.id && second.objectCount == 3 && second.changedCount == 1, "u2 closed")
             #expect(try await fixture.vault.verify(snapshotID: second.id).passed)
         }
@@ -79,16 +80,16 @@ struct PendingSnapshotTests {
             let fixture = VaultFixture(schema: schema)
             let client = schema.client
             let tenant = try await fixture.addTenant("litware")
-            let (jobID, workerID, _) = try await fixture.runningJob(tenantID: tenant)
+            let first = try await fixture.runningJob(tenantID: tenant)
+            let jobID = first.jobID
 
-            let stale = try await fixture.vault.beginSnapshot(tenantID: tenant, jobID: jobID)
+            let stale = try await fixture.vault.beginSnapshot(tenantID: tenant, jobID: jobID, claim: first)
             let staleID = try #require(stale.pendingSnapshotID)
             _ = try await stale.stage(type: "user", objects: try users(["u1": "Ann", "ghost": "Left behind"]), fullyRead: true)
 
             // The job is rescued and claimed again; the new attempt's begin discards attempt 1's rows.
-            let newWorker = UUID()
-            try await client.query("UPDATE jobs SET attempt = 2, worker_id = \(newWorker) WHERE id = \(jobID)")
-            let retry = try await fixture.vault.beginSnapshot(tenantID: tenant, jobID: jobID)
+            let second = try await fixture.takeOver(first)
+            let retry = try await fixture.vault.beginSnapshot(tenantID: tenant, jobID: jobID, claim: second)
             let retryID = try #require(retry.pendingSnapshotID)
             #expect(retryID > staleID)
             #expect(try await count("SELECT count(*)::int AS n FROM object_versions WHERE valid_from = \(staleID)", client) == 0)
@@ -99,16 +100,18 @@ struct PendingSnapshotTests {
                 ($0 as? VaultError)?.code == .claimLost
             }
             await #expect { _ = try await commit(stale) } throws: { ($0 as? VaultError)?.code == .claimLost }
-            await #expect { _ = try await commit(stale, claim: JobClaim(jobID: jobID, workerID: workerID, attempt: 1)) } throws: {
+            // Nor begin again (a late begin would discard attempt 2's reservation).
+            await #expect { _ = try await fixture.vault.beginSnapshot(tenantID: tenant, jobID: jobID, claim: first) } throws: {
                 ($0 as? VaultError)?.code == .claimLost
             }
+            #expect(try await count("SELECT count(*)::int AS n FROM pending_snapshots WHERE id = \(retryID)", client) == 1)
 
-            let snapshot = try await commit(retry, claim: JobClaim(jobID: jobID, workerID: newWorker, attempt: 2))
+            let snapshot = try await commit(retry)
             #expect(snapshot.id == retryID && snapshot.objectCount == 2, "nothing of attempt 1 leaked in")
             #expect(try await fixture.vault.snapshots(tenantID: tenant).count == 1)
             #expect(try await fixture.vault.verify(snapshotID: snapshot.id).passed)
             // Once more (the job failed to complete and runs again): the same snapshot, no reservation.
-            let again = try await fixture.vault.beginSnapshot(tenantID: tenant, jobID: jobID)
+            let again = try await fixture.vault.beginSnapshot(tenantID: tenant, jobID: jobID, claim: second)
             #expect(again.pendingSnapshotID == nil)
             #expect(try await commit(again).id == snapshot.id)
         }
@@ -120,15 +123,17 @@ struct PendingSnapshotTests {
             let client = schema.client
             let ended = try await fixture.addTenant("adatum")
             let running = try await fixture.addTenant("woodgrove")
-            let (endedJob, _, _) = try await fixture.runningJob(tenantID: ended)
-            let (runningJob, _, _) = try await fixture.runningJob(tenantID: running)
-            let abandoned = try await fixture.vault.beginSnapshot(tenantID: ended, jobID: endedJob)
+            let endedJob = try await fixture.runningJob(tenantID: ended)
+            let runningJob = try await fixture.runningJob(tenantID: running)
+            let abandoned = try await fixture.vault.beginSnapshot(tenantID: ended, jobID: endedJob.jobID, claim: endedJob)
             _ = try await abandoned.stage(type: "user", objects: try users(["u1": "Ann", "u2": "Bob"]), fullyRead: true)
-            let live = try await fixture.vault.beginSnapshot(tenantID: running, jobID: runningJob)
+            let live = try await fixture.vault.beginSnapshot(tenantID: running, jobID: runningJob.jobID, claim: runningJob)
             _ = try await live.stage(type: "user", objects: try users(["u1": "Ann"]), fullyRead: true)
-            try await client.query("UPDATE jobs SET state = 'discarded', worker_id = NULL WHERE id = \(endedJob)")
+            #expect(try await JobCompleter(client: client, logger: fixture.logger)
+                .fail(endedJob, error: "test", permanent: true, retryPolicy: RetryPolicy()) == .discarded)
 
-            let collector = BlobGarbageCollector(client: client, blobStore: fixture.vault.blobStore, logger: Logger(label: "test"))
+            let collector = BlobGarbageCollector(client: client, blobStore: fixture.vault.blobStore, attempts: JobAttempts(),
+                                                 logger: Logger(label: "test"))
             let collected = try await collector.collect(tenantID: ended)
             #expect(collected.abandonedPendingSnapshots == 1 && collected.abandonedPendingVersions == 2)
             #expect(collected.blobsDeleted == 2, "the blobs only the abandoned rows named")

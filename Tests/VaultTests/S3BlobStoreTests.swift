@@ -3,7 +3,9 @@ import HTTP
 import HoldfastTesting
 import Logging
 import NIOConcurrencyHelpers
+import Jobs
 import Postgres
+import Queue
 import Testing
 @testable import Vault
 
@@ -125,7 +127,7 @@ struct S3BlobStoreTests {
                 let tenant = UUID()
                 let orphans = [BlobStoreConformance.blob(21), BlobStoreConformance.blob(22)]
                 _ = try await store.put(orphans, tenantID: tenant)
-                let collector = BlobGarbageCollector(client: schema.client, blobStore: store, logger: Logger(label: "test"))
+                let collector = BlobGarbageCollector(client: schema.client, blobStore: store, attempts: JobAttempts(), logger: Logger(label: "test"))
                 let result = try await collector.collect(tenantID: tenant)
                 #expect(result.blobsDeleted == 0)
                 #expect(result.blobsKeptLocked == 2)
@@ -149,7 +151,7 @@ struct S3BlobStoreTests {
                     let writer = try await fixture.vault.beginSnapshot(tenantID: tenant, jobID: job)
                     _ = try await writer.stage(type: "user", objects: try users(names), fullyRead: true)
                     return try await writer.commit(SnapshotCommit(kind: .full, startedAt: Date(), fullyReadTypes: ["user"], deltaLinks: [:],
-                                                                  missingTypes: [], newBlobs: 0, bytesAdded: 0, claim: nil))
+                                                                  missingTypes: [], newBlobs: 0, bytesAdded: 0))
                 }
                 func expectAllLocked(_ snapshot: SnapshotSummary) async throws {
                     let until = try #require(snapshot.retainedUntil)

@@ -12,9 +12,9 @@ struct SnapshotTests {
     }
 
     func commit(_ writer: SnapshotWriter, kind: SnapshotSummary.Kind = .full, fullyRead: [String] = ["user"],
-                missing: [SnapshotSummary.MissingType] = [], claim: JobClaim? = nil) async throws -> SnapshotSummary {
+                missing: [SnapshotSummary.MissingType] = []) async throws -> SnapshotSummary {
         try await writer.commit(SnapshotCommit(kind: kind, startedAt: Date(), fullyReadTypes: fullyRead, deltaLinks: ["user": "link-\(writer.jobID)"],
-                                               missingTypes: missing, newBlobs: 0, bytesAdded: 0, claim: claim))
+                                               missingTypes: missing, newBlobs: 0, bytesAdded: 0))
     }
 
     @Test func fullThenIncrementalKeepsHistoryAndOnlyChangedVersions() async throws {
@@ -105,34 +105,74 @@ struct SnapshotTests {
         try await TestDatabase.withIsolatedSchema { schema in
             let fixture = VaultFixture(schema: schema)
             let tenant = try await fixture.addTenant("northwind")
-            let (jobID, workerID, _) = try await fixture.runningJob(tenantID: tenant)
+            let first = try await fixture.runningJob(tenantID: tenant)
+            let jobID = first.jobID
+            // A map already exists, so these attempts stage (the path a first snapshot skips).
+            let seed = try await fixture.vault.beginSnapshot(tenantID: tenant, jobID: 900_000)
+            _ = try await seed.stage(type: "user", objects: try users(["u1": "Ann"]), fullyRead: true)
+            _ = try await commit(seed)
 
-            // Attempt 1 writes blobs and staging, then its worker dies before the commit.
-            let crashed = try await fixture.vault.beginSnapshot(tenantID: tenant, jobID: jobID)
+            // Attempt 1 writes blobs and staging, then its worker stops renewing before the commit.
+            let crashed = try await fixture.vault.beginSnapshot(tenantID: tenant, jobID: jobID, claim: first)
             _ = try await crashed.stage(type: "user", objects: try users(["u1": "Ann", "u2": "Bob", "ghost": "Partial"]), fullyRead: true)
-            #expect(try await fixture.vault.snapshots(tenantID: tenant).isEmpty, "nothing visible before the commit")
+            #expect(try await fixture.vault.snapshots(tenantID: tenant).count == 1, "nothing visible before the commit")
 
             // The attempt's claim is gone (rescued and claimed again as attempt 2).
-            let newWorker = UUID()
-            try await schema.client.query("UPDATE jobs SET attempt = 2, worker_id = \(newWorker) WHERE id = \(jobID)")
-            await #expect { try await commit(crashed, claim: JobClaim(jobID: jobID, workerID: workerID, attempt: 1)) } throws: {
-                ($0 as? VaultError)?.code == .claimLost
-            }
-            #expect(try await fixture.vault.snapshots(tenantID: tenant).isEmpty)
+            let second = try await fixture.takeOver(first)
+            await #expect { try await commit(crashed) } throws: { ($0 as? VaultError)?.code == .claimLost }
+            #expect(try await fixture.vault.snapshots(tenantID: tenant).count == 1)
 
             // Attempt 2 restarts staging; blobs attempt 1 wrote are reused, not written again.
-            let retry = try await fixture.vault.beginSnapshot(tenantID: tenant, jobID: jobID)
+            let retry = try await fixture.vault.beginSnapshot(tenantID: tenant, jobID: jobID, claim: second)
             let staged = try await retry.stage(type: "user", objects: try users(["u1": "Ann", "u2": "Bob"]), fullyRead: true)
-            #expect(staged.changed == 2 && staged.newBlobs == 0)
-            let claim = JobClaim(jobID: jobID, workerID: newWorker, attempt: 2)
-            let snapshot = try await commit(retry, claim: claim)
+            #expect(staged.changed == 1 && staged.newBlobs == 0)
+            let snapshot = try await commit(retry)
             #expect(snapshot.objectCount == 2, "the crashed attempt's staging did not leak in")
             // Committing again (the job failed to complete and runs once more) returns the same snapshot.
-            let again = try await fixture.vault.beginSnapshot(tenantID: tenant, jobID: jobID)
+            let again = try await fixture.vault.beginSnapshot(tenantID: tenant, jobID: jobID, claim: second)
             #expect(try await again.committedSnapshot()?.id == snapshot.id)
-            #expect(try await commit(again, claim: claim).id == snapshot.id)
-            #expect(try await fixture.vault.snapshots(tenantID: tenant).count == 1)
+            #expect(try await commit(again).id == snapshot.id)
+            #expect(try await fixture.vault.snapshots(tenantID: tenant).count == 2)
             #expect(try await fixture.vault.verify(snapshotID: snapshot.id).passed)
+        }
+    }
+
+    /// F1 (docs/security.md): an attempt that lost its lease but still runs must not touch the
+    /// attempt that took over. Before attempts had their own staging, attempt 1's `discardStaged`
+    /// (a delta token expiring, any Graph error) deleted attempt 2's rows of the type, and the
+    /// commit then closed every current object of the fully read type: a `complete` snapshot with
+    /// every user deleted.
+    @Test func aLateAttemptsDiscardCannotEmptyTheNextAttemptsStaging() async throws {
+        try await TestDatabase.withIsolatedSchema { schema in
+            let fixture = VaultFixture(schema: schema)
+            let tenant = try await fixture.addTenant("fourthcoffee")
+            let everyone = Dictionary(uniqueKeysWithValues: (1...40).map { ("u\($0)", "User \($0)") })
+            let seed = try await fixture.vault.beginSnapshot(tenantID: tenant, jobID: 900_000)
+            _ = try await seed.stage(type: "user", objects: try users(everyone), fullyRead: true)
+            #expect(try await commit(seed).objectCount == 40)
+
+            let first = try await fixture.runningJob(tenantID: tenant)
+            let late = try await fixture.vault.beginSnapshot(tenantID: tenant, jobID: first.jobID, claim: first)
+            _ = try await late.stage(type: "user", objects: try users(everyone), fullyRead: true)
+            // Attempt 1 stalls past its lease; attempt 2 takes over and stages every user again.
+            let second = try await fixture.takeOver(first)
+            let current = try await fixture.vault.beginSnapshot(tenantID: tenant, jobID: first.jobID, claim: second)
+            _ = try await current.stage(type: "user", objects: try users(everyone), fullyRead: true)
+            // Attempt 1 resumes and gives up on the type, then stages and removes what it still holds.
+            try await late.discardStaged(type: "user")
+            _ = try await late.stage(type: "user", objects: try users(["u1": "Changed by the late attempt"]), fullyRead: true)
+            try await late.stageRemovals(type: "user", objectIDs: ["u2", "u3"])
+
+            let snapshot = try await commit(current)
+            #expect(snapshot.status == .complete)
+            #expect(snapshot.objectCount == 40, "every user is still there")
+            #expect(snapshot.changedCount == 0)
+            #expect(try await fixture.vault.object(tenantID: tenant, type: "user", objectID: "u1", at: snapshot.id)
+                    == json(#"{"id":"u1","displayName":"User 1"}"#))
+            #expect(try await fixture.vault.verify(snapshotID: snapshot.id).passed)
+            // The late attempt cannot commit over it either.
+            await #expect { try await commit(late) } throws: { ($0 as? VaultError)?.code == .claimLost }
+            #expect(try await fixture.vault.snapshots(tenantID: tenant).count == 2)
         }
     }
 

@@ -2,8 +2,11 @@ import Cryptography
 import Foundation
 import HoldfastTesting
 import Logging
+import Jobs
 import Postgres
+import Queue
 import Tenancy
+import Testing
 @testable import Vault
 
 /// Keys for tests without a database: a fresh data key per tenant id.
@@ -45,14 +48,26 @@ struct VaultFixture {
             NewTenant(entraTenantID: UUID(), primaryDomain: "\(name).onmicrosoft.com", displayName: name), actor: "test").id
     }
 
-    /// A job row the way the queue holds a claimed backup.
-    func runningJob(tenantID: UUID, workerID: UUID = UUID(), attempt: Int = 1) async throws -> (Int64, UUID, Int) {
-        let id = try await schema.client.query("""
-            INSERT INTO jobs (kind, tenant_id, state, attempt, worker_id, attempted_at, lease_expires_at)
-            VALUES ('backup', \(tenantID), 'running', \(attempt), \(workerID), now(), now() + interval '5 minutes')
-            RETURNING id
-            """).first!.decode(Int64.self, "id")
-        return (id, workerID, attempt)
+    /// A backup job enqueued and claimed through the queue: its claim.
+    func runningJob(tenantID: UUID, workerID: UUID = UUID()) async throws -> JobClaim {
+        let job = try await JobEnqueuer(client: schema.client, logger: logger).enqueue(EnqueueRequest(kind: .backup, tenantID: tenantID)).job
+        return try await self.claim(job.id, workerID: workerID)
+    }
+
+    /// What happens to a worker that stops renewing: its lease expires, the rescuer makes the job
+    /// available, and `workerID` claims it as the next attempt. Returns the new claim.
+    func takeOver(_ claim: JobClaim, workerID: UUID = UUID()) async throws -> JobClaim {
+        try await schema.client.query("UPDATE jobs SET lease_expires_at = now() - interval '1 second' WHERE id = \(claim.jobID)")
+        #expect(try await JobRescuer(client: schema.client, logger: logger).runOnce() == 1)
+        return try await self.claim(claim.jobID, workerID: workerID)
+    }
+
+    private func claim(_ jobID: Int64, workerID: UUID) async throws -> JobClaim {
+        let claimed = try await JobClaimer(client: schema.client, logger: logger).claim(workerID: workerID, limit: 1, lease: .seconds(300),
+                                                                                       kinds: [.backup])
+        let claim = try #require(claimed.first?.claim)
+        #expect(claim.jobID == jobID)
+        return claim
     }
 }
 

@@ -13,6 +13,7 @@ struct TenantResource: Encodable, Sendable {
     var statusChangedAt: Date
     var sizeClass: String
     var createdAt: Date
+    var scratch: Bool
 
     init(_ tenant: Tenant) {
         id = tenant.id.apiString
@@ -25,6 +26,7 @@ struct TenantResource: Encodable, Sendable {
         statusChangedAt = tenant.statusChangedAt
         sizeClass = tenant.sizeClass
         createdAt = tenant.createdAt
+        scratch = tenant.scratch
     }
 }
 

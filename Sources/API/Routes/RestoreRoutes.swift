@@ -108,6 +108,8 @@ struct RestoreRoutes: APIRouteGroup {
             guard plan.status == .planned else {
                 throw APIError(.invalidState, "plan \(plan.id.apiString) is \(plan.status.rawValue); only a planned plan can be applied (plan again)")
             }
+            // Expired plans, suspended, offboarded or another partner's target tenants.
+            try await Self.mapped { try await RestoreTargetCheck(client: services.client, logger: services.logger).check(plan) }
             if plan.exceedsBlastRadius, body.confirmBlastRadius != true {
                 throw APIError(.restoreNeedsConfirmation,
                                "the plan overwrites or removes \(plan.destructiveCount) objects, more than its limit of \(plan.blastRadiusLimit); send confirm_blast_radius: true to apply it")
@@ -171,6 +173,7 @@ struct RestoreRoutes: APIRouteGroup {
             case .invalidState: throw APIError(.invalidState, error.message, underlying: error)
             case .blastRadiusExceeded: throw APIError(.restoreNeedsConfirmation, error.message, underlying: error)
             case .lockoutRisk: throw APIError(.restoreLockoutRisk, error.message, underlying: error)
+            case .expired, .tenantRefused: throw APIError(.invalidState, error.message, underlying: error)
             default: throw error
             }
         }

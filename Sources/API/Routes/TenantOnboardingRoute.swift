@@ -7,7 +7,7 @@ import Tenancy
 /// add`: sign-in, permission probe, `active` only when backups can run. Without one, it is only
 /// registered (`onboarding`) and a credential is added later with the CLI.
 struct OnboardTenantBody: APIRequestBody {
-    static let fields: Set<String> = ["entra_tenant_id", "primary_domain", "display_name", "partner_id", "size_class", "policy_id", "credential"]
+    static let fields: Set<String> = ["entra_tenant_id", "primary_domain", "display_name", "partner_id", "size_class", "policy_id", "credential", "scratch"]
 
     /// A client secret, or a certificate and its private key (PEM, base64-encoded in the JSON).
     struct Credential: Decodable, Sendable {
@@ -71,10 +71,12 @@ struct OnboardTenantBody: APIRequestBody {
     var sizeClass: String?
     var policyID: String?
     var credential: Credential?
+    /// A scratch tenant for restore drills.
+    var scratch: Bool?
 
     enum CodingKeys: String, CodingKey {
         case entraTenantID = "entra_tenant_id", primaryDomain = "primary_domain", displayName = "display_name",
-             partnerID = "partner_id", sizeClass = "size_class", policyID = "policy_id", credential
+             partnerID = "partner_id", sizeClass = "size_class", policyID = "policy_id", credential, scratch
     }
 
     func validate() throws {
@@ -153,7 +155,7 @@ struct TenantOnboardingRoute: Sendable {
             if let partnerID = body.partnerID { partnerName = try await self.partnerName(id: partnerID) }
             let request = TenantOnboarding.Request(directory: body.entraTenantID, displayName: body.displayName, partnerName: partnerName,
                                                    policyName: policyName ?? "standard", sizeClass: body.sizeClass ?? "S",
-                                                   credential: try credential.material())
+                                                   credential: try credential.material(), scratch: body.scratch ?? false)
             let outcome: TenantOnboarding.Outcome
             do {
                 outcome = try await onboarding.add(request, actor: actor)
@@ -166,7 +168,7 @@ struct TenantOnboardingRoute: Sendable {
         }
         let new = NewTenant(entraTenantID: try Validate.uuid(body.entraTenantID, field: "entra_tenant_id"), primaryDomain: body.primaryDomain ?? "",
                             displayName: body.displayName, partnerID: try body.partnerID.map { try Validate.uuid($0, field: "partner_id") },
-                            sizeClass: body.sizeClass ?? "S")
+                            sizeClass: body.sizeClass ?? "S", scratch: body.scratch ?? false)
         let tenant = try await services.tenants.addTenant(new, actor: actor)
         if let policyID = body.policyID {
             try await services.policies.assign(policyIDField: policyID, tenantID: tenant.id, actor: actor)

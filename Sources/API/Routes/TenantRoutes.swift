@@ -63,6 +63,13 @@ struct TenantRoutes: APIRouteGroup {
             return try JSONResponse.make(["tenant_id": tenantID.uuidString.lowercased(), "policy_id": body.policyID.lowercased()])
         }
 
+        routes.put("/v1/tenants/{tenant_id}/scratch", access: .staff) { request, context in
+            let tenantID = try context.uuidParameter("tenant_id")
+            let body = try await request.decodeBody(ScratchBody.self, context: context)
+            let updated = try await services.tenants.setScratch(body.scratch, tenantID: tenantID, actor: try context.requirePrincipal().actor)
+            return try JSONResponse.make(TenantResource(updated))
+        }
+
         routes.post("/v1/tenants/{tenant_id}/backups", access: .staff) { request, context in
             let tenantID = try context.uuidParameter("tenant_id")
             let body = try await request.decodeBody(RunBackupBody.self, context: context)
@@ -105,6 +112,12 @@ struct TenantRoutes: APIRouteGroup {
         static let fields: Set<String> = ["policy_id"]
         var policyID: String
         enum CodingKeys: String, CodingKey { case policyID = "policy_id" }
+    }
+
+    /// Marks (true) or unmarks (false) a scratch tenant for restore drills.
+    struct ScratchBody: APIRequestBody {
+        static let fields: Set<String> = ["scratch"]
+        var scratch: Bool
     }
 
     struct RunBackupBody: APIRequestBody {

@@ -23,6 +23,27 @@ public enum SecureRandom {
         }
     }
 
+    /// `count` numbers, each uniform in `0..<bound` (1...256): random bytes at or above the largest
+    /// multiple of `bound` are thrown away and drawn again (rejection sampling), so no number is
+    /// likelier than another, as `byte % bound` would make the first `256 % bound` ones.
+    public static func uniformIndices(_ count: Int, below bound: Int) -> [Int] {
+        Self.uniformIndices(count, below: bound, source: Self.bytes)
+    }
+
+    static func uniformIndices(_ count: Int, below bound: Int, source: (Int) -> [UInt8]) -> [Int] {
+        precondition((1...256).contains(bound), "SecureRandom.uniformIndices: bound must be in 1...256")
+        precondition(count >= 0, "SecureRandom.uniformIndices: count must not be negative")
+        let limit = 256 - 256 % bound
+        var result: [Int] = []
+        result.reserveCapacity(count)
+        while result.count < count {
+            for byte in source(count - result.count) where Int(byte) < limit && result.count < count {
+                result.append(Int(byte) % bound)
+            }
+        }
+        return result
+    }
+
     /// A random (version 4) UUID in lowercase canonical form, e.g. `1b4e28ba-2fa1-4d2e-8f1b-6c5e2a3d4f70`.
     public static func uuid() -> String {
         var bytes = Self.bytes(16)

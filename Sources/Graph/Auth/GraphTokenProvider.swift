@@ -115,11 +115,23 @@ public actor GraphTokenProvider {
             throw GraphAuthenticationError(code: .invalidResponse, message: "the token response is not a bearer token with expires_in",
                                            status: response.status, identity: identity)
         }
-        let token = AccessToken(value: value, expiresAt: Date().addingTimeInterval(expiresIn))
+        let lifetime = Self.lifetime(expiresIn: expiresIn, refreshMargin: self.configuration.tokenRefreshMargin)
+        let token = AccessToken(value: value, expiresAt: Date().addingTimeInterval(lifetime))
         self.logger.debug("acquired token", metadata: [
-            "tenant.id": "\(identity.tenant)", "graph.client_id": "\(identity.clientID)", "token.expires_in": "\(Int(expiresIn))",
+            "tenant.id": "\(identity.tenant)", "graph.client_id": "\(identity.clientID)", "token.expires_in": "\(Int(lifetime))",
         ])
         return token
+    }
+
+    /// Longest lifetime believed: Entra issues tokens for 1 to 24 hours.
+    static let maximumLifetime: TimeInterval = 86_400
+
+    /// `expires_in` cut to a sane range. Below the refresh margin a token would be fetched again for
+    /// every request; a token that really is shorter-lived gets a 401, which drops it once.
+    static func lifetime(expiresIn: Double, refreshMargin: Duration) -> TimeInterval {
+        let minimum = refreshMargin.seconds + 60
+        guard !expiresIn.isNaN else { return minimum }
+        return min(max(expiresIn, minimum), Self.maximumLifetime)
     }
 
     static func form(identity: GraphIdentity, credential: GraphClientCredential, endpoint: String, scope: String) throws -> [UInt8] {

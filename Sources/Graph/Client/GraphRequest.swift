@@ -1,3 +1,5 @@
+public import JSON
+
 /// One Graph request: a path below the configured base URL (`/users?$select=id`) or an absolute
 /// URL Graph gave us (`@odata.nextLink`).
 public struct GraphRequest: Sendable {
@@ -34,7 +36,7 @@ public struct GraphResponse: Sendable {
 
     public func json() throws -> GraphJSON {
         do {
-            return try GraphJSON.decode(self.body)
+            return try JSONParser.parse(self.body)
         } catch {
             throw GraphError(code: .invalidResponse, message: "the response body is not JSON", status: self.status,
                              requestID: self.requestID, underlying: error)

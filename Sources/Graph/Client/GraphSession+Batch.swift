@@ -1,4 +1,5 @@
 import Foundation
+public import JSON
 import Logging
 
 /// One part of a JSON batch.
@@ -33,7 +34,7 @@ public struct GraphBatchResponse: Sendable {
     /// Graph's error for a non-2xx part.
     public var error: GraphError? {
         guard !(200..<300).contains(self.status) else { return nil }
-        let bytes = (try? self.body?.encoded()) ?? []
+        let bytes = self.body?.serialized ?? []
         var lowercased: [String: String] = [:]
         for (name, value) in self.headers { lowercased[name.lowercased()] = value }
         return GraphError.parse(status: self.status, body: bytes, headers: lowercased, clientRequestID: nil)
@@ -97,7 +98,9 @@ extension GraphSession {
                 continue
             }
             window = max(1, sending.count - throttled.count)
-            longest = min(longest, self.client.configuration.maxBackoff)
+            // The part's whole Retry-After (up to maxRetryAfter) goes to the shared store, so every
+            // worker waits it out (invariant 7); the next round's send waits for it too.
+            longest = min(longest, self.client.configuration.maxRetryAfter)
             try await self.client.throttleStore.block(self.identity, until: Date().addingTimeInterval(longest.seconds),
                                                       reason: "TooManyRequests ($batch part)")
             self.client.logger.info("retrying throttled $batch parts", metadata: [
@@ -111,17 +114,17 @@ extension GraphSession {
     private func sendBatch(_ requests: [GraphBatchRequest]) async throws -> [String: GraphBatchResponse] {
         var parts: [GraphJSON] = []
         for request in requests {
-            var part: [String: GraphJSON] = ["id": .string(request.id), "method": .string(request.method), "url": .string(request.url)]
+            var part: JSONObject = ["id": .string(request.id), "method": .string(request.method), "url": .string(request.url)]
             var headers = request.headers
             if let body = request.body {
                 part["body"] = body
                 if !headers.keys.contains(where: { $0.lowercased() == "content-type" }) { headers["Content-Type"] = "application/json" }
             }
-            if !headers.isEmpty { part["headers"] = .object(headers.mapValues(GraphJSON.string)) }
+            if !headers.isEmpty { part["headers"] = .object(JSONObject(headers.mapValues(GraphJSON.string))) }
             if let dependsOn = request.dependsOn { part["dependsOn"] = .array(dependsOn.map(GraphJSON.string)) }
             parts.append(.object(part))
         }
-        let body = try GraphJSON.object(["requests": .array(parts)]).encoded()
+        let body = GraphJSON.object(["requests": .array(parts)]).serialized
         let allReads = requests.allSatisfy { $0.method == "GET" }
         let response = try await self.send(GraphRequest(method: "POST", path: "/$batch", headers: [("Content-Type", "application/json")],
                                                         body: body, isIdempotent: allReads))

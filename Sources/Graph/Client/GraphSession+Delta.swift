@@ -30,6 +30,7 @@ extension GraphSession {
         case .deltaLink(let link):
             path = link
         }
+        var links = GraphListingGuard(self.client.configuration)
         while true {
             let page: GraphPage
             do {
@@ -40,12 +41,15 @@ extension GraphSession {
                     "tenant.id": "\(self.identity.tenant)", "graph.error_code": "\(error.code)",
                     "graph.request_id": "\(error.requestID ?? "")", "graph.client_request_id": "\(error.clientRequestID ?? "")",
                 ])
+                if let location = error.location { try self.checkLink(location) }
                 return .fullResyncRequired(code: error.status == 410 ? "Gone" : error.code.rawValue, restartLink: error.location)
             }
             try await onPage(page)
-            if let next = page.nextLink {
+            if let next = try links.follow(page.nextLink) {
                 path = next
             } else if let delta = page.deltaLink {
+                // Checked now: a link that would be refused later must not be saved for the next run.
+                try self.checkLink(delta)
                 return .completed(deltaLink: delta)
             } else {
                 throw GraphError(code: .invalidResponse, message: "a delta page has neither @odata.nextLink nor @odata.deltaLink",

@@ -1,4 +1,5 @@
 import Foundation
+public import JSON
 import HTTP
 import Cryptography
 import Logging
@@ -35,7 +36,7 @@ public struct GraphSession: Sendable {
     /// Sends `request` and returns its 2xx response; throws `GraphError` (or
     /// `GraphAuthenticationError` when no token can be had).
     public func send(_ request: GraphRequest) async throws -> GraphResponse {
-        let url = self.url(for: request.path)
+        let url = try self.url(for: request.path)
         let relativePath = self.relativePath(of: url)
         let cost = ResourceUnitPacer.estimatedCost(method: request.method, path: relativePath)
         let conditionalAccess = ResourceUnitPacer.isConditionalAccess(path: relativePath)
@@ -62,6 +63,7 @@ public struct GraphSession: Sendable {
             var httpRequest = HTTPRequest(method: HTTPMethod(rawValue: request.method), url: url, headers: headers, body: request.body,
                                           timeout: self.configuration.requestTimeout)
             httpRequest.freshConnection = freshConnection
+            httpRequest.maxResponseBytes = self.configuration.maxResponseBytes
             freshConnection = false
             var metadata: Logger.Metadata = [
                 "tenant.id": "\(self.identity.tenant)", "graph.client_id": "\(self.identity.clientID)",
@@ -73,6 +75,11 @@ public struct GraphSession: Sendable {
                 response = try await self.client.transport.execute(httpRequest)
             } catch is CancellationError {
                 throw CancellationError()
+            } catch let error as HTTPClientError where error.code == .responseTooLarge {
+                // The same request would get the same answer: not retried.
+                throw GraphError(code: .responseTooLarge, message:
+                    "Graph's response is larger than \(self.configuration.maxResponseBytes) bytes (after decompression); refused",
+                                 clientRequestID: clientRequestID, underlying: error)
             } catch {
                 let failure = GraphError(code: .transport, message: "no response from Graph: \(error)", clientRequestID: clientRequestID,
                                          underlying: error)
@@ -109,7 +116,9 @@ public struct GraphSession: Sendable {
             case 429:
                 // A throttled request was not executed, so resending it is safe even for writes.
                 retryable = true
-                delay = error.retryAfter ?? self.backoff(attempt)
+                // Clamped before it is stored: every worker honours it (invariant 7), so a huge
+                // value must not block the tenant for longer than maxRetryAfter.
+                delay = min(error.retryAfter ?? self.backoff(attempt), self.configuration.maxRetryAfter)
                 let until = Date().addingTimeInterval(delay.seconds)
                 try await self.client.throttleStore.block(self.identity, until: until, reason: error.code.rawValue)
                 metadata["graph.retry_after_ms"] = "\(Int64(delay.seconds * 1000))"
@@ -159,9 +168,13 @@ public struct GraphSession: Sendable {
         return count
     }
 
-    /// Waits while the throttle store says this tenant and app are blocked.
+    /// Waits while the throttle store says this tenant and app are blocked, at most
+    /// `maxRetryAfter` in all: a block recorded further out (by an older version, or written into
+    /// the shared store by someone else) cannot stall the tenant's work indefinitely.
     func waitWhileBlocked() async throws {
-        while let until = try await self.client.throttleStore.blockedUntil(self.identity) {
+        let deadline = Date().addingTimeInterval(self.configuration.maxRetryAfter.seconds)
+        while let blockedUntil = try await self.client.throttleStore.blockedUntil(self.identity) {
+            let until = min(blockedUntil, deadline)
             let remaining = until.timeIntervalSinceNow
             guard remaining > 0 else { return }
             self.client.logger.debug("waiting out a recorded Retry-After", metadata: [
@@ -176,10 +189,16 @@ public struct GraphSession: Sendable {
         Backoff.delay(attempt: attempt, initial: self.configuration.initialBackoff, maximum: self.configuration.maxBackoff)
     }
 
-    /// An absolute URL for a path below the base, or the URL itself when Graph gave one.
-    func url(for path: String) -> String {
-        if path.hasPrefix("https://") || path.hasPrefix("http://") { return path }
-        return self.configuration.graphBaseURL + (path.hasPrefix("/") ? path : "/" + path)
+    /// The URL to request for a path below the base or an absolute URL Graph gave; a URL on any
+    /// other scheme, host or port throws `untrustedURL` (the token goes only to Graph).
+    func url(for path: String) throws -> String {
+        try GraphEndpoint(baseURL: self.configuration.graphBaseURL).url(for: path)
+    }
+
+    /// Throws `untrustedURL` unless `link` (a delta or restart link about to be kept) names the
+    /// configured Graph endpoint, so a hostile link is refused when it arrives, not when reused.
+    public func checkLink(_ link: String) throws {
+        _ = try self.url(for: link)
     }
 
     /// The part of `url` below the base URL (for cost estimates and logs).

@@ -19,6 +19,17 @@ public struct GraphConfiguration: Sendable {
     public var tokenRefreshMargin: Duration
     /// Per-request timeout.
     public var requestTimeout: Duration
+    /// Longest `Retry-After` honoured (and recorded in the shared throttle store). Graph asks for
+    /// seconds to minutes; a larger or malformed value from a hostile or broken upstream is cut to
+    /// this, so it cannot block a tenant for years. Default 1 hour.
+    public var maxRetryAfter: Duration
+    /// Largest response body accepted per Graph request, after decompression (a compressed bomb
+    /// fails when it crosses it). A backup buffers at most one response per listing in flight, so
+    /// its Graph memory is bounded by this times the listings in flight. Default 32 MiB.
+    public var maxResponseBytes: Int
+    /// Most pages one listing or delta round may follow before it fails; a `nextLink` that repeats
+    /// fails at once. Default 100,000 (100 million objects at Graph's smallest page size).
+    public var maxPagesPerListing: Int
 
     public init(
         graphBaseURL: String = GraphCloud.global.graphBaseURL,
@@ -28,7 +39,10 @@ public struct GraphConfiguration: Sendable {
         initialBackoff: Duration = .seconds(1),
         maxBackoff: Duration = .seconds(120),
         tokenRefreshMargin: Duration = .seconds(300),
-        requestTimeout: Duration = .seconds(100)
+        requestTimeout: Duration = .seconds(100),
+        maxRetryAfter: Duration = .seconds(3600),
+        maxResponseBytes: Int = 32 * 1024 * 1024,
+        maxPagesPerListing: Int = 100_000
     ) {
         self.graphBaseURL = Self.trimmed(graphBaseURL)
         self.loginBaseURL = Self.trimmed(loginBaseURL)
@@ -38,6 +52,9 @@ public struct GraphConfiguration: Sendable {
         self.maxBackoff = maxBackoff
         self.tokenRefreshMargin = tokenRefreshMargin
         self.requestTimeout = requestTimeout
+        self.maxRetryAfter = max(.zero, maxRetryAfter)
+        self.maxResponseBytes = max(0, maxResponseBytes)
+        self.maxPagesPerListing = max(1, maxPagesPerListing)
     }
 
     /// The hosts of `cloud`, API version `v1.0`.

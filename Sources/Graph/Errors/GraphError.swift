@@ -26,6 +26,14 @@ public struct GraphError: Error, Sendable {
         public static let invalidResponse = Self(rawValue: "holdfast.invalidResponse")
         /// The request is not one Holdfast sends (more than 20 batch parts, a bad path).
         public static let invalidRequest = Self(rawValue: "holdfast.invalidRequest")
+        /// A URL (a link in a response, a stored delta link, or the configured base) is not on the
+        /// configured Graph endpoint; it was not requested and no token went there.
+        public static let untrustedURL = Self(rawValue: "holdfast.untrustedURL")
+        /// A response body was larger than `GraphConfiguration.maxResponseBytes` (after
+        /// decompression); not retried.
+        public static let responseTooLarge = Self(rawValue: "holdfast.responseTooLarge")
+        /// A listing's `@odata.nextLink` repeated, or it ran past `maxPagesPerListing`.
+        public static let endlessListing = Self(rawValue: "holdfast.endlessListing")
 
         public var description: String { self.rawValue }
     }
@@ -127,8 +135,13 @@ extension GraphError: CustomStringConvertible, CustomDebugStringConvertible {
 
 /// `Retry-After` as Graph sends it: seconds, possibly fractional (`2.128`).
 enum GraphRetryAfter {
+    /// Longest value ever returned, before `GraphConfiguration.maxRetryAfter` applies: a day, far
+    /// below where converting to milliseconds could overflow.
+    static let ceiling: Double = 86_400
+
+    /// The duration in `value`, cut to a day; nil when it is not a non-negative number.
     static func parse(_ value: String) -> Duration? {
-        guard let seconds = Double(value.trimmingCharacters(in: .whitespaces)), seconds >= 0, seconds.isFinite else { return nil }
-        return .milliseconds(Int64((seconds * 1000).rounded(.up)))
+        guard let seconds = Double(value.trimmingCharacters(in: .whitespaces)), seconds >= 0, !seconds.isNaN else { return nil }
+        return .milliseconds(Int64((min(seconds, Self.ceiling) * 1000).rounded(.up)))
     }
 }

@@ -68,6 +68,9 @@ public final class ResourceUnitPacer: Sendable {
     /// and no `Retry-After` on its 429s: its requests are spaced here instead of bounced.
     private let conditionalAccessNext = NIOLockedValueBox<[String: Date]>([:])
 
+    /// Largest `x-ms-resource-unit` believed for one request; Graph charges single digits.
+    public static let maximumCharge = 1_000
+
     public init(headroom: Double = 0.97) {
         self.headroom = headroom
     }
@@ -135,7 +138,12 @@ public final class ResourceUnitPacer: Sendable {
     public func record(estimated: Int, charged: Int?, limitPercentage: Double?, for identity: GraphIdentity, now: Date = Date()) {
         self.buckets.withLockedValue { buckets in
             guard var bucket = buckets[identity] else { return }
-            if let charged { bucket.available -= Double(charged - estimated) }
+            // A hostile or broken header must not drive the bucket to a wait of centuries: the
+            // charge is cut to a sane range, and the debt to one bucket's capacity.
+            if let charged {
+                let clamped = min(max(charged, 0), Self.maximumCharge)
+                bucket.available = max(-bucket.capacity, bucket.available - Double(clamped - estimated))
+            }
             // Graph sends the percentage from 80 % of the limit on; this pacer plans for `headroom`
             // of it, so anything up to 100 % is its own use. Only more than that means another
             // process of this app is using the tenant's budget too: slow down for a window.

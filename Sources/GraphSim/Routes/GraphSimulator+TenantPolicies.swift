@@ -163,7 +163,7 @@ extension GraphSimulator {
                 let partner = try directory.require(.crossTenantAccessPolicyConfigurationPartner, partner)
                 let existing = directory.entity(type, key, parent: partner.id)
                 if method == "PATCH" && existing == nil { throw GraphError.notFound(key) }
-                try checkWritable(JSONObject(body.filter { $0.key != "tenantId" || $0.value.stringValue == partner.id }), type: type,
+                try checkWritable(JSONObject(body.members.filter { $0.key != "tenantId" || $0.value.stringValue == partner.id }), type: type,
                                   existing: existing?.object)
                 var object: JSONObject = method == "PUT" || existing == nil
                     ? ["tenantId": .string(partner.id), "displayName": .null, "userSyncInbound": .null]

@@ -73,7 +73,7 @@ final class TransferLoopDriver {
             )
             return
         }
-        let transfer = Transfer(queued: queued, easy: easy, maxResponseBytes: self.loop.configuration.maxResponseBytes)
+        let transfer = Transfer(queued: queued, easy: easy, maxResponseBytes: queued.request.maxResponseBytes ?? self.loop.configuration.maxResponseBytes)
         do {
             try transfer.configure(with: self.loop.configuration)
         } catch {

@@ -1,5 +1,6 @@
 import API
 import ArgumentParser
+import HoldfastRuntime
 import Foundation
 import Logging
 import Postgres
@@ -12,16 +13,13 @@ struct APIKeysCommand: AsyncParsableCommand {
         subcommands: [Create.self, List.self, Revoke.self]
     )
 
-    /// Who the audit log names for CLI actions.
-    static var actor: String { "cli:\(ProcessInfo.processInfo.userName)" }
-
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a key and print its token once; only a hash of it is stored.",
             discussion: "Roles: operator (everything), read-only (every GET an operator has), partner (its own tenants only; needs --partner).")
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
+        @OptionGroup var common: CommonOptions
+        @OptionGroup var actor: AuditActorOptions
 
         @Option(help: "A name that says who or what uses the key (\"grafana\", \"contoso portal\").") var name: String
         @Option(help: "operator, partner or read-only.") var role: String
@@ -37,11 +35,11 @@ struct APIKeysCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.apikeys")
-            let created = try await database.withClient(logger: logger) { client in
+            let created = try await common.withRuntime(label: "holdfast.apikeys", [actor]) { runtime in
                 var partnerID: UUID?
-                if let partner { partnerID = try await APIKeysCommand.partnerID(partner, client: client) }
-                return try await APIKeyStore(client: client, logger: logger).create(name: name, role: keyRole, partnerID: partnerID, actor: APIKeysCommand.actor)
+                if let partner { partnerID = try await APIKeysCommand.partnerID(partner, client: runtime.postgres) }
+                return try await APIKeyStore(client: runtime.postgres, logger: runtime.logger).create(
+                    name: name, role: keyRole, partnerID: partnerID, actor: runtime.configuration.actor)
             }
             print("Created API key \(created.key.keyID) (\(created.key.role.rawValue)\(created.key.partnerID.map { ", partner \($0.uuidString.lowercased())" } ?? "")).")
             print("Token (shown once; store it now, it cannot be shown again):")
@@ -52,15 +50,13 @@ struct APIKeysCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List keys (never their tokens).")
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
+        @OptionGroup var common: CommonOptions
 
         @Flag(help: "Include revoked keys.") var all = false
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.apikeys")
-            let keys = try await database.withClient(logger: logger) { client in
-                try await APIKeyStore(client: client, logger: logger).list(includeRevoked: all)
+            let keys = try await common.withRuntime(label: "holdfast.apikeys") { runtime in
+                try await APIKeyStore(client: runtime.postgres, logger: runtime.logger).list(includeRevoked: all)
             }
             print("KEY ID        ROLE       PARTNER                               CREATED (UTC)         LAST USED (UTC)       REVOKED               NAME")
             for key in keys {
@@ -76,15 +72,14 @@ struct APIKeysCommand: AsyncParsableCommand {
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke a key: every request with it is refused from now on.")
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
+        @OptionGroup var common: CommonOptions
+        @OptionGroup var actor: AuditActorOptions
 
         @Argument(help: "The key id (the 12 characters after hf_live_, as `holdfast apikeys list` shows).") var keyID: String
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.apikeys")
-            let key = try await database.withClient(logger: logger) { client in
-                try await APIKeyStore(client: client, logger: logger).revoke(keyID: keyID, actor: APIKeysCommand.actor)
+            let key = try await common.withRuntime(label: "holdfast.apikeys", [actor]) { runtime in
+                try await APIKeyStore(client: runtime.postgres, logger: runtime.logger).revoke(keyID: keyID, actor: runtime.configuration.actor)
             }
             print("Revoked API key \(key.keyID) (\(key.name)).")
         }

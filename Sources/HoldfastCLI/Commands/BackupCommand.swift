@@ -1,4 +1,5 @@
 import ArgumentParser
+import HoldfastRuntime
 import Foundation
 import Logging
 import Queue
@@ -15,8 +16,7 @@ struct BackupCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Enqueue a backup of TENANT now; a worker runs it (see `holdfast jobs show`).")
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
+        @OptionGroup var common: CommonOptions
 
         @Argument(help: "The tenant id.") var tenant: String
 
@@ -25,14 +25,13 @@ struct BackupCommand: AsyncParsableCommand {
         func validate() throws { _ = try tenantID(tenant) }
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.backup")
             let id = try tenantID(tenant)
             let arguments = self.full ? #"{"full":true}"# : "{}"
             // One pending manual backup per tenant: running the command twice does not queue two.
             let request = EnqueueRequest(kind: .backup, tenantID: id, arguments: arguments,
                                          uniqueKey: "backup:manual:\(id.uuidString.lowercased())")
-            let result = try await database.withClient(logger: logger) { client in
-                try await JobEnqueuer(client: client, logger: logger).enqueue(request)
+            let result = try await common.withRuntime(label: "holdfast.backup") { runtime in
+                try await JobEnqueuer(client: runtime.postgres, logger: runtime.logger).enqueue(request)
             }
             if result.inserted {
                 print("Enqueued backup job \(result.job.id) for tenant \(id.uuidString.lowercased()).")

@@ -1,11 +1,6 @@
 import ArgumentParser
-import Coordinator
-import Foundation
-import Logging
-import Postgres
-import Queue
+import HoldfastRuntime
 import ServiceLifecycle
-import Tenancy
 
 /// `holdfast coordinator`: leader election, the scheduler and queue maintenance, until SIGTERM/SIGINT.
 struct CoordinatorCommand: AsyncParsableCommand {
@@ -14,93 +9,56 @@ struct CoordinatorCommand: AsyncParsableCommand {
         abstract: "Schedule tenants' jobs and maintain the queue (one leader among all coordinators).",
         discussion: """
             Run as many coordinators as you like: they elect one leader through a lease row in PostgreSQL. \
-            Only the leader schedules and runs maintenance; a leader that cannot renew its lease steps down \
-            before the lease ends, and another takes over once it has expired.
+            Only the leader schedules and runs maintenance (including SLA evaluation, scheduled reports and \
+            the credential expiry check); a leader that cannot renew its lease steps down before the lease \
+            ends, and another takes over once it has expired. Each flag has an environment variable \
+            (docs/configuration.md).
             """
     )
 
-    @OptionGroup var database: DatabaseOptions
-    @OptionGroup var logging: LoggingOptions
+    @OptionGroup var common: CommonOptions
     @OptionGroup var metrics: MetricsOptions
     @OptionGroup var api: APIOptions
     @OptionGroup var compliance: ComplianceOptions
 
-    @Option(name: .customLong("leader-lease"), help: "Seconds a leader's lease lasts without renewal.")
-    var leaderLease = Seconds(15)
+    @Option(name: .customLong("leader-lease"), help: "Seconds a leader's lease lasts without renewal (default: 15).")
+    var leaderLease: String?
 
-    @Option(name: .customLong("rescue-interval"), help: "Seconds between rescues of jobs whose lease expired.")
-    var rescueInterval = Seconds(5)
+    @Option(name: .customLong("rescue-interval"), help: "Seconds between rescues of jobs whose lease expired (default: 5).")
+    var rescueInterval: String?
 
-    @Option(name: .customLong("promote-interval"), help: "Seconds between promotions of due scheduled and retryable jobs.")
-    var promoteInterval = Seconds(1)
+    @Option(name: .customLong("promote-interval"), help: "Seconds between promotions of due scheduled and retryable jobs (default: 1).")
+    var promoteInterval: String?
 
-    @Option(name: .customLong("prune-interval"), help: "Seconds between prunes of finished jobs and old history.")
-    var pruneInterval = Seconds(300)
+    @Option(name: .customLong("prune-interval"), help: "Seconds between prunes of finished jobs and old history (default: 300).")
+    var pruneInterval: String?
 
-    @Option(name: .customLong("retention-days"), help: "Days finished jobs and their history are kept.")
-    var retentionDays: Double = 7
+    @Option(name: .customLong("retention-days"), help: "Days finished jobs and their history are kept (default: 7).")
+    var retentionDays: String?
 
-    @Option(name: .customLong("schedule-interval"), help: "Seconds between looks for due tenants.")
-    var scheduleInterval = Seconds(15)
+    @Option(name: .customLong("schedule-interval"), help: "Seconds between looks for due tenants (default: 15).")
+    var scheduleInterval: String?
 
-    @Option(name: .customLong("credential-warning-days"), help: "Log a warning for tenant credentials expiring within this many days.")
-    var credentialWarningDays: Double = 30
+    @Option(name: .customLong("credential-warning-days"), help: "Log a warning for tenant credentials expiring within this many days (default: 30).")
+    var credentialWarningDays: String?
 
-    @Option(name: .customLong("credential-check-interval"), help: "Seconds between credential expiry checks.")
-    var credentialCheckInterval = Seconds(6 * 3600)
-
-    func validate() throws {
-        guard credentialWarningDays >= 0 else { throw ValidationError("--credential-warning-days must not be negative.") }
-        guard credentialCheckInterval.duration >= .seconds(1) else { throw ValidationError("--credential-check-interval must be at least 1 second.") }
-        guard leaderLease.duration >= .seconds(1) else { throw ValidationError("--leader-lease must be at least 1 second.") }
-        guard retentionDays > 0 else { throw ValidationError("--retention-days must be positive.") }
-    }
+    @Option(name: .customLong("credential-check-interval"), help: "Seconds between credential expiry checks (default: 21600).")
+    var credentialCheckInterval: String?
 
     func run() async throws {
-        let logger = logging.makeLogger(label: "holdfast.coordinator")
-        let registry = (metrics.resolvedPort != nil || api.listenAddress != nil) ? MetricsOptions.bootstrapRegistry() : nil
-        let metricsService = registry.flatMap { metrics.makeService(logger: logger, registry: $0) }
-        let configuration = CoordinatorConfiguration(
-            leaderLease: leaderLease.duration,
-            rescueInterval: rescueInterval.duration,
-            promoteInterval: promoteInterval.duration,
-            pruneInterval: pruneInterval.duration,
-            retention: .milliseconds(Int64(retentionDays * 86_400_000)),
-            scheduleInterval: scheduleInterval.duration
-        )
-        var poolConfiguration = database.configuration
-        poolConfiguration.applicationName = "holdfast-coordinator"
-        let client = PostgresClient(configuration: poolConfiguration, logger: logger)
-        let leaderTasks: [any MaintenanceTask]
-        do {
-            leaderTasks = try compliance.leaderTasks(client: client, logger: logger)
-        } catch {
-            await client.shutdown()
-            throw error
-        }
-        let coordinator = CoordinatorService(client: client, configuration: configuration, leaderTasks: leaderTasks, logger: logger)
-        let expiry = CredentialExpiryCheck(client: client, window: .milliseconds(Int64(credentialWarningDays * 86_400_000)),
-                                           interval: credentialCheckInterval.duration, logger: logger)
-        var services: [any Service] = [coordinator, CredentialExpiryService(check: expiry)]
-        if let metricsService { services.append(metricsService) }
-        if let apiService = try api.makeService(client: client, metrics: registry, reportSigningKey: try compliance.signingKey(), logger: logger) {
-            services.append(apiService)
-        }
-        var groupConfiguration = ServiceGroupConfiguration(
-            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            cancellationSignals: [],
-            logger: logger
-        )
-        // Past this, the group cancels what is still running (handlers are then cancelled too).
-        groupConfiguration.maximumGracefulShutdownDuration = .seconds(30)
-        let group = ServiceGroup(configuration: groupConfiguration)
-        do {
-            try await group.run()
-        } catch {
-            await client.shutdown()
-            throw error
-        }
-        await client.shutdown()
+        let flags = CommandFlags([
+            .leaderLease: leaderLease, .rescueInterval: rescueInterval, .promoteInterval: promoteInterval, .pruneInterval: pruneInterval,
+            .jobRetentionDays: retentionDays, .scheduleInterval: scheduleInterval, .credentialWarningDays: credentialWarningDays,
+            .credentialCheckInterval: credentialCheckInterval,
+        ])
+        let (configuration, logger) = try await common.load(label: "holdfast.coordinator", [metrics, api, compliance, flags])
+        let runtime = HoldfastRuntime(configuration: configuration, logger: logger, applicationName: "holdfast-coordinator")
+        // The API serves /metrics too, so the registry exists when either is configured.
+        let registry = configuration.metrics.port != nil || configuration.api.listen != nil ? HoldfastRuntime.metricsRegistry : nil
+        var services: [any Service] = [try runtime.buildCoordinator()]
+        if let registry, let endpoint = runtime.buildMetricsEndpoint(registry: registry) { services.append(endpoint) }
+        if let api = try runtime.buildAPI(metrics: registry) { services.append(api) }
+        // Past this, the group cancels what is still running.
+        try await runtime.run(services, gracefulShutdown: .seconds(30))
     }
 }

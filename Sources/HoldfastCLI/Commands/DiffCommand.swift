@@ -1,4 +1,5 @@
 import ArgumentParser
+import HoldfastRuntime
 import Foundation
 import Logging
 import Restore
@@ -15,9 +16,7 @@ struct DiffCommand: AsyncParsableCommand {
 
     enum Format: String, ExpressibleByArgument { case text, json }
 
-    @OptionGroup var database: DatabaseOptions
-    @OptionGroup var logging: LoggingOptions
-    @OptionGroup var vault: VaultOptions
+    @OptionGroup var common: CommonOptions
 
     @Argument(help: "The tenant id.") var tenant: String
     @Option(help: "The older snapshot id.") var from: Int64
@@ -32,27 +31,25 @@ struct DiffCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let logger = logging.makeLogger(label: "holdfast.diff")
         let tenantID = try tenantID(tenant)
-        let text = try await database.withClient(logger: logger) { client -> String in
-            let vault = try self.vault.makeVault(client: client, logger: logger)
+        let text = try await common.withRuntime(label: "holdfast.diff") { runtime -> String in
+            let logger = runtime.logger
+            let vault = try runtime.vault()
             let differ = ChangeDiffer(vault: vault, logger: logger)
             let typeFilter = types.isEmpty ? nil : Set(types)
             var changes: ChangeSet
             if let toID = Int64(to), !who {
                 changes = try await differ.diff(tenantID: tenantID, from: from, to: toID, types: typeFilter)
             } else {
-                changes = try await CommandGraph.withSessions(client: client, logger: logger) { sessions in
-                    let session = try await sessions.session(tenantID: tenantID)
-                    var result = try await {
-                        if let toID = Int64(to) { return try await differ.diff(tenantID: tenantID, from: from, to: toID, types: typeFilter) }
-                        return try await differ.diff(tenantID: tenantID, from: from, live: session, types: typeFilter ?? RestorableTypes.all)
-                    }()
-                    if who {
-                        let since = try await vault.snapshot(id: from).committedAt
-                        result = try await DirectoryAuditAnnotator(session: session, logger: logger).annotate(result, since: since)
-                    }
-                    return result
+                let session = try await runtime.graphSessions().session(tenantID: tenantID)
+                if let toID = Int64(to) {
+                    changes = try await differ.diff(tenantID: tenantID, from: from, to: toID, types: typeFilter)
+                } else {
+                    changes = try await differ.diff(tenantID: tenantID, from: from, live: session, types: typeFilter ?? RestorableTypes.all)
+                }
+                if who {
+                    let since = try await vault.snapshot(id: from).committedAt
+                    changes = try await DirectoryAuditAnnotator(session: session, logger: logger).annotate(changes, since: since)
                 }
             }
             return format == .json ? try changes.renderJSON() : changes.renderText()

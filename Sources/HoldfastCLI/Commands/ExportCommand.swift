@@ -1,4 +1,5 @@
 import ArgumentParser
+import HoldfastRuntime
 import Foundation
 import Logging
 import Vault
@@ -9,17 +10,14 @@ struct ExportCommand: AsyncParsableCommand {
         commandName: "export",
         abstract: "Write every object of a snapshot as plain JSON files (DIR/TYPE/ID.json), readable without Holdfast.")
 
-    @OptionGroup var database: DatabaseOptions
-    @OptionGroup var logging: LoggingOptions
-    @OptionGroup var vault: VaultOptions
+    @OptionGroup var common: CommonOptions
 
     @Argument(help: "The snapshot id.") var snapshot: Int64
     @Option(name: .customLong("to"), help: "The directory to write into (created if missing).") var directory: String
 
     func run() async throws {
-        let logger = logging.makeLogger(label: "holdfast.export")
-        let count = try await database.withClient(logger: logger) { client in
-            try await vault.makeVault(client: client, logger: logger).export(snapshotID: snapshot, to: URL(fileURLWithPath: directory))
+        let count = try await common.withRuntime(label: "holdfast.export") { runtime in
+            try await runtime.vault().export(snapshotID: snapshot, to: URL(fileURLWithPath: directory))
         }
         print("Exported \(count) objects of snapshot \(snapshot) to \(directory).")
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import HoldfastRuntime
 import Foundation
 import Logging
 import Postgres
@@ -15,8 +16,7 @@ struct JobsCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List jobs, newest first.")
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
+        @OptionGroup var common: CommonOptions
 
         @Option(name: .customLong("tenant"), help: "Only this tenant's jobs (tenant id).")
         var tenant: String?
@@ -43,15 +43,14 @@ struct JobsCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.jobs")
             let filter = JobFilter(
                 tenantID: tenant.flatMap(UUID.init(uuidString:)),
                 kinds: kind.map { _ in Self.split(kind).map { JobKind($0) } },
                 states: state.map { _ in Self.split(state).compactMap(JobState.init(rawValue:)) },
                 limit: limit
             )
-            let jobs = try await database.withClient(logger: logger) { client in
-                try await JobAdministrator(client: client, logger: logger).list(filter)
+            let jobs = try await common.withRuntime(label: "holdfast.jobs") { runtime in
+                try await JobAdministrator(client: runtime.postgres, logger: runtime.logger).list(filter)
             }
             print(JobFormatting.header)
             for job in jobs { print(JobFormatting.line(job)) }
@@ -61,14 +60,13 @@ struct JobsCommand: AsyncParsableCommand {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one job: its fields, each attempt's error and its history.")
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
+        @OptionGroup var common: CommonOptions
 
         @Argument(help: "The job's id.") var id: Int64
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.jobs")
-            let (job, history) = try await database.withClient(logger: logger) { client in
+            let (job, history) = try await common.withRuntime(label: "holdfast.jobs") { runtime in
+                let client = runtime.postgres, logger = runtime.logger
                 let administrator = JobAdministrator(client: client, logger: logger)
                 return (try await administrator.job(id), try await administrator.history(id))
             }
@@ -81,15 +79,13 @@ struct JobsCommand: AsyncParsableCommand {
             abstract: "Cancel a job. A running job is stopped by its worker at the next heartbeat."
         )
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
+        @OptionGroup var common: CommonOptions
 
         @Argument(help: "The job's id.") var id: Int64
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.jobs")
-            let job = try await database.withClient(logger: logger) { client in
-                try await JobAdministrator(client: client, logger: logger).cancel(id)
+            let job = try await common.withRuntime(label: "holdfast.jobs") { runtime in
+                try await JobAdministrator(client: runtime.postgres, logger: runtime.logger).cancel(id)
             }
             if job.state == .running {
                 print("job \(job.id) is running: cancellation requested; its worker stops it at the next heartbeat")
@@ -101,18 +97,19 @@ struct JobsCommand: AsyncParsableCommand {
 
     struct Retry: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run a discarded, cancelled, completed, retryable or scheduled job again now."
+            abstract: "Run a discarded, cancelled, retryable or scheduled job again now.",
+            discussion: "A completed job is run again only with --completed."
         )
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
+        @OptionGroup var common: CommonOptions
 
         @Argument(help: "The job's id.") var id: Int64
+        @Flag(help: "Also run the job again if it completed (a backup takes a new snapshot; a restore writes again).")
+        var completed = false
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.jobs")
-            let job = try await database.withClient(logger: logger) { client in
-                try await JobAdministrator(client: client, logger: logger).retry(id)
+            let job = try await common.withRuntime(label: "holdfast.jobs") { runtime in
+                try await JobAdministrator(client: runtime.postgres, logger: runtime.logger).retry(id, includingCompleted: completed)
             }
             print("job \(job.id) is available again (attempt \(job.attempt) of \(job.maxAttempts) used)")
         }
@@ -124,8 +121,7 @@ struct JobsCommand: AsyncParsableCommand {
             discussion: "Prints the id of each job, one per line."
         )
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
+        @OptionGroup var common: CommonOptions
 
         @Option(name: .customLong("kind"), help: "The job's kind.") var kind: String
         @Option(name: .customLong("tenant"), help: "The tenant's id.") var tenant: String?
@@ -145,11 +141,10 @@ struct JobsCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.jobs")
             let request = EnqueueRequest(kind: JobKind(kind), tenantID: tenant.flatMap(UUID.init(uuidString:)), arguments: arguments,
                                          priority: priority, maxAttempts: maxAttempts, uniqueKey: uniqueKey)
-            let results = try await database.withClient(logger: logger) { client in
-                try await JobEnqueuer(client: client, logger: logger).enqueue(Array(repeating: request, count: count))
+            let results = try await common.withRuntime(label: "holdfast.jobs") { runtime in
+                try await JobEnqueuer(client: runtime.postgres, logger: runtime.logger).enqueue(Array(repeating: request, count: count))
             }
             for result in results { print(result.job.id) }
         }
@@ -158,15 +153,13 @@ struct JobsCommand: AsyncParsableCommand {
     struct Workers: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List registered workers (running ones; --all for stopped too).")
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
+        @OptionGroup var common: CommonOptions
 
         @Flag(name: .customLong("all"), help: "Include workers that stopped.") var all = false
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.jobs")
-            let workers = try await database.withClient(logger: logger) { client in
-                try await WorkerRegistry(client: client, logger: logger).list(includeStopped: all)
+            let workers = try await common.withRuntime(label: "holdfast.jobs") { runtime in
+                try await WorkerRegistry(client: runtime.postgres, logger: runtime.logger).list(includeStopped: all)
             }
             print("ID                                    HOST              PID      VERSION  SLOTS  STARTED                   LAST SEEN                 STOPPED")
             for worker in workers {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import HoldfastRuntime
 import Cryptography
 import Foundation
 import Logging
@@ -10,10 +11,10 @@ struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys",
         abstract: "Manage the master key that wraps every tenant's data key.",
-        subcommands: [Rotate.self, Status.self]
+        subcommands: [Rotate.self, RotateTenant.self, Status.self]
     )
 
-    /// Master keys come from the environment only; see `MasterKeyRing.EnvironmentKey`.
+    /// Master keys come from the environment or the configuration file, never a flag.
     static let keyHelp = """
         The current master key is read from HOLDFAST_MASTER_KEY_FILE (a file holding `openssl rand -base64 32`, mode 600) \
         or HOLDFAST_MASTER_KEY; older keys still in use from HOLDFAST_PREVIOUS_MASTER_KEY_FILES (paths separated by ':') \
@@ -33,8 +34,7 @@ struct KeysCommand: AsyncParsableCommand {
                 """
         )
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
+        @OptionGroup var common: CommonOptions
 
         @Option(help: "Data keys re-wrapped per transaction.")
         var batchSize = 500
@@ -44,9 +44,9 @@ struct KeysCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.keys")
-            let ring = try MasterKeyRing(environment: ProcessInfo.processInfo.environment)
-            try await database.withClient(logger: logger) { client in
+            try await common.withRuntime(label: "holdfast.keys") { runtime in
+                let ring = try runtime.keyRing()
+                let client = runtime.postgres, logger = runtime.logger
                 let rotation = MasterKeyRotation(client: client, keyRing: ring, batchSize: batchSize, logger: logger)
                 let report = try await rotation.run()
                 print("Re-wrapped \(report.rewrapped) data key(s) under master key \(ring.current.id).")
@@ -60,6 +60,30 @@ struct KeysCommand: AsyncParsableCommand {
         }
     }
 
+    struct RotateTenant: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-tenant",
+            abstract: "Give one tenant a new data key (after a worker compromise) and re-seal its active credentials under it.",
+            discussion: """
+                What is sealed from now on (new blobs, credentials) uses the new key; what the old key sealed stays \
+                readable under it, and blob names do not change, so the next backup stores no more than usual. \
+                Rotate the tenant's credential too (holdfast tenants update) if a worker that held it was compromised.
+
+                \(KeysCommand.keyHelp)
+                """
+        )
+
+        @OptionGroup var options: TenantsCommand.TenantActionOptions
+
+        func run() async throws {
+            try await options.common.withRuntime(label: "holdfast.keys", [options.actor]) { runtime in
+                let tenant = try await TenantRegistry(client: runtime.postgres, logger: runtime.logger).tenant(reference: options.tenant)
+                let dataKeyID = try await runtime.credentials().rotateDataKey(tenantID: tenant.id, actor: runtime.configuration.actor)
+                print("Tenant \(tenant.id.uuidString.lowercased()) now seals with data key \(dataKeyID).")
+            }
+        }
+    }
+
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "status",
@@ -67,13 +91,12 @@ struct KeysCommand: AsyncParsableCommand {
             discussion: KeysCommand.keyHelp
         )
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
+        @OptionGroup var common: CommonOptions
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.keys")
-            let ring = try MasterKeyRing(environment: ProcessInfo.processInfo.environment)
-            try await database.withClient(logger: logger) { client in
+            try await common.withRuntime(label: "holdfast.keys") { runtime in
+                let ring = try runtime.keyRing()
+                let client = runtime.postgres, logger = runtime.logger
                 let rotation = MasterKeyRotation(client: client, keyRing: ring, logger: logger)
                 print("Current master key: \(ring.current.id)")
                 print("Configured: \(ring.ids.joined(separator: ", "))")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import HoldfastRuntime
 import Foundation
 import Logging
 import Tenancy
@@ -14,17 +15,15 @@ struct LegalHoldCommand: AsyncParsableCommand {
 
     /// What both commands take.
     struct TenantOptions: ParsableArguments {
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
+        @OptionGroup var common: CommonOptions
         @OptionGroup var actor: AuditActorOptions
         @Argument(help: "The tenant id.") var tenant: String
 
         func validate() throws { _ = try tenantID(tenant) }
 
         func perform(_ body: (PolicyStore, UUID, String) async throws -> Void) async throws {
-            let logger = logging.makeLogger(label: "holdfast.legal-hold")
-            try await PoliciesCommand.perform(database, logger) {
-                try await body(PolicyStore(client: $0, logger: logger), try tenantID(tenant), actor.name)
+            try await PoliciesCommand.perform(common, [actor]) {
+                try await body(PolicyStore(client: $0.postgres, logger: $0.logger), try tenantID(tenant), $0.configuration.actor)
             }
         }
     }

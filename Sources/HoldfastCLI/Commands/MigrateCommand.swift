@@ -1,4 +1,5 @@
 import ArgumentParser
+import HoldfastRuntime
 import Foundation
 import Logging
 import Migrations
@@ -12,8 +13,7 @@ struct MigrateCommand: AsyncParsableCommand {
         discussion: "Each migration runs in its own transaction and is recorded with a checksum; a migration file changed after it was applied stops the run."
     )
 
-    @OptionGroup var database: DatabaseOptions
-    @OptionGroup var logging: LoggingOptions
+    @OptionGroup var common: CommonOptions
 
     @Option(name: .customLong("migrations-dir"), help: "Directory of NNNN_name.sql files (default: $HOLDFAST_MIGRATIONS_DIR, the installed share/holdfast/migrations, or the checkout's migrations/).")
     var migrationsDirectory: String?
@@ -22,10 +22,9 @@ struct MigrateCommand: AsyncParsableCommand {
     var statusOnly = false
 
     func run() async throws {
-        let logger = logging.makeLogger(label: "holdfast.migrate")
-        let directory = try MigrationDirectory.locate(explicit: migrationsDirectory)
-        let migrations = try MigrationDirectory.load(from: directory)
-        try await database.withClient(logger: logger) { client in
+        try await common.withRuntime(label: "holdfast.migrate", [CommandFlags([.migrationsDirectory: migrationsDirectory])]) { runtime in
+            let client = runtime.postgres, logger = runtime.logger
+            let migrations = try runtime.migrations()
             let runner = MigrationRunner(client: client, migrations: migrations, logger: logger)
             if !statusOnly {
                 let applied = try await runner.migrate()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import HoldfastRuntime
 import Foundation
 import Logging
 import Restore
@@ -16,9 +17,7 @@ struct ObjectsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print an object's JSON as of the newest snapshot, or as it was at --at.")
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
-        @OptionGroup var vault: VaultOptions
+        @OptionGroup var common: CommonOptions
 
         @Argument(help: "The tenant id.") var tenant: String
         @Argument(help: "The catalogue type (user, group, group.members, conditionalAccessPolicy, …).") var type: String
@@ -32,10 +31,9 @@ struct ObjectsCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.objects")
             let tenantID = try tenantID(tenant)
-            try await database.withClient(logger: logger) { client in
-                let vault = try self.vault.makeVault(client: client, logger: logger)
+            try await common.withRuntime(label: "holdfast.objects") { runtime in
+                let vault = try runtime.vault()
                 let snapshot = try await vault.snapshot(tenantID: tenantID, at: at.flatMap(ObjectsCommand.parseDate) ?? Date())
                 guard let json = try await vault.object(tenantID: tenantID, type: type, objectID: id, at: snapshot.id) else {
                     throw ValidationError("\(type) \(id) is not in snapshot \(snapshot.id) (committed \(SnapshotFormatting.date(snapshot.committedAt)))")
@@ -49,9 +47,7 @@ struct ObjectsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Every version of an object across snapshots, with what changed attribute by attribute.")
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
-        @OptionGroup var vault: VaultOptions
+        @OptionGroup var common: CommonOptions
 
         @Argument(help: "The tenant id.") var tenant: String
         @Argument(help: "The catalogue type.") var type: String
@@ -61,10 +57,9 @@ struct ObjectsCommand: AsyncParsableCommand {
         func validate() throws { _ = try tenantID(tenant) }
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.objects")
             let tenantID = try tenantID(tenant)
-            try await database.withClient(logger: logger) { client in
-                let vault = try self.vault.makeVault(client: client, logger: logger)
+            try await common.withRuntime(label: "holdfast.objects") { runtime in
+                let vault = try runtime.vault()
                 let history = try await ObjectHistory.load(vault: vault, tenantID: tenantID, type: type, objectID: id)
                 guard !history.events.isEmpty else { throw ValidationError("no snapshot of tenant \(tenant) holds \(type) \(id)") }
                 print(format == .json ? try history.renderJSON() : history.renderText())

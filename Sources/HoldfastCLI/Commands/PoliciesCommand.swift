@@ -1,4 +1,5 @@
 import ArgumentParser
+import HoldfastRuntime
 import Foundation
 import Logging
 import Postgres
@@ -67,8 +68,7 @@ struct PoliciesCommand: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a policy NAME; unset settings take the defaults.")
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
+        @OptionGroup var common: CommonOptions
         @OptionGroup var actor: AuditActorOptions
         @OptionGroup var settings: SettingOptions
         @Argument(help: "The policy's name (letters, digits, '-', '_', '.').") var name: String
@@ -78,10 +78,9 @@ struct PoliciesCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.policies")
-            let policy = try await PoliciesCommand.perform(database, logger) {
-                try await PolicyStore(client: $0, logger: logger).create(name: name, settings: settings.changes.applied(to: PolicySettings()),
-                                                                         actor: actor.name)
+            let policy = try await PoliciesCommand.perform(common, [actor]) {
+                try await PolicyStore(client: $0.postgres, logger: $0.logger).create(
+                    name: name, settings: settings.changes.applied(to: PolicySettings()), actor: $0.configuration.actor)
             }
             PoliciesCommand.print(policy)
         }
@@ -90,12 +89,10 @@ struct PoliciesCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List policies.")
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
+        @OptionGroup var common: CommonOptions
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.policies")
-            let policies = try await database.withClient(logger: logger) { try await PolicyStore(client: $0, logger: logger).policies() }
+            let policies = try await common.withRuntime(label: "holdfast.policies") { try await PolicyStore(client: $0.postgres, logger: $0.logger).policies() }
             Swift.print("NAME                  BACKUP  RPO     KEEP (last/d/w/m/y)   IMMUTABLE  VALIDATION  TIMEZONE")
             for policy in policies {
                 let keep = "\(policy.retention.last)/\(policy.retention.daily)/\(policy.retention.weekly)/\(policy.retention.monthly)/\(policy.retention.yearly)"
@@ -109,14 +106,12 @@ struct PoliciesCommand: AsyncParsableCommand {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show policy NAME.")
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
+        @OptionGroup var common: CommonOptions
         @Argument(help: "The policy's name.") var name: String
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.policies")
-            PoliciesCommand.print(try await PoliciesCommand.perform(database, logger) {
-                try await PolicyStore(client: $0, logger: logger).policy(named: name)
+            PoliciesCommand.print(try await PoliciesCommand.perform(common) {
+                try await PolicyStore(client: $0.postgres, logger: $0.logger).policy(named: name)
             })
         }
     }
@@ -125,8 +120,7 @@ struct PoliciesCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Change settings of policy NAME; every tenant with it follows (its schedule included).")
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
+        @OptionGroup var common: CommonOptions
         @OptionGroup var actor: AuditActorOptions
         @OptionGroup var settings: SettingOptions
         @Argument(help: "The policy's name.") var name: String
@@ -136,9 +130,8 @@ struct PoliciesCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.policies")
-            PoliciesCommand.print(try await PoliciesCommand.perform(database, logger) {
-                try await PolicyStore(client: $0, logger: logger).update(name: name, changes: settings.changes, actor: actor.name)
+            PoliciesCommand.print(try await PoliciesCommand.perform(common, [actor]) {
+                try await PolicyStore(client: $0.postgres, logger: $0.logger).update(name: name, changes: settings.changes, actor: $0.configuration.actor)
             })
         }
     }
@@ -146,8 +139,7 @@ struct PoliciesCommand: AsyncParsableCommand {
     struct Assign: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Assign policy NAME to TENANT(s).")
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
+        @OptionGroup var common: CommonOptions
         @OptionGroup var actor: AuditActorOptions
         @Argument(help: "The policy's name.") var name: String
         @Argument(help: "Tenant ids.") var tenants: [String]
@@ -158,11 +150,10 @@ struct PoliciesCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.policies")
-            try await PoliciesCommand.perform(database, logger) { client in
-                let store = PolicyStore(client: client, logger: logger)
+            try await PoliciesCommand.perform(common, [actor]) { runtime in
+                let store = PolicyStore(client: runtime.postgres, logger: runtime.logger)
                 for tenant in tenants {
-                    _ = try await store.assign(policyName: name, tenantID: try tenantID(tenant), actor: actor.name)
+                    _ = try await store.assign(policyName: name, tenantID: try tenantID(tenant), actor: runtime.configuration.actor)
                     Swift.print("assigned policy \(name) to tenant \(tenant.lowercased())")
                 }
             }
@@ -170,10 +161,10 @@ struct PoliciesCommand: AsyncParsableCommand {
     }
 
     /// Runs `body` with a client, turning policy errors into a clear message and exit code 1.
-    static func perform<T: Sendable>(_ database: DatabaseOptions, _ logger: Logger,
-                                     _ body: (PostgresClient) async throws -> T) async throws -> T {
+    static func perform<T: Sendable>(_ common: CommonOptions, _ flags: [any ConfigurationFlags] = [],
+                                     _ body: (HoldfastRuntime) async throws -> T) async throws -> T {
         do {
-            return try await database.withClient(logger: logger, body)
+            return try await common.withRuntime(label: "holdfast.policies", flags, body)
         } catch let error as PolicyError {
             FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
             throw ExitCode.failure

@@ -1,4 +1,5 @@
 import ArgumentParser
+import HoldfastRuntime
 import Compliance
 import Cryptography
 import Foundation
@@ -23,8 +24,7 @@ struct ReportCommand: AsyncParsableCommand {
                 """
         )
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
+        @OptionGroup var common: CommonOptions
 
         @Option(help: "The partner (name or id).") var partner: String?
         @Option(help: "The tenant (id).") var tenant: String?
@@ -44,28 +44,27 @@ struct ReportCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.report")
-            let key: ReportSigningKey?
-            if unsigned {
-                key = nil
-            } else {
-                guard let path = signingKey ?? ProcessInfo.processInfo.environment["HOLDFAST_REPORT_SIGNING_KEY_FILE"], !path.isEmpty else {
-                    throw ValidationError("no signing key: pass --signing-key or set HOLDFAST_REPORT_SIGNING_KEY_FILE (make one with `holdfast report keygen`), or pass --unsigned")
-                }
-                key = try ReportSigningKey(pemFile: path)
-            }
             let now = Date()
             let start = ComplianceDates.parse(from)!
             let end = to.flatMap(ComplianceDates.parse) ?? now
-            let report = try await database.withClient(logger: logger) { client in
+            let (report, key) = try await common.withRuntime(label: "holdfast.report", [CommandFlags([.reportSigningKeyFile: signingKey])]) { runtime in
+                let client = runtime.postgres, logger = runtime.logger
+                var key: ReportSigningKey?
+                if !unsigned {
+                    key = try runtime.reportSigningKey()
+                    if key == nil {
+                        throw ValidationError("no signing key: pass --signing-key or set HOLDFAST_REPORT_SIGNING_KEY_FILE (make one with `holdfast report keygen`), or pass --unsigned")
+                    }
+                }
                 let subject: ComplianceReportBuilder.Subject
                 if let partner {
                     subject = .partner(try await PartnerLookup.resolve(partner, client: client).id)
                 } else {
                     subject = .tenant(try tenantID(tenant!))
                 }
-                return try await ComplianceReportBuilder(client: client, generator: "holdfast \(HoldfastVersion.current)", logger: logger)
+                let report = try await ComplianceReportBuilder(client: client, generator: "holdfast \(HoldfastVersion.current)", logger: logger)
                     .build(subject: subject, from: start, to: end, now: now, signingKeyID: key?.keyID)
+                return (report, key)
             }
             try ComplianceReportWriter.write(report, format: format.format, to: out, signingKey: key, now: now)
             print("wrote \(out) (\(report.tenants.count) tenants, \(format.rawValue))")
@@ -78,17 +77,19 @@ struct ReportCommand: AsyncParsableCommand {
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check that a report is exactly what was signed, and by which key.",
-            discussion: "Exits 0 when the signature holds, 1 when it does not (the report was changed, or signed by another key)."
+            discussion: "Exits 0 when the signature holds under the published key, 1 when it does not (the report was changed, or signed by another key), 2 when no published key was given (the signature then only matches the key inside the .sig file, which proves nothing)."
         )
 
+        @OptionGroup var common: CommonOptions
         @Argument(help: "The report file (json, csv or html).") var file: String
         @Option(name: .customLong("public-key"), help: "The published public key PEM to require (default: $HOLDFAST_REPORT_PUBLIC_KEY_FILE).")
         var publicKey: String?
         @Option(help: "The signature file (default: FILE.sig).") var signature: String?
 
         func run() async throws {
+            let (configuration, _) = try await common.load(label: "holdfast.report", [CommandFlags([.reportPublicKeyFile: publicKey])])
             var pem: String?
-            if let path = publicKey ?? ProcessInfo.processInfo.environment["HOLDFAST_REPORT_PUBLIC_KEY_FILE"], !path.isEmpty {
+            if let path = configuration.compliance.publicKeyFile {
                 do {
                     pem = try String(contentsOfFile: path, encoding: .utf8)
                 } catch {
@@ -97,10 +98,13 @@ struct ReportCommand: AsyncParsableCommand {
             }
             do {
                 let verification = try ComplianceReportWriter.verify(path: file, signaturePath: signature, publicKeyPEM: pem)
-                print("OK: \(file) is exactly as signed by key \(verification.keyID)")
-                if !verification.trustedKey {
-                    print("note: checked against the public key inside the signature file; pass --public-key with the published key to prove who signed it")
+                guard verification.trustedKey else {
+                    // Anyone can sign a forgery with a key of their own and ship that key in the
+                    // .sig file: without the published key, "verified" would prove nothing.
+                    printError("NOT VERIFIED: \(file) matches the public key inside its own signature file (key \(verification.keyID)), which proves nothing about who signed it; pass --public-key (or HOLDFAST_REPORT_PUBLIC_KEY_FILE) with the published key")
+                    throw ExitCode(2)
                 }
+                print("OK: \(file) is exactly as signed by key \(verification.keyID)")
             } catch let error as ComplianceError {
                 printError("FAILED: \(error.description)")
                 throw ExitCode.failure

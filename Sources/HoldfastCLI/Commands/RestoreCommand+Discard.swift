@@ -1,4 +1,5 @@
 import ArgumentParser
+import HoldfastRuntime
 import Foundation
 import Restore
 
@@ -9,8 +10,7 @@ extension RestoreCommand {
         static let configuration = CommandConfiguration(
             abstract: "Discard a planned restore nobody will apply (kept as evidence, marked failed; audited).")
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
+        @OptionGroup var common: CommonOptions
         @OptionGroup var actor: AuditActorOptions
         @OptionGroup var reason: ReasonOptions
 
@@ -21,11 +21,10 @@ extension RestoreCommand {
         }
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.restore")
             let planID = UUID(uuidString: plan)!
             do {
-                try await database.withClient(logger: logger) {
-                    try await RestoreStore(client: $0).discard(planID: planID, reason: reason.reason, actor: actor.name)
+                try await common.withRuntime(label: "holdfast.restore", [actor]) {
+                    try await RestoreStore(client: $0.postgres).discard(planID: planID, reason: reason.reason, actor: $0.configuration.actor)
                 }
             } catch let error as RestoreError {
                 FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))

@@ -1,10 +1,12 @@
 import ArgumentParser
+import HoldfastRuntime
 import Foundation
 import Jobs
 import Logging
 import Queue
 import Restore
 import Vault
+import Worker
 
 /// `holdfast restore plan|apply|show|verify|discard`.
 struct RestoreCommand: AsyncParsableCommand {
@@ -18,9 +20,8 @@ struct RestoreCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Plan a restore of TENANT's snapshot into TENANT (or --into another tenant) and print every write.")
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
-        @OptionGroup var vault: VaultOptions
+        @OptionGroup var common: CommonOptions
+        @OptionGroup var actor: AuditActorOptions
 
         @Argument(help: "The tenant whose snapshot is restored.") var tenant: String
         @Option(help: "The snapshot id.") var snapshot: Int64?
@@ -47,11 +48,11 @@ struct RestoreCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.restore")
             let source = try tenantID(tenant)
             let target = try into.map(tenantID) ?? source
-            let output = try await database.withClient(logger: logger) { client -> String in
-                let vault = try self.vault.makeVault(client: client, logger: logger)
+            let output = try await common.withRuntime(label: "holdfast.restore", [actor]) { runtime -> String in
+                let client = runtime.postgres, logger = runtime.logger
+                let vault = try runtime.vault()
                 let snapshotID: Int64
                 if let snapshot { snapshotID = snapshot } else {
                     let time = ObjectsCommand.parseDate(at ?? deletedSince ?? "")!
@@ -59,12 +60,11 @@ struct RestoreCommand: AsyncParsableCommand {
                 }
                 let scope = RestoreScope(types: types.isEmpty ? nil : Set(types), ids: ids.isEmpty ? nil : Set(ids),
                                          onlyMissing: onlyMissing || deletedSince != nil)
-                let plan = try await CommandGraph.withSessions(client: client, logger: logger) { sessions in
-                    try await RestorePlanner(vault: vault, store: RestoreStore(client: client),
-                                             configuration: RestoreConfiguration(blastRadiusLimit: blastRadiusLimit), logger: logger)
-                        .plan(snapshotID: snapshotID, targetTenantID: target, target: try await sessions.session(tenantID: target),
-                              scope: scope, actor: "cli")
-                }
+                let sessions = try runtime.graphSessions()
+                let plan = try await RestorePlanner(vault: vault, store: RestoreStore(client: client),
+                                                    configuration: RestoreConfiguration(blastRadiusLimit: blastRadiusLimit), logger: logger)
+                    .plan(snapshotID: snapshotID, targetTenantID: target, target: try await sessions.session(tenantID: target),
+                          scope: scope, actor: runtime.configuration.actor)
                 return json ? try RestoreCommand.json(plan) : RestoreCommand.describe(plan, steps: true)
             }
             print(output)
@@ -75,8 +75,8 @@ struct RestoreCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Apply a stored plan. In the foreground, recreated users' temporary passwords are printed once.")
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
+        @OptionGroup var common: CommonOptions
+        @OptionGroup var actor: AuditActorOptions
 
         @Argument(help: "The plan id.") var plan: String
         @Flag(name: .customLong("confirm-blast-radius"), help: "Apply although the plan overwrites more objects than its limit.")
@@ -91,23 +91,31 @@ struct RestoreCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.restore")
             let planID = UUID(uuidString: plan)!
-            try await database.withClient(logger: logger) { client in
+            try await common.withRuntime(label: "holdfast.restore", [actor]) { runtime in
+                let client = runtime.postgres, logger = runtime.logger
                 let store = RestoreStore(client: client)
                 let stored = try await store.plan(id: planID)
+                // Expired, discarded or applied plans, and suspended, offboarded or foreign target tenants, are refused here.
+                try await RestoreTargetCheck(client: client, logger: logger).check(stored)
+                let arguments = RestoreJobHandler.Arguments(planID: planID, confirmBlastRadius: confirmBlastRadius,
+                                                            confirmLockout: confirmLockout, actor: runtime.configuration.actor)
+                let text = String(decoding: try JSONEncoder().encode(arguments), as: UTF8.self)
+                let request = EnqueueRequest(kind: .restore, tenantID: stored.targetTenantID, arguments: text,
+                                             maxAttempts: enqueue ? 5 : 1, uniqueKey: "restore:\(plan.lowercased())")
                 if enqueue {
-                    let arguments = RestoreJobHandler.Arguments(planID: planID, confirmBlastRadius: confirmBlastRadius,
-                                                                confirmLockout: confirmLockout, actor: "cli")
-                    let text = String(decoding: try JSONEncoder().encode(arguments), as: UTF8.self)
-                    let result = try await JobEnqueuer(client: client, logger: logger).enqueue(EnqueueRequest(
-                        kind: .restore, tenantID: stored.targetTenantID, arguments: text, uniqueKey: "restore:\(plan.lowercased())"))
+                    let result = try await JobEnqueuer(client: client, logger: logger).enqueue(request)
                     print("Enqueued restore job \(result.job.id) for plan \(plan.lowercased()).")
                     return
                 }
-                let outcome = try await CommandGraph.withSessions(client: client, logger: logger) { sessions in
-                    try await RestoreExecutor(store: store, logger: logger).apply(
-                        planID: planID, target: try await sessions.session(tenantID: stored.targetTenantID), actor: "cli",
+                // In the foreground, still as a job of the queue: the tenant's exclusivity and a claim.
+                let (confirmBlastRadius, confirmLockout) = (self.confirmBlastRadius, self.confirmLockout)
+                let session = try await runtime.graphSessions().session(tenantID: stored.targetTenantID)
+                let actor = runtime.configuration.actor
+                let outcome = try await ForegroundJob(client: client, logger: logger).run(request) { context in
+                    try await RestoreExecutor(store: store, logger: context.logger).apply(
+                        planID: planID, target: session, actor: actor, claim: context.claim,
+                        leaseIsCurrent: { context.leaseIsCurrent },
                         confirmBlastRadius: confirmBlastRadius, confirmLockout: confirmLockout)
                 }
                 print(RestoreCommand.describe(outcome.plan, steps: false))
@@ -124,8 +132,7 @@ struct RestoreCommand: AsyncParsableCommand {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show a plan, its progress and operator actions.")
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
+        @OptionGroup var common: CommonOptions
 
         @Argument(help: "The plan id.") var plan: String
         @Flag(help: "List every step.") var steps = false
@@ -136,8 +143,7 @@ struct RestoreCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.restore")
-            let stored = try await database.withClient(logger: logger) { try await RestoreStore(client: $0).plan(id: UUID(uuidString: plan)!) }
+            let stored = try await common.withRuntime(label: "holdfast.restore") { try await RestoreStore(client: $0.postgres).plan(id: UUID(uuidString: plan)!) }
             print(json ? try RestoreCommand.json(stored) : RestoreCommand.describe(stored, steps: steps))
         }
     }
@@ -146,9 +152,7 @@ struct RestoreCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Compare a plan's snapshot with its target tenant now, up to the plan's id mapping (exit 2 on differences).")
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
-        @OptionGroup var vault: VaultOptions
+        @OptionGroup var common: CommonOptions
 
         @Argument(help: "The plan id.") var plan: String
 
@@ -157,18 +161,15 @@ struct RestoreCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.restore")
-            let differences = try await database.withClient(logger: logger) { client in
-                let vault = try self.vault.makeVault(client: client, logger: logger)
-                let store = RestoreStore(client: client)
+            let differences = try await common.withRuntime(label: "holdfast.restore") { runtime in
+                let vault = try runtime.vault()
+                let store = RestoreStore(client: runtime.postgres)
                 let stored = try await store.plan(id: UUID(uuidString: plan)!)
                 let map = try await store.idMap(planID: stored.id)
                 let types = RestorableTypes.closure(of: stored.scope.types ?? RestorableTypes.all)
                 let source = try await SnapshotObjectReader(vault: vault).objects(of: try await vault.snapshot(id: stored.snapshotID), types: types)
-                return try await CommandGraph.withSessions(client: client, logger: logger) { sessions in
-                    try await RestoreComparison().differences(plan: stored, map: map, source: source,
-                                                              target: try await sessions.session(tenantID: stored.targetTenantID))
-                }
+                return try await RestoreComparison().differences(
+                    plan: stored, map: map, source: source, target: try await runtime.graphSessions().session(tenantID: stored.targetTenantID))
             }
             print("\(differences.count) difference(s) between the snapshot and the tenant, up to id mapping")
             for difference in differences { print("  \(difference)") }

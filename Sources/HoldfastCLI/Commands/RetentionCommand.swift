@@ -1,4 +1,5 @@
 import ArgumentParser
+import HoldfastRuntime
 import Foundation
 import Logging
 import Postgres
@@ -14,17 +15,15 @@ struct RetentionCommand: AsyncParsableCommand {
     struct Runs: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List TENANT's retention runs, newest first.")
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
+        @OptionGroup var common: CommonOptions
         @Argument(help: "The tenant id.") var tenant: String
         @Option(help: "Most runs shown.") var limit = 20
 
         func validate() throws { _ = try tenantID(tenant) }
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.retention")
-            let rows = try await database.withClient(logger: logger) { client in
-                try await client.query("""
+            let rows = try await common.withRuntime(label: "holdfast.retention") { runtime in
+                try await runtime.postgres.query("""
                     SELECT id, policy_name, finished_at, snapshots_kept, jsonb_array_length(deleted) AS deleted,
                            jsonb_array_length(protected) AS protected, versions_removed, blobs_deleted, bytes_freed
                     FROM retention_runs WHERE tenant_id = \(try tenantID(tenant)) ORDER BY id DESC LIMIT \(limit)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import HoldfastRuntime
 import Compliance
 import Foundation
 import Logging
@@ -16,8 +17,7 @@ struct SLACommand: AsyncParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
 
-    @OptionGroup var database: DatabaseOptions
-    @OptionGroup var logging: LoggingOptions
+    @OptionGroup var common: CommonOptions
 
     @Option(help: "Only this partner's tenants (name or id).") var partner: String?
     @Option(help: "Only this tenant (id).") var tenant: String?
@@ -31,8 +31,8 @@ struct SLACommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let logger = logging.makeLogger(label: "holdfast.sla")
-        let assessments = try await database.withClient(logger: logger) { client in
+        let assessments = try await common.withRuntime(label: "holdfast.sla") { runtime in
+            let client = runtime.postgres, logger = runtime.logger
             let evaluator = SLAEvaluator(client: client, logger: logger)
             if record { return try await evaluator.evaluateAndRecord().assessments }
             let scope: SLAScope

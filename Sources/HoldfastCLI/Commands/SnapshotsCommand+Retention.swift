@@ -1,4 +1,5 @@
 import ArgumentParser
+import HoldfastRuntime
 import Foundation
 import Logging
 import Vault
@@ -8,18 +9,15 @@ import Vault
 extension SnapshotsCommand {
     /// What every command changing one snapshot takes.
     struct ChangeOptions: ParsableArguments {
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
-        @OptionGroup var vault: VaultOptions
+        @OptionGroup var common: CommonOptions
         @OptionGroup var actor: AuditActorOptions
         @Argument(help: "The snapshot id.") var id: Int64
 
         /// Runs `body` with a vault, turning refusals into a clear message and exit code 1.
         func perform<T: Sendable>(_ body: (Vault, Int64, String) async throws -> T) async throws -> T {
-            let logger = logging.makeLogger(label: "holdfast.snapshots")
             do {
-                return try await database.withClient(logger: logger) {
-                    try await body(try vault.makeVault(client: $0, logger: logger), id, actor.name)
+                return try await common.withRuntime(label: "holdfast.snapshots", [actor]) {
+                    try await body(try $0.vault(), id, $0.configuration.actor)
                 }
             } catch let error as VaultError {
                 FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))

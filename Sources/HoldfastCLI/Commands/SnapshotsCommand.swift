@@ -1,4 +1,5 @@
 import ArgumentParser
+import HoldfastRuntime
 import Foundation
 import Logging
 import Vault
@@ -14,9 +15,7 @@ struct SnapshotsCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List TENANT's snapshots, newest first.")
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
-        @OptionGroup var vault: VaultOptions
+        @OptionGroup var common: CommonOptions
 
         @Argument(help: "The tenant id.") var tenant: String
         @Option(help: "Most snapshots shown.") var limit = 50
@@ -24,9 +23,8 @@ struct SnapshotsCommand: AsyncParsableCommand {
         func validate() throws { _ = try tenantID(tenant) }
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.snapshots")
-            let snapshots = try await database.withClient(logger: logger) { client in
-                try await vault.makeVault(client: client, logger: logger).snapshots(tenantID: try tenantID(tenant), limit: limit)
+            let snapshots = try await common.withRuntime(label: "holdfast.snapshots") { runtime in
+                try await runtime.vault().snapshots(tenantID: try tenantID(tenant), limit: limit)
             }
             print("ID        COMMITTED (UTC)       KIND         STATUS    OBJECTS   CHANGED  NEW BLOBS   BYTES ADDED  MISSING")
             for snapshot in snapshots {
@@ -43,9 +41,7 @@ struct SnapshotsCommand: AsyncParsableCommand {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one snapshot of TENANT (the newest unless --id), and verify it with --verify.")
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
-        @OptionGroup var vault: VaultOptions
+        @OptionGroup var common: CommonOptions
 
         @Argument(help: "The tenant id.") var tenant: String
         @Option(help: "The snapshot id (default: the newest).") var id: Int64?
@@ -54,10 +50,9 @@ struct SnapshotsCommand: AsyncParsableCommand {
         func validate() throws { _ = try tenantID(tenant) }
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.snapshots")
             let tenantID = try tenantID(tenant)
-            try await database.withClient(logger: logger) { client in
-                let vault = try self.vault.makeVault(client: client, logger: logger)
+            try await common.withRuntime(label: "holdfast.snapshots") { runtime in
+                let vault = try runtime.vault()
                 let snapshot: SnapshotSummary
                 if let id {
                     snapshot = try await vault.snapshot(id: id)

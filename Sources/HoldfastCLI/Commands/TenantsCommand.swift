@@ -1,4 +1,5 @@
 import ArgumentParser
+import HoldfastRuntime
 import Cryptography
 import Foundation
 import Graph
@@ -14,7 +15,7 @@ struct TenantsCommand: AsyncParsableCommand {
         abstract: "Onboard customer tenants and manage their status and credentials.",
         discussion: """
             TENANT is Holdfast's tenant id, the Entra tenant id or the primary domain. Every change is written \
-            to the audit log (actor: --actor or $USER). Secrets are read from files or standard input only.
+            to the audit log (actor: --actor, else $HOLDFAST_ACTOR, else cli:$USER). Secrets are read from files or standard input only.
 
             \(KeysCommand.keyHelp)
             Graph and the token service: HOLDFAST_GRAPH_BASE_URL and HOLDFAST_LOGIN_BASE_URL (default: the global cloud).
@@ -28,9 +29,8 @@ struct TenantsCommand: AsyncParsableCommand {
             commandName: "add",
             abstract: "Add a tenant: sign in, probe every permission backup and restore need, and activate it if backups can run.")
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
-        @OptionGroup var actor: ActorOptions
+        @OptionGroup var common: CommonOptions
+        @OptionGroup var actor: AuditActorOptions
         @OptionGroup var credential: CredentialOptions
 
         @Argument(help: "The Entra tenant id (GUID) or a verified domain (contoso.onmicrosoft.com).")
@@ -41,6 +41,8 @@ struct TenantsCommand: AsyncParsableCommand {
         var partner: String?
         @Option(name: .customLong("policy"), help: "The backup policy's name.") var policy = "standard"
         @Option(name: .customLong("size"), help: "Graph size class: S (<50 users), M (50-500), L (>500).") var size = "S"
+        @Flag(name: .customLong("scratch"), help: "A scratch tenant for restore drills: the only kind a drill writes into (never a customer's).")
+        var scratch = false
 
         func validate() throws {
             let text = directory.trimmingCharacters(in: .whitespaces)
@@ -55,13 +57,12 @@ struct TenantsCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.tenants")
             let newCredential = try credential.credential()
-            try await TenantsCommand.withOnboarding(database: database, logger: logger) { onboarding in
-                let outcome = try await TenantsCommand.reportingFailures {
+            try await TenantsCommand.withOnboarding(common, actor) { onboarding, runtime in
+                let outcome = try await TenantsCommand.reportingFailures(runtime) {
                     try await onboarding.add(TenantOnboarding.Request(
                         directory: directory, displayName: name, partnerName: partner, policyName: policy, sizeClass: size,
-                        credential: newCredential), actor: actor.resolved)
+                        credential: newCredential, scratch: scratch), actor: runtime.configuration.actor)
                 }
                 print("Added tenant \(outcome.tenant.id.uuidString.lowercased()) '\(outcome.tenant.displayName)' (Entra \(outcome.tenant.entraTenantID?.uuidString.lowercased() ?? "?")).")
                 TenantsCommand.printOutcome(outcome)
@@ -72,14 +73,13 @@ struct TenantsCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List tenants with status, reason, partner, policy and credential expiry.")
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
+        @OptionGroup var common: CommonOptions
 
         @Option(name: .customLong("status"), help: "Only tenants in this status (\(TenantStatus.allCases.map(\.rawValue).joined(separator: ", "))).")
         var status: String?
 
         @Option(name: .customLong("expiring"), help: "Only tenants with a credential expiring within this period (30d, 12h), or expired.")
-        var expiring: Period?
+        var expiring: TimeSpan?
 
         func validate() throws {
             if let status, TenantStatus(rawValue: status) == nil {
@@ -88,8 +88,8 @@ struct TenantsCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.tenants")
-            try await database.withClient(logger: logger) { client in
+            try await common.withRuntime(label: "holdfast.tenants") { runtime in
+                let client = runtime.postgres, logger = runtime.logger
                 let registry = TenantRegistry(client: client, logger: logger)
                 let rows = try await registry.overviews(status: status.flatMap(TenantStatus.init(rawValue:)),
                                                         expiringBefore: expiring.map { Date().addingTimeInterval($0.seconds) })
@@ -101,15 +101,14 @@ struct TenantsCommand: AsyncParsableCommand {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a tenant, its credentials' metadata and its last permission probe.")
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
+        @OptionGroup var common: CommonOptions
         @Argument(help: "The tenant.") var tenant: String
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.tenants")
-            try await database.withClient(logger: logger) { client in
+            try await common.withRuntime(label: "holdfast.tenants") { runtime in
+                let client = runtime.postgres, logger = runtime.logger
                 let registry = TenantRegistry(client: client, logger: logger)
-                let found = try await TenantsCommand.reportingFailures { try await registry.tenant(reference: tenant) }
+                let found = try await TenantsCommand.reportingFailures(runtime) { try await registry.tenant(reference: tenant) }
                 guard let overview = try await registry.overviews(tenantID: found.id).first else { return }
                 let t = overview.tenant
                 print("Tenant:        \(t.id.uuidString.lowercased())")
@@ -147,9 +146,8 @@ struct TenantsCommand: AsyncParsableCommand {
             commandName: "update",
             abstract: "Change a tenant's name, policy or partner, replace its credential, or re-probe its permissions.")
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
-        @OptionGroup var actor: ActorOptions
+        @OptionGroup var common: CommonOptions
+        @OptionGroup var actor: AuditActorOptions
         @OptionGroup var credential: CredentialOptions
         @Argument(help: "The tenant.") var tenant: String
 
@@ -158,35 +156,44 @@ struct TenantsCommand: AsyncParsableCommand {
         @Option(name: .customLong("partner"), help: "New partner (created on first use).") var partner: String?
         @Flag(name: .customLong("reprobe"), help: "Sign in again and re-check every permission (done anyway after a new credential).")
         var reprobe = false
+        @Flag(inversion: .prefixedNo, help: "Mark (--scratch) or unmark (--no-scratch) the tenant as a scratch tenant for restore drills.")
+        var scratch: Bool?
 
         func validate() throws {
-            guard name != nil || policy != nil || partner != nil || credential.isGiven || reprobe else {
-                throw ValidationError("nothing to update: give --name, --policy, --partner, a credential or --reprobe.")
+            guard name != nil || policy != nil || partner != nil || credential.isGiven || reprobe || scratch != nil else {
+                throw ValidationError("nothing to update: give --name, --policy, --partner, --scratch/--no-scratch, a credential or --reprobe.")
             }
             if credential.isGiven && credential.clientID == nil { throw ValidationError("--client-id is required with a credential.") }
         }
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.tenants")
             let newCredential = credential.isGiven ? try credential.credential() : nil
-            try await TenantsCommand.withOnboarding(database: database, logger: logger) { onboarding in
-                let found = try await TenantsCommand.reportingFailures { try await onboarding.registry.tenant(reference: tenant) }
+            try await TenantsCommand.withOnboarding(common, actor) { onboarding, runtime in
+                let actor = runtime.configuration.actor
+                let found = try await TenantsCommand.reportingFailures(runtime) { try await onboarding.registry.tenant(reference: tenant) }
                 if name != nil || policy != nil || partner != nil {
-                    try await TenantsCommand.reportingFailures {
+                    try await TenantsCommand.reportingFailures(runtime) {
                         try await onboarding.registry.update(tenantID: found.id, displayName: name, policyName: policy,
-                                                             partnerName: partner, actor: actor.resolved)
+                                                             partnerName: partner, actor: actor)
                     }
                     print("Updated tenant \(found.id.uuidString.lowercased()).")
                 }
+                if let scratch {
+                    try await TenantsCommand.reportingFailures(runtime) {
+                        try await onboarding.registry.setScratch(scratch, tenantID: found.id, actor: actor)
+                    }
+                    print(scratch ? "Tenant \(found.id.uuidString.lowercased()) is a scratch tenant: restore drills may write into it."
+                                  : "Tenant \(found.id.uuidString.lowercased()) is no longer a scratch tenant.")
+                }
                 if let newCredential {
-                    let summary = try await TenantsCommand.reportingFailures {
-                        try await onboarding.replaceCredential(newCredential, tenantID: found.id, actor: actor.resolved)
+                    let summary = try await TenantsCommand.reportingFailures(runtime) {
+                        try await onboarding.replaceCredential(newCredential, tenantID: found.id, actor: actor)
                     }
                     print("Stored a new \(summary.kind.rawValue) for client \(summary.clientID.uuidString.lowercased()).")
                 }
                 if reprobe || newCredential != nil {
-                    let outcome = try await TenantsCommand.reportingFailures {
-                        try await onboarding.reprobe(tenantID: found.id, actor: actor.resolved)
+                    let outcome = try await TenantsCommand.reportingFailures(runtime) {
+                        try await onboarding.reprobe(tenantID: found.id, actor: actor)
                     }
                     TenantsCommand.printOutcome(outcome)
                 }
@@ -201,12 +208,12 @@ struct TenantsCommand: AsyncParsableCommand {
         @Option(name: .customLong("reason"), help: "Why (shown as the status reason).") var reason = "suspended by an operator"
 
         func run() async throws {
-            let logger = target.logging.makeLogger(label: "holdfast.tenants")
-            try await target.database.withClient(logger: logger) { client in
+            try await target.common.withRuntime(label: "holdfast.tenants", [target.actor]) { runtime in
+                let client = runtime.postgres, logger = runtime.logger
                 let registry = TenantRegistry(client: client, logger: logger)
-                let found = try await TenantsCommand.reportingFailures { try await registry.tenant(reference: target.tenant) }
+                let found = try await TenantsCommand.reportingFailures(runtime) { try await registry.tenant(reference: target.tenant) }
                 guard found.status != .offboarded else { throw TenantsCommand.failure("tenant \(target.tenant) is offboarded") }
-                let updated = try await registry.setStatus(.suspended, reason: reason, tenantID: found.id, actor: target.actor.resolved)
+                let updated = try await registry.setStatus(.suspended, reason: reason, tenantID: found.id, actor: runtime.configuration.actor)
                 print("Tenant \(updated.id.uuidString.lowercased()) is \(updated.status.rawValue): \(updated.statusReason ?? "").")
             }
         }
@@ -218,10 +225,9 @@ struct TenantsCommand: AsyncParsableCommand {
         @OptionGroup var target: TenantActionOptions
 
         func run() async throws {
-            let logger = target.logging.makeLogger(label: "holdfast.tenants")
-            try await TenantsCommand.withOnboarding(database: target.database, logger: logger) { onboarding in
-                let found = try await TenantsCommand.reportingFailures { try await onboarding.registry.tenant(reference: target.tenant) }
-                let outcome = try await TenantsCommand.reportingFailures { try await onboarding.resume(tenantID: found.id, actor: target.actor.resolved) }
+            try await TenantsCommand.withOnboarding(target.common, target.actor) { onboarding, runtime in
+                let found = try await TenantsCommand.reportingFailures(runtime) { try await onboarding.registry.tenant(reference: target.tenant) }
+                let outcome = try await TenantsCommand.reportingFailures(runtime) { try await onboarding.resume(tenantID: found.id, actor: runtime.configuration.actor) }
                 TenantsCommand.printOutcome(outcome)
             }
         }
@@ -236,10 +242,9 @@ struct TenantsCommand: AsyncParsableCommand {
         @Option(name: .customLong("reason"), help: "Why (shown as the status reason).") var reason = "offboarded by an operator"
 
         func run() async throws {
-            let logger = target.logging.makeLogger(label: "holdfast.tenants")
-            try await TenantsCommand.withOnboarding(database: target.database, logger: logger) { onboarding in
-                let found = try await TenantsCommand.reportingFailures { try await onboarding.registry.tenant(reference: target.tenant) }
-                let updated = try await onboarding.offboard(tenantID: found.id, reason: reason, actor: target.actor.resolved)
+            try await TenantsCommand.withOnboarding(target.common, target.actor) { onboarding, runtime in
+                let found = try await TenantsCommand.reportingFailures(runtime) { try await onboarding.registry.tenant(reference: target.tenant) }
+                let updated = try await onboarding.offboard(tenantID: found.id, reason: reason, actor: runtime.configuration.actor)
                 print("Tenant \(updated.id.uuidString.lowercased()) is \(updated.status.rawValue); its credentials are retired.")
             }
         }
@@ -249,40 +254,22 @@ struct TenantsCommand: AsyncParsableCommand {
 
     /// What every status change takes: the database, logging, the actor and the tenant.
     struct TenantActionOptions: ParsableArguments {
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
-        @OptionGroup var actor: ActorOptions
+        @OptionGroup var common: CommonOptions
+        @OptionGroup var actor: AuditActorOptions
         @Argument(help: "The tenant: Holdfast's id, the Entra tenant id or the primary domain.") var tenant: String
-    }
-
-    /// A period such as `30d`, `12h`, `90m` or plain seconds.
-    struct Period: ExpressibleByArgument {
-        var seconds: TimeInterval
-
-        init?(argument: String) {
-            let units: [Character: Double] = ["d": 86_400, "h": 3_600, "m": 60, "s": 1]
-            var text = argument.lowercased()
-            var scale = 1.0
-            if let last = text.last, let unit = units[last] {
-                scale = unit
-                text.removeLast()
-            }
-            guard let value = Double(text), value >= 0 else { return nil }
-            self.seconds = value * scale
-        }
     }
 
     static func failure(_ message: String) -> CommandFailure { CommandFailure(message) }
 
     /// Runs `body`, turning the errors an operator causes into one clear line.
     @discardableResult
-    static func reportingFailures<T>(_ body: () async throws -> T) async throws -> T {
+    static func reportingFailures<T>(_ runtime: HoldfastRuntime, _ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let error as GraphAuthenticationError {
             var text = "sign-in to \(error.identity.tenant) as \(error.identity.clientID) failed (\(error.code)): \(error.message)"
             if error.code == .applicationNotFound {
-                text += "\nGrant admin consent: \(PermissionReport.adminConsentURL(loginBaseURL: GraphEnvironment.configuration.loginBaseURL, tenant: error.identity.tenant, clientID: error.identity.clientID))"
+                text += "\nGrant admin consent: \(PermissionReport.adminConsentURL(loginBaseURL: runtime.configuration.graph.loginBaseURL, tenant: error.identity.tenant, clientID: error.identity.clientID))"
             } else if error.code == .tenantNotFound {
                 text += "\nCheck the tenant id or domain (and the cloud: HOLDFAST_LOGIN_BASE_URL)."
             } else if error.isCredentialInvalid {
@@ -294,22 +281,12 @@ struct TenantsCommand: AsyncParsableCommand {
         }
     }
 
-    /// An onboarding service over this process's database, master key and Graph client.
-    static func withOnboarding(database: DatabaseOptions, logger: Logger, _ body: (TenantOnboarding) async throws -> Void) async throws {
-        let ring = try MasterKeyRing(environment: ProcessInfo.processInfo.environment)
-        let http = try HTTPClient(logger: logger)
-        do {
-            try await database.withClient(logger: logger) { client in
-                let graph = GraphClient(configuration: GraphEnvironment.configuration, transport: http,
-                                        throttleStore: PostgresThrottleStateStore(client: client),
-                                        appBudget: PostgresAppBudget(client: client), logger: logger)
-                try await body(TenantOnboarding(client: client, keyRing: ring, graph: graph, logger: logger))
-            }
-        } catch {
-            await http.shutdown()
-            throw error
+    /// Runs `body` with onboarding over this process's database, master key and its one Graph client.
+    static func withOnboarding(_ common: CommonOptions, _ actor: AuditActorOptions,
+                               _ body: (TenantOnboarding, HoldfastRuntime) async throws -> Void) async throws {
+        try await common.withRuntime(label: "holdfast.tenants", [actor]) { runtime in
+            try await body(try runtime.onboarding(), runtime)
         }
-        await http.shutdown()
     }
 
     static func printOutcome(_ outcome: TenantOnboarding.Outcome) {

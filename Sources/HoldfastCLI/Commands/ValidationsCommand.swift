@@ -1,4 +1,5 @@
 import ArgumentParser
+import HoldfastRuntime
 import Foundation
 import Jobs
 import Logging
@@ -14,17 +15,15 @@ struct ValidationsCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List TENANT's validations, newest first.")
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
+        @OptionGroup var common: CommonOptions
         @Argument(help: "The tenant id.") var tenant: String
         @Option(help: "Most validations shown.") var limit = 20
 
         func validate() throws { _ = try tenantID(tenant) }
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.validations")
-            let results = try await database.withClient(logger: logger) {
-                try await ValidationStore(client: $0).validations(tenantID: try tenantID(tenant), limit: limit)
+            let results = try await common.withRuntime(label: "holdfast.validations") {
+                try await ValidationStore(client: $0.postgres).validations(tenantID: try tenantID(tenant), limit: limit)
             }
             print("ID      SNAPSHOT  FINISHED (UTC)        RESULT  RESTORE S  FAILED CHECKS")
             for result in results {
@@ -39,8 +38,7 @@ struct ValidationsCommand: AsyncParsableCommand {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show TENANT's newest validation (or --id) with every check and failure; exits 2 when it failed.")
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
+        @OptionGroup var common: CommonOptions
         @Argument(help: "The tenant id.") var tenant: String
         @Option(help: "The validation id (default: the newest).") var id: Int64?
         @Flag(help: "Print the result as JSON.") var json = false
@@ -48,10 +46,9 @@ struct ValidationsCommand: AsyncParsableCommand {
         func validate() throws { _ = try tenantID(tenant) }
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.validations")
             let tenantID = try tenantID(tenant)
-            let found = try await database.withClient(logger: logger) { client -> ValidationResult? in
-                let store = ValidationStore(client: client)
+            let found = try await common.withRuntime(label: "holdfast.validations") { runtime -> ValidationResult? in
+                let store = ValidationStore(client: runtime.postgres)
                 if let id { return try await store.validation(id: id) }
                 return try await store.validations(tenantID: tenantID, limit: 1).first
             }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import HoldfastRuntime
 import Foundation
 import Logging
 import Migrations
@@ -8,8 +9,7 @@ import Postgres
 struct VersionCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "version", abstract: "Print Holdfast's version (and the database's schema version).")
 
-    @OptionGroup var database: DatabaseOptions
-    @OptionGroup var logging: LoggingOptions
+    @OptionGroup var common: CommonOptions
 
     @Flag(name: .customLong("offline"), help: "Do not contact the database.")
     var offline = false
@@ -17,10 +17,9 @@ struct VersionCommand: AsyncParsableCommand {
     func run() async throws {
         print("holdfast \(HoldfastVersion.current)")
         guard !offline else { return }
-        let logger = logging.makeLogger(label: "holdfast.version")
         do {
-            let version = try await database.withClient(logger: logger) { client -> Int in
-                let rows = try await client.query("SELECT coalesce(max(version), 0) AS version FROM schema_migrations")
+            let version = try await common.withRuntime(label: "holdfast.version") { runtime -> Int in
+                let rows = try await runtime.postgres.query("SELECT coalesce(max(version), 0) AS version FROM schema_migrations")
                 return try rows.first?.decode(Int.self, "version") ?? 0
             }
             print("schema version \(version)")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import HoldfastRuntime
 import Foundation
 import Logging
 import Restore
@@ -14,8 +15,8 @@ struct WatchCommand: AsyncParsableCommand {
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a rule.")
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
+        @OptionGroup var common: CommonOptions
+        @OptionGroup var actor: AuditActorOptions
 
         @Argument(help: "A unique name.") var name: String
         @Option(help: "One of: \(WatchRule.Kind.allCases.map(\.rawValue).joined(separator: ", ")).") var kind: String
@@ -30,15 +31,14 @@ struct WatchCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.watch")
             var parsed: [String: String] = [:]
             for option in options {
                 let parts = option.split(separator: "=", maxSplits: 1).map(String.init)
                 parsed[parts[0]] = parts.count > 1 ? parts[1] : ""
             }
             let rule = WatchRule(name: name, tenantID: try tenant.map(tenantID), kind: WatchRule.Kind(rawValue: kind)!, options: parsed)
-            try await database.withClient(logger: logger) { client in
-                try await WatchRuleStore(client: client).add(rule, actor: "cli")
+            try await common.withRuntime(label: "holdfast.watch", [actor]) { runtime in
+                try await WatchRuleStore(client: runtime.postgres).add(rule, actor: runtime.configuration.actor)
             }
             print("Added watch rule \(name) (\(kind)).")
         }
@@ -47,12 +47,10 @@ struct WatchCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List rules.")
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
+        @OptionGroup var common: CommonOptions
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.watch")
-            let rules = try await database.withClient(logger: logger) { try await WatchRuleStore(client: $0).rules() }
+            let rules = try await common.withRuntime(label: "holdfast.watch") { try await WatchRuleStore(client: $0.postgres).rules() }
             for rule in rules {
                 let options = rule.options.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
                 print("\(rule.name)\t\(rule.kind.rawValue)\t\(rule.tenantID?.uuidString.lowercased() ?? "all tenants")\t\(options)")
@@ -63,14 +61,13 @@ struct WatchCommand: AsyncParsableCommand {
     struct Remove: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Remove a rule.")
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var logging: LoggingOptions
+        @OptionGroup var common: CommonOptions
+        @OptionGroup var actor: AuditActorOptions
 
         @Argument(help: "The rule's name.") var name: String
 
         func run() async throws {
-            let logger = logging.makeLogger(label: "holdfast.watch")
-            guard try await database.withClient(logger: logger, { try await WatchRuleStore(client: $0).remove(name: name, actor: "cli") }) else {
+            guard try await common.withRuntime(label: "holdfast.watch", [actor], { try await WatchRuleStore(client: $0.postgres).remove(name: name, actor: $0.configuration.actor) }) else {
                 throw ValidationError("no watch rule is named '\(name)'")
             }
             print("Removed watch rule \(name).")

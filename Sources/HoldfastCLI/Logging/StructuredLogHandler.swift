@@ -39,10 +39,7 @@ struct StructuredLogHandler: LogHandler {
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
             output = String(decoding: data, as: UTF8.self)
         case .text:
-            output = "\(timestamp) \(level.rawValue.uppercased()) \(label): \(message)"
-            for key in merged.keys.sorted() {
-                output += " \(key)=\(Self.quoted(merged[key]!.description))"
-            }
+            output = Self.textLine(timestamp: timestamp, level: level, label: label, message: message.description, metadata: merged)
         }
         output += "\n"
         FileHandle.standardError.write(Data(output.utf8))
@@ -57,8 +54,43 @@ struct StructuredLogHandler: LogHandler {
         }
     }
 
+    /// One record as `ts LEVEL label: message key=value …`. Newlines and other control characters
+    /// in the message, keys and values are escaped, so text from Graph or a display name cannot
+    /// start a forged line of its own.
+    static func textLine(timestamp: String, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata) -> String {
+        var output = "\(timestamp) \(level.rawValue.uppercased()) \(Self.escaped(label)): \(Self.escaped(message))"
+        for key in metadata.keys.sorted() {
+            output += " \(Self.quoted(key))=\(Self.quoted(metadata[key]!.description))"
+        }
+        return output
+    }
+
     private static func quoted(_ text: String) -> String {
-        text.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\\\"") + "\"" : text
+        let escaped = Self.escaped(text)
+        return escaped.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" })
+            ? "\"" + escaped.replacingOccurrences(of: "\"", with: "\\\"") + "\"" : escaped
+    }
+
+    /// `\\`, `\n`, `\r`, `\t`, and `\u{…}` for any other control character (C0, DEL, C1, and the
+    /// Unicode line and paragraph separators).
+    static func escaped(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { Self.needsEscape($0) }) else { return text }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where Self.needsEscape(scalar): result += "\\u{" + String(scalar.value, radix: 16) + "}"
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    private static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == "\\" || scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
     }
 
     private static func timestamp() -> String {

@@ -248,6 +248,7 @@ extension BackupRun {
     func listChildren(_ entry: CatalogueEntry, parents: [String]) async throws -> [(objectID: String, canonical: [UInt8])] {
         var objects: [(objectID: String, canonical: [UInt8])] = []
         var path: String? = entry.listRequestPath(parents: parents)
+        var links = GraphListingGuard(self.session.client.configuration)
         while let current = path {
             let page: CanonicalJSON
             do {
@@ -256,7 +257,9 @@ extension BackupRun {
                 return []
             }
             let listed: [(objectID: String, canonical: [UInt8])]
-            (listed, path) = try Self.objects(in: page, of: entry, parents: parents)
+            let next: String?
+            (listed, next) = try Self.objects(in: page, of: entry, parents: parents)
+            path = try links.follow(next)
             objects += listed
         }
         return objects

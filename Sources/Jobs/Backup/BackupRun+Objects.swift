@@ -1,5 +1,6 @@
 import Foundation
 import Graph
+import JSON
 import Vault
 
 extension BackupRun {
@@ -55,11 +56,11 @@ extension BackupRun {
     /// The stored form of an object: canonical JSON without response annotations (`@odata.etag`,
     /// `@odata.context`), keeping `@odata.type`, which tells polymorphic types apart. A relationship
     /// keeps only the target's id and type.
-    static func canonical(_ object: [String: CanonicalJSON], relationship: Bool = false) -> [UInt8] {
-        var kept: [String: CanonicalJSON] = [:]
+    static func canonical(_ object: JSONObject, relationship: Bool = false) -> [UInt8] {
+        var kept = JSONObject()
         for (key, value) in object where !key.contains("@") || key == "@odata.type" {
             if relationship && key != "id" && key != "@odata.type" { continue }
-            kept[key] = value
+            kept.append(key, value)
         }
         return CanonicalJSON.object(kept).canonicalBytes()
     }

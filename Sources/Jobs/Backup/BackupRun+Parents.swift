@@ -91,6 +91,7 @@ extension BackupRun {
             var pending: Task<CanonicalJSON, any Error>? = Task { try await self.fetch(start, headers: headers) }
             defer { pending?.cancel() }
             var pages = 0
+            var links = GraphListingGuard(self.session.client.configuration)
             while let fetching = pending {
                 let page: CanonicalJSON
                 do {
@@ -101,7 +102,7 @@ extension BackupRun {
                     return .resync
                 }
                 // The next page is on its way while this one is sealed and staged.
-                let nextLink = page["@odata.nextLink"]?.stringValue
+                let nextLink = try links.follow(page["@odata.nextLink"]?.stringValue)
                 pending = nextLink.map { link in Task { try await self.fetch(link, headers: headers) } }
 
                 let listed: (present: [String], removed: [String])
@@ -124,6 +125,8 @@ extension BackupRun {
                     if case .list = round {
                         end = .listed
                     } else if let link = page["@odata.deltaLink"]?.stringValue {
+                        // Checked before it is saved for the next run (the token goes only to Graph).
+                        try self.session.checkLink(link)
                         end = .deltaLink(link)
                     } else {
                         throw GraphError(code: .invalidResponse, message: "a delta page of \(entry.name) has neither nextLink nor deltaLink")

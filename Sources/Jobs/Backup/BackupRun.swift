@@ -121,7 +121,7 @@ public struct BackupRun: Sendable {
     /// same job committed).
     public func run() async throws -> SnapshotSummary {
         let startedAt = Date()
-        let writer = try await self.vault.beginSnapshot(tenantID: self.tenantID, jobID: self.jobID)
+        let writer = try await self.vault.beginSnapshot(tenantID: self.tenantID, jobID: self.jobID, claim: self.claim)
         if let committed = try await writer.committedSnapshot() {
             self.logger.notice("an earlier attempt already committed this job's snapshot", metadata: ["snapshot.id": "\(committed.id)"])
             return committed
@@ -130,7 +130,8 @@ public struct BackupRun: Sendable {
         let lastFull = recent.first { $0.kind == .full && $0.status == .complete }
         let full = self.forceFull || lastFull == nil || lastFull!.committedAt < startedAt.addingTimeInterval(-self.fullPassInterval)
         let kind = full ? "full" : "incremental"
-        let initial = State(previousLinks: full ? [:] : (recent.first?.deltaLinks ?? [:]),
+        let previousLinks = if !full, let previous = recent.first { try await self.vault.trustedDeltaLinks(of: previous) } else { [String: String]() }
+        let initial = State(previousLinks: previousLinks,
                             sweepSlot: recent.prefix { $0.kind != .full }.count % self.childSweepRuns)
         self.logger.info("backup started", metadata: ["tenant.id": "\(self.tenantID)", "job.id": "\(self.jobID)", "backup.kind": "\(kind)"])
         var context = Context(writer: writer, limiter: ListingLimiter(permits: self.childConcurrency),
@@ -185,7 +186,7 @@ public struct BackupRun: Sendable {
         }
         let snapshot = try await writer.commit(SnapshotCommit(
             kind: full ? .full : .incremental, startedAt: startedAt, fullyReadTypes: state.fullyRead, deltaLinks: state.deltaLinks,
-            missingTypes: state.missing, newBlobs: state.newBlobs, bytesAdded: state.bytesAdded, claim: self.claim))
+            missingTypes: state.missing, newBlobs: state.newBlobs, bytesAdded: state.bytesAdded))
         if let progress = await shared.board.post(state.progress, force: true) { try await self.report(progress) }
         return snapshot
     }

@@ -51,13 +51,14 @@ public struct RestoreJobHandler: JobHandler {
         let executor = RestoreExecutor(store: self.store, configuration: self.configuration, logger: context.logger)
         do {
             let outcome = try await executor.apply(planID: plan.id, target: session, actor: arguments.actor ?? "job:\(job.id)",
-                                                   jobID: job.id, confirmBlastRadius: arguments.confirmBlastRadius ?? false,
+                                                   claim: context.claim, leaseIsCurrent: { context.leaseIsCurrent },
+                                                   confirmBlastRadius: arguments.confirmBlastRadius ?? false,
                                                    confirmLockout: arguments.confirmLockout ?? false)
             try await context.reportProgress(encoding: [
                 "planId": plan.id.uuidString.lowercased(), "status": outcome.plan.status.rawValue,
                 "failedSteps": "\(outcome.failedSteps.count)", "seconds": "\(outcome.seconds)",
             ])
-        } catch let error as RestoreError where error.code != .writeFailed {
+        } catch let error as RestoreError where error.code != .writeFailed && error.code != .claimLost {
             // A guard refused or the plan is applied already: retrying cannot change that.
             throw PermanentJobError(error.message, underlying: error)
         }

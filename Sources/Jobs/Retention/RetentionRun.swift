@@ -2,6 +2,7 @@ public import Foundation
 import Synchronization
 public import Logging
 import Postgres
+import Queue
 public import Tenancy
 public import Vault
 
@@ -18,7 +19,7 @@ public struct RetentionRun: Sendable {
     public init(vault: Vault, policies: PolicyStore, logger: Logger) {
         self.vault = vault
         self.policies = policies
-        self.collector = BlobGarbageCollector(client: vault.client, blobStore: vault.blobStore, logger: logger)
+        self.collector = BlobGarbageCollector(client: vault.client, blobStore: vault.blobStore, attempts: JobAttempts(), logger: logger)
         self.logger = logger
     }
 

@@ -7,8 +7,9 @@ enum LibPQConnect {
     static func open(_ configuration: PostgresConfiguration, applicationName: String) throws -> OpaquePointer {
         // `dbname` is expanded (expand_dbname = 1), so a URL or conninfo given there overrides the
         // defaults listed before it; empty values fall back to the PG* environment.
-        let keywords = ["connect_timeout", "fallback_application_name", "dbname"]
-        let values = [String(configuration.connectTimeoutSeconds), applicationName, configuration.connectionString]
+        let defaults = configuration.connectionDefaults
+        let keywords = defaults.map(\.keyword) + ["fallback_application_name", "dbname"]
+        let values = defaults.map(\.value) + [applicationName, configuration.connectionString]
         let keywordPointers = keywords.map { strdup($0) }
         let valuePointers = values.map { strdup($0) }
         defer {

@@ -211,6 +211,12 @@ public final class PostgresConnection: Sendable {
                 throw PostgresError(code: .connectionLost, message: resultMessage(result) ?? connectionErrorMessage(connection),
                                     sqlState: field(result, "C"), query: sql)
             }
+            let sqlState = field(result, "C")
+            if let sqlState, PostgresError.discardsConnection(sqlState: sqlState) {
+                // The session is still up but useless: a read-only node after a failover keeps
+                // refusing writes; a server shutting down ends it anyway. Never reuse it.
+                broken.set()
+            }
             throw PostgresError(
                 code: .server,
                 message: field(result, "M") ?? resultMessage(result) ?? "statement failed",

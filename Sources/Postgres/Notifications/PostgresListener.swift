@@ -10,12 +10,19 @@ extension PostgresClient {
     /// occupies the cooperative pool or a pooled connection. When the session breaks it reconnects
     /// with backoff and yields ``PostgresListenerEvent/listening`` again. Iteration ends when the
     /// consuming task is cancelled or stops iterating.
-    public func listen(to channels: [String]) -> AsyncStream<PostgresListenerEvent> {
+    ///
+    /// A quiet session is indistinguishable from a dead one (a failover without a reset, a proxy
+    /// that stopped forwarding, a pooler that dropped the LISTEN): every `checkEvery` it asks the
+    /// server for `pg_listening_channels()`, and reconnects when the answer does not come within
+    /// `checkTimeout` or does not name every channel.
+    public func listen(to channels: [String], checkEvery: Duration = .seconds(30),
+                       checkTimeout: Duration = .seconds(10)) -> AsyncStream<PostgresListenerEvent> {
         let (stream, continuation) = AsyncStream.makeStream(of: PostgresListenerEvent.self, bufferingPolicy: .bufferingNewest(4096))
         let stop = AtomicFlag()
         continuation.onTermination = { _ in stop.set() }
         let loop = ListenerLoop(
-            configuration: configuration, channels: channels, continuation: continuation, stop: stop, logger: logger
+            configuration: configuration, channels: channels, checkEvery: checkEvery, checkTimeout: checkTimeout,
+            continuation: continuation, stop: stop, logger: logger
         )
         let thread = Thread { loop.run() }
         thread.name = "holdfast-pg-listen"
@@ -28,6 +35,8 @@ extension PostgresClient {
 private struct ListenerLoop: Sendable {
     let configuration: PostgresConfiguration
     let channels: [String]
+    let checkEvery: Duration
+    let checkTimeout: Duration
     let continuation: AsyncStream<PostgresListenerEvent>.Continuation
     let stop: AtomicFlag
     let logger: Logger
@@ -80,29 +89,82 @@ private struct ListenerLoop: Sendable {
         }
         continuation.yield(.listening)
         let socket = PQsocket(connection)
+        let clock = ContinuousClock()
+        var lastCheck = clock.now
         while !stop.isSet {
-            var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&descriptor, 1, 100)
-            if ready < 0 {
-                if errno == EINTR { continue }
-                throw PostgresError(code: .connectionLost, message: "poll failed: \(String(cString: strerror(errno)))")
+            if clock.now - lastCheck >= self.checkEvery {
+                try self.checkStillListening(connection, socket: socket)
+                lastCheck = clock.now
             }
-            if ready == 0 { continue }
+            guard try self.waitReadable(socket, milliseconds: 100) else { continue }
             guard PQconsumeInput(connection) == 1 else {
                 throw PostgresError(code: .connectionLost, message: PostgresConnection.connectionErrorMessage(connection))
             }
-            while let notify = PQnotifies(connection) {
-                let event = PostgresNotification(
-                    channel: String(cString: notify.pointee.relname),
-                    payload: String(cString: notify.pointee.extra),
-                    processID: notify.pointee.be_pid
-                )
-                PQfreemem(notify)
-                continuation.yield(.notification(event))
-            }
+            self.relayNotifications(connection)
             if PQstatus(connection) != CONNECTION_OK {
                 throw PostgresError(code: .connectionLost, message: PostgresConnection.connectionErrorMessage(connection))
             }
+        }
+    }
+
+    private func relayNotifications(_ connection: OpaquePointer) {
+        while let notify = PQnotifies(connection) {
+            let event = PostgresNotification(
+                channel: String(cString: notify.pointee.relname),
+                payload: String(cString: notify.pointee.extra),
+                processID: notify.pointee.be_pid
+            )
+            PQfreemem(notify)
+            continuation.yield(.notification(event))
+        }
+    }
+
+    /// Whether `socket` has input within `milliseconds`.
+    private func waitReadable(_ socket: Int32, milliseconds: Int32) throws -> Bool {
+        var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        let ready = poll(&descriptor, 1, milliseconds)
+        if ready < 0 {
+            if errno == EINTR { return false }
+            throw PostgresError(code: .connectionLost, message: "poll failed: \(String(cString: strerror(errno)))")
+        }
+        return ready > 0
+    }
+
+    /// Sends `SELECT pg_listening_channels()` without blocking and waits at most `checkTimeout` for
+    /// the answer; throws (so the loop reconnects) when none comes or a channel is missing.
+    private func checkStillListening(_ connection: OpaquePointer, socket: Int32) throws {
+        guard PQsendQuery(connection, "SELECT pg_listening_channels()") == 1 else {
+            throw PostgresError(code: .connectionLost, message: PostgresConnection.connectionErrorMessage(connection))
+        }
+        let clock = ContinuousClock()
+        let deadline = clock.now + self.checkTimeout
+        var listening = Set<String>()
+        var failure: String?
+        while true {
+            while PQisBusy(connection) == 1 {
+                guard !stop.isSet else { return }
+                guard clock.now < deadline else {
+                    throw PostgresError(code: .connectionLost, message: "the LISTEN session did not answer its check within \(self.checkTimeout)")
+                }
+                if try self.waitReadable(socket, milliseconds: 100), PQconsumeInput(connection) != 1 {
+                    throw PostgresError(code: .connectionLost, message: PostgresConnection.connectionErrorMessage(connection))
+                }
+            }
+            guard let result = PQgetResult(connection) else { break }
+            defer { PQclear(result) }
+            guard PQresultStatus(result) == PGRES_TUPLES_OK else {
+                failure = PostgresConnection.connectionErrorMessage(connection)
+                continue
+            }
+            for row in 0..<PQntuples(result) {
+                if let value = PQgetvalue(result, row, 0) { listening.insert(String(cString: value)) }
+            }
+        }
+        self.relayNotifications(connection)
+        if let failure { throw PostgresError(code: .connectionLost, message: "the LISTEN check failed: \(failure)") }
+        let missing = Set(self.channels).subtracting(listening)
+        guard missing.isEmpty else {
+            throw PostgresError(code: .connectionLost, message: "the session no longer listens on \(missing.sorted().joined(separator: ", "))")
         }
     }
 }

@@ -13,8 +13,11 @@ public struct Job: Sendable, Hashable, Identifiable {
     public var runAt: Date
     /// JSON text of the job's arguments.
     public var arguments: String
-    /// 1 for the first run; incremented by each claim.
+    /// 1 for the first run; incremented by each claim (and given back by a graceful hand-back).
     public var attempt: Int
+    /// Drawn anew by every claim: names one run of the job, which `attempt` does not (a hand-back
+    /// gives its number back). Nil before the first claim.
+    public var attemptID: UUID?
     public var maxAttempts: Int
     public var workerID: UUID?
     public var leaseExpiresAt: Date?
@@ -32,7 +35,8 @@ public struct Job: Sendable, Hashable, Identifiable {
     public init(
         id: ID, kind: JobKind, tenantID: UUID?, state: JobState, priority: Int, runAt: Date, arguments: String,
         attempt: Int, maxAttempts: Int, workerID: UUID?, leaseExpiresAt: Date?, heartbeatAt: Date?, attemptedAt: Date?,
-        progress: String?, errors: [AttemptError], uniqueKey: String?, cancelRequested: Bool, createdAt: Date, finalizedAt: Date?
+        progress: String?, errors: [AttemptError], uniqueKey: String?, cancelRequested: Bool, createdAt: Date, finalizedAt: Date?,
+        attemptID: UUID? = nil
     ) {
         self.id = id
         self.kind = kind
@@ -42,6 +46,7 @@ public struct Job: Sendable, Hashable, Identifiable {
         self.runAt = runAt
         self.arguments = arguments
         self.attempt = attempt
+        self.attemptID = attemptID
         self.maxAttempts = maxAttempts
         self.workerID = workerID
         self.leaseExpiresAt = leaseExpiresAt
@@ -66,22 +71,26 @@ public struct Job: Sendable, Hashable, Identifiable {
 
     /// The claim this worker holds on the job: completion and failure writes must match it.
     public var claim: JobClaim? {
-        guard state == .running, let workerID else { return nil }
-        return JobClaim(jobID: id, workerID: workerID, attempt: attempt)
+        guard state == .running, let workerID, let attemptID else { return nil }
+        return JobClaim(jobID: id, workerID: workerID, attempt: attempt, attemptID: attemptID)
     }
 }
 
-/// Which worker holds which attempt of a job. Every write a worker makes about a running job is
-/// conditional on this still matching, so a worker that lost its lease cannot overwrite the outcome.
+/// Which worker holds which attempt of a job. Every write a worker makes about a running job, and
+/// every write its handler makes (``lock(on:)``), is conditional on this still matching, so a
+/// worker that lost its lease cannot overwrite the outcome or the next attempt's work.
 public struct JobClaim: Sendable, Hashable {
     public var jobID: Job.ID
     public var workerID: UUID
     public var attempt: Int
+    /// The claim's own id (`jobs.attempt_id`), drawn by the claim.
+    public var attemptID: UUID
 
-    public init(jobID: Job.ID, workerID: UUID, attempt: Int) {
+    public init(jobID: Job.ID, workerID: UUID, attempt: Int, attemptID: UUID) {
         self.jobID = jobID
         self.workerID = workerID
         self.attempt = attempt
+        self.attemptID = attemptID
     }
 }
 

@@ -12,16 +12,34 @@ public protocol JobHandler: Sendable {
     func run(_ job: Job, context: JobContext) async throws
 }
 
-/// What a handler can do besides its work: log with the job's metadata and report progress.
+/// What a handler can do besides its work: log with the job's metadata, report progress, and
+/// check that its worker still holds the job's lease.
 public struct JobContext: Sendable {
     public let claim: JobClaim
     public let logger: Logger
     private let progressReporter: @Sendable (String) async throws -> Void
+    private let leaseCheck: @Sendable () -> Bool
 
-    public init(claim: JobClaim, logger: Logger, progressReporter: @escaping @Sendable (String) async throws -> Void) {
+    /// `leaseCheck` answers whether the worker renewed the lease recently enough to keep writing
+    /// (default: always, for handlers run outside a worker).
+    public init(claim: JobClaim, logger: Logger, leaseCheck: @escaping @Sendable () -> Bool = { true },
+                progressReporter: @escaping @Sendable (String) async throws -> Void) {
         self.claim = claim
         self.logger = logger
+        self.leaseCheck = leaseCheck
         self.progressReporter = progressReporter
+    }
+
+    /// False once the worker could not renew the job's lease in time (the handler is being
+    /// cancelled). Checked right before writes the database cannot make conditional on the claim,
+    /// such as a restore's Graph requests.
+    public var leaseIsCurrent: Bool { leaseCheck() && !Task.isCancelled }
+
+    /// Throws ``QueueError`` `.claimLost` unless ``leaseIsCurrent``.
+    public func checkLease() throws {
+        guard leaseIsCurrent else {
+            throw QueueError(code: .claimLost, message: "job \(claim.jobID) attempt \(claim.attempt) no longer holds a current lease; it stops writing")
+        }
     }
 
     /// Stores `json` as the job's progress; ignored if the worker no longer holds the job.

@@ -2,7 +2,7 @@
 public struct QueueError: Error, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Base: String, Sendable {
-            case jobNotFound, invalidState, invalidArguments, invalidRequest, unknownKind, storage
+            case jobNotFound, invalidState, invalidArguments, invalidRequest, unknownKind, storage, timedOut, claimLost, tenantBusy
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -19,6 +19,13 @@ public struct QueueError: Error, Sendable, CustomStringConvertible, CustomDebugS
         public static let unknownKind = Code(.unknownKind)
         /// The database failed; `underlying` says how.
         public static let storage = Code(.storage)
+        /// An operation did not finish within its deadline and was cancelled (a heartbeat).
+        public static let timedOut = Code(.timedOut)
+        /// The attempt no longer holds its job: its lease expired, or the job was rescued, cancelled
+        /// or finished elsewhere. Nothing more is written for it.
+        public static let claimLost = Code(.claimLost)
+        /// A backup or restore of the tenant is running: another cannot start until it ends (invariant 1).
+        public static let tenantBusy = Code(.tenantBusy)
 
         public var description: String { base.rawValue }
     }

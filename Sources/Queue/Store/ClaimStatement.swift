@@ -59,6 +59,7 @@ struct ClaimStatement {
                 UPDATE jobs SET
                     state = 'running',
                     attempt = jobs.attempt + 1,
+                    attempt_id = gen_random_uuid(),
                     worker_id = \(bind(workerID)),
                     attempted_at = now(),
                     heartbeat_at = now(),

@@ -5,7 +5,7 @@ extension Job {
     /// The columns every query that returns jobs selects, in `Job(row:)`'s terms.
     static let columns = """
         id, kind, tenant_id, state, priority, run_at, args, attempt, max_attempts, worker_id, lease_expires_at, \
-        heartbeat_at, attempted_at, progress, errors, unique_key, cancel_requested, created_at, finalized_at
+        heartbeat_at, attempted_at, progress, errors, unique_key, cancel_requested, created_at, finalized_at, attempt_id
         """
 
     /// `columns(of: "jobs")`, computed once: the claim statement's text is built for every claim.
@@ -52,7 +52,8 @@ extension Job {
             uniqueKey: try row.decode(String?.self, "unique_key"),
             cancelRequested: try row.decode(Bool.self, "cancel_requested"),
             createdAt: try row.decode(Date.self, "created_at"),
-            finalizedAt: try row.decode(Date?.self, "finalized_at")
+            finalizedAt: try row.decode(Date?.self, "finalized_at"),
+            attemptID: try row.decode(UUID?.self, "attempt_id")
         )
     }
 }

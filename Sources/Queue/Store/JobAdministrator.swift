@@ -66,12 +66,18 @@ public struct JobAdministrator: Sendable {
         throw QueueError(code: .invalidState, message: "job \(id) is already \(current.state); only unfinished jobs can be cancelled")
     }
 
-    /// Runs a finished (discarded, cancelled or completed) or waiting (retryable, scheduled) job
-    /// again now, with a fresh set of attempts. Its recorded errors are kept.
+    /// Runs a failed (discarded, cancelled) or waiting (retryable, scheduled) job again now, with a
+    /// fresh set of attempts. Its recorded errors are kept. A completed job ran to the end once
+    /// (a backup committed its snapshot, a restore wrote to the tenant): running it again is only
+    /// done when `includingCompleted` says so, never by a retry aimed at the wrong id. A job whose
+    /// unique key another unfinished job now holds is refused with `invalidState`.
     @discardableResult
-    public func retry(_ id: Job.ID) async throws -> Job {
-        let rows = try await storage("retry job") {
-            try await client.query("""
+    public func retry(_ id: Job.ID, includingCompleted: Bool = false) async throws -> Job {
+        let states = includingCompleted ? ["discarded", "cancelled", "completed", "retryable", "scheduled"]
+                                        : ["discarded", "cancelled", "retryable", "scheduled"]
+        let rows: [PostgresRow]
+        do {
+            rows = try await client.query("""
                 WITH target AS (SELECT id, tenant_id FROM jobs WHERE id = \(id)),
                 placed AS (SELECT target.id, \(unescaped: FairQueue.returningPlace(source: "target")) AS fair_seq FROM target)
                 UPDATE jobs SET
@@ -79,13 +85,23 @@ public struct JobAdministrator: Sendable {
                     max_attempts = CASE WHEN jobs.state IN ('retryable', 'scheduled') THEN jobs.max_attempts ELSE jobs.attempt + jobs.max_attempts END,
                     fair_seq = placed.fair_seq
                 FROM placed
-                WHERE jobs.id = placed.id AND jobs.state IN ('discarded', 'cancelled', 'completed', 'retryable', 'scheduled')
+                WHERE jobs.id = placed.id AND jobs.state = ANY (\(states)::text[])
                 RETURNING \(unescaped: Job.columns(of: "jobs"))
-                """)
+                """).rows
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch let error as PostgresError where error.sqlState == SQLState.uniqueViolation {
+            throw QueueError(code: .invalidState, message: "job \(id) cannot run again: another unfinished job with the same unique key exists",
+                             underlying: error)
+        } catch {
+            throw QueueError(code: .storage, message: "retry job failed: \(error)", underlying: error)
         }
         if let row = rows.first { return try Job(row: row) }
         let current = try await job(id)
-        throw QueueError(code: .invalidState, message: "job \(id) is \(current.state); only finished, retryable or scheduled jobs can be retried")
+        if current.state == .completed {
+            throw QueueError(code: .invalidState, message: "job \(id) completed; running a completed job again must be asked for explicitly (holdfast jobs retry --completed)")
+        }
+        throw QueueError(code: .invalidState, message: "job \(id) is \(current.state); only failed, cancelled, retryable or scheduled jobs can be retried")
     }
 
     /// Jobs by state, for queue-depth metrics and `holdfast jobs`.

@@ -22,24 +22,23 @@ public struct JobCompleter: Sendable {
         let ids = claims.map(\.jobID)
         let workers = claims.map(\.workerID)
         let attempts = claims.map(\.attempt)
+        let attemptIDs = claims.map(\.attemptID)
         let rows = try await storage("complete") {
             // Writes its own history rows (`JobHistory`): completions run for every job.
             try await client.query(PostgresQuery("""
                 WITH completed AS (
                     UPDATE jobs SET state = 'completed', finalized_at = now(), lease_expires_at = NULL
-                    FROM unnest(\(ids)::bigint[], \(workers)::uuid[], \(attempts)::int[]) AS c(id, worker_id, attempt),
+                    FROM unnest(\(ids)::bigint[], \(workers)::uuid[], \(attempts)::int[], \(attemptIDs)::uuid[]) AS c(id, worker_id, attempt, attempt_id),
                          \(unescaped: JobHistory.skipTrigger)
-                    WHERE jobs.id = c.id AND jobs.worker_id = c.worker_id AND jobs.attempt = c.attempt AND jobs.state = 'running'
+                    WHERE jobs.id = c.id AND jobs.attempt_id = c.attempt_id AND jobs.worker_id = c.worker_id AND jobs.attempt = c.attempt AND jobs.state = 'running'
                     RETURNING \(unescaped: JobHistory.historyColumns)
                 ),
                 recorded AS (\(unescaped: JobHistory.insert(from: "completed")))
-                SELECT id, worker_id, attempt FROM completed
+                SELECT id FROM completed
                 """).prepared())
         }
-        return Set(try rows.map { row in
-            JobClaim(jobID: try row.decode(Int64.self, "id"), workerID: try row.decode(UUID.self, "worker_id"),
-                     attempt: try row.decode(Int.self, "attempt"))
-        })
+        let completed = Set(try rows.map { try $0.decode(Int64.self, "id") })
+        return Set(claims.filter { completed.contains($0.jobID) })
     }
 
     /// What a failure did to the job.
@@ -67,7 +66,8 @@ public struct JobCompleter: Sendable {
                     errors = errors || jsonb_build_array(jsonb_build_object(
                         'attempt', attempt, 'at', extract(epoch FROM now()), 'error', \(message)::text,
                         'permanent', \(permanent)::boolean, 'worker_id', \(claim.workerID)::uuid))
-                WHERE id = \(claim.jobID) AND worker_id = \(claim.workerID) AND attempt = \(claim.attempt) AND state = 'running'
+                WHERE id = \(claim.jobID) AND attempt_id = \(claim.attemptID) AND worker_id = \(claim.workerID) AND attempt = \(claim.attempt)
+                  AND state = 'running'
                 RETURNING state
                 """)
         }
@@ -82,11 +82,12 @@ public struct JobCompleter: Sendable {
         let ids = claims.map(\.jobID)
         let workers = claims.map(\.workerID)
         let attempts = claims.map(\.attempt)
+        let attemptIDs = claims.map(\.attemptID)
         let rows = try await storage("cancel") {
             try await client.query("""
                 UPDATE jobs SET state = 'cancelled', finalized_at = now(), lease_expires_at = NULL
-                FROM unnest(\(ids)::bigint[], \(workers)::uuid[], \(attempts)::int[]) AS c(id, worker_id, attempt)
-                WHERE jobs.id = c.id AND jobs.worker_id = c.worker_id AND jobs.attempt = c.attempt AND jobs.state = 'running'
+                FROM unnest(\(ids)::bigint[], \(workers)::uuid[], \(attempts)::int[], \(attemptIDs)::uuid[]) AS c(id, worker_id, attempt, attempt_id)
+                WHERE jobs.id = c.id AND jobs.attempt_id = c.attempt_id AND jobs.worker_id = c.worker_id AND jobs.attempt = c.attempt AND jobs.state = 'running'
                 RETURNING jobs.id
                 """)
         }
@@ -101,12 +102,13 @@ public struct JobCompleter: Sendable {
         let ids = claims.map(\.jobID)
         let workers = claims.map(\.workerID)
         let attempts = claims.map(\.attempt)
+        let attemptIDs = claims.map(\.attemptID)
         let rows = try await storage("hand back") {
             try await client.query("""
                 WITH held AS (
                     SELECT j.id, j.tenant_id FROM jobs j
-                    JOIN unnest(\(ids)::bigint[], \(workers)::uuid[], \(attempts)::int[]) AS c(id, worker_id, attempt)
-                      ON j.id = c.id AND j.worker_id = c.worker_id AND j.attempt = c.attempt
+                    JOIN unnest(\(ids)::bigint[], \(workers)::uuid[], \(attempts)::int[], \(attemptIDs)::uuid[]) AS c(id, worker_id, attempt, attempt_id)
+                      ON j.id = c.id AND j.attempt_id = c.attempt_id AND j.worker_id = c.worker_id AND j.attempt = c.attempt
                     WHERE j.state = 'running'
                 ),
                 placed AS (SELECT held.id, \(unescaped: FairQueue.returningPlace(source: "held")) AS fair_seq FROM held)
@@ -115,8 +117,8 @@ public struct JobCompleter: Sendable {
                     finalized_at = CASE WHEN jobs.cancel_requested THEN now() END,
                     attempt = jobs.attempt - 1, lease_expires_at = NULL, run_at = now(),
                     fair_seq = placed.fair_seq
-                FROM unnest(\(ids)::bigint[], \(workers)::uuid[], \(attempts)::int[]) AS c(id, worker_id, attempt), placed
-                WHERE jobs.id = c.id AND jobs.worker_id = c.worker_id AND jobs.attempt = c.attempt AND jobs.state = 'running'
+                FROM unnest(\(ids)::bigint[], \(workers)::uuid[], \(attempts)::int[], \(attemptIDs)::uuid[]) AS c(id, worker_id, attempt, attempt_id), placed
+                WHERE jobs.id = c.id AND jobs.attempt_id = c.attempt_id AND jobs.worker_id = c.worker_id AND jobs.attempt = c.attempt AND jobs.state = 'running'
                   AND placed.id = jobs.id
                 RETURNING jobs.id
                 """)
@@ -140,11 +142,12 @@ public struct JobCompleter: Sendable {
         let ids = claims.map(\.jobID)
         let workers = claims.map(\.workerID)
         let attempts = claims.map(\.attempt)
+        let attemptIDs = claims.map(\.attemptID)
         let rows = try await storage("heartbeat") {
             try await client.query(PostgresQuery("""
                 UPDATE jobs SET heartbeat_at = now(), lease_expires_at = now() + make_interval(secs => \(lease.seconds))
-                FROM unnest(\(ids)::bigint[], \(workers)::uuid[], \(attempts)::int[]) AS c(id, worker_id, attempt)
-                WHERE jobs.id = c.id AND jobs.worker_id = c.worker_id AND jobs.attempt = c.attempt AND jobs.state = 'running'
+                FROM unnest(\(ids)::bigint[], \(workers)::uuid[], \(attempts)::int[], \(attemptIDs)::uuid[]) AS c(id, worker_id, attempt, attempt_id)
+                WHERE jobs.id = c.id AND jobs.attempt_id = c.attempt_id AND jobs.worker_id = c.worker_id AND jobs.attempt = c.attempt AND jobs.state = 'running'
                 RETURNING jobs.id, jobs.cancel_requested
                 """).prepared())
         }
@@ -161,7 +164,8 @@ public struct JobCompleter: Sendable {
         let result = try await storage("progress") {
             try await client.query("""
                 UPDATE jobs SET progress = \(json)::jsonb
-                WHERE id = \(claim.jobID) AND worker_id = \(claim.workerID) AND attempt = \(claim.attempt) AND state = 'running'
+                WHERE id = \(claim.jobID) AND attempt_id = \(claim.attemptID) AND worker_id = \(claim.workerID) AND attempt = \(claim.attempt)
+                  AND state = 'running'
                 """)
         }
         return result.affectedRows == 1

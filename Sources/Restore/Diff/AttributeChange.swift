@@ -1,3 +1,5 @@
+import Foundation
+public import JSON
 public import Vault
 
 /// One attribute that differs: a JSON path (`conditions.users.excludeUsers`), its values on each
@@ -85,15 +87,15 @@ struct JSONBox: Codable, Sendable {
         } else if let bool = try? container.decode(Bool.self) {
             self.value = .bool(bool)
         } else if let int = try? container.decode(Int64.self) {
-            self.value = .number(String(int))
+            self.value = .number(JSONNumber(String(int))!)
         } else if let double = try? container.decode(Double.self) {
-            self.value = .number(String(double))
+            self.value = .double(double)
         } else if let string = try? container.decode(String.self) {
             self.value = .string(string)
         } else if let array = try? container.decode([JSONBox].self) {
             self.value = .array(array.map(\.value))
         } else {
-            self.value = .object(try container.decode([String: JSONBox].self).mapValues(\.value))
+            self.value = .object(JSONObject(try container.decode([String: JSONBox].self).mapValues(\.value)))
         }
     }
 
@@ -102,11 +104,19 @@ struct JSONBox: Codable, Sendable {
         switch self.value {
         case .null: try container.encodeNil()
         case .bool(let value): try container.encode(value)
-        case .number(let text):
-            if let int = Int64(text) { try container.encode(int) } else { try container.encode(Double(text) ?? 0) }
+        case .number(let number):
+            // Decimal keeps up to 38 significant digits exactly; JSONEncoder writes it as a number.
+            if let int = Int64(number.text) {
+                try container.encode(int)
+            } else if let decimal = Decimal(string: number.text, locale: Locale(identifier: "en_US_POSIX")) {
+                try container.encode(decimal)
+            } else {
+                try container.encode(number.text)
+            }
         case .string(let value): try container.encode(value)
         case .array(let values): try container.encode(values.map(JSONBox.init))
-        case .object(let members): try container.encode(members.mapValues(JSONBox.init))
+        case .object(let members):
+            try container.encode(Dictionary(members.map { ($0.key, JSONBox($0.value)) }, uniquingKeysWith: { first, _ in first }))
         }
     }
 }

@@ -17,6 +17,7 @@ public struct DirectoryAuditLog: Sendable {
         let filter = "activityDateTime ge \(ISO8601DateFormatter().string(from: since))"
         var path: String? = "/auditLogs/directoryAudits?$top=999&$filter="
             + (filter.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? filter)
+        var links = GraphListingGuard(self.session.client.configuration)
         while let current = path {
             let response = try await self.session.send(.get(current))
             let page: CanonicalJSON
@@ -27,7 +28,7 @@ public struct DirectoryAuditLog: Sendable {
                                  requestID: response.requestID, underlying: error)
             }
             for entry in page["value"]?.arrayValue ?? [] { try body(entry) }
-            path = page["@odata.nextLink"]?.stringValue
+            path = try links.follow(page["@odata.nextLink"]?.stringValue)
         }
     }
 }

@@ -2,6 +2,7 @@ public import Foundation
 public import Graph
 public import Logging
 public import Vault
+import Postgres
 
 /// A restore rehearsal: restores a snapshot into a scratch tenant, reads it back and compares it
 /// with the snapshot up to id remapping. The validation job calls ``run(snapshotID:scratchTenantID:scratch:)``.
@@ -35,8 +36,50 @@ public struct RestoreDrill: Sendable {
     /// Restores the whole of `snapshotID` into the scratch tenant (registered as
     /// `scratchTenantID`, reached through `scratch`) and compares. The scratch tenant should be
     /// empty: the blast-radius guard is confirmed, as overwriting a scratch tenant is its purpose.
+    ///
+    /// Drills into one scratch tenant run one at a time, whatever the number of workers: each
+    /// holds a session-level advisory lock on the scratch tenant while it plans, applies and
+    /// compares (another drill's writes would show up as differences, or be overwritten).
     public func run(snapshotID: Int64, scratchTenantID: UUID, scratch: GraphSession,
                     scope: RestoreScope = .wholeTenant, actor: String = "restore-drill") async throws -> Result {
+        try await self.store.client.withConnection { connection in
+            let key = "holdfast.restore.drill/" + scratchTenantID.uuidString.lowercased()
+            // Tried, not waited for inside the server: a waiting statement could not be cancelled
+            // cleanly, and the lock must never stay with a pooled session.
+            var pause = 100
+            while try await connection.query("SELECT pg_try_advisory_lock(hashtextextended(\(key), 0)) AS held").first?
+                .decode(Bool.self, "held") != true {
+                self.logger.debug("another restore drill is writing into the scratch tenant; waiting", metadata: [
+                    "tenant.id": "\(scratchTenantID.uuidString.lowercased())",
+                ])
+                try await Task.sleep(for: .milliseconds(pause))
+                pause = min(pause * 2, 2_000)
+            }
+            do {
+                let result = try await self.runHoldingLock(snapshotID: snapshotID, scratchTenantID: scratchTenantID, scratch: scratch,
+                                                           scope: scope, actor: actor)
+                try await Self.unlock(key, on: connection)
+                return result
+            } catch {
+                try? await Self.unlock(key, on: connection)
+                throw error
+            }
+        }
+    }
+
+    /// Releases the drill's lock; a session that cannot say it did is closed, so the pool never
+    /// hands out a session still holding it.
+    private static func unlock(_ key: String, on connection: PostgresConnection) async throws {
+        do {
+            try await connection.query("SELECT pg_advisory_unlock(hashtextextended(\(key), 0))")
+        } catch {
+            await connection.close()
+            throw error
+        }
+    }
+
+    private func runHoldingLock(snapshotID: Int64, scratchTenantID: UUID, scratch: GraphSession,
+                                scope: RestoreScope, actor: String) async throws -> Result {
         let planner = RestorePlanner(vault: self.vault, store: self.store, configuration: self.configuration, logger: self.logger)
         let plan = try await planner.plan(snapshotID: snapshotID, targetTenantID: scratchTenantID, target: scratch, scope: scope, actor: actor)
         let executor = RestoreExecutor(store: self.store, configuration: self.configuration, logger: self.logger)

@@ -1,6 +1,7 @@
 import Cryptography
 import Foundation
 import Graph
+import JSON
 import Vault
 
 extension ExecutionRun {
@@ -33,11 +34,11 @@ extension ExecutionRun {
                 path = path.replacingOccurrences(of: "{0}", with: parent)
             }
             if let query = path.firstIndex(of: "?") { path = String(path[..<query]) }
-            return GraphBatchRequest(id: id, method: "POST", url: path, headers: json, body: Self.graphJSON(body))
+            return GraphBatchRequest(id: id, method: "POST", url: path, headers: json, body: body)
         case .patch:
             guard let object = step.after, let before = step.before, let targetID = self.mapped(step.sourceKey) else { return nil }
             let desired = RestorableTypes.writableForm(remapper.remap(object, entry: entry), type: entry.name)
-            var body: [String: CanonicalJSON] = [:]
+            var body: JSONObject = [:]
             for name in PlanningContext.writableDifferences(entry, desired: desired, current: before, rewrites: plan.domainRewrites) {
                 var value = desired[name] ?? .null
                 if let text = value.stringValue, name == "userPrincipalName" || name == "mail" {
@@ -47,7 +48,7 @@ extension ExecutionRun {
             }
             guard !body.isEmpty else { return nil }
             let path = entry.shape == .singleton ? entry.listPath : (entry.itemPath ?? entry.listPath + "/{id}").replacingOccurrences(of: "{id}", with: targetID)
-            return GraphBatchRequest(id: id, method: "PATCH", url: path, headers: json, body: Self.graphJSON(.object(body)))
+            return GraphBatchRequest(id: id, method: "PATCH", url: path, headers: json, body: .object(body))
         case .addReference, .removeReference:
             guard let (collection, navigation) = RestorableTypes.referenceTypes[step.type] else { return nil }
             let singleton = entry.shape == .singleton
@@ -83,7 +84,7 @@ extension ExecutionRun {
     mutating func createBody(_ entry: CatalogueEntry, _ object: CanonicalJSON) -> CanonicalJSON? {
         guard case .object(let members) = RestorableTypes.writableForm(remapper.remap(object, entry: entry), type: entry.name)
         else { return nil }
-        var body: [String: CanonicalJSON] = [:]
+        var body: JSONObject = [:]
         for (name, value) in members where value != .null && RestorableTypes.isWritable(name, of: entry) {
             if plan.isCrossTenant && name.hasPrefix("extension_") { continue }
             body[name] = value
@@ -108,21 +109,18 @@ extension ExecutionRun {
         return .object(body)
     }
 
-    /// 16 random characters from four classes, as Entra's complexity rules require.
-    static func temporaryPassword() -> String {
-        let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789")
-        let bytes = SecureRandom.bytes(14)
-        return "Hf!" + String(bytes.map { alphabet[Int($0) % alphabet.count] }) + "9"
-    }
+    /// Characters of temporary passwords: four classes, without look-alikes (I, l, O, 0, 1).
+    static let passwordAlphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789!#%+-=?@_")
 
-    static func graphJSON(_ value: CanonicalJSON) -> GraphJSON {
-        switch value {
-        case .null: return .null
-        case .bool(let flag): return .bool(flag)
-        case .number(let text): return .number(Double(text) ?? 0)
-        case .string(let text): return .string(text)
-        case .array(let elements): return .array(elements.map(graphJSON))
-        case .object(let members): return .object(members.mapValues(graphJSON))
+    /// 16 characters, each uniform over the alphabet (about 96 bits), drawn again until all four
+    /// classes appear, as Entra's complexity rules require; no fixed characters.
+    static func temporaryPassword() -> String {
+        while true {
+            let password = SecureRandom.uniformIndices(16, below: Self.passwordAlphabet.count).map { Self.passwordAlphabet[$0] }
+            if password.contains(where: \.isUppercase), password.contains(where: \.isLowercase), password.contains(where: \.isNumber),
+               password.contains(where: { !$0.isLetter && !$0.isNumber }) {
+                return String(password)
+            }
         }
     }
 
@@ -144,6 +142,7 @@ extension ExecutionRun {
         let desired = remapper.remap(object, entry: entry)
         let taken = Set(map.ids.values).union(step.preexisting)
         var next: String? = path
+        var links = GraphListingGuard(session.client.configuration)
         while let current = next {
             let page = try CanonicalJSON.parse(try await session.sendPaced(.get(current), interval: executor.configuration.conditionalAccessInterval).body)
             for candidate in page["value"]?.arrayValue ?? [] {
@@ -156,7 +155,7 @@ extension ExecutionRun {
                 }
                 if matches { return (id, candidate["appId"]?.stringValue) }
             }
-            next = page["@odata.nextLink"]?.stringValue
+            next = try links.follow(page["@odata.nextLink"]?.stringValue)
         }
         return nil
     }

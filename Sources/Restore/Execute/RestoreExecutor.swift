@@ -2,6 +2,7 @@ public import Foundation
 public import Graph
 public import Logging
 import Cryptography
+public import Queue
 import Vault
 
 /// Applies a stored plan: phase by phase, independent writes twenty to a `$batch`, conditional
@@ -37,21 +38,34 @@ public struct RestoreExecutor: Sendable {
 
     /// Applies plan `planID` to the target through `target`. Refuses a plan over the blast-radius
     /// limit or with lockout findings unless confirmed.
-    public func apply(planID: UUID, target: GraphSession, actor: String, jobID: Int64? = nil,
+    ///
+    /// With a `claim` (the queue job applying it), every write is conditional on it: the plan's
+    /// state and steps in the database (``RestoreStore``), and each Graph request, which is sent
+    /// only while `leaseIsCurrent` says the worker renewed the job's lease in time.
+    public func apply(planID: UUID, target: GraphSession, actor: String, claim: JobClaim? = nil,
+                      leaseIsCurrent: @escaping @Sendable () -> Bool = { true },
                       confirmBlastRadius: Bool = false, confirmLockout: Bool = false) async throws -> Outcome {
         let started = ContinuousClock.now
         var plan = try await self.store.plan(id: planID)
-        if plan.status == .applied {
-            throw RestoreError(.invalidState, "restore plan \(planID.uuidString.lowercased()) is already applied")
-        }
+        // The plan's state and expiry and the target tenant, as they are now (begin checks the
+        // plan's state again, atomically).
+        try await RestoreTargetCheck(client: self.store.client, logger: self.logger).check(plan)
         if plan.exceedsBlastRadius && !confirmBlastRadius {
             throw RestoreError(.blastRadiusExceeded, "the plan deletes or overwrites \(plan.destructiveCount) objects, more than the limit of \(plan.blastRadiusLimit); check the target tenant and confirm with --confirm-blast-radius")
         }
         if !plan.lockoutFindings.isEmpty && !confirmLockout {
             throw RestoreError(.lockoutRisk, "the plan writes conditional access policies that would lock out every privileged administrator: \(plan.lockoutFindings.map(\.policyName).joined(separator: ", ")); confirm with --confirm-lockout")
         }
-        try await self.store.begin(planID: planID, actor: actor, jobID: jobID)
-        var run = ExecutionRun(plan: plan, map: try await self.store.idMap(planID: planID), session: target, executor: self)
+        if !confirmLockout {
+            // The guard again, against the tenant as it is now, not as it was when planned.
+            let findings = try await self.liveLockoutFindings(plan, target: target)
+            if !findings.isEmpty {
+                throw RestoreError(.lockoutRisk, "as the tenant is now, the plan's conditional access policies would lock out every privileged administrator: \(findings.map(\.policyName).joined(separator: ", ")) (\(findings[0].reason)); confirm with --confirm-lockout")
+            }
+        }
+        try await self.store.begin(planID: planID, actor: actor, claim: claim)
+        var run = ExecutionRun(plan: plan, map: try await self.store.idMap(planID: planID), session: target, executor: self,
+                               fence: ExecutionFence(claim: claim, leaseIsCurrent: leaseIsCurrent))
         for phase in RestorableTypes.Phase.allCases where phase <= .servicePrincipals {
             try Task.checkCancellation()
             try await run.execute(phase: phase)
@@ -74,7 +88,8 @@ public struct RestoreExecutor: Sendable {
         try await run.execute(phase: .removals)
         plan = try await self.store.plan(id: planID)
         let failed = plan.steps.filter { $0.status == .failed }
-        try await self.store.finish(planID: planID, failed: failed.isEmpty ? nil : "\(failed.count) step(s) failed; first: \(failed[0].type) \(failed[0].sourceKey): \(failed[0].detail ?? "")")
+        try await self.store.finish(planID: planID, failed: failed.isEmpty ? nil : "\(failed.count) step(s) failed; first: \(failed[0].type) \(failed[0].sourceKey): \(failed[0].detail ?? "")",
+                                    claim: claim)
         plan = try await self.store.plan(id: planID)
         let seconds = (ContinuousClock.now - started) / .seconds(1)
         self.logger.info("restore applied", metadata: [
@@ -85,19 +100,50 @@ public struct RestoreExecutor: Sendable {
     }
 }
 
+extension RestoreExecutor {
+    /// ``LockoutGuard`` over the live role assignments and memberships of the target, for the
+    /// plan's conditional access writes (none: nothing is read).
+    func liveLockoutFindings(_ plan: RestorePlan, target: GraphSession) async throws -> [LockoutFinding] {
+        let writesPolicies = plan.steps.contains {
+            $0.type == "conditionalAccessPolicy" && ($0.action == .create || $0.action == .patch) && $0.status != .done
+        }
+        guard writesPolicies else { return [] }
+        let live = try await LiveObjectReader(session: target).objects(types: ["roleAssignment", "group.members"])
+        return LockoutGuard(privilegedRoleTemplates: self.configuration.privilegedRoleTemplates)
+            .liveFindings(steps: plan.steps.filter { $0.status != .done }, live: live, map: try await self.store.idMap(planID: plan.id),
+                          sameTenant: !plan.isCrossTenant)
+    }
+}
+
+/// Whose apply this is: the claim its database writes are conditional on, and the lease check
+/// made right before each Graph write.
+struct ExecutionFence: Sendable {
+    let claim: JobClaim?
+    let leaseIsCurrent: @Sendable () -> Bool
+
+    /// Throws `.claimLost` once the lease is not current: nothing more is sent to Graph.
+    func check() throws {
+        guard self.leaseIsCurrent(), !Task.isCancelled else {
+            throw RestoreError(.claimLost, "the lease of job \(self.claim.map { "\($0.jobID)" } ?? "?") was not renewed in time; no more Graph writes are sent")
+        }
+    }
+}
+
 /// One application of a plan.
 struct ExecutionRun: Sendable {
     let plan: RestorePlan
     var map: IDMap
     let session: GraphSession
     let executor: RestoreExecutor
+    let fence: ExecutionFence
     var passwords: [(userPrincipalName: String, password: String)] = []
 
-    init(plan: RestorePlan, map: IDMap, session: GraphSession, executor: RestoreExecutor) {
+    init(plan: RestorePlan, map: IDMap, session: GraphSession, executor: RestoreExecutor, fence: ExecutionFence) {
         self.plan = plan
         self.map = map
         self.session = session
         self.executor = executor
+        self.fence = fence
     }
 
     var remapper: ReferenceRemapper { ReferenceRemapper(map: map, sameTenant: !plan.isCrossTenant) }
@@ -114,7 +160,7 @@ struct ExecutionRun: Sendable {
                 self.learn(step, targetID: found.id, appID: found.appID, into: &newMap)
             }
         }
-        try await executor.store.record(planID: plan.id, outcomes: reconciled, map: newMap)
+        try await executor.store.record(planID: plan.id, outcomes: reconciled, map: newMap, claim: fence.claim)
         let reconciledSeqs = Set(reconciled.map(\.seq))
         steps.removeAll { reconciledSeqs.contains($0.seq) }
 
@@ -129,11 +175,16 @@ struct ExecutionRun: Sendable {
         for window in stride(from: 0, to: batches.count, by: Self.batchesInFlight) {
             let sending = Array(batches[window..<min(window + Self.batchesInFlight, batches.count)])
             try await executor.store.markInFlight(
-                planID: plan.id, seqs: sending.flatMap { $0.flatMap { $0.steps.filter { $0.action == .create }.map(\.seq) } })
+                planID: plan.id, seqs: sending.flatMap { $0.flatMap { $0.steps.filter { $0.action == .create }.map(\.seq) } },
+                claim: fence.claim)
             let session = self.session
+            let fence = self.fence
             let answered = try await withThrowingTaskGroup(of: (Int, [GraphBatchResponse]).self) { group in
                 for (index, parts) in sending.enumerated() {
-                    group.addTask { (index, try await session.batch(parts.map(\.request))) }
+                    group.addTask {
+                        try fence.check()
+                        return (index, try await session.batch(parts.map(\.request)))
+                    }
                 }
                 var answers: [Int: [GraphBatchResponse]] = [:]
                 for try await (index, response) in group { answers[index] = response }
@@ -201,24 +252,25 @@ struct ExecutionRun: Sendable {
                 continue
             }
             let step = part.steps[0]
-            outcomes.append(self.outcome(step, status: answer.status, body: answer.body.flatMap { try? CanonicalJSON.parse($0.encoded()) },
+            outcomes.append(self.outcome(step, status: answer.status, body: answer.body,
                                          error: answer.error, map: &newMap))
         }
-        try await executor.store.record(planID: plan.id, outcomes: outcomes, map: newMap)
+        try await executor.store.record(planID: plan.id, outcomes: outcomes, map: newMap, claim: fence.claim)
         for step in retryOneByOne { try await self.executeOne(step) }
     }
 
     /// Sends one step on its own (conditional access, unbound references).
     mutating func executeOne(_ step: RestoreStep) async throws {
         guard let request = self.request(for: step, id: "1") else { return }
-        if step.action == .create { try await executor.store.markInFlight(planID: plan.id, seqs: [step.seq]) }
+        if step.action == .create { try await executor.store.markInFlight(planID: plan.id, seqs: [step.seq], claim: fence.claim) }
         var status: Int
         var body: CanonicalJSON?
         var graphError: GraphError?
+        try fence.check()
         do {
             let response = try await session.sendPaced(GraphRequest(
                 method: request.method, path: request.url, headers: request.headers.map { ($0.key, $0.value) },
-                body: try request.body?.encoded(), isIdempotent: request.method != "POST"),
+                body: request.body?.serialized, isIdempotent: request.method != "POST"),
                 interval: executor.configuration.conditionalAccessInterval)
             status = response.status
             body = response.body.isEmpty ? nil : try? CanonicalJSON.parse(response.body)
@@ -230,7 +282,7 @@ struct ExecutionRun: Sendable {
         try await executor.afterBatch([step.seq])
         var newMap = IDMap()
         let outcome = self.outcome(step, status: status, body: body, error: graphError, map: &newMap)
-        try await executor.store.record(planID: plan.id, outcomes: [outcome], map: newMap)
+        try await executor.store.record(planID: plan.id, outcomes: [outcome], map: newMap, claim: fence.claim)
     }
 
     /// Judges one answer; learns the new id of a create.

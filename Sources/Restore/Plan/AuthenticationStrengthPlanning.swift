@@ -1,5 +1,6 @@
 import Foundation
 import Graph
+import JSON
 import Vault
 
 /// Authentication strengths and contexts, written before conditional access so the policies that
@@ -95,22 +96,22 @@ extension ExecutionRun {
         switch (step.type, step.action) {
         case (PlanningContext.authenticationContext, _):
             guard let object = step.after?.objectValue else { return .some(nil) }
-            var body: [String: CanonicalJSON] = [:]
+            var body: JSONObject = [:]
             for name in ["displayName", "description", "isAvailable"] { body[name] = object[name] ?? .null }
             return GraphBatchRequest(id: id, method: "PATCH",
                                      url: "/identity/conditionalAccess/authenticationContextClassReferences/\(step.sourceKey)",
-                                     headers: json, body: Self.graphJSON(.object(body)))
+                                     headers: json, body: .object(body))
         case (PlanningContext.strength, .patch) where parts.count == 2:
             guard let target = self.mapped(parts[0]), let combinations = step.after?["allowedCombinations"] else { return .some(nil) }
             return GraphBatchRequest(id: id, method: "POST", url: "/policies/authenticationStrengthPolicies/\(target)/updateAllowedCombinations",
-                                     headers: json, body: Self.graphJSON(.object(["allowedCombinations": combinations])))
+                                     headers: json, body: .object(["allowedCombinations": combinations]))
         case (PlanningContext.strength, .patch):
             guard let target = self.mapped(step.sourceKey), let object = step.after?.objectValue else { return .some(nil) }
-            var body: [String: CanonicalJSON] = [:]
+            var body: JSONObject = [:]
             for name in ["displayName", "description"] where object[name] != step.before?[name] { body[name] = object[name] ?? .null }
             guard !body.isEmpty else { return .some(nil) }
             return GraphBatchRequest(id: id, method: "PATCH", url: "/policies/authenticationStrengthPolicies/\(target)",
-                                     headers: json, body: Self.graphJSON(.object(body)))
+                                     headers: json, body: .object(body))
         case (PlanningContext.strengthConfigurations, .patch):
             guard parts.count == 2, let policy = self.mapped(parts[0]), let configuration = self.mapped(parts[1]),
                   let object = step.after?.objectValue else { return .some(nil) }
@@ -118,7 +119,7 @@ extension ExecutionRun {
             body["id"] = nil
             return GraphBatchRequest(id: id, method: "PATCH",
                                      url: "/policies/authenticationStrengthPolicies/\(policy)/combinationConfigurations/\(configuration)",
-                                     headers: json, body: Self.graphJSON(.object(body)))
+                                     headers: json, body: .object(body))
         default:
             return nil
         }

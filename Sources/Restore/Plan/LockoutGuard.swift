@@ -56,4 +56,25 @@ struct LockoutGuard: Sendable {
         }
         return findings
     }
+
+    /// The findings against the tenant as it is now (`live`, in target ids): the holders of the
+    /// privileged roles are the live ones (mapped back to source ids through `map`) plus those
+    /// whose assignments the plan itself recreates; memberships are the live ones. Checked again
+    /// when a plan is applied: between plan and apply the break-glass account may have lost its
+    /// role, or new administrators appeared.
+    func liveFindings(steps: [RestoreStep], live: TenantObjects, map: IDMap, sameTenant: Bool) -> [LockoutFinding] {
+        let reverse = Dictionary(map.ids.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
+        func sourceID(_ id: Substring) -> String { reverse[String(id)] ?? (sameTenant ? String(id) : "target:" + id) }
+        var members = TenantObjects()
+        for (key, value) in live["group.members"] {
+            let parts = key.split(separator: "/")
+            guard parts.count == 2 else { continue }
+            members["group.members"][sourceID(parts[0]) + "/" + sourceID(parts[1])] = value
+        }
+        for step in steps where step.type == "roleAssignment" && step.action == .create {
+            if let after = step.after { members["roleAssignment"][step.sourceKey] = after }
+        }
+        return self.findings(steps: steps, source: members, target: TenantObjects(types: ["roleAssignment": live["roleAssignment"]]),
+                             map: map, sameTenant: sameTenant)
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Graph
+import JSON
 import Vault
 
 /// PIM-correct restore: eligibilities and time-bound active assignments come back as schedule
@@ -141,7 +142,7 @@ extension PlanningContext {
             }
             known.ids[policyID] = targetPolicyID
             let desired = remapper.remap(policy, entry: entry)
-            var currentRules: [String: CanonicalJSON] = [:]
+            var currentRules: JSONObject = [:]
             for rule in current["rules"]?.arrayValue ?? [] {
                 if let id = rule["id"]?.stringValue { currentRules[id] = rule }
             }
@@ -174,12 +175,12 @@ extension ExecutionRun {
                   let policy = self.map.ids[parts[0]] ?? (plan.isCrossTenant ? nil : parts[0]) else { return .some(nil) }
             let remapped = remapper.remap(.object(["rules": .array([rule])]), entry: entry)["rules"]?.arrayValue?.first ?? rule
             return GraphBatchRequest(id: id, method: "PATCH", url: "/policies/roleManagementPolicies/\(policy)/rules/\(parts[1])",
-                                     headers: json, body: Self.graphJSON(remapped))
+                                     headers: json, body: remapped)
         case (let type, .create):
             guard let path = PlanningContext.scheduleRequestPaths[type] else { return nil }
             guard let entry = ResourceCatalogue.entry(named: type), let object = step.after else { return .some(nil) }
             let desired = remapper.remap(object, entry: entry)
-            var body: [String: CanonicalJSON] = [
+            var body: JSONObject = [
                 "action": .string("adminAssign"),
                 "justification": .string("Restored by Holdfast from a backup"),
             ]
@@ -190,14 +191,14 @@ extension ExecutionRun {
             // The original end; a start in the past means now (PIM schedules cannot begin before they are requested).
             let info = object["scheduleInfo"]
             let start = info?["startDateTime"]?.stringValue.flatMap(PlanningContext.parseDate).map { max($0, Date()) } ?? Date()
-            var expiration: [String: CanonicalJSON] = ["type": .string("noExpiration")]
+            var expiration: JSONObject = ["type": .string("noExpiration")]
             if let end = PlanningContext.scheduleEnd(object) {
                 expiration = ["type": .string("afterDateTime"), "endDateTime": .string(ISO8601DateFormatter().string(from: end))]
             }
             body["scheduleInfo"] = .object([
                 "startDateTime": .string(ISO8601DateFormatter().string(from: start)), "expiration": .object(expiration),
             ])
-            return GraphBatchRequest(id: id, method: "POST", url: path, headers: json, body: Self.graphJSON(.object(body)))
+            return GraphBatchRequest(id: id, method: "POST", url: path, headers: json, body: .object(body))
         default:
             return nil
         }

@@ -20,6 +20,11 @@ public struct RestorePlan: Sendable {
     public var domainRewrites: [String: String]
     public var createdBy: String
     public var createdAt: Date
+    /// Past this the plan is refused: it describes the tenant as it was when planned
+    /// (``RestoreConfiguration/planLifetime``).
+    public var expiresAt: Date
+    /// When an apply first began; nil for a plan never applied (so a `failed` plan without it was discarded).
+    public var appliedAt: Date?
     public var error: String?
     public var steps: [RestoreStep]
 

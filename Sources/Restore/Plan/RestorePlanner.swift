@@ -80,7 +80,9 @@ public struct RestorePlanner: Sendable {
             blastRadiusLimit: self.configuration.blastRadiusLimit,
             lockoutFindings: LockoutGuard(privilegedRoleTemplates: self.configuration.privilegedRoleTemplates)
                 .findings(steps: steps, source: source, target: targetObjects, map: context.known, sameTenant: sameTenant),
-            operatorActions: context.actions, domainRewrites: rewrites, createdBy: actor, createdAt: Date(), error: nil, steps: steps)
+            operatorActions: context.actions, domainRewrites: rewrites, createdBy: actor, createdAt: Date(),
+            expiresAt: Date().addingTimeInterval(TimeInterval(self.configuration.planLifetime.components.seconds)), appliedAt: nil,
+            error: nil, steps: steps)
         try await self.store.insert(plan, initialMap: context.known)
         self.logger.info("restore planned", metadata: [
             "plan.id": "\(plan.id)", "tenant.id": "\(targetTenantID)", "snapshot.id": "\(snapshotID)",

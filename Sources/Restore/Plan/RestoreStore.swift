@@ -1,5 +1,6 @@
 public import Foundation
 public import Postgres
+public import Queue
 import Tenancy
 import Vault
 
@@ -17,11 +18,11 @@ public struct RestoreStore: Sendable {
         try await self.client.withTransaction { connection in
             try await connection.query("""
                 INSERT INTO restore_plans (id, source_tenant_id, target_tenant_id, snapshot_id, scope, destructive_count,
-                    blast_radius_limit, lockout_findings, operator_actions, domain_rewrites, created_by)
+                    blast_radius_limit, lockout_findings, operator_actions, domain_rewrites, created_by, expires_at)
                 VALUES (\(plan.id), \(plan.sourceTenantID), \(plan.targetTenantID), \(plan.snapshotID),
                     \(try PostgresJSON(encoding: plan.scope))::jsonb, \(plan.destructiveCount), \(plan.blastRadiusLimit),
                     \(try PostgresJSON(encoding: plan.lockoutFindings))::jsonb, \(try PostgresJSON(encoding: plan.operatorActions))::jsonb,
-                    \(try PostgresJSON(encoding: plan.domainRewrites))::jsonb, \(plan.createdBy))
+                    \(try PostgresJSON(encoding: plan.domainRewrites))::jsonb, \(plan.createdBy), \(plan.expiresAt))
                 """)
             for chunk in stride(from: 0, to: plan.steps.count, by: 500) {
                 let steps = plan.steps[chunk..<min(chunk + 500, plan.steps.count)]
@@ -32,7 +33,7 @@ public struct RestoreStore: Sendable {
                 }
                 try await connection.query("""
                     INSERT INTO restore_steps (plan_id, seq, phase, action, type, source_key, after_json, before_json, natural_key, preexisting)
-                    SELECT \(plan.id), r.seq, r.phase, r.action, r.type, r."sourceKey", r.after::jsonb, r.before::jsonb,
+                    SELECT \(plan.id), r.seq, r.phase, r.action, r.type, r."sourceKey", r.after::json, r.before::json,
                            r."naturalKey"::jsonb, ARRAY(SELECT jsonb_array_elements_text(r.preexisting))
                     FROM jsonb_to_recordset(\(try PostgresJSON(encoding: rows))::jsonb)
                       AS r(seq int, phase int, action text, type text, "sourceKey" text, after text, before text,
@@ -72,7 +73,7 @@ public struct RestoreStore: Sendable {
         guard let row = try await self.client.query("""
             SELECT id, source_tenant_id, target_tenant_id, snapshot_id, scope::text AS scope, status, destructive_count,
                    blast_radius_limit, lockout_findings::text AS lockout, operator_actions::text AS actions,
-                   domain_rewrites::text AS rewrites, created_by, created_at, error
+                   domain_rewrites::text AS rewrites, created_by, created_at, expires_at, applied_at, error
             FROM restore_plans WHERE id = \(id)
             """).first else {
             throw RestoreError(.notFound, "no restore plan has id \(id.uuidString.lowercased())")
@@ -106,7 +107,8 @@ public struct RestoreStore: Sendable {
             destructiveCount: try row.decode(Int.self, "destructive_count"), blastRadiusLimit: try row.decode(Int.self, "blast_radius_limit"),
             lockoutFindings: try json("lockout", [LockoutFinding].self), operatorActions: try json("actions", [OperatorAction].self),
             domainRewrites: try json("rewrites", [String: String].self), createdBy: try row.decode(String.self, "created_by"),
-            createdAt: try row.decode(Date.self, "created_at"), error: try row.decode(String?.self, "error"), steps: steps)
+            createdAt: try row.decode(Date.self, "created_at"), expiresAt: try row.decode(Date.self, "expires_at"), appliedAt: try row.decode(Date?.self, "applied_at"),
+            error: try row.decode(String?.self, "error"), steps: steps)
     }
 
     /// Plans of a target tenant, newest first (without steps).
@@ -128,20 +130,64 @@ public struct RestoreStore: Sendable {
         return map
     }
 
-    /// Moves a plan to `applying` (from planned, failed, or applying when a job resumes it).
-    func begin(planID: UUID, actor: String, jobID: Int64?) async throws {
+    /// Moves a plan to `applying` for this attempt, in one transaction that ends with the claim's
+    /// check (so an attempt that lost its lease cannot take the plan back). Allowed from:
+    /// `planned`, unless it expired; `failed` after an apply (to retry its failed steps), unless it
+    /// expired; never from `failed` by a discard; `applying` only by a later attempt of the job
+    /// that is applying it, or once that job has ended (a crashed foreground apply).
+    func begin(planID: UUID, actor: String, claim: JobClaim?) async throws {
+        let planText = planID.uuidString.lowercased()
         try await self.client.withTransaction { connection in
-            let rows = try await connection.query("""
-                UPDATE restore_plans SET status = 'applying', applied_at = coalesce(applied_at, now()), job_id = coalesce(\(jobID), job_id),
-                       error = NULL
-                WHERE id = \(planID) AND status IN ('planned', 'applying', 'failed') RETURNING target_tenant_id
-                """)
-            guard let row = rows.first else {
-                throw RestoreError(.invalidState, "restore plan \(planID.uuidString.lowercased()) is already applied")
+            guard let row = try await connection.query("""
+                SELECT status, target_tenant_id, job_id, attempt_id, applied_at IS NOT NULL AS was_applied, expires_at <= now() AS expired
+                FROM restore_plans WHERE id = \(planID) FOR UPDATE
+                """).first else {
+                throw RestoreError(.notFound, "no restore plan has id \(planText)")
             }
+            let status = try row.decode(String.self, "status")
+            let wasApplied = try row.decode(Bool.self, "was_applied")
+            let applyingJob = try row.decode(Int64?.self, "job_id")
+            let resumedBySameJob = status == "applying" && claim != nil && applyingJob == claim?.jobID
+            let expired = try row.decode(Bool.self, "expired")
+            if !resumedBySameJob && expired {
+                throw RestoreError(.expired, "restore plan \(planText) has expired: it describes the tenant as it was when planned; plan again")
+            }
+            switch status {
+            case "planned":
+                break
+            case "failed" where wasApplied:
+                break
+            case "failed":
+                throw RestoreError(.invalidState, "restore plan \(planText) was discarded; plan again")
+            case "applying" where resumedBySameJob:
+                break
+            case "applying":
+                let attempt = try row.decode(UUID?.self, "attempt_id")
+                let ended = try await JobAttempts().ended([(jobID: applyingJob ?? -1, attemptID: attempt)], on: connection)
+                guard applyingJob != nil, !ended.isEmpty else {
+                    throw RestoreError(.invalidState, "restore plan \(planText) is being applied\(applyingJob.map { " by job \($0)" } ?? ""); wait for it to finish")
+                }
+            default:
+                throw RestoreError(.invalidState, "restore plan \(planText) is already applied")
+            }
+            try await connection.query("""
+                UPDATE restore_plans SET status = 'applying', applied_at = coalesce(applied_at, now()), job_id = \(claim?.jobID),
+                       attempt_id = \(claim?.attemptID), error = NULL
+                WHERE id = \(planID)
+                """)
             try await AuditLog.record(actor: actor, action: "restore.apply", tenantID: try row.decode(UUID.self, "target_tenant_id"),
-                                      details: ["plan.id": planID.uuidString.lowercased(), "job.id": jobID.map { "\($0)" } ?? ""],
+                                      details: ["plan.id": planText, "job.id": claim.map { "\($0.jobID)" } ?? ""],
                                       on: connection)
+            try await Self.requireClaim(claim, on: connection)
+        }
+    }
+
+    /// Throws `.claimLost` unless `claim` (if any) still holds; it then stays locked until the
+    /// transaction on `connection` ends. Called last in each transaction of an apply.
+    static func requireClaim(_ claim: JobClaim?, on connection: PostgresConnection) async throws {
+        guard let claim else { return }
+        guard try await claim.lock(on: connection) else {
+            throw RestoreError(.claimLost, "job \(claim.jobID) attempt \(claim.attempt) no longer holds its claim; it stops applying the plan")
         }
     }
 
@@ -174,24 +220,30 @@ public struct RestoreStore: Sendable {
         }
     }
 
-    func finish(planID: UUID, failed: String?) async throws {
-        try await self.client.query("""
-            UPDATE restore_plans SET status = \(failed == nil ? "applied" : "failed"), finished_at = now(), error = \(failed)
-            WHERE id = \(planID)
-            """)
+    func finish(planID: UUID, failed: String?, claim: JobClaim?) async throws {
+        try await self.client.withTransaction { connection in
+            try await connection.query("""
+                UPDATE restore_plans SET status = \(failed == nil ? "applied" : "failed"), finished_at = now(), error = \(failed)
+                WHERE id = \(planID)
+                """)
+            try await Self.requireClaim(claim, on: connection)
+        }
     }
 
-    func markInFlight(planID: UUID, seqs: [Int]) async throws {
+    func markInFlight(planID: UUID, seqs: [Int], claim: JobClaim?) async throws {
         guard !seqs.isEmpty else { return }
-        try await self.client.query("""
-            UPDATE restore_steps SET status = 'in_flight', updated_at = now()
-            WHERE plan_id = \(planID) AND seq = ANY(\(seqs)) AND status IN ('pending', 'failed')
-            """)
+        try await self.client.withTransaction { connection in
+            try await connection.query("""
+                UPDATE restore_steps SET status = 'in_flight', updated_at = now()
+                WHERE plan_id = \(planID) AND seq = ANY(\(seqs)) AND status IN ('pending', 'failed')
+                """)
+            try await Self.requireClaim(claim, on: connection)
+        }
     }
 
     /// Records step outcomes and new id-map entries in one transaction, so a step is never done
     /// without its mapping.
-    func record(planID: UUID, outcomes: [StepOutcome], map: IDMap) async throws {
+    func record(planID: UUID, outcomes: [StepOutcome], map: IDMap, claim: JobClaim?) async throws {
         guard !outcomes.isEmpty else { return }
         struct Row: Encodable { var seq: Int; var status: String; var target: String?; var detail: String? }
         let rows = outcomes.map { Row(seq: $0.seq, status: $0.status.rawValue, target: $0.targetID, detail: $0.detail) }
@@ -209,6 +261,7 @@ public struct RestoreStore: Sendable {
                 FROM jsonb_to_recordset(\(try PostgresJSON(encoding: rows))::jsonb) AS r(seq int, status text, target text, detail text)
                 WHERE s.plan_id = \(planID) AND s.seq = r.seq
                 """)
+            try await Self.requireClaim(claim, on: connection)
         }
     }
 }

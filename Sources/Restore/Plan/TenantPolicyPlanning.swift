@@ -1,5 +1,6 @@
 import Foundation
 import Graph
+import JSON
 import Vault
 
 /// Tenant policies that Graph writes in their own ways: security defaults and the admin consent
@@ -139,34 +140,34 @@ extension ExecutionRun {
         guard let entry = ResourceCatalogue.entry(named: step.type) else { return nil }
         func writable(_ object: CanonicalJSON?) -> CanonicalJSON? {
             guard case .object(let members)? = object.map({ remapper.remap($0, entry: entry) }) else { return nil }
-            return .object(members.filter { RestorableTypes.isWritable($0.key, of: entry) || entry.createOnly.contains($0.key) && step.action == .create })
+            return .object(members.filter(keys: { RestorableTypes.isWritable($0, of: entry) || entry.createOnly.contains($0) && step.action == .create }))
         }
         switch (step.type, step.action) {
         case ("adminConsentRequestPolicy", .patch):
             guard let body = writable(step.after) else { return .some(nil) }
-            return GraphBatchRequest(id: id, method: "PUT", url: entry.listPath, headers: json, body: Self.graphJSON(body))
+            return GraphBatchRequest(id: id, method: "PUT", url: entry.listPath, headers: json, body: body)
         case ("permissionGrantPolicy", .create) where parts.count == 3:
             guard var condition = step.after?.objectValue else { return .some(nil) }
             condition["id"] = nil
             return GraphBatchRequest(id: id, method: "POST", url: "/policies/permissionGrantPolicies/\(parts[0])/\(parts[1])",
-                                     headers: json, body: Self.graphJSON(.object(condition)))
+                                     headers: json, body: .object(condition))
         case ("permissionGrantPolicy", .removeReference) where parts.count == 3:
             return GraphBatchRequest(id: id, method: "DELETE", url: "/policies/permissionGrantPolicies/\(parts[0])/\(parts[1])/\(parts[2])")
         case ("permissionGrantPolicy", .create):
             guard let object = step.after?.objectValue else { return .some(nil) }
-            var body: [String: CanonicalJSON] = ["id": .string(step.sourceKey)]
+            var body: JSONObject = ["id": .string(step.sourceKey)]
             for name in ["displayName", "description"] { body[name] = object[name] ?? .null }
-            return GraphBatchRequest(id: id, method: "POST", url: entry.listPath, headers: json, body: Self.graphJSON(.object(body)))
+            return GraphBatchRequest(id: id, method: "POST", url: entry.listPath, headers: json, body: .object(body))
         case ("permissionGrantPolicy", .patch):
             guard let object = step.after?.objectValue else { return .some(nil) }
-            var body: [String: CanonicalJSON] = [:]
+            var body: JSONObject = [:]
             for name in ["displayName", "description"] { body[name] = object[name] ?? .null }
             return GraphBatchRequest(id: id, method: "PATCH", url: "/policies/permissionGrantPolicies/\(step.sourceKey)",
-                                     headers: json, body: Self.graphJSON(.object(body)))
+                                     headers: json, body: .object(body))
         case (PlanningContext.domainFederation, .patch):
             guard parts.count == 2, let configuration = self.mapped(parts[1]), let body = writable(step.after) else { return .some(nil) }
             return GraphBatchRequest(id: id, method: "PATCH", url: "/domains/\(parts[0])/federationConfiguration/\(configuration)",
-                                     headers: json, body: Self.graphJSON(body))
+                                     headers: json, body: body)
         case (PlanningContext.domainFederation, .removeReference):
             guard parts.count == 2 else { return .some(nil) }
             return GraphBatchRequest(id: id, method: "DELETE", url: "/domains/\(parts[0])/federationConfiguration/\(parts[1])")
@@ -174,7 +175,7 @@ extension ExecutionRun {
             guard let body = writable(step.after) else { return .some(nil) }
             return GraphBatchRequest(id: id, method: "PUT",
                                      url: "/policies/crossTenantAccessPolicy/partners/\(step.sourceKey)/identitySynchronization",
-                                     headers: json, body: Self.graphJSON(body))
+                                     headers: json, body: body)
         case (PlanningContext.identitySynchronization, .removeReference):
             return GraphBatchRequest(id: id, method: "DELETE",
                                      url: "/policies/crossTenantAccessPolicy/partners/\(step.sourceKey)/identitySynchronization")

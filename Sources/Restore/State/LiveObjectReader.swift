@@ -1,4 +1,5 @@
 public import Graph
+import JSON
 import Vault
 
 /// Reads what a tenant holds now, through Graph, keyed as the backup keys it.
@@ -34,6 +35,7 @@ public struct LiveObjectReader: Sendable {
 
     private func list(_ entry: CatalogueEntry, parents: [String], into objects: inout [String: CanonicalJSON]) async throws {
         var path: String? = entry.listRequestPath(parents: parents)
+        var links = GraphListingGuard(self.session.client.configuration)
         while let current = path {
             let page: CanonicalJSON
             do {
@@ -50,7 +52,7 @@ public struct LiveObjectReader: Sendable {
                     guard let id = item[entry.key]?.stringValue else { continue }
                     objects[entry.objectKey(parents: parents, id: id)] = Self.stored(item, relationship: entry.kind == .relationship)
                 }
-                path = page["@odata.nextLink"]?.stringValue
+                path = try links.follow(page["@odata.nextLink"]?.stringValue)
             }
         }
     }
@@ -60,12 +62,13 @@ public struct LiveObjectReader: Sendable {
         guard let collection = Self.deletedItemsPath(entry) else { return [] }
         var ids = Set<String>()
         var path: String? = collection
+        var links = GraphListingGuard(self.session.client.configuration)
         while let current = path {
             let page = try CanonicalJSON.parse(try await self.session.sendPaced(.get(current)).body)
             for item in page["value"]?.arrayValue ?? [] {
                 if let id = item["id"]?.stringValue { ids.insert(id) }
             }
-            path = page["@odata.nextLink"]?.stringValue
+            path = try links.follow(page["@odata.nextLink"]?.stringValue)
         }
         return ids
     }
@@ -90,7 +93,7 @@ public struct LiveObjectReader: Sendable {
             if relationship && key != "id" && key != "@odata.type" { continue }
             kept[key] = member
         }
-        return .object(kept)
+        return .object(JSONObject(kept))
     }
 }
 

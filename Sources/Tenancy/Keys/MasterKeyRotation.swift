@@ -35,6 +35,23 @@ public struct MasterKeyRotation: Sendable {
         public var masterKeyIDsInUse: [String]
     }
 
+    /// Records every older key of the ring as retired, so processes still running with one as
+    /// their current key refuse to wrap new data keys under it from now on (and the current key
+    /// as not retired: rotating back to a key makes it usable again).
+    public func retirePreviousKeys() async throws {
+        let currentID = self.keyRing.current.id
+        let previousIDs = self.keyRing.ids.filter { $0 != currentID }
+        try await self.client.withTransaction { connection in
+            try await connection.query("DELETE FROM retired_master_keys WHERE master_key_id = \(currentID)")
+            for id in previousIDs {
+                try await connection.query("""
+                    INSERT INTO retired_master_keys (master_key_id, retired_by) VALUES (\(id), \(currentID))
+                    ON CONFLICT (master_key_id) DO NOTHING
+                    """)
+            }
+        }
+    }
+
     /// Re-wraps at most `batchSize` data keys in one transaction; returns how many.
     public func runOnce() async throws -> Int {
         let currentID = self.keyRing.current.id
@@ -66,6 +83,8 @@ public struct MasterKeyRotation: Sendable {
 
     /// Runs batches until none is left (or the task is cancelled, between batches).
     public func run() async throws -> Report {
+        // First, so no data key is wrapped under an old key once this run has looked at the rows.
+        try await self.retirePreviousKeys()
         var rewrapped = 0
         while true {
             try Task.checkCancellation()

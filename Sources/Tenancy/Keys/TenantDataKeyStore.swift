@@ -25,11 +25,54 @@ public struct TenantDataKeyStore: Sendable {
             """).first {
             return try self.unwrap(row: row, tenantID: tenantID)
         }
+        try await self.refuseRetiredMasterKey(on: connection)
         let dataKey = DataKey.generate(tenantID: Self.aadTenantID(tenantID))
         let wrapped = try dataKey.wrapped(under: self.keyRing.current)
         try await connection.query("""
             INSERT INTO tenant_data_keys (tenant_id, data_key_id, wrapped_key, master_key_id)
             VALUES (\(tenantID), \(wrapped.dataKeyID), \(PostgresBytes(wrapped.serialized)), \(wrapped.masterKeyID))
+            """)
+        return dataKey
+    }
+
+    /// Throws `retiredMasterKey` when a rotation retired this process's current master key: a
+    /// process that missed the restart must not wrap new data keys under a key about to be destroyed.
+    func refuseRetiredMasterKey(on connection: PostgresConnection) async throws {
+        let currentID = self.keyRing.current.id
+        if let row = try await connection.query("""
+            SELECT retired_at FROM retired_master_keys WHERE master_key_id = \(currentID) FOR SHARE
+            """).first {
+            throw TenancyError(.retiredMasterKey, "master key \(currentID) was retired by a key rotation at \(try row.decode(Date.self, "retired_at")); restart this process with the new master key before it creates data keys")
+        }
+    }
+
+    /// The tenant's first data key: what names its blobs and hashes its snapshots, whatever key
+    /// seals them now (`rotateDataKey`).
+    public func identityDataKey(tenantID: UUID, on connection: PostgresConnection) async throws -> DataKey {
+        guard let row = try await connection.query("""
+            SELECT wrapped_key FROM tenant_data_keys WHERE tenant_id = \(tenantID)
+            ORDER BY created_at, data_key_id LIMIT 1
+            """).first else {
+            throw TenancyError(.corruptRow, "tenant \(tenantID.uuidString.lowercased()) has no data key")
+        }
+        return try self.unwrap(row: row, tenantID: tenantID)
+    }
+
+    /// Makes a new data key the tenant's current one (after a worker that held the old one was
+    /// compromised, or before a key has sealed too many blobs): what is sealed from now on uses
+    /// it; what the old key sealed stays readable, since its row stays. Call inside a transaction.
+    public func rotateDataKey(tenantID: UUID, on connection: PostgresConnection) async throws -> DataKey {
+        // Locks the tenant row, and gives a tenant that never had a key its first one to rotate from.
+        _ = try await self.currentDataKey(tenantID: tenantID, on: connection)
+        try await self.refuseRetiredMasterKey(on: connection)
+        let dataKey = DataKey.generate(tenantID: Self.aadTenantID(tenantID))
+        let wrapped = try dataKey.wrapped(under: self.keyRing.current)
+        // clock_timestamp(), not now(): the new row must sort after the one created in this
+        // transaction by the first use above.
+        try await connection.query("""
+            INSERT INTO tenant_data_keys (tenant_id, data_key_id, wrapped_key, master_key_id, created_at)
+            VALUES (\(tenantID), \(wrapped.dataKeyID), \(PostgresBytes(wrapped.serialized)), \(wrapped.masterKeyID),
+                    GREATEST(clock_timestamp(), (SELECT max(created_at) FROM tenant_data_keys WHERE tenant_id = \(tenantID)) + interval '1 microsecond'))
             """)
         return dataKey
     }

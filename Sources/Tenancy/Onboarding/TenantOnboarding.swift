@@ -42,15 +42,18 @@ public struct TenantOnboarding: Sendable {
         /// `S`, `M` or `L` (Graph's size classes for throttling).
         public var sizeClass: String
         public var credential: NewTenantCredential
+        /// A scratch tenant for restore drills (``Tenant/scratch``).
+        public var scratch: Bool
 
         public init(directory: String, displayName: String, partnerName: String? = nil, policyName: String = "standard",
-                    sizeClass: String = "S", credential: NewTenantCredential) {
+                    sizeClass: String = "S", credential: NewTenantCredential, scratch: Bool = false) {
             self.directory = directory
             self.displayName = displayName
             self.partnerName = partnerName
             self.policyName = policyName
             self.sizeClass = sizeClass
             self.credential = credential
+            self.scratch = scratch
         }
     }
 
@@ -104,7 +107,7 @@ public struct TenantOnboarding: Sendable {
             let policyID = try await self.registry.policyID(named: request.policyName, on: connection)
             return try await self.registry.addTenant(
                 NewTenant(entraTenantID: tid, primaryDomain: givenID == nil ? directory : "", displayName: request.displayName,
-                          partnerID: partnerID, sizeClass: request.sizeClass, policyID: policyID),
+                          partnerID: partnerID, sizeClass: request.sizeClass, policyID: policyID, scratch: request.scratch),
                 actor: actor, on: connection)
         }
         let summary = try await self.credentials.store(request.credential, tenantID: tenant.id, actor: actor)

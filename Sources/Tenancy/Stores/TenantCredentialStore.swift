@@ -62,6 +62,41 @@ public struct TenantCredentialStore: Sendable {
         return summary
     }
 
+    /// Rotates the tenant's data key (`TenantDataKeyStore.rotateDataKey`) and re-seals its active
+    /// credentials under the new one, in one transaction; audited. Returns the new data key's id.
+    public func rotateDataKey(tenantID: UUID, actor: String) async throws -> String {
+        let (previousID, newID, resealed) = try await self.client.withTransaction { connection -> (String, String, Int) in
+            let previous = try await self.keys.currentDataKey(tenantID: tenantID, on: connection)
+            let dataKey = try await self.keys.rotateDataKey(tenantID: tenantID, on: connection)
+            let rows = try await connection.query("""
+                SELECT id, data_key_id, sealed_secret, sealed_private_key FROM tenant_credentials
+                WHERE tenant_id = \(tenantID) AND replaced_at IS NULL FOR UPDATE
+                """)
+            for row in rows {
+                let oldKey = try await self.keys.dataKey(id: try row.decode(String.self, "data_key_id"), tenantID: tenantID, on: connection)
+                func reseal(_ column: String, _ purpose: SecretPurpose) throws -> PostgresBytes? {
+                    guard let bytes = try row.decode(PostgresBytes?.self, column) else { return nil }
+                    let plaintext = try oldKey.open(try SealedSecret(serialized: bytes.bytes), purpose: purpose)
+                    return PostgresBytes(try dataKey.seal(plaintext, purpose: purpose).serialized)
+                }
+                try await connection.query("""
+                    UPDATE tenant_credentials SET data_key_id = \(dataKey.id), sealed_secret = \(try reseal("sealed_secret", .clientSecret)),
+                        sealed_private_key = \(try reseal("sealed_private_key", .privateKey))
+                    WHERE id = \(try row.decode(UUID.self, "id"))
+                    """)
+            }
+            try await AuditLog.record(actor: actor, action: "keys.rotate-tenant", tenantID: tenantID,
+                                      details: ["previous_data_key_id": previous.id, "data_key_id": dataKey.id,
+                                                "credentials_resealed": "\(rows.count)"], on: connection)
+            return (previous.id, dataKey.id, rows.count)
+        }
+        self.logger.notice("rotated tenant data key", metadata: [
+            "tenant.id": "\(tenantID.uuidString.lowercased())", "keys.previous_data_key_id": "\(previousID)",
+            "keys.data_key_id": "\(newID)", "keys.credentials_resealed": "\(resealed)",
+        ])
+        return newID
+    }
+
     /// Opens the tenant's active credential (for `clientID`, or its only one) in memory.
     public func activeCredential(tenantID: UUID, clientID: UUID? = nil) async throws -> TenantCredential {
         try await self.client.withConnection { connection in

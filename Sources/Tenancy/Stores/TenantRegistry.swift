@@ -42,9 +42,10 @@ public struct TenantRegistry: Sendable {
         let row: PostgresRow
         do {
             row = try await connection.query("""
-                INSERT INTO tenants (display_name, entra_tenant_id, primary_domain, partner_id, size_class, policy_id, status, status_reason)
+                INSERT INTO tenants (display_name, entra_tenant_id, primary_domain, partner_id, size_class, policy_id, status, status_reason,
+                                     scratch)
                 VALUES (\(tenant.displayName), \(tenant.entraTenantID), \(domain), \(tenant.partnerID),
-                        \(tenant.sizeClass), \(tenant.policyID), 'onboarding', 'added')
+                        \(tenant.sizeClass), \(tenant.policyID), 'onboarding', 'added', \(tenant.scratch))
                 RETURNING \(unescaped: Self.columns)
                 """).first!
         } catch let error as PostgresError where error.sqlState == SQLState.uniqueViolation {
@@ -54,6 +55,7 @@ public struct TenantRegistry: Sendable {
         var details = ["entra_tenant_id": tenant.entraTenantID.uuidString.lowercased(), "display_name": tenant.displayName]
         if let domain { details["primary_domain"] = domain }
         if let policyID = tenant.policyID { details["policy_id"] = policyID.uuidString.lowercased() }
+        if tenant.scratch { details["scratch"] = "true" }
         try await AuditLog.record(actor: actor, action: "tenant.add", tenantID: added.id, partnerID: tenant.partnerID,
                                   details: details, on: connection)
         return added
@@ -95,8 +97,24 @@ public struct TenantRegistry: Sendable {
         return updated
     }
 
+    /// Marks the tenant as a scratch tenant for restore drills, or unmarks it; audited.
+    @discardableResult
+    public func setScratch(_ scratch: Bool, tenantID: UUID, actor: String) async throws -> Tenant {
+        try await self.client.withTransaction { connection -> Tenant in
+            guard let row = try await connection.query("""
+                UPDATE tenants SET scratch = \(scratch) WHERE id = \(tenantID) RETURNING \(unescaped: Self.columns)
+                """).first else {
+                throw TenancyError(.tenantNotFound, "no tenant has id \(tenantID.uuidString.lowercased())")
+            }
+            try await AuditLog.record(actor: actor, action: "tenant.scratch", tenantID: tenantID, details: ["scratch": "\(scratch)"],
+                                      on: connection)
+            return try Self.tenant(from: row)
+        }
+    }
+
     static let columns = """
-        id, entra_tenant_id, primary_domain, display_name, partner_id, status, status_reason, status_changed_at, size_class, created_at
+        id, entra_tenant_id, primary_domain, display_name, partner_id, status, status_reason, status_changed_at, size_class, created_at, \
+        scratch
         """
 
     static func tenant(from row: PostgresRow) throws -> Tenant {
@@ -114,7 +132,8 @@ public struct TenantRegistry: Sendable {
             statusReason: try row.decode(String?.self, "status_reason"),
             statusChangedAt: try row.decode(Date.self, "status_changed_at"),
             sizeClass: try row.decode(String.self, "size_class"),
-            createdAt: try row.decode(Date.self, "created_at")
+            createdAt: try row.decode(Date.self, "created_at"),
+            scratch: try row.decode(Bool.self, "scratch")
         )
     }
 }

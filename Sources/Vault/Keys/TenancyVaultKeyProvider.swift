@@ -14,12 +14,18 @@ public struct TenancyVaultKeyProvider: VaultKeyProvider {
 
     public func currentKeys(tenantID: UUID) async throws -> TenantVaultKeys {
         // currentDataKey locks the tenant row so that two callers never create two keys.
-        let dataKey = try await self.client.withTransaction { try await self.dataKeys.currentDataKey(tenantID: tenantID, on: $0) }
-        return TenantVaultKeys(dataKey: dataKey, tenantID: tenantID)
+        let (dataKey, identityKey) = try await self.client.withTransaction { connection in
+            let current = try await self.dataKeys.currentDataKey(tenantID: tenantID, on: connection)
+            return (current, try await self.dataKeys.identityDataKey(tenantID: tenantID, on: connection))
+        }
+        return TenantVaultKeys(dataKey: dataKey, identityKey: identityKey, tenantID: tenantID)
     }
 
     public func keys(tenantID: UUID, dataKeyID: String) async throws -> TenantVaultKeys {
-        let dataKey = try await self.client.withConnection { try await self.dataKeys.dataKey(id: dataKeyID, tenantID: tenantID, on: $0) }
-        return TenantVaultKeys(dataKey: dataKey, tenantID: tenantID)
+        let (dataKey, identityKey) = try await self.client.withConnection { connection in
+            (try await self.dataKeys.dataKey(id: dataKeyID, tenantID: tenantID, on: connection),
+             try await self.dataKeys.identityDataKey(tenantID: tenantID, on: connection))
+        }
+        return TenantVaultKeys(dataKey: dataKey, identityKey: identityKey, tenantID: tenantID)
     }
 }

@@ -21,6 +21,8 @@ public import Postgres
 public struct BlobGarbageCollector: Sendable {
     public let client: PostgresClient
     public let blobStore: any BlobStore
+    /// Which backup attempts ended: their staging rows and pending snapshots can go.
+    public let attempts: any SnapshotAttemptLedger
     public let logger: Logger
     /// Ids listed (and locked for) per round.
     public var batchSize: Int
@@ -33,18 +35,21 @@ public struct BlobGarbageCollector: Sendable {
         /// later collection deletes them.
         public var blobsKeptLocked = 0
         public var bytesFreed: Int64 = 0
-        /// Staging rows of jobs that finished without committing (their blobs become collectable).
+        /// Staging rows of attempts that ended without committing (their blobs become collectable).
         public var abandonedStagingRows = 0
         /// Pending first snapshots of such jobs, and the version rows written under them.
         public var abandonedPendingSnapshots = 0
         public var abandonedPendingVersions = 0
+        /// Temporary files of interrupted blob writes removed (file blob store).
+        public var leftoverFilesRemoved = 0
 
         public init() {}
     }
 
-    public init(client: PostgresClient, blobStore: any BlobStore, batchSize: Int = 1000, logger: Logger) {
+    public init(client: PostgresClient, blobStore: any BlobStore, attempts: any SnapshotAttemptLedger, batchSize: Int = 1000, logger: Logger) {
         self.client = client
         self.blobStore = blobStore
+        self.attempts = attempts
         self.batchSize = max(1, batchSize)
         self.logger = logger
     }
@@ -56,14 +61,20 @@ public struct BlobGarbageCollector: Sendable {
         (result.abandonedStagingRows, result.abandonedPendingSnapshots, result.abandonedPendingVersions) =
             try await self.client.withTransaction { connection in
                 try await connection.query("SELECT pg_advisory_xact_lock(vault_gc_lock_key(\(tenantID)))")
-                // Only jobs that are finished for good: a job that may still run keeps what it staged.
-                let staging = try await connection.query("""
-                    DELETE FROM snapshot_staging s WHERE s.tenant_id = \(tenantID)
-                      AND EXISTS (SELECT 1 FROM jobs j WHERE j.id = s.job_id AND j.state IN ('completed', 'discarded', 'cancelled'))
+                // Only attempts that ended for good (their job finished, or a later attempt took it
+                // over): an attempt that may still commit keeps what it staged. Under the lock held
+                // exclusively no staging row of the tenant is inserted meanwhile.
+                let staged = try await connection.query("""
+                    SELECT DISTINCT job_id, attempt_id FROM snapshot_staging WHERE tenant_id = \(tenantID)
+                    """).map { SnapshotAttempt(jobID: try $0.decode(Int64.self, "job_id"), attemptID: try $0.decode(UUID.self, "attempt_id")) }
+                let ended = staged.isEmpty ? [] : try await self.attempts.ended(staged, on: connection).compactMap(\.attemptID)
+                let staging = ended.isEmpty ? 0 : try await connection.query("""
+                    DELETE FROM snapshot_staging WHERE tenant_id = \(tenantID) AND attempt_id = ANY (\(ended)::uuid[])
                     """).affectedRows
-                let pending = try await PendingSnapshots.discard(tenantID: tenantID, finishedJobsOnly: true, on: connection)
+                let pending = try await PendingSnapshots.discardEnded(tenantID: tenantID, ledger: self.attempts, on: connection)
                 return (staging, pending.snapshots, pending.versions)
             }
+        result.leftoverFilesRemoved = try await self.blobStore.collectLeftovers(tenantID: tenantID)
         var after: BlobID?
         while true {
             try Task.checkCancellation()

@@ -1,5 +1,4 @@
 public import Foundation
-public import Queue
 
 /// What a backup tells the vault when it commits its snapshot.
 public struct SnapshotCommit: Sendable {
@@ -14,11 +13,10 @@ public struct SnapshotCommit: Sendable {
     public var missingTypes: [SnapshotSummary.MissingType]
     public var newBlobs: Int
     public var bytesAdded: Int
-    /// The queue claim the job must still hold for the commit to happen; nil outside the queue.
-    public var claim: JobClaim?
 
+    /// The commit is conditional on the claim the writer began with (``SnapshotWriter/claim``).
     public init(kind: SnapshotSummary.Kind, startedAt: Date, fullyReadTypes: [String], deltaLinks: [String: String],
-                missingTypes: [SnapshotSummary.MissingType], newBlobs: Int, bytesAdded: Int, claim: JobClaim?) {
+                missingTypes: [SnapshotSummary.MissingType], newBlobs: Int, bytesAdded: Int) {
         self.kind = kind
         self.startedAt = startedAt
         self.fullyReadTypes = fullyReadTypes
@@ -26,6 +24,5 @@ public struct SnapshotCommit: Sendable {
         self.missingTypes = missingTypes
         self.newBlobs = newBlobs
         self.bytesAdded = bytesAdded
-        self.claim = claim
     }
 }

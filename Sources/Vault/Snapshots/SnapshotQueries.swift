@@ -5,7 +5,7 @@ import Postgres
 enum SnapshotQueries {
     static let snapshotColumns = """
         id, tenant_id, job_id, kind, status, started_at, committed_at, duration_ms, object_count, changed_count, new_blobs,
-        bytes_added, encode(root_hash, 'hex') AS root, data_key_id, delta_links::text AS delta_links, missing_types::text AS missing_types,
+        bytes_added, encode(root_hash, 'hex') AS root, data_key_id, delta_links::text AS delta_links, delta_links_mac, missing_types::text AS missing_types,
         retained_until
         """
 
@@ -35,6 +35,7 @@ enum SnapshotQueries {
             deltaLinks: try decoder.decode([String: String].self, from: Data(try row.decode(String.self, "delta_links").utf8)),
             missingTypes: try decoder.decode([SnapshotSummary.MissingType].self,
                                              from: Data(try row.decode(String.self, "missing_types").utf8)),
+            deltaLinksTag: try row.decode(PostgresBytes?.self, "delta_links_mac")?.bytes,
             retainedUntil: try row.decode(Date?.self, "retained_until"))
     }
 

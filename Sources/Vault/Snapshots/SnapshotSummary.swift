@@ -36,6 +36,9 @@ public struct SnapshotSummary: Sendable, Hashable {
     public var dataKeyID: String
     public var deltaLinks: [String: String]
     public var missingTypes: [MissingType]
+    /// The MAC of `deltaLinks` under the tenant's key; nil on rows written before links were
+    /// authenticated. Read the links through `Vault.trustedDeltaLinks(of:)`, which checks it.
+    var deltaLinksTag: [UInt8]?
     /// Every blob of this snapshot is locked in the blob store until then (S3 Object Lock); nil
     /// when none is.
     public var retainedUntil: Date?

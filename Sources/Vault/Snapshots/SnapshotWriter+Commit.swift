@@ -1,10 +1,8 @@
 import Foundation
 import Postgres
-import Queue
 
 extension SnapshotWriter {
-    /// Makes the snapshot visible, whole, in one transaction: checks the job still holds its claim,
-    /// inserts the snapshot row, closes the versions of changed, removed and unseen objects, opens
+    /// Makes the snapshot visible, whole, in one transaction: inserts the snapshot row, closes the versions of changed, removed and unseen objects, opens
     /// the new versions, records the root hash, and clears the staging. Nothing here waits on Graph.
     ///
     /// If this job already committed a snapshot (an attempt that committed and then lost its
@@ -12,7 +10,7 @@ extension SnapshotWriter {
     public func commit(_ request: SnapshotCommit) async throws -> SnapshotSummary {
         let tenantID = self.tenantID
         let jobID = self.jobID
-        let record = try CommitRecord(request)
+        let record = try CommitRecord(request, keys: self.keys)
         // Before the transaction: extending locks makes requests to the blob store.
         let retainedUntil = try await self.lockSnapshotBlobs()
         let snapshotID = if let pending = self.pendingSnapshotID {
@@ -45,36 +43,36 @@ extension SnapshotWriter {
     struct CommitRecord {
         let encoder: JSONEncoder
         let deltaLinks: String
+        /// Authenticates `deltaLinks` under the tenant's key (read back by `Vault.trustedDeltaLinks`).
+        let deltaLinksTag: PostgresBytes
         let missing: String
         let durationMS: Int64
         let status: SnapshotSummary.Status
 
-        init(_ request: SnapshotCommit) throws {
+        init(_ request: SnapshotCommit, keys: TenantVaultKeys) throws {
             self.encoder = JSONEncoder()
             self.encoder.outputFormatting = [.sortedKeys]
             self.deltaLinks = String(decoding: try self.encoder.encode(request.deltaLinks), as: UTF8.self)
+            self.deltaLinksTag = PostgresBytes(keys.deltaLinksTag(request.deltaLinks))
             self.missing = String(decoding: try self.encoder.encode(request.missingTypes), as: UTF8.self)
             self.durationMS = Int64(max(0, Date().timeIntervalSince(request.startedAt) * 1000))
             self.status = request.missingTypes.isEmpty ? .complete : .partial
         }
     }
 
-    /// Conditional on the claim (invariant 2): a rescued job's old attempt cannot commit. Then the
-    /// tenant row is locked: one commit per tenant at a time, so snapshot ids follow commit order
+    /// Locks the tenant row: one commit per tenant at a time, so snapshot ids follow commit order
     /// within a tenant.
-    static func lockClaimAndTenant(_ claim: JobClaim?, tenantID: UUID, on connection: PostgresConnection) async throws {
-        if let claim {
-            let held = try await connection.query("""
-                SELECT 1 FROM jobs WHERE id = \(claim.jobID) AND state = 'running'
-                  AND worker_id = \(claim.workerID) AND attempt = \(claim.attempt) FOR UPDATE
-                """)
-            guard !held.isEmpty else {
-                throw VaultError(.claimLost, "job \(claim.jobID) attempt \(claim.attempt) no longer holds its claim; the snapshot was not committed")
-            }
-        }
+    static func lockTenant(_ tenantID: UUID, on connection: PostgresConnection) async throws {
         guard try await connection.query("SELECT 1 FROM tenants WHERE id = \(tenantID) FOR UPDATE").first != nil else {
             throw VaultError(.notFound, "no tenant has id \(tenantID.uuidString.lowercased())")
         }
+    }
+
+    /// The commit's last step (invariant 2): a rescued job's old attempt cannot commit. Checked
+    /// last, so the job's row is locked only until the COMMIT, not while the map is written (its
+    /// heartbeats would wait that long); nothing the transaction wrote is visible before then.
+    func requireClaimForCommit(on connection: PostgresConnection) async throws {
+        try await Self.requireClaim(self.claim, on: connection, doing: "commit its snapshot")
     }
 
     /// Applies the staging to the current map: closes the versions of changed, removed and unseen
@@ -82,15 +80,18 @@ extension SnapshotWriter {
     private func commitStaged(_ request: SnapshotCommit, record: CommitRecord, retainedUntil: Date?) async throws -> Int64 {
         let tenantID = self.tenantID
         let jobID = self.jobID
+        let attemptID = self.attemptID
         let keys = self.keys
         let encoder = record.encoder
         let deltaLinks = record.deltaLinks
+        let deltaLinksTag = record.deltaLinksTag
         let missing = record.missing
         let duration = record.durationMS
         let status = record.status
         return try await self.client.withTransaction { connection in
-            try await Self.lockClaimAndTenant(request.claim, tenantID: tenantID, on: connection)
+            try await Self.lockTenant(tenantID, on: connection)
             if let existing = try await connection.query("SELECT id FROM snapshots WHERE job_id = \(jobID)").first {
+                try await self.requireClaimForCommit(on: connection)
                 return try existing.decode(Int64.self, "id")
             }
             let previous = try await connection.query("""
@@ -100,10 +101,11 @@ extension SnapshotWriter {
 
             let snapshotID = try await connection.query("""
                 INSERT INTO snapshots (tenant_id, job_id, kind, status, started_at, duration_ms, object_count, changed_count,
-                                       new_blobs, bytes_added, root_hash, data_key_id, delta_links, missing_types, retained_until)
+                                       new_blobs, bytes_added, root_hash, data_key_id, delta_links, delta_links_mac, missing_types,
+                                       retained_until)
                 VALUES (\(tenantID), \(jobID), \(request.kind.rawValue), \(status.rawValue), \(request.startedAt), \(duration), 0, 0,
                         \(request.newBlobs), \(request.bytesAdded), \(PostgresBytes(RootHash.zero.bytes)), \(keys.dataKeyID),
-                        \(deltaLinks)::jsonb, \(missing)::jsonb, \(retainedUntil))
+                        \(deltaLinks)::jsonb, \(deltaLinksTag), \(missing)::jsonb, \(retainedUntil))
                 RETURNING id
                 """).first!.decode(Int64.self, "id")
 
@@ -112,13 +114,13 @@ extension SnapshotWriter {
             try await connection.query("""
                 WITH closing AS (
                     SELECT v.type, v.object_id FROM object_versions v
-                    JOIN snapshot_staging s ON s.job_id = \(jobID) AND s.type = v.type AND s.object_id = v.object_id
+                    JOIN snapshot_staging s ON s.attempt_id = \(attemptID) AND s.type = v.type AND s.object_id = v.object_id
                     WHERE v.tenant_id = \(tenantID) AND v.valid_to IS NULL AND (s.op = 'remove' OR s.blob_id <> v.blob_id)
                     UNION ALL
                     SELECT v.type, v.object_id FROM object_versions v
                     WHERE v.tenant_id = \(tenantID) AND v.valid_to IS NULL AND v.type = ANY (\(request.fullyReadTypes)::text[])
                       AND NOT EXISTS (SELECT 1 FROM snapshot_staging s
-                                      WHERE s.job_id = \(jobID) AND s.type = v.type AND s.object_id = v.object_id)
+                                      WHERE s.attempt_id = \(attemptID) AND s.type = v.type AND s.object_id = v.object_id)
                 )
                 UPDATE object_versions v SET valid_to = \(snapshotID)
                 FROM closing c
@@ -130,7 +132,7 @@ extension SnapshotWriter {
             try await connection.query("""
                 INSERT INTO object_versions (tenant_id, type, object_id, valid_from, blob_id)
                 SELECT \(tenantID), s.type, s.object_id, \(snapshotID), s.blob_id FROM snapshot_staging s
-                WHERE s.job_id = \(jobID) AND s.op = 'put'
+                WHERE s.attempt_id = \(attemptID) AND s.op = 'put'
                 ORDER BY s.type, s.object_id
                 ON CONFLICT (tenant_id, type, object_id) WHERE valid_to IS NULL DO NOTHING
                 """)
@@ -160,6 +162,7 @@ extension SnapshotWriter {
                 WHERE id = \(snapshotID)
                 """)
             try await connection.query("DELETE FROM snapshot_staging WHERE job_id = \(jobID)")
+            try await self.requireClaimForCommit(on: connection)
             return snapshotID
         }
     }

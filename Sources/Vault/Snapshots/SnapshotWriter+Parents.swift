@@ -7,11 +7,11 @@ extension SnapshotWriter {
             SELECT object_id FROM (
                 SELECT v.object_id FROM object_versions v
                 WHERE v.tenant_id = \(self.tenantID) AND v.type = \(type) AND v.valid_to IS NULL AND v.object_id > \(after)
-                  AND NOT EXISTS (SELECT 1 FROM snapshot_staging s WHERE s.job_id = \(self.jobID) AND s.type = v.type
+                  AND NOT EXISTS (SELECT 1 FROM snapshot_staging s WHERE s.attempt_id = \(self.attemptID) AND s.type = v.type
                                   AND s.object_id = v.object_id AND s.op = 'remove')
                 UNION
                 SELECT s.object_id FROM snapshot_staging s
-                WHERE s.job_id = \(self.jobID) AND s.type = \(type) AND s.op = 'put' AND s.object_id > \(after)
+                WHERE s.attempt_id = \(self.attemptID) AND s.type = \(type) AND s.op = 'put' AND s.object_id > \(after)
             ) AS ids
             ORDER BY object_id LIMIT \(limit)
             """)
@@ -38,11 +38,11 @@ extension SnapshotWriter {
             return
         }
         try await self.client.query("""
-            INSERT INTO snapshot_staging (job_id, tenant_id, type, object_id, op, blob_id)
-            SELECT \(self.jobID), \(self.tenantID), v.type, v.object_id, 'remove', NULL FROM object_versions v
+            INSERT INTO snapshot_staging (job_id, attempt_id, tenant_id, type, object_id, op, blob_id)
+            SELECT \(self.jobID), \(self.attemptID), \(self.tenantID), v.type, v.object_id, 'remove', NULL FROM object_versions v
             WHERE v.tenant_id = \(self.tenantID) AND v.type = \(type) AND v.valid_to IS NULL
               AND split_part(v.object_id, '/', \(unescaped: String(keySegment))) = ANY (\(ids)::text[])
-            ON CONFLICT (job_id, type, object_id) DO UPDATE SET op = 'remove', blob_id = NULL
+            ON CONFLICT (attempt_id, type, object_id) DO UPDATE SET op = 'remove', blob_id = NULL
             """)
     }
 }

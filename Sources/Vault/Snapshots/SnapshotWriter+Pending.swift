@@ -65,14 +65,15 @@ extension SnapshotWriter {
         let typeCountsJSON = String(decoding: try record.encoder.encode(tally.typeCounts), as: UTF8.self)
 
         return try await self.client.withTransaction { connection in
-            try await Self.lockClaimAndTenant(request.claim, tenantID: tenantID, on: connection)
+            try await Self.lockTenant(tenantID, on: connection)
             if let existing = try await connection.query("SELECT id FROM snapshots WHERE job_id = \(jobID)").first {
                 // An earlier attempt committed; what this one wrote is not needed.
-                _ = try await PendingSnapshots.discard(tenantID: tenantID, finishedJobsOnly: false, on: connection)
+                _ = try await PendingSnapshots.discardAll(tenantID: tenantID, on: connection)
+                try await self.requireClaimForCommit(on: connection)
                 return try existing.decode(Int64.self, "id")
             }
             guard try await connection.query("""
-                SELECT 1 FROM pending_snapshots WHERE id = \(snapshotID) AND job_id = \(jobID) FOR UPDATE
+                SELECT 1 FROM pending_snapshots WHERE id = \(snapshotID) AND job_id = \(jobID) AND attempt_id = \(self.attemptID) FOR UPDATE
                 """).first != nil else {
                 throw VaultError(.claimLost, "pending snapshot \(snapshotID) of job \(jobID) was discarded by a later attempt; the snapshot was not committed")
             }
@@ -85,15 +86,16 @@ extension SnapshotWriter {
             }
             try await connection.query("""
                 INSERT INTO snapshots (id, tenant_id, job_id, kind, status, started_at, duration_ms, object_count, changed_count,
-                                       new_blobs, bytes_added, root_hash, data_key_id, type_counts, delta_links, missing_types,
-                                       retained_until)
+                                       new_blobs, bytes_added, root_hash, data_key_id, type_counts, delta_links, delta_links_mac,
+                                       missing_types, retained_until)
                 OVERRIDING SYSTEM VALUE
                 VALUES (\(snapshotID), \(tenantID), \(jobID), \(request.kind.rawValue), \(record.status.rawValue), \(request.startedAt),
                         \(record.durationMS), \(opened), \(opened), \(request.newBlobs), \(request.bytesAdded),
                         \(PostgresBytes(root.bytes)), \(keys.dataKeyID), \(typeCountsJSON)::jsonb, \(record.deltaLinks)::jsonb,
-                        \(record.missing)::jsonb, \(retainedUntil))
+                        \(record.deltaLinksTag), \(record.missing)::jsonb, \(retainedUntil))
                 """)
             try await connection.query("DELETE FROM pending_snapshots WHERE id = \(snapshotID)")
+            try await self.requireClaimForCommit(on: connection)
             return snapshotID
         }
     }

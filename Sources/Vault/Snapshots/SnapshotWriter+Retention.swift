@@ -48,7 +48,7 @@ extension SnapshotWriter {
                         """)
                     : try await self.client.query("""
                         SELECT DISTINCT blob_id FROM snapshot_staging
-                        WHERE job_id = \(self.jobID) AND blob_id IS NOT NULL AND blob_id > \(PostgresBytes(after))
+                        WHERE attempt_id = \(self.attemptID) AND blob_id IS NOT NULL AND blob_id > \(PostgresBytes(after))
                         ORDER BY blob_id LIMIT 1000
                         """)
                 let ids = try rows.map { BlobID(bytes: try $0.decode(PostgresBytes.self, "blob_id").bytes) }

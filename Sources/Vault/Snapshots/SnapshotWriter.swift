@@ -1,7 +1,6 @@
 public import Foundation
 public import Logging
 public import Postgres
-import Queue
 
 /// Builds one snapshot of one tenant for one job: objects are staged page by page while the backup
 /// reads Graph (staging rows, then blobs, each in its own short statement), and ``commit(_:)``
@@ -9,12 +8,19 @@ import Queue
 ///
 /// A tenant's first map is written straight into `object_versions` under a pending snapshot id
 /// (``pendingSnapshotID``) instead of the staging table, so that its commit has no rows to copy;
-/// readers see none of them before the commit. Staging is keyed by the job, and ``begin`` clears
-/// what an earlier attempt left (staging rows, pending snapshots), so a retried job stages afresh;
-/// blobs an abandoned attempt wrote are reused (same ids) or left for garbage collection.
+/// readers see none of them before the commit. Staging is keyed by the attempt (``attemptID``),
+/// and ``begin`` clears what earlier attempts of the job left (staging rows, pending snapshots),
+/// so a retried job stages afresh, and an earlier attempt still running after it lost its lease
+/// can neither add to nor delete from this attempt's rows; blobs an abandoned attempt wrote are
+/// reused (same ids) or left for garbage collection. Begin and commit are conditional on the
+/// claim (``SnapshotClaim``).
 public struct SnapshotWriter: Sendable {
     public let tenantID: UUID
     public let jobID: Int64
+    /// The queue's claim this writer's begin and commit are conditional on; nil outside the queue.
+    public let claim: (any SnapshotClaim)?
+    /// The claim's attempt id, or one of the writer's own outside the queue: the staging key.
+    public let attemptID: UUID
     public let keys: TenantVaultKeys
     let client: PostgresClient
     let blobStore: any BlobStore
@@ -43,11 +49,23 @@ public struct SnapshotWriter: Sendable {
         }
     }
 
-    /// Starts (or restarts) staging for `jobID`.
-    public static func begin(tenantID: UUID, jobID: Int64, client: PostgresClient, blobStore: any BlobStore,
+    /// Starts (or restarts) staging for `jobID`: clears what earlier attempts of the job staged and
+    /// every pending snapshot of the tenant, then reserves a pending id if the tenant has no map;
+    /// with a `claim`, only while it holds.
+    public static func begin(tenantID: UUID, jobID: Int64, claim: (any SnapshotClaim)?, client: PostgresClient, blobStore: any BlobStore,
                              keyProvider: any VaultKeyProvider, logger: Logger) async throws -> SnapshotWriter {
-        try await client.query("DELETE FROM snapshot_staging WHERE job_id = \(jobID)")
-        let preparation = try await PendingSnapshots.prepare(tenantID: tenantID, jobID: jobID, client: client)
+        if let claim, claim.jobID != jobID {
+            throw VaultError(.claimLost, "the claim of job \(claim.jobID) cannot write the snapshot of job \(jobID)")
+        }
+        let attemptID = claim?.attemptID ?? UUID()
+        let preparation = try await client.withTransaction { connection in
+            try await connection.query("DELETE FROM snapshot_staging WHERE job_id = \(jobID) AND attempt_id <> \(attemptID)")
+            let preparation = try await PendingSnapshots.prepare(tenantID: tenantID, jobID: jobID, attemptID: attemptID, on: connection)
+            // Last, so the job's row stays locked only until the COMMIT: an attempt that lost its
+            // claim (and is only now resuming) deletes nothing of the attempt that took over.
+            try await Self.requireClaim(claim, on: connection, doing: "begin its snapshot")
+            return preparation
+        }
         if preparation.discarded > 0 {
             logger.notice("discarded the pending snapshots of earlier attempts", metadata: [
                 "tenant.id": "\(tenantID)", "job.id": "\(jobID)", "vault.pending_snapshots": "\(preparation.discarded)",
@@ -56,8 +74,17 @@ public struct SnapshotWriter: Sendable {
         }
         let keys = try await keyProvider.currentKeys(tenantID: tenantID)
         let lockedFrom = try await (blobStore as? any RetentionLockingBlobStore)?.retentionTarget(tenantID: tenantID, at: Date())
-        return SnapshotWriter(tenantID: tenantID, jobID: jobID, keys: keys, client: client, blobStore: blobStore, logger: logger,
-                              lockedFrom: lockedFrom, pendingSnapshotID: preparation.reservedID)
+        return SnapshotWriter(tenantID: tenantID, jobID: jobID, claim: claim, attemptID: attemptID, keys: keys, client: client,
+                              blobStore: blobStore, logger: logger, lockedFrom: lockedFrom, pendingSnapshotID: preparation.reservedID)
+    }
+
+    /// Throws `.claimLost` unless `claim` (if any) still holds; it then stays locked on
+    /// `connection` until its transaction ends.
+    static func requireClaim(_ claim: (any SnapshotClaim)?, on connection: PostgresConnection, doing action: String) async throws {
+        guard let claim else { return }
+        guard try await claim.lock(on: connection) else {
+            throw VaultError(.claimLost, "job \(claim.jobID) attempt \(claim.attemptID.uuidString.lowercased()) no longer holds its claim; it did not \(action)")
+        }
     }
 
     /// A committed snapshot of this job, if an earlier attempt committed one before failing to
@@ -135,7 +162,8 @@ public struct SnapshotWriter: Sendable {
                 DELETE FROM object_versions WHERE tenant_id = \(self.tenantID) AND type = \(type) AND valid_from = \(pending)
                 """)
         } else {
-            try await self.client.query("DELETE FROM snapshot_staging WHERE job_id = \(self.jobID) AND type = \(type)")
+            // This attempt's rows only: a late attempt cannot empty the type for the one that took over.
+            try await self.client.query("DELETE FROM snapshot_staging WHERE attempt_id = \(self.attemptID) AND type = \(type)")
         }
     }
 
@@ -153,16 +181,17 @@ public struct SnapshotWriter: Sendable {
             start += 1000
             let tenantID = self.tenantID
             let jobID = self.jobID
+            let attemptID = self.attemptID
             try await self.insertHoldingGCLock("""
                 WITH gc AS MATERIALIZED (SELECT pg_try_advisory_xact_lock_shared(vault_gc_lock_key(\(tenantID))) AS held),
                 staged AS (
-                    INSERT INTO snapshot_staging (job_id, tenant_id, type, object_id, op, blob_id)
-                    SELECT \(jobID), \(tenantID), \(type), object_id,
+                    INSERT INTO snapshot_staging (job_id, attempt_id, tenant_id, type, object_id, op, blob_id)
+                    SELECT \(jobID), \(attemptID), \(tenantID), \(type), object_id,
                            CASE WHEN blob = '' THEN 'remove' ELSE 'put' END,
                            CASE WHEN blob = '' THEN NULL ELSE decode(blob, 'hex') END
                     FROM gc, unnest(\(batch.map(\.0))::text[], \(batch.map { $0.1?.hex ?? "" })::text[]) AS s (object_id, blob)
                     WHERE gc.held
-                    ON CONFLICT (job_id, type, object_id) DO UPDATE SET op = excluded.op, blob_id = excluded.blob_id
+                    ON CONFLICT (attempt_id, type, object_id) DO UPDATE SET op = excluded.op, blob_id = excluded.blob_id
                 )
                 SELECT held FROM gc
                 """)

@@ -18,4 +18,12 @@ public protocol BlobStore: Sendable {
     func delete(_ ids: [BlobID], tenantID: UUID) async throws -> Set<BlobID>
     /// Up to `limit` stored ids after `after`, in ascending order (garbage collection walks them).
     func list(tenantID: UUID, after: BlobID?, limit: Int) async throws -> [BlobID]
+    /// Removes what interrupted writes of the tenant left behind (a file store's temporary
+    /// files) and returns how many; garbage collection calls it. Stores that write atomically
+    /// have nothing to remove.
+    func collectLeftovers(tenantID: UUID) async throws -> Int
+}
+
+extension BlobStore {
+    public func collectLeftovers(tenantID: UUID) async throws -> Int { 0 }
 }

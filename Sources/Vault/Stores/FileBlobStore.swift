@@ -15,10 +15,14 @@ import Darwin
 public struct FileBlobStore: BlobStore {
     public let root: URL
     let threadPool: NIOThreadPool
+    /// A temporary file older than this belongs to a write that failed or crashed (a write takes
+    /// milliseconds): garbage collection removes it. Default 1 hour.
+    public var leftoverAge: Duration
 
-    public init(root: URL, threadPool: NIOThreadPool = .singleton) {
+    public init(root: URL, threadPool: NIOThreadPool = .singleton, leftoverAge: Duration = .seconds(3600)) {
         self.root = root
         self.threadPool = threadPool
+        self.leftoverAge = leftoverAge
     }
 
     public func put(_ blobs: [(id: BlobID, sealed: [UInt8])], tenantID: UUID) async throws -> Set<BlobID> {
@@ -119,6 +123,28 @@ public struct FileBlobStore: BlobStore {
         }
     }
 
+    public func collectLeftovers(tenantID: UUID) async throws -> Int {
+        let staging = self.directory(tenantID).appendingPathComponent("tmp").path
+        let cutoff = Date().addingTimeInterval(-Double(self.leftoverAge.components.seconds))
+        return try await self.threadPool.runIfActive {
+            let fileManager = FileManager.default
+            guard let names = try? fileManager.contentsOfDirectory(atPath: staging) else { return 0 }
+            var removed = 0
+            for name in names {
+                let path = staging + "/" + name
+                guard let attributes = try? fileManager.attributesOfItem(atPath: path),
+                      attributes[.type] as? FileAttributeType == .typeRegular,
+                      let modified = attributes[.modificationDate] as? Date, modified < cutoff else { continue }
+                if unlink(path) == 0 {
+                    removed += 1
+                } else if errno != ENOENT {
+                    throw Self.error("unlink \(path)", errno)
+                }
+            }
+            return removed
+        }
+    }
+
     private func directory(_ tenantID: UUID) -> URL {
         self.root.appendingPathComponent(tenantID.uuidString.lowercased())
     }
@@ -129,7 +155,9 @@ public struct FileBlobStore: BlobStore {
 
     private static func makeDirectory(_ url: URL) throws {
         do {
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+            // Owner only, like the files: the names are blob ids, and ids say which objects repeat.
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
         } catch {
             throw VaultError(.storage, "cannot create blob directory \(url.path)", underlying: error)
         }
@@ -150,7 +178,12 @@ public struct FileBlobStore: BlobStore {
             }
             offset += count
         }
-        guard fsync(descriptor) == 0 else { throw error("fsync \(path)", errno) }
+        // A file that did not reach the disk is no use to a retry: remove it, or it would stay.
+        guard fsync(descriptor) == 0 else {
+            let code = errno
+            unlink(path)
+            throw error("fsync \(path)", code)
+        }
     }
 
     private static func syncDirectory(_ path: String) throws {

@@ -4,7 +4,7 @@ extension S3BlobStore {
     /// Object Lock mode for locked blobs. COMPLIANCE: nobody, not even the root account, can delete
     /// a blob or shorten its lock before the date. GOVERNANCE: principals with
     /// `s3:BypassGovernanceRetention` can.
-    public enum LockMode: String, Sendable {
+    public enum LockMode: String, Sendable, CaseIterable {
         case compliance = "COMPLIANCE"
         case governance = "GOVERNANCE"
     }

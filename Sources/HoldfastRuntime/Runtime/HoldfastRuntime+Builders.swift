@@ -1,0 +1,166 @@
+public import API
+import Compliance
+public import Coordinator
+import Foundation
+import Hummingbird
+import Jobs
+import Metrics
+public import Migrations
+import NIOCore
+public import Prometheus
+public import Queue
+import Restore
+public import ServiceLifecycle
+import Tenancy
+public import Worker
+
+/// The version written into reports and worker rows; the CLI prints the same.
+public enum HoldfastVersion {
+    public static let current = "0.1.0"
+}
+
+extension HoldfastRuntime {
+    // MARK: - Worker
+
+    /// Every job handler this process can run. Without a master key there are no backup,
+    /// restore, retention or validation handlers (logged); a webhook URL adds the webhook kind.
+    public func handlerRegistry() throws -> HandlerRegistry {
+        var handlers = HandlerRegistry()
+        handlers.register(DiagnosticJobHandler())
+        if try optionalKeyRing() != nil {
+            let vault = try vault()
+            let sessions = try graphSessions()
+            handlers.register(BackupJobHandler(vault: vault, sessions: sessions, tenants: TenantRegistry(client: postgres, logger: logger),
+                                               alerts: ChangeAlertEvaluator(vault: vault, logger: logger)))
+            handlers.register(RestoreJobHandler(store: RestoreStore(client: postgres), sessions: sessions))
+            handlers.register(RetentionJobHandler(vault: vault, policies: PolicyStore(client: postgres, logger: logger)))
+            let drill = configuration.worker.drillScratchTenant.map {
+                ScratchTenantRestoreDrill(drill: RestoreDrill(vault: vault, store: RestoreStore(client: postgres), logger: logger),
+                                          sessions: sessions, scratchTenantID: $0, tenants: TenantRegistry(client: postgres, logger: logger))
+            }
+            handlers.register(ValidationJobHandler(vault: vault, sessions: sessions, drill: drill))
+        } else {
+            logger.notice("no master key configured (HOLDFAST_MASTER_KEY_FILE): this worker does not run backups")
+        }
+        if let webhook = try webhook() {
+            handlers.register(WebhookJobHandler(configuration: webhook, http: try http()))
+        }
+        return handlers
+    }
+
+    /// The worker service over ``handlerRegistry()``, configured by `configuration.worker`.
+    public func buildWorker() throws -> WorkerService {
+        let settings = configuration.worker
+        let configuration = WorkerConfiguration(
+            concurrency: settings.concurrency, kinds: settings.kinds, lease: settings.lease, heartbeatInterval: settings.heartbeat,
+            pollInterval: settings.poll, shutdownTimeout: settings.shutdownTimeout,
+            retryPolicy: RetryPolicy(base: settings.retryBase, maximum: settings.retryMax), version: HoldfastVersion.current,
+            maximumRunTimes: settings.maximumRunTimes)
+        return WorkerService(client: postgres, handlers: try handlerRegistry(), configuration: configuration, logger: logger)
+    }
+
+    // MARK: - Coordinator
+
+    /// What only the elected leader runs besides queue upkeep: SLA evaluation, scheduled reports
+    /// and the credential expiry check (one warning per credential, however many coordinators).
+    public func leaderTasks() throws -> [any MaintenanceTask] {
+        let settings = configuration.compliance
+        var tasks: [any MaintenanceTask] = []
+        if settings.slaInterval > .zero {
+            let evaluator = SLAEvaluator(client: postgres, configuration: .init(sendsWebhooks: configuration.webhook != nil), logger: logger)
+            tasks.append(SLAEvaluationTask(evaluator: evaluator, interval: settings.slaInterval))
+        }
+        if let directory = settings.reportDirectory {
+            let key = try reportSigningKey()
+            if key == nil {
+                logger.warning("scheduled compliance reports are written unsigned: no HOLDFAST_REPORT_SIGNING_KEY_FILE")
+            }
+            tasks.append(ScheduledReportTask(
+                builder: ComplianceReportBuilder(client: postgres, generator: "holdfast \(HoldfastVersion.current)", logger: logger),
+                configuration: ScheduledReportTask.Configuration(directory: directory, partners: settings.reportPartners,
+                                                                 period: settings.reportPeriod, formats: settings.reportFormats),
+                signingKey: key, logger: logger))
+        }
+        tasks.append(CredentialExpiryTask(check: CredentialExpiryCheck(
+            client: postgres, window: configuration.coordinator.credentialWarning,
+            interval: configuration.coordinator.credentialCheckInterval, logger: logger)))
+        return tasks
+    }
+
+    /// The coordinator service (election, scheduling, queue upkeep) with ``leaderTasks()``.
+    public func buildCoordinator() throws -> CoordinatorService {
+        let settings = configuration.coordinator
+        let configuration = CoordinatorConfiguration(
+            leaderLease: settings.leaderLease, rescueInterval: settings.rescueInterval, promoteInterval: settings.promoteInterval,
+            pruneInterval: settings.pruneInterval, retention: settings.jobRetention, scheduleInterval: settings.scheduleInterval)
+        return CoordinatorService(client: postgres, configuration: configuration, leaderTasks: try leaderTasks(), logger: logger)
+    }
+
+    // MARK: - API
+
+    /// The API's services: the vault over the configured blob store (S3 included), Graph sessions
+    /// and onboarding through the one Graph client. Without a master key those parts are absent
+    /// and their routes answer 503; a master key that is set but unusable throws.
+    public func apiServices(metrics: PrometheusCollectorRegistry?) throws -> APIServices {
+        guard let listen = configuration.api.listen else {
+            throw ConfigurationError(.missing, "the API needs \(ConfigurationKey.apiListen.name) (--api-listen)")
+        }
+        let hasKey = try optionalKeyRing() != nil
+        if !hasKey {
+            logger.notice("API: no master key, so snapshot reads, live diffs, restores and onboarding with a credential answer 503")
+        }
+        let signingKey = try reportSigningKey()
+        if signingKey == nil {
+            logger.notice("API: compliance reports are served unsigned: no HOLDFAST_REPORT_SIGNING_KEY_FILE")
+        }
+        let known = try self.migrations()
+        return APIServices(
+            client: postgres,
+            configuration: APIConfiguration(host: listen.host, port: listen.port, maxBodyBytes: configuration.api.maxBodyBytes),
+            migrations: known, vault: hasKey ? try vault() : nil, credentials: hasKey ? try credentials() : nil, metrics: metrics,
+            reportSigningKey: signingKey, reportGenerator: "holdfast \(HoldfastVersion.current) api",
+            graphSessions: hasKey ? try graphSessions() : nil, onboarding: hasKey ? try onboarding() : nil, logger: logger)
+    }
+
+    /// The API server, or nil when `HOLDFAST_API_LISTEN` is unset.
+    public func buildAPI(metrics: PrometheusCollectorRegistry?) throws -> (any Service)? {
+        guard let listen = configuration.api.listen else { return nil }
+        let services = try apiServices(metrics: metrics)
+        logger.info("API listening", metadata: ["api.address": "\(listen.host):\(listen.port)"])
+        return APIServer(services: services).makeApplication()
+    }
+
+    // MARK: - Metrics
+
+    /// The process's Prometheus registry, bootstrapped into swift-metrics on first use (swift-metrics
+    /// allows one bootstrap per process).
+    public static var metricsRegistry: PrometheusCollectorRegistry { processMetrics }
+
+    private static let processMetrics: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }()
+
+    /// The `/metrics` and `/health` endpoint over `registry`, or nil when no metrics port is set.
+    public func buildMetricsEndpoint(registry: PrometheusCollectorRegistry) -> (any Service)? {
+        guard let port = configuration.metrics.port else { return nil }
+        let router = Router()
+        router.get("metrics") { _, _ -> Response in
+            var buffer = ByteBuffer()
+            buffer.writeBytes(registry.emitToBuffer())
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: ResponseBody(byteBuffer: buffer))
+        }
+        router.get("health") { _, _ in "ok" }
+        return Application(router: router, configuration: ApplicationConfiguration(address: .hostname(configuration.metrics.host, port: port)),
+                           logger: logger)
+    }
+}
+
+extension HoldfastRuntime {
+    /// The SQL migrations this build applies, from the configured directory, else the installed
+    /// or checkout one.
+    public func migrations() throws -> [Migration] {
+        try MigrationDirectory.load(from: try MigrationDirectory.locate(explicit: configuration.migrationsDirectory, environment: [:]))
+    }
+}

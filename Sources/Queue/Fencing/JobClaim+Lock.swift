@@ -1,0 +1,21 @@
+import Foundation
+public import Postgres
+
+extension JobClaim {
+    /// Inside the caller's transaction on `connection`: true when this attempt still holds the job
+    /// (running, same attempt id, lease not yet expired), and then the job's row stays locked until
+    /// the transaction ends, so the rescuer, a cancellation or the next claim cannot take the job
+    /// over before what the caller writes in it has committed. False when the claim is lost.
+    ///
+    /// This is how a handler's own writes (a snapshot's begin and commit, a restore's steps) are
+    /// made conditional on the claim: the queue stays the only module that reads `jobs`.
+    public func lock(on connection: PostgresConnection) async throws -> Bool {
+        try await storage("lock claim") {
+            try await connection.query("""
+                SELECT 1 FROM jobs
+                WHERE id = \(self.jobID) AND attempt_id = \(self.attemptID) AND state = 'running' AND lease_expires_at > now()
+                FOR NO KEY UPDATE
+                """).first != nil
+        }
+    }
+}
