@@ -33,15 +33,24 @@ struct RestoreTests {
             // Soft-deleted users and CA policies come back from the recycle bin with their ids.
             let undeleted = Set((actions[.undelete] ?? []).map(\.sourceKey))
             #expect(undeleted.isSuperset(of: softUsers.affectedIds + policies.affectedIds))
-            // Purged objects are recreated.
+            // Purged objects are recreated, except mail-enabled security groups (the incident may pick
+            // one): only Exchange creates those, so the plan tells the operator and plans no write
+            // that touches them (their memberships included).
+            let sourceGroups = try await harness.sourceObjects(before, types: ["group"])["group"]
+            let exchangeOnly = Set(security.affectedIds.filter { sourceGroups[$0]?["mailEnabled"] == .bool(true) })
+            let recreatable = hardUsers.affectedIds + security.affectedIds.filter { !exchangeOnly.contains($0) } + apps.affectedIds
             let created = Set((actions[.create] ?? []).map(\.sourceKey))
-            #expect(created.isSuperset(of: hardUsers.affectedIds + security.affectedIds + unified.affectedIds + apps.affectedIds))
+            #expect(created.isSuperset(of: recreatable + unified.affectedIds))
+            for id in exchangeOnly {
+                #expect(plan.operatorActions.contains { $0.objectID == id && $0.action.contains("Exchange") })
+                #expect(!plan.steps.contains { $0.sourceKey.split(separator: "/").contains(Substring(id)) })
+            }
             #expect(plan.lockoutFindings.isEmpty)
 
             let outcome = try await harness.executor().apply(planID: plan.id, target: target, actor: "test")
             #expect(outcome.failedSteps.isEmpty, "\(outcome.failedSteps.map { "\($0.type) \($0.sourceKey): \($0.detail ?? "")" })")
             #expect(outcome.plan.status == .applied)
-            for id in hardUsers.affectedIds + security.affectedIds + apps.affectedIds {
+            for id in recreatable {
                 let newID = try #require(outcome.map.ids[id], "no new id for \(id)")
                 #expect(newID != id)
             }

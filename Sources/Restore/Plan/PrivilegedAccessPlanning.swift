@@ -90,6 +90,7 @@ extension PlanningContext {
             for (key, object) in source[type].sorted(by: { $0.key < $1.key }) {
                 let ids = fields.compactMap { object[$0]?.stringValue }
                 guard scope.ids == nil || scope.includes(key: key) || ids.contains(where: { scope.includes(key: $0) }) else { continue }
+                if ids.contains(where: unrestorable.contains) { continue }
                 let referencesPending = ids.contains { pending.contains($0) }
                 let desired = remapper.remap(object, entry: entry)
                 if !referencesPending && live.contains(Self.content(desired, fields)) { continue }

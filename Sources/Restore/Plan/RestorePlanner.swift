@@ -127,6 +127,9 @@ struct PlanningContext {
     /// Source ids this plan creates: not known until the create is answered.
     var pending = Set<String>()
     var undeleted = Set<String>()
+    /// Source ids of deleted objects Graph cannot bring back (an operator action says what to do):
+    /// references to and from them are left to the operator too, not planned to fail.
+    var unrestorable = Set<String>()
     /// appIds of applications this plan recreates (they get new ones).
     var pendingAppIDs = Set<String>()
     var steps: [RestoreStep] = []
@@ -197,6 +200,7 @@ struct PlanningContext {
                     undeleted.insert(id)
                 } else if let reason = Self.notCreatable(entry, object) ?? self.foreignApplication(type, object) {
                     actions.append(OperatorAction(type: type, objectID: id, action: reason))
+                    unrestorable.insert(id)
                 } else {
                     pending.insert(id)
                     if type == "application", let appID = object["appId"]?.stringValue { pendingAppIDs.insert(appID) }
@@ -307,6 +311,7 @@ struct PlanningContext {
                 if !Self.canExist(child, entry: entry, source: source, target: target) {
                     continue  // points at an object neither the snapshot nor the target has (deleted before the backup)
                 }
+                if unrestorable.contains(parent) || unrestorable.contains(child) { continue }
                 parentsInScope.insert(parent)
                 let mappedParent = known.ids[parent] ?? (sameTenant && !pending.contains(parent) ? parent : nil)
                 let mappedChild = known.ids[child] ?? (sameTenant && !pending.contains(child) ? child : nil)
@@ -356,6 +361,7 @@ struct PlanningContext {
                 let ids = fields.compactMap { object[$0]?.stringValue }
                 guard types.contains(type) && (scope.ids == nil || scope.includes(key: key) || ids.contains { scope.includes(key: $0) })
                 else { continue }
+                if ids.contains(where: unrestorable.contains) { continue }
                 let referencesPending = ids.contains { pending.contains($0) }
                 let desired = remapper.remap(object, entry: entry)
                 // PIM owns activations and time-bound assignments: never recreate them as permanent ones.
