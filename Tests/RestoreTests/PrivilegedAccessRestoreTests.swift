@@ -32,7 +32,7 @@ struct PrivilegedAccessRestoreTests {
         let user = "11111111-1111-4111-8111-111111111111"
         let globalAdmin = "62e90394-69f5-4237-9190-012177145e10"
         let reader = "5d6b6bb7-de71-4623-b4af-96380a352509"
-        let now = try #require(PlanningContext.parseDate("2026-06-01T00:00:00Z"))
+        let now = try #require(GraphTimestamp.parse("2026-06-01T00:00:00Z"))
         var source = TenantObjects()
         source["user"] = [user: try Self.json("{\"id\":\"\(user)\",\"userPrincipalName\":\"a@contoso.com\"}")]
         source["roleEligibilitySchedule"] = [

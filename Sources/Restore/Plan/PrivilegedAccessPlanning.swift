@@ -40,22 +40,14 @@ extension PlanningContext {
         let expiration = info?["expiration"]
         switch expiration?["type"]?.stringValue {
         case "afterDateTime":
-            return expiration?["endDateTime"]?.stringValue.flatMap(parseDate)
+            return expiration?["endDateTime"]?.stringValue.flatMap(GraphTimestamp.parse)
         case "afterDuration":
-            guard let start = info?["startDateTime"]?.stringValue.flatMap(parseDate),
+            guard let start = info?["startDateTime"]?.stringValue.flatMap(GraphTimestamp.parse),
                   let seconds = expiration?["duration"]?.stringValue.flatMap(durationSeconds) else { return nil }
             return start.addingTimeInterval(seconds)
         default:
             return nil
         }
-    }
-
-    static func parseDate(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text)
     }
 
     /// Days, hours, minutes and seconds of an ISO 8601 duration (`P90D`, `PT8H`); PIM uses no others.
@@ -191,7 +183,7 @@ extension ExecutionRun {
             }
             // The original end; a start in the past means now (PIM schedules cannot begin before they are requested).
             let info = object["scheduleInfo"]
-            let start = info?["startDateTime"]?.stringValue.flatMap(PlanningContext.parseDate).map { max($0, Date()) } ?? Date()
+            let start = info?["startDateTime"]?.stringValue.flatMap(GraphTimestamp.parse).map { max($0, Date()) } ?? Date()
             var expiration: JSONObject = ["type": .string("noExpiration")]
             if let end = PlanningContext.scheduleEnd(object) {
                 expiration = ["type": .string("afterDateTime"), "endDateTime": .string(ISO8601DateFormatter().string(from: end))]
