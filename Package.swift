@@ -180,6 +180,7 @@ let package = Package(
             dependencies: [
                 "HTTP", "Cryptography", "JSON",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
@@ -220,6 +221,9 @@ let package = Package(
             dependencies: [
                 "Postgres", "Migrations", "Queue", "Tenancy", "Vault", "Cryptography", "Compliance", "Graph", "Restore", "Jobs",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // The API serves TLS itself when given a certificate (swift-nio-ssl underneath).
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
@@ -234,6 +238,7 @@ let package = Package(
             dependencies: [
                 "Postgres", "Queue", "Cryptography", "HTTP",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -34,14 +34,25 @@ public struct APIServices: Sendable {
     /// Blast-radius limit and pacing for plans made through the API.
     public let restoreConfiguration: RestoreConfiguration
     public let logger: Logger
+    /// Per-key budget of expensive calls.
+    let rateLimiter: APIRateLimiter
+    /// `/readyz`'s shared, rate-bounded check.
+    let readiness: ReadinessCheck
 
+    /// - Parameter keyHasher: checks API keys (derived from the master key); nil: no master key,
+    ///   so every route that needs a key answers 503 `unavailable`.
     public init(client: PostgresClient, configuration: APIConfiguration = APIConfiguration(), migrations: [Migration],
+                keyHasher: APIKeyHasher?,
                 vault: Vault?, credentials: TenantCredentialStore?, metrics: PrometheusCollectorRegistry?,
                 reportSigningKey: ReportSigningKey? = nil, reportGenerator: String = "holdfast api", graphSessions: (any GraphSessionProvider)? = nil, onboarding: TenantOnboarding? = nil,
                 restoreConfiguration: RestoreConfiguration = RestoreConfiguration(), logger: Logger) {
         self.client = client
         self.configuration = configuration
-        self.keys = APIKeyStore(client: client, lastUseInterval: configuration.lastUseInterval, logger: logger)
+        self.keys = APIKeyStore(client: client, hasher: keyHasher, acceptsLegacyHashes: configuration.acceptsLegacyKeyHashes,
+                                lastUseInterval: configuration.lastUseInterval, logger: logger)
+        self.rateLimiter = APIRateLimiter(burst: configuration.expensiveRequestBurst, perMinute: configuration.expensiveRequestsPerMinute)
+        self.readiness = ReadinessCheck(runner: MigrationRunner(client: client, migrations: migrations, logger: logger),
+                                        interval: configuration.readinessInterval)
         self.migrations = migrations
         self.vault = vault
         self.credentials = credentials

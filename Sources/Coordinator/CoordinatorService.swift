@@ -87,6 +87,7 @@ public final class CoordinatorService: Service {
             leading.store(false, ordering: .releasing)
             group.cancelAll()
         }
+        for task in leaderTasks { task.stopped() }
         Gauge(label: "holdfast_coordinator_leader").record(0)
     }
 
@@ -132,14 +133,14 @@ public final class CoordinatorService: Service {
     }
 
     private func sampleDepth() async {
-        let administrator = JobAdministrator(client: client, logger: logger)
+        let metrics = QueueHealthMetrics(administrator: JobAdministrator(client: client, logger: logger),
+                                         workers: WorkerRegistry(client: client, logger: logger))
         while !Task.isCancelled {
-            if let counts = try? await administrator.countsByState() {
-                for (state, count) in counts {
-                    Gauge(label: "holdfast_queue_jobs", dimensions: [("state", state.rawValue)]).record(count)
-                }
-            }
-            do { try await Task.sleep(for: configuration.depthSampleInterval) } catch { return }
+            await metrics.sample()
+            do { try await Task.sleep(for: configuration.depthSampleInterval) } catch { break }
         }
+        // A coordinator that no longer leads stops sampling: its last values must not linger
+        // beside the new leader's.
+        metrics.remove()
     }
 }

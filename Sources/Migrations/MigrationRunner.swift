@@ -46,6 +46,17 @@ public struct MigrationRunner: Sendable {
         }
     }
 
+    /// The versions recorded as applied, with one small read and no DDL (empty before the first
+    /// migration): for readiness probes, which must stay cheap. Checksums are not verified here.
+    public func appliedVersions() async throws -> Set<Int> {
+        do {
+            let rows = try await client.query("SELECT version FROM schema_migrations")
+            return Set(try rows.map { try $0.decode(Int.self, "version") })
+        } catch let error as PostgresError where error.sqlState == SQLState.undefinedTable {
+            return []
+        }
+    }
+
     /// Applies what is pending and returns the versions applied (empty when up to date).
     @discardableResult
     public func migrate() async throws -> [Int] {

@@ -63,6 +63,7 @@ public final class WorkerService: Service {
             try await self.registry.register(id: self.configuration.id, version: self.configuration.version,
                                              concurrency: self.configuration.concurrency, kinds: self.kinds)
         }
+        WorkerMetrics.slots(configuration.concurrency)
         logger.info("worker started", metadata: [
             "worker.concurrency": "\(configuration.concurrency)", "worker.kinds": "\(kinds.map(\.rawValue).joined(separator: ","))",
         ])
@@ -137,6 +138,7 @@ public final class WorkerService: Service {
                 guard let claim = job.claim else { continue }
                 running.insert(claim, claimedAt: started)
                 WorkerMetrics.claimed(job.kind)
+                WorkerMetrics.claimedAfterWaiting(job)
                 group.addTask {
                     await self.execute(job, claim: claim) {
                         // The handler is done: claim the next job while this one's outcome is written.
@@ -155,13 +157,18 @@ public final class WorkerService: Service {
     }
 
     private func listenForWork(wakeUp: AsyncStream<Void>.Continuation) async {
+        WorkerMetrics.listenerConnected(false)
         for await event in client.listen(to: [QueueChannel.jobsAvailable]) {
             switch event {
             case .listening, .notification:
+                if event == .listening { WorkerMetrics.listenerConnected(true) }
                 // Debounced by the stream's one-element buffer: a burst of NOTIFYs is one claim round.
                 wakeUp.yield()
+            case .disconnected:
+                WorkerMetrics.listenerConnected(false)
             }
         }
+        WorkerMetrics.listenerConnected(false)
     }
 
     private func poll(wakeUp: AsyncStream<Void>.Continuation) async {
@@ -187,9 +194,22 @@ public final class WorkerService: Service {
         case stopped(StopReason)
         /// Still running after its kind's maximum run time: cancelled.
         case timedOut(Duration)
+
+        /// The `outcome` label of `holdfast_job_duration_seconds`.
+        var metricLabel: String {
+            switch self {
+            case .succeeded: "completed"
+            case .threw: "failed"
+            case .timedOut: "timed_out"
+            case .stopped(.cancelRequested): "cancelled"
+            case .stopped(.leaseLost): "lease_lost"
+            case .stopped(.shutdown): "handed_back"
+            }
+        }
     }
 
     private func execute(_ job: Job, claim: JobClaim, handlerFinished: () -> Void) async {
+        let started = ContinuousClock.now
         var logger = self.logger
         // One metadata write per job, not one per key: handlers such as StreamLogHandler re-render
         // all their metadata on every write (measured: 7 % of a busy worker's CPU).
@@ -236,6 +256,7 @@ public final class WorkerService: Service {
             return first ?? .stopped(.leaseLost)
         }
         handlerFinished()
+        WorkerMetrics.finished(job.kind, outcome: outcome.metricLabel, after: ContinuousClock.now - started)
         await record(outcome, job: job, claim: claim, logger: logger)
     }
 

@@ -40,6 +40,8 @@ struct APIFixture: Sendable {
     let reportKey: ReportSigningKey
     /// The vault the API reads (tests write snapshots through it).
     let vault: Vault
+    /// Hashes API keys under the fixture's master key, as the API checks them.
+    let keyHasher: APIKeyHasher
 
     var client: PostgresClient { schema.client }
 
@@ -62,7 +64,9 @@ struct APIFixture: Sendable {
             let tenantB = try await tenant("bravo", partner: partnerB)
             let tenantOwn = try await tenant("charlie", partner: nil)
 
-            let keys = APIKeyStore(client: client, logger: logger)
+            let ring = MasterKeyRing(current: MasterKey.generate())
+            let keyHasher = APIKeyHasher(keyRing: ring)
+            let keys = APIKeyStore(client: client, hasher: keyHasher, logger: logger)
             var tokens: [Caller: String] = [:]
             tokens[.operatorKey] = try await keys.create(name: "ops", role: .operator, partnerID: nil, actor: "test").token
             tokens[.readOnly] = try await keys.create(name: "grafana", role: .readOnly, partnerID: nil, actor: "test").token
@@ -73,7 +77,6 @@ struct APIFixture: Sendable {
             tokens[.revoked] = revoked.token
 
             let jobB = try await JobEnqueuer(client: client, logger: logger).enqueue(EnqueueRequest(kind: .backup, tenantID: tenantB)).job.id
-            let ring = MasterKeyRing(current: MasterKey.generate())
             let vault = Vault(client: client, blobStore: PostgresBlobStore(client: client),
                               keyProvider: TenancyVaultKeyProvider(client: client, dataKeys: TenantDataKeyStore(keyRing: ring)), logger: logger)
             let writer = try await vault.beginSnapshot(tenantID: tenantB, jobID: 9_000_001)
@@ -85,13 +88,13 @@ struct APIFixture: Sendable {
 
             let migrations = try MigrationDirectory.load(from: try MigrationDirectory.locate())
             let reportKey = try ReportSigningKey.generate()
-            let services = APIServices(client: client, configuration: configuration, migrations: migrations, vault: vault,
+            let services = APIServices(client: client, configuration: configuration, migrations: migrations, keyHasher: keyHasher, vault: vault,
                                        credentials: TenantCredentialStore(client: client, keyRing: ring, logger: logger), metrics: metrics,
                                        reportSigningKey: signsReports ? reportKey : nil, graphSessions: graphSessions,
                                        onboarding: onboarding?(client), restoreConfiguration: restoreConfiguration, logger: logger)
             let server = APIServer(services: services)
             let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-            let application = server.makeApplication { port in continuation.yield(port) }
+            let application = try server.makeApplication { port in continuation.yield(port) }
             let group = ServiceGroup(configuration: .init(services: [application], logger: logger))
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await group.run() }
@@ -99,7 +102,7 @@ struct APIFixture: Sendable {
                 guard let port = await iterator.next() else { throw TestEnvironmentError("the API server did not start") }
                 let fixture = APIFixture(schema: schema, server: server, port: port, tokens: tokens, partnerA: partnerA, partnerB: partnerB,
                                          tenantA: tenantA, tenantB: tenantB, tenantOwn: tenantOwn, jobB: jobB, snapshotB: snapshotB,
-                                         standardPolicy: standardPolicy, reportKey: reportKey, vault: vault)
+                                         standardPolicy: standardPolicy, reportKey: reportKey, vault: vault, keyHasher: keyHasher)
                 do {
                     try await body(fixture)
                 } catch {

@@ -1,3 +1,4 @@
+import Cryptography
 import Foundation
 import HoldfastTesting
 import Logging
@@ -11,14 +12,19 @@ import Testing
         try await TestDatabase.withIsolatedSchema { schema in
             let binary = ProcessRunner.productsDirectory().appendingPathComponent("holdfast").path
             let database = ["--database-url", schema.connectionString]
+            let masterKey = Data(SecureRandom.bytes(32)).base64EncodedString()
+            var environment = ProcessInfo.processInfo.environment
+            environment["HOLDFAST_MASTER_KEY"] = masterKey
+            environment.removeValue(forKey: "HOLDFAST_MASTER_KEY_FILE")
+            let hasher = APIKeyHasher(keyRing: MasterKeyRing(current: try MasterKey(base64: masterKey, source: "test")))
             let partner = try await schema.client.query("INSERT INTO partners (name) VALUES ('Fabrikam') RETURNING id").first!.decode(UUID.self, "id")
 
             let created = try await ProcessRunner.capture(binary, ["apikeys", "create", "--name", "fabrikam portal", "--role", "partner",
-                                                                   "--partner", "Fabrikam"] + database)
+                                                                   "--partner", "Fabrikam"] + database, environment: environment)
             #expect(created.status == 0, "\(created.standardError)")
             let token = try #require(created.standardOutput.split(separator: "\n").last.map(String.init))
             #expect(token.hasPrefix("hf_live_"))
-            let keys = APIKeyStore(client: schema.client, logger: TestLogger.make())
+            let keys = APIKeyStore(client: schema.client, hasher: hasher, logger: TestLogger.make())
             let key = try await keys.authenticate(token: token).get()
             #expect(key.role == .partner && key.partnerID == partner && key.name == "fabrikam portal")
 

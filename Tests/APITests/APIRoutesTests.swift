@@ -7,7 +7,8 @@ import Testing
 
 @Suite struct APIRoutesTests {
     @Test func healthAndReadiness() async throws {
-        try await APIFixture.run { fixture in
+        // No caching of /readyz's answer here: the test changes the schema between two probes.
+        try await APIFixture.run(configuration: APIConfiguration(host: "127.0.0.1", port: 0, readinessInterval: .zero)) { fixture in
             let health = try await fixture.send("GET", "/healthz", as: .anonymous)
             #expect(health.status == 200 && health.object["status"] as? String == "ok")
             let ready = try await fixture.send("GET", "/readyz", as: .anonymous)
@@ -66,7 +67,7 @@ import Testing
 
     @Test func revokingAKeyRefusesItFromTheNextRequest() async throws {
         try await APIFixture.run { fixture in
-            let keys = APIKeyStore(client: fixture.client, logger: .init(label: "test"))
+            let keys = APIKeyStore(client: fixture.client, hasher: fixture.keyHasher, logger: .init(label: "test"))
             let created = try await keys.create(name: "temp", role: .operator, partnerID: nil, actor: "test")
             #expect(created.token.hasPrefix("hf_live_\(created.key.keyID)_"))
             let stored = try await fixture.client.query("SELECT encode(secret_hash, 'hex') AS h FROM api_keys WHERE key_id = \(created.key.keyID)").first!

@@ -66,7 +66,7 @@ struct RuntimeWiringTests {
                 let services = try runtime.apiServices(metrics: nil)
                 let token = try await services.keys.create(name: "test", role: .operator, partnerID: nil, actor: "test").token
                 let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-                let application = APIServer(services: services).makeApplication { continuation.yield($0) }
+                let application = try APIServer(services: services).makeApplication { continuation.yield($0) }
                 let group = ServiceGroup(configuration: .init(services: [application], logger: logger))
                 try await withThrowingTaskGroup(of: Void.self) { tasks in
                     tasks.addTask { try await group.run() }

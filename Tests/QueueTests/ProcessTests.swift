@@ -125,8 +125,86 @@ struct MetricsEndpointTests {
             #expect(text.contains(#"holdfast_jobs_claimed_total{kind="diagnostic"} 3"#))
             #expect(text.contains(#"holdfast_jobs_failed_total{kind="diagnostic",outcome="discarded"} 1"#))
             #expect(text.contains("holdfast_job_claim_duration_seconds_count"))
+            // Slots, the LISTEN session, run time by outcome and queue wait (histograms by kind).
+            #expect(text.contains("holdfast_worker_slots 10"))
+            #expect(text.contains("holdfast_listener_connected 1"))
+            #expect(text.contains(#"holdfast_job_duration_seconds_count{kind="diagnostic",outcome="completed"} 2"#))
+            #expect(text.contains(#"holdfast_job_duration_seconds_count{kind="diagnostic",outcome="failed"} 1"#))
+            #expect(text.contains(#"holdfast_job_duration_seconds_bucket{kind="diagnostic",outcome="completed",le="3600.0"} 2"#))
+            #expect(text.contains(#"holdfast_job_queue_wait_seconds_count{kind="diagnostic"} 3"#))
             worker.signal(SIGTERM)
             #expect(await worker.wait() == 0)
+        }
+    }
+
+    @Test("a worker with a webhook URL counts deliveries by outcome")
+    func webhookMetrics() async throws {
+        try await TestDatabase.withIsolatedSchema { schema in
+            let port = try ProcessRunner.freeTCPPort()
+            // Nothing listens on the receiver's port: the delivery is unreachable, and retried.
+            let receiver = try ProcessRunner.freeTCPPort()
+            var environment = ProcessInfo.processInfo.environment
+            environment["HOLDFAST_WEBHOOK_URL"] = "http://127.0.0.1:\(receiver)/hook"
+            environment["HOLDFAST_WEBHOOK_SECRET"] = "a-webhook-secret-for-tests"
+            environment["HOLDFAST_WEBHOOK_TIMEOUT"] = "2"
+            let worker = try ProcessRunner.spawn(ProcessTests.holdfast, [
+                "worker", "--database-url", schema.connectionString, "--metrics-port", String(port), "--metrics-host", "127.0.0.1",
+                "--poll", "0.2", "--retry-base", "60", "--kinds", "webhook",
+            ], environment: environment)
+            defer { worker.signal(SIGKILL) }
+            _ = try await JobEnqueuer(client: schema.client, logger: TestLogger.make())
+                .enqueue(EnqueueRequest(kind: JobKind("webhook"), arguments: #"{"event":"test.ping","payload":{}}"#))
+            var text = ""
+            try await eventually("the delivery counted") {
+                let result = try await ProcessRunner.capture("/usr/bin/curl", ["-sf", "http://127.0.0.1:\(port)/metrics"])
+                text = result.standardOutput
+                return text.contains("holdfast_webhook_deliveries_total")
+            }
+            #expect(text.contains(#"holdfast_webhook_deliveries_total{outcome="unreachable"} 1"#))
+            try await eventually("the attempt failed as retryable") { try await schema.client.state(of: 1) == "retryable" }
+            worker.signal(SIGTERM)
+            #expect(await worker.wait() == 0)
+        }
+    }
+
+    @Test("the leading coordinator exports the queue's health, the fleet and the leader flag; a follower does not")
+    func coordinatorMetrics() async throws {
+        try await TestDatabase.withIsolatedSchema { schema in
+            let port = try ProcessRunner.freeTCPPort()
+            let enqueuer = JobEnqueuer(client: schema.client, logger: TestLogger.make())
+            // Two jobs waiting for a minute, nobody to run them.
+            _ = try await enqueuer.enqueue([EnqueueRequest(kind: .diagnostic), EnqueueRequest(kind: .retention)])
+            try await schema.client.query("UPDATE jobs SET run_at = now() - interval '60 seconds'")
+            // A worker that stopped heart-beating five minutes ago without deregistering, and one alive.
+            let registry = WorkerRegistry(client: schema.client, logger: TestLogger.make())
+            let lost = UUID()
+            try await registry.register(id: lost, version: "test", concurrency: 1, kinds: [.diagnostic])
+            try await registry.register(id: UUID(), version: "test", concurrency: 1, kinds: [.diagnostic])
+            try await schema.client.query("UPDATE workers SET last_seen_at = now() - interval '5 minutes' WHERE id = \(lost)")
+            let coordinator = try ProcessRunner.spawn(ProcessTests.holdfast, [
+                "coordinator", "--database-url", schema.connectionString, "--metrics-port", String(port), "--metrics-host", "127.0.0.1",
+                "--sla-interval", "1", "--schedule-interval", "1",
+            ])
+            defer { coordinator.signal(SIGKILL) }
+            var text = ""
+            try await eventually("the leader sampled") {
+                let result = try await ProcessRunner.capture("/usr/bin/curl", ["-sf", "http://127.0.0.1:\(port)/metrics"])
+                text = result.standardOutput
+                return text.contains("holdfast_workers") && text.contains("holdfast_tenants")
+            }
+            #expect(text.contains("holdfast_coordinator_leader 1"))
+            #expect(text.contains(#"holdfast_queue_jobs{state="available"} 2"#))
+            #expect(text.contains(#"holdfast_workers{state="lost"} 1"#))
+            #expect(text.contains(#"holdfast_workers{state="active"} 1"#))
+            // No tenants: every SLA state is exported, at 0.
+            for state in ["ok", "at_risk", "breached"] {
+                #expect(text.contains("holdfast_tenants{sla_state=\"\(state)\"} 0"))
+            }
+            let age = text.split(separator: "\n").first { $0.hasPrefix(#"holdfast_queue_oldest_available_age_seconds{kind="diagnostic"}"#) }
+            let seconds = try #require(age.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) })
+            #expect(seconds >= 60 && seconds < 3600)
+            coordinator.signal(SIGTERM)
+            #expect(await coordinator.wait() == 0)
         }
     }
 }

@@ -17,9 +17,19 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 # Debian packages the build, the tests and the demo need.
 HOLDFAST_PACKAGES=(libpq-dev libcurl4-openssl-dev libssl-dev libzstd-dev zlib1g-dev postgresql openssl curl python3 ca-certificates)
 
+# What deploy/dev/validate-deploy checks the deployment artifacts with: promtool (Debian's
+# prometheus package; its service is kept from starting by policy-rc.d below) and systemd-analyze.
+HOLDFAST_DEPLOY_PACKAGES=(prometheus systemd)
+
+# What deploy/dev/failover-test needs beyond the build's packages: `ip netns` and veth pairs.
+HOLDFAST_FAILOVER_PACKAGES=(iproute2)
+
+# holdfast_ensure_packages [PACKAGE...]: installs the given Debian packages (default: the build's).
 holdfast_ensure_packages() {
+    local wanted=("$@")
+    [ ${#wanted[@]} -gt 0 ] || wanted=("${HOLDFAST_PACKAGES[@]}")
     local missing=()
-    for package in "${HOLDFAST_PACKAGES[@]}"; do
+    for package in "${wanted[@]}"; do
         dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
     done
     [ ${#missing[@]} -eq 0 ] && return 0

@@ -47,6 +47,10 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// Logged, never returned.
     public var underlying: (any Error)?
+    /// Sent as `Retry-After` (429 `rate_limited`).
+    public var retryAfterSeconds: Int?
+    /// Sent as `Allow` (405 `method_not_allowed`).
+    public var allowedMethods: [String]?
 
     public init(_ code: Code, _ message: String, underlying: (any Error)? = nil) {
         self.code = code

@@ -7,18 +7,35 @@ import Tenancy
 
 /// API keys in `api_keys`: created (the token is returned once), listed, revoked, and checked on
 /// every request. Creation and revocation are audited.
+///
+/// Creating and checking keys needs the ``APIKeyHasher`` (the master key): a stored hash is keyed
+/// by it, so writing a row into `api_keys` without the master key yields no working key. Listing
+/// and revoking need only the database.
 public struct APIKeyStore: Sendable {
     public let client: PostgresClient
     public let logger: Logger
     /// Shortest time between two `last_used_at` writes for one key.
     public let lastUseInterval: Duration
+    let hasher: APIKeyHasher?
+    /// Accept (and re-hash on use) rows hashed the unkeyed way of earlier releases.
+    let acceptsLegacyHashes: Bool
     private let lastUseWrites: LastUseThrottle
 
-    public init(client: PostgresClient, lastUseInterval: Duration = .seconds(60), logger: Logger) {
+    public init(client: PostgresClient, hasher: APIKeyHasher?, acceptsLegacyHashes: Bool = false,
+                lastUseInterval: Duration = .seconds(60), logger: Logger) {
         self.client = client
         self.logger = logger
+        self.hasher = hasher
+        self.acceptsLegacyHashes = acceptsLegacyHashes
         self.lastUseInterval = lastUseInterval
         self.lastUseWrites = LastUseThrottle()
+    }
+
+    private func requireHasher() throws -> APIKeyHasher {
+        guard let hasher else {
+            throw APIError(.unavailable, "API keys are keyed by the master key, which this process does not have; set HOLDFAST_MASTER_KEY_FILE")
+        }
+        return hasher
     }
 
     /// Why a token was refused.
@@ -39,12 +56,12 @@ public struct APIKeyStore: Sendable {
         default: break
         }
         let generated = APIKeyToken.generate()
-        let hash = APIKeyToken.hash(secret: generated.secret)
+        let hashed = try requireHasher().hash(secret: generated.secret)
         do {
             let key = try await client.withTransaction { connection -> APIKey in
                 let row = try await connection.query("""
-                    INSERT INTO api_keys (key_id, secret_hash, name, role, partner_id, created_by)
-                    VALUES (\(generated.keyID), \(PostgresBytes(hash)), \(name), \(role.rawValue), \(partnerID), \(actor))
+                    INSERT INTO api_keys (key_id, secret_hash, hash_key_id, name, role, partner_id, created_by)
+                    VALUES (\(generated.keyID), \(PostgresBytes(hashed.hash)), \(hashed.keyID), \(name), \(role.rawValue), \(partnerID), \(actor))
                     RETURNING \(unescaped: Self.columns)
                     """).first!
                 let key = try Self.key(from: row)
@@ -88,19 +105,41 @@ public struct APIKeyStore: Sendable {
     /// The key a token names, if the secret matches and it is not revoked; records its use.
     public func authenticate(token: String) async throws -> Result<APIKey, Rejection> {
         guard let parsed = APIKeyToken.parse(token) else { return .failure(.invalid) }
+        let hasher = try requireHasher()
         guard let row = try await client.query("""
-            SELECT \(unescaped: Self.columns), secret_hash FROM api_keys WHERE key_id = \(parsed.keyID)
+            SELECT \(unescaped: Self.columns), secret_hash, hash_key_id FROM api_keys WHERE key_id = \(parsed.keyID)
             """).first else {
             // Spend the same work as a known key, so timing does not tell which key ids exist.
-            _ = APIKeyToken.matches(secret: parsed.secret, storedHash: [UInt8](repeating: 0, count: 32))
+            hasher.spendEquivalentWork(secret: parsed.secret)
             return .failure(.invalid)
         }
         let storedHash = try row.decode(PostgresBytes.self, "secret_hash").bytes
-        guard APIKeyToken.matches(secret: parsed.secret, storedHash: storedHash) else { return .failure(.invalid) }
+        let hashKeyID = try row.decode(String?.self, "hash_key_id")
+        let verdict = hasher.verify(secret: parsed.secret, storedHash: storedHash, keyID: hashKeyID, acceptLegacy: acceptsLegacyHashes)
+        guard verdict != .invalid else {
+            if hashKeyID == nil {
+                logger.warning("API key refused: its stored hash predates keyed hashes; re-create the key, or upgrade it (docs/api.md, Upgrading API keys)",
+                               metadata: ["api_key.id": "\(parsed.keyID)"])
+            }
+            return .failure(.invalid)
+        }
         let key = try Self.key(from: row)
         if key.isRevoked { return .failure(.revoked) }
+        if verdict == .validUnderOlderKey { try await rehash(key: key, secret: parsed.secret, previousKeyID: hashKeyID, hasher: hasher) }
         try await recordUse(of: key)
         return .success(key)
+    }
+
+    /// Stores the hash again under the current master key (after a rotation, or a legacy row
+    /// accepted for upgrade); conditional on the row still holding the hash just checked.
+    private func rehash(key: APIKey, secret: [UInt8], previousKeyID: String?, hasher: APIKeyHasher) async throws {
+        let hashed = hasher.hash(secret: secret)
+        try await client.query("""
+            UPDATE api_keys SET secret_hash = \(PostgresBytes(hashed.hash)), hash_key_id = \(hashed.keyID)
+            WHERE id = \(key.id) AND hash_key_id IS NOT DISTINCT FROM \(previousKeyID)
+            """)
+        logger.notice("API key re-hashed under the current master key",
+                      metadata: ["api_key.id": "\(key.keyID)", "master_key.id": "\(hashed.keyID)", "previous": "\(previousKeyID ?? "legacy")"])
     }
 
     /// Writes `last_used_at` at most once per `lastUseInterval` per key: skipped in memory when this

@@ -3,15 +3,18 @@ import Cryptography
 /// The token format: `hf_live_<key id>_<secret>`.
 ///
 /// The key id is 12 base32 characters (60 bits, enough to be unique and short to read out); the
-/// secret is 32 random bytes (256 bits) in base64url. Only an HMAC-SHA-256 of the secret is stored.
+/// secret is 32 random bytes (256 bits) in base64url. Only an HMAC-SHA-256 of the secret is stored,
+/// under a key derived from the master key (``APIKeyHasher``).
 enum APIKeyToken {
     static let prefix = "hf_live_"
     static let keyIDLength = 12
     static let secretByteCount = 32
 
     private static let base32Alphabet = Array("abcdefghijklmnopqrstuvwxyz234567".utf8)
-    /// Domain separation for the stored hash: a hash of this purpose can never match another use.
-    private static let hashKey = Array("holdfast.api_key.secret.v1".utf8)
+    /// The public constant that keyed stored hashes before they were keyed by the master key.
+    /// Anyone can compute such a hash, so it is only checked when an operator opts in to upgrade
+    /// old keys (``APIConfiguration/acceptsLegacyKeyHashes``), and never made.
+    private static let legacyHashKey = Array("holdfast.api_key.secret.v1".utf8)
 
     struct Parsed: Sendable {
         var keyID: String
@@ -40,12 +43,8 @@ enum APIKeyToken {
         return Parsed(keyID: String(decoding: keyIDBytes, as: UTF8.self), secret: secret)
     }
 
-    static func hash(secret: [UInt8]) -> [UInt8] {
-        HMACSHA256.authenticate(secret, key: hashKey)
-    }
-
-    /// Compares in constant time.
-    static func matches(secret: [UInt8], storedHash: [UInt8]) -> Bool {
-        HMACSHA256.isValid(storedHash, for: secret, key: hashKey)
+    /// Compares with a legacy (unkeyed) hash in constant time.
+    static func matchesLegacy(secret: [UInt8], storedHash: [UInt8]) -> Bool {
+        HMACSHA256.isValid(storedHash, for: secret, key: legacyHashKey)
     }
 }

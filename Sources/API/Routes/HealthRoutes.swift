@@ -22,20 +22,17 @@ struct HealthRoutes: APIRouteGroup {
             try JSONResponse.make(["status": "ok"])
         }
         routes.get("/readyz", access: .anonymous) { _, _ in
+            // Anonymous, so cheap: one small read at most once per interval, shared by all callers.
             let latest = services.migrations.last?.version ?? 0
-            do {
-                let status = try await MigrationRunner(client: services.client, migrations: services.migrations, logger: services.logger).status()
-                let pending = status.pending.map(\.version)
-                let ready = pending.isEmpty
-                let body = Readiness(status: ready ? "ready" : "migrations_pending", database: "ok", schemaVersion: status.currentVersion,
-                                     latestVersion: latest, pendingMigrations: pending)
-                return try JSONResponse.make(body, status: ready ? .ok : .serviceUnavailable)
-            } catch {
-                services.logger.warning("readiness check failed", metadata: ["error": "\(error)"])
-                let body = Readiness(status: "database_unreachable", database: "\(type(of: error))", schemaVersion: nil,
-                                     latestVersion: latest, pendingMigrations: [])
+            let result = await services.readiness.result()
+            if let failure = result.failure {
+                let body = Readiness(status: "database_unreachable", database: failure, schemaVersion: nil, latestVersion: latest, pendingMigrations: [])
                 return try JSONResponse.make(body, status: .serviceUnavailable)
             }
+            let ready = result.pending.isEmpty
+            let body = Readiness(status: ready ? "ready" : "migrations_pending", database: "ok", schemaVersion: result.schemaVersion,
+                                 latestVersion: latest, pendingMigrations: result.pending)
+            return try JSONResponse.make(body, status: ready ? .ok : .serviceUnavailable)
         }
         routes.get("/metrics", access: .staff) { _, _ in
             guard let registry = services.metrics else {

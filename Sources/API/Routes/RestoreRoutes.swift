@@ -88,7 +88,7 @@ struct RestoreRoutes: APIRouteGroup {
             let tenantID = try TenantRoutes.uuid(String(text), name: "tenant_id")
             _ = try await services.tenants.tenant(id: tenantID)
             let offset = try page.offset()
-            let rows = try await RestoreStore(client: services.client).plans(targetTenantID: tenantID, limit: offset + page.limit + 1)
+            let rows = try await RestoreStore(client: services.client).plans(targetTenantID: tenantID, limit: page.fetchCount(after: offset))
             let items = rows.dropFirst(offset).map { RestorePlanSummary(id: $0.id.apiString, status: $0.status, createdAt: $0.createdAt) }
             return try JSONResponse.make(page.page(offset: offset, fetched: Array(items)))
         }

@@ -9,12 +9,29 @@ import Postgres
 struct APIGate: Sendable {
     let keys: APIKeyStore
     let client: PostgresClient
+    let limiter: APIRateLimiter
+
+    /// Routes that read a tenant through Graph, walk a long history, or build a report: limited
+    /// per key (``APIConfiguration/expensiveRequestsPerMinute``). Kept here, in one place, so a
+    /// route group cannot forget it.
+    static let expensiveRoutes: Set<String> = [
+        "GET /v1/tenants/{tenant_id}/diff", "GET /v1/tenants/{tenant_id}/object/history", "POST /v1/tenants/{tenant_id}/restores",
+        "POST /v1/tenants", "POST /v1/tenants/{tenant_id}/reprobe",
+        "GET /v1/reports/compliance", "GET /v1/partner/reports/compliance",
+        "GET /v1/sla", "GET /v1/partner/sla", "GET /v1/tenants/{tenant_id}/sla", "GET /v1/partner/tenants/{tenant_id}/sla",
+    ]
 
     func handle(_ route: APIRoute, _ request: Request, _ context: APIRequestContext) async throws -> Response {
         var context = context
         if route.access != .anonymous {
             let principal = try await authenticate(request)
             try await authorize(principal, route: route, method: request.method, context: context)
+            if Self.expensiveRoutes.contains(route.signature), let wait = limiter.take(key: principal.key.keyID) {
+                Counter(label: "holdfast_api_rate_limited_total").increment()
+                var error = APIError(.rateLimited, "this key has made too many expensive calls (reports, diffs, histories, plans); retry in \(wait) s")
+                error.retryAfterSeconds = wait
+                throw error
+            }
             context.principal = principal
             context.logger[metadataKey: "api_key.id"] = "\(principal.key.keyID)"
         }

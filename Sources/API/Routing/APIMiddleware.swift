@@ -3,11 +3,20 @@ import Hummingbird
 import Logging
 
 /// Outermost API middleware: gives every request an id (the caller's `X-Request-Id` if usable),
-/// turns every error into the one JSON error shape, and echoes the id in `X-Request-Id`.
+/// turns every error into the one JSON error shape, and echoes the id in `X-Request-Id`. A path
+/// that exists with another method answers 405 with `Allow`; every response carries headers that
+/// keep browsers from sniffing, framing or leaking it (reports are served as HTML).
 struct APIMiddleware: RouterMiddleware {
     typealias Context = APIRequestContext
 
     let maxBodyBytes: Int
+    let methods: APIMethodTable
+    /// HSTS is only meaningful, and only sent, when this listener serves TLS itself.
+    let servesTLS: Bool
+
+    /// `Content-Security-Policy`: the HTML reports are self-contained (inline styles only), so
+    /// nothing may be loaded from elsewhere, no script runs, and no page may frame them.
+    static let contentSecurityPolicy = "default-src 'self'; script-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
     func handle(_ request: Request, context: APIRequestContext, next: (Request, APIRequestContext) async throws -> Response) async throws -> Response {
         var context = context
@@ -18,7 +27,15 @@ struct APIMiddleware: RouterMiddleware {
         do {
             response = try await next(request, context)
         } catch {
-            let apiError = Self.apiError(for: error)
+            var apiError = Self.apiError(for: error)
+            if apiError.code == .routeNotFound {
+                let allowed = methods.allowedMethods(for: request.uri.path)
+                if !allowed.isEmpty {
+                    apiError = APIError(.methodNotAllowed, "\(request.uri.path) accepts \(allowed.joined(separator: ", ")), not \(request.method)",
+                                        underlying: error)
+                    apiError.allowedMethods = allowed
+                }
+            }
             if apiError.code == .internalError {
                 context.logger.error("API request failed", metadata: [
                     "http.method": "\(request.method)", "http.path": "\(request.uri.path)", "error": "\(String(reflecting: error))",
@@ -33,8 +50,15 @@ struct APIMiddleware: RouterMiddleware {
                 ])
             }
             response = JSONResponse.error(apiError, requestID: context.requestID)
+            if let seconds = apiError.retryAfterSeconds { response.headers[.retryAfter] = String(seconds) }
+            if let allowed = apiError.allowedMethods { response.headers[.allow] = allowed.joined(separator: ", ") }
         }
         response.headers[APIHeaders.requestID] = context.requestID
+        response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
+        response.headers[APIHeaders.frameOptions] = "DENY"
+        response.headers[.xContentTypeOptions] = "nosniff"
+        response.headers[APIHeaders.referrerPolicy] = "no-referrer"
+        if servesTLS { response.headers[.strictTransportSecurity] = "max-age=31536000" }
         return response
     }
 

@@ -8,4 +8,7 @@ public enum APIHeaders {
     public static let signature = HTTPField.Name("Holdfast-Signature")!
     /// On a signed compliance report: the id of the key that signed it.
     public static let signingKeyID = HTTPField.Name("Holdfast-Signing-Key-Id")!
+    /// Older browsers' form of CSP `frame-ancestors`.
+    public static let frameOptions = HTTPField.Name("X-Frame-Options")!
+    public static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
 }

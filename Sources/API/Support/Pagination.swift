@@ -1,5 +1,4 @@
 public import Hummingbird
-import Cryptography
 
 /// `?limit=&cursor=` of a list request. Cursors are opaque to clients: the `next_cursor` of one
 /// page, passed back unchanged, gives the next page.
@@ -21,17 +20,29 @@ public struct PageRequest: Sendable {
         return PageRequest(limit: limit, cursor: cursor)
     }
 
+    /// The largest offset a position cursor may hold. Lists paged by position are short (a
+    /// tenant's restore plans, workers, a plan's steps); a client can forge any cursor (they are
+    /// base64url, not sealed), so the value is bounded here, before any arithmetic on it.
+    public static let maxOffset = 1_000_000
+
     /// For lists paged by position: the offset the cursor holds (0 on the first page).
     public func offset() throws -> Int {
         guard let cursor else { return 0 }
-        guard let value = Self.decode(cursor, kind: "o").flatMap(Int.init), value >= 0 else { throw Self.invalid }
+        guard let value = Self.decode(cursor, kind: "o").flatMap(Int.init), (0...Self.maxOffset).contains(value) else { throw Self.invalid }
         return value
     }
 
+    /// `offset() + limit + 1`, the rows to fetch for a page after the cursor's offset: both terms
+    /// are bounded (``maxOffset``, the configured page size), so this cannot overflow.
+    public func fetchCount(after offset: Int) -> Int {
+        offset + limit + 1
+    }
+
     /// For lists ordered by descending id: only ids below the cursor's (nil on the first page).
+    /// Ids are positive, so a cursor holding zero or less is not one a list returned.
     public func beforeID() throws -> Int64? {
         guard let cursor else { return nil }
-        guard let value = Self.decode(cursor, kind: "b").flatMap(Int64.init) else { throw Self.invalid }
+        guard let value = Self.decode(cursor, kind: "b").flatMap(Int64.init), value > 0 else { throw Self.invalid }
         return value
     }
 
@@ -56,15 +67,18 @@ public struct PageRequest: Sendable {
 
     private static let invalid = APIError(.invalidCursor, "cursor is not one this list returned; start again without it")
 
+    /// `o<offset>` or `b<id>`: a kind letter and decimal digits, which docs/openapi.yaml states as
+    /// a pattern per list. Cursors are not secret and not sealed; every value is checked on return.
     private static func encode(_ kind: String, _ value: String) -> String {
-        Base64URL.encode(Array("\(kind):\(value)".utf8))
+        kind + value
     }
 
+    /// The digits after `kind`, or nil when the cursor is of another kind or is not 1–19 digits.
     private static func decode(_ cursor: String, kind: String) -> String? {
-        guard let bytes = Base64URL.decode(cursor) else { return nil }
-        let text = String(decoding: bytes, as: UTF8.self)
-        guard text.hasPrefix(kind + ":") else { return nil }
-        return String(text.dropFirst(kind.count + 1))
+        guard cursor.hasPrefix(kind) else { return nil }
+        let digits = cursor.utf8.dropFirst(kind.utf8.count)
+        guard (1...19).contains(digits.count), digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return nil }
+        return String(decoding: digits, as: UTF8.self)
     }
 }
 

@@ -1,6 +1,7 @@
 public import HTTP
 public import Queue
 import Foundation
+import Metrics
 
 /// Runs `webhook` jobs: POSTs the event as JSON to the configured URL, signed with HMAC-SHA256.
 ///
@@ -35,21 +36,31 @@ public struct WebhookJobHandler: JobHandler {
         do {
             response = try await http.execute(request)
         } catch {
+            Self.count("unreachable")
             logger.warning("webhook delivery failed; the queue retries it", metadata: ["error": "\(error)"])
             throw ComplianceError(.webhookDeliveryFailed, "the webhook receiver could not be reached: \(error)", underlying: error)
         }
         logger[metadataKey: "http.status"] = "\(response.status)"
         switch response.status {
         case 200..<300:
+            Self.count("delivered")
             logger.info("webhook delivered")
         case 408, 429, 500...:
+            Self.count("failed")
             logger.warning("webhook receiver answered with a retryable status; the queue retries it")
             throw ComplianceError(.webhookDeliveryFailed, "the webhook receiver answered \(response.status)")
         default:
+            Self.count("rejected")
             logger.error("webhook receiver rejected the event; not retried")
             throw PermanentJobError("the webhook receiver rejected the event with status \(response.status)",
                                     underlying: ComplianceError(.webhookDeliveryFailed, "status \(response.status)"))
         }
+    }
+
+    /// `holdfast_webhook_deliveries_total{outcome}`: delivered (2xx), failed (a retryable status),
+    /// unreachable (no answer; retried too) or rejected (any other status; not retried).
+    private static func count(_ outcome: String) {
+        Counter(label: "holdfast_webhook_deliveries_total", dimensions: [("outcome", outcome)]).increment()
     }
 
     /// The request body for `job` and its event name.

@@ -78,6 +78,7 @@ extension GraphSession {
                     throw GraphError(code: .invalidResponse, message: "the $batch response has no part \(request.id)")
                 }
                 attempts[request.id, default: 0] += 1
+                GraphMetrics.response(status: answer.status, sizeClass: self.client.pacer.sizeClass(for: self.identity))
                 if answer.status == 429, attempts[request.id, default: 0] < self.client.configuration.maxAttempts {
                     throttled.append(request)
                     let lowercased = Dictionary(answer.headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { $1 })

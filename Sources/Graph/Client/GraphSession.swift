@@ -96,6 +96,7 @@ public struct GraphSession: Sendable {
             self.client.pacer.record(estimated: cost, charged: headersByName["x-ms-resource-unit"].flatMap(Int.init),
                                      limitPercentage: headersByName["x-ms-throttle-limit-percentage"].flatMap(Double.init),
                                      for: self.identity)
+            GraphMetrics.response(status: response.status, sizeClass: self.client.pacer.sizeClass(for: self.identity))
             if (200..<300).contains(response.status) {
                 self.client.logger.trace("Graph request", metadata: metadata)
                 return GraphResponse(status: response.status, headers: headersByName, body: response.body)

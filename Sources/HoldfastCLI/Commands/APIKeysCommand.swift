@@ -38,7 +38,9 @@ struct APIKeysCommand: AsyncParsableCommand {
             let created = try await common.withRuntime(label: "holdfast.apikeys", [actor]) { runtime in
                 var partnerID: UUID?
                 if let partner { partnerID = try await APIKeysCommand.partnerID(partner, client: runtime.postgres) }
-                return try await APIKeyStore(client: runtime.postgres, logger: runtime.logger).create(
+                // Stored hashes are keyed by the master key, so creating a key needs it.
+                let hasher = APIKeyHasher(keyRing: try runtime.keyRing())
+                return try await APIKeyStore(client: runtime.postgres, hasher: hasher, logger: runtime.logger).create(
                     name: name, role: keyRole, partnerID: partnerID, actor: runtime.configuration.actor)
             }
             print("Created API key \(created.key.keyID) (\(created.key.role.rawValue)\(created.key.partnerID.map { ", partner \($0.uuidString.lowercased())" } ?? "")).")
@@ -56,7 +58,7 @@ struct APIKeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             let keys = try await common.withRuntime(label: "holdfast.apikeys") { runtime in
-                try await APIKeyStore(client: runtime.postgres, logger: runtime.logger).list(includeRevoked: all)
+                try await APIKeyStore(client: runtime.postgres, hasher: nil, logger: runtime.logger).list(includeRevoked: all)
             }
             print("KEY ID        ROLE       PARTNER                               CREATED (UTC)         LAST USED (UTC)       REVOKED               NAME")
             for key in keys {
@@ -79,7 +81,7 @@ struct APIKeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             let key = try await common.withRuntime(label: "holdfast.apikeys", [actor]) { runtime in
-                try await APIKeyStore(client: runtime.postgres, logger: runtime.logger).revoke(keyID: keyID, actor: runtime.configuration.actor)
+                try await APIKeyStore(client: runtime.postgres, hasher: nil, logger: runtime.logger).revoke(keyID: keyID, actor: runtime.configuration.actor)
             }
             print("Revoked API key \(key.keyID) (\(key.name)).")
         }

@@ -23,7 +23,34 @@ struct APIOptions: ParsableArguments, ConfigurationFlags {
     @Option(name: .customLong("api-max-body-bytes"), help: "Largest request body the API accepts (default: 65536).")
     var maxBodyBytes: String?
 
-    var flagValues: [String: String] { Self.given([.apiListen: listen, .apiMaxBodyBytes: maxBodyBytes]) }
+    @Option(name: .customLong("api-tls-certificate"), help: "Serve HTTPS with this PEM certificate chain (with --api-tls-key).")
+    var tlsCertificate: String?
+
+    @Option(name: .customLong("api-tls-key"), help: "The PEM private key of --api-tls-certificate.")
+    var tlsKey: String?
+
+    @Option(name: .customLong("api-pool-size"), help: "PostgreSQL connections of the API's own pool (default: 5).")
+    var poolSize: String?
+
+    @Option(name: .customLong("api-request-timeout"), help: "Seconds after which an API request is stopped (default: 120).")
+    var requestTimeout: String?
+
+    @Option(name: .customLong("api-idle-timeout"), help: "Seconds after which an idle API connection is closed (default: 30).")
+    var idleTimeout: String?
+
+    @Option(name: .customLong("api-expensive-per-minute"),
+            help: "Expensive calls (reports, diffs, histories, plans, SLA history) one key may make per minute (default: 20).")
+    var expensivePerMinute: String?
+
+    @Flag(name: .customLong("api-accept-legacy-key-hashes"),
+          help: "Accept API keys created before keyed hashes, re-hashing each on its first use (docs/api.md, Upgrading API keys).")
+    var acceptsLegacyKeyHashes = false
+
+    var flagValues: [String: String] {
+        Self.given([.apiListen: listen, .apiMaxBodyBytes: maxBodyBytes, .apiTLSCertificate: tlsCertificate, .apiTLSKey: tlsKey,
+                    .apiPoolSize: poolSize, .apiRequestTimeout: requestTimeout, .apiIdleTimeout: idleTimeout,
+                    .apiExpensivePerMinute: expensivePerMinute, .apiAcceptLegacyKeyHashes: acceptsLegacyKeyHashes ? "true" : nil])
+    }
 }
 
 /// The coordinator's SLA evaluation and scheduled report options (docs/sla.md, docs/reports.md).

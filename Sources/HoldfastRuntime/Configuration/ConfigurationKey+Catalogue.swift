@@ -37,10 +37,31 @@ extension ConfigurationKey {
     // MARK: HTTP API
     public static let apiListen = ConfigurationKey(
         "HOLDFAST_API_LISTEN", flag: "--api-listen", default: "unset: no API", section: .api,
-        "Serve the HTTP API from the coordinator on `HOST:PORT` (`127.0.0.1:8080`; `:8080` for every address); see docs/api.md.")
+        "Serve the HTTP API from the coordinator on `HOST:PORT` (`127.0.0.1:8080`; `:8080` is loopback too; `0.0.0.0:8080` for every address); see docs/api.md.")
     public static let apiMaxBodyBytes = ConfigurationKey(
         "HOLDFAST_API_MAX_BODY_BYTES", flag: "--api-max-body-bytes", default: "65536", section: .api,
         "Largest request body the API accepts (1024-67108864; 413 `body_too_large` beyond).")
+    public static let apiTLSCertificate = ConfigurationKey(
+        "HOLDFAST_API_TLS_CERTIFICATE", flag: "--api-tls-certificate", default: "unset: plain HTTP", section: .api,
+        "PEM certificate chain: the API serves HTTPS itself (with `HOLDFAST_API_TLS_KEY`). Without TLS on a non-loopback address a warning is logged.")
+    public static let apiTLSKey = ConfigurationKey(
+        "HOLDFAST_API_TLS_KEY", flag: "--api-tls-key", default: "unset", section: .api,
+        "The PEM private key of `HOLDFAST_API_TLS_CERTIFICATE`, mode 600 or stricter.")
+    public static let apiPoolSize = ConfigurationKey(
+        "HOLDFAST_API_POOL_SIZE", flag: "--api-pool-size", default: "5", section: .api,
+        "PostgreSQL connections of the API's own pool (1-100): however busy the API, the leader keeps the connections it renews its lease with.")
+    public static let apiRequestTimeout = ConfigurationKey(
+        "HOLDFAST_API_REQUEST_TIMEOUT", flag: "--api-request-timeout", default: "120", section: .api,
+        "Seconds after which an API request is stopped (503 `request_timeout`; at least 1).")
+    public static let apiIdleTimeout = ConfigurationKey(
+        "HOLDFAST_API_IDLE_TIMEOUT", flag: "--api-idle-timeout", default: "30", section: .api,
+        "Seconds after which an idle API connection is closed (at least 1).")
+    public static let apiExpensivePerMinute = ConfigurationKey(
+        "HOLDFAST_API_EXPENSIVE_PER_MINUTE", flag: "--api-expensive-per-minute", default: "20", section: .api,
+        "Expensive calls (reports, live diffs, histories, restore plans, SLA history) one API key may make per minute (1-100000; 429 beyond).")
+    public static let apiAcceptLegacyKeyHashes = ConfigurationKey(
+        "HOLDFAST_API_ACCEPT_LEGACY_KEY_HASHES", flag: "--api-accept-legacy-key-hashes", default: "`false`", section: .api,
+        "`true`: accept API keys created before keys were hashed under the master key, re-hashing each on first use (docs/api.md, Upgrading API keys).")
 
     // MARK: Master keys
     public static let masterKeyFile = ConfigurationKey(
@@ -190,7 +211,8 @@ extension ConfigurationKey {
         configFile, actor, migrationsDirectory,
         databaseURL, databasePoolSize,
         logLevel, logFormat, metricsPort, metricsHost,
-        apiListen, apiMaxBodyBytes,
+        apiListen, apiMaxBodyBytes, apiTLSCertificate, apiTLSKey, apiPoolSize, apiRequestTimeout, apiIdleTimeout,
+        apiExpensivePerMinute, apiAcceptLegacyKeyHashes,
         masterKeyFile, masterKey, previousMasterKeyFiles, previousMasterKeys,
         blobDirectory, s3Bucket, s3Endpoint, s3AccessKeyID, s3SecretAccessKeyFile, s3SecretAccessKey, s3Region, s3PathStyle,
         s3KeyPrefix, s3LockMode, s3LockGranularity,

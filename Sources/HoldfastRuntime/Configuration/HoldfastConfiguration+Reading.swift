@@ -53,7 +53,19 @@ extension HoldfastConfiguration {
             listen = APIConfiguration.parseListenAddress(address)
             if listen == nil { reader.problem(.apiListen, "is not HOST:PORT, e.g. 127.0.0.1:8080") }
         }
-        api = API(listen: listen, maxBodyBytes: reader.int(.apiMaxBodyBytes, default: APIConfiguration.defaultMaxBodyBytes, in: 1024...(64 * 1024 * 1024)))
+        var tls: (certificate: String, key: String)?
+        switch (reader.text(.apiTLSCertificate), reader.text(.apiTLSKey)) {
+        case (let certificate?, let key?): tls = (certificate, key)
+        case (nil, nil): tls = nil
+        case (.some, nil): reader.problem(.apiTLSCertificate, "is set but HOLDFAST_API_TLS_KEY is not: the two go together")
+        case (nil, .some): reader.problem(.apiTLSKey, "is set but HOLDFAST_API_TLS_CERTIFICATE is not: the two go together")
+        }
+        api = API(listen: listen, maxBodyBytes: reader.int(.apiMaxBodyBytes, default: APIConfiguration.defaultMaxBodyBytes, in: 1024...(64 * 1024 * 1024)),
+                  tls: tls, poolSize: reader.int(.apiPoolSize, default: 5, in: 1...100),
+                  requestTimeout: reader.seconds(.apiRequestTimeout, default: .seconds(120), minimum: 1),
+                  idleTimeout: reader.seconds(.apiIdleTimeout, default: .seconds(30), minimum: 1),
+                  expensivePerMinute: reader.int(.apiExpensivePerMinute, default: 20, in: 1...100_000),
+                  acceptsLegacyKeyHashes: reader.bool(.apiAcceptLegacyKeyHashes, default: false))
 
         var previous: [Secret] = (reader.text(.previousMasterKeyFiles) ?? "").split(whereSeparator: { $0 == ":" || $0 == "," })
             .map { .file(String($0).trimmingCharacters(in: .whitespaces)) }

@@ -93,6 +93,13 @@ public struct HoldfastConfiguration: Sendable {
         /// Host and port to serve on; nil: no API.
         public var listen: (host: String, port: Int)?
         public var maxBodyBytes: Int
+        /// PEM paths; nil: plain HTTP.
+        public var tls: (certificate: String, key: String)?
+        public var poolSize: Int
+        public var requestTimeout: Duration
+        public var idleTimeout: Duration
+        public var expensivePerMinute: Int
+        public var acceptsLegacyKeyHashes: Bool
     }
 
     /// A secret: a file that holds it, or the value itself. Its description never shows the value.

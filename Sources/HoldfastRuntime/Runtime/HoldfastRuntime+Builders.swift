@@ -63,12 +63,15 @@ extension HoldfastRuntime {
 
     /// What only the elected leader runs besides queue upkeep: SLA evaluation, scheduled reports
     /// and the credential expiry check (one warning per credential, however many coordinators).
+    /// The per-tenant gauges (newest snapshot, credential expiry, tenants per SLA state) are fed by
+    /// the SLA and credential rounds.
     public func leaderTasks() throws -> [any MaintenanceTask] {
         let settings = configuration.compliance
+        let tenantMetrics = TenantHealthMetrics()
         var tasks: [any MaintenanceTask] = []
         if settings.slaInterval > .zero {
             let evaluator = SLAEvaluator(client: postgres, configuration: .init(sendsWebhooks: configuration.webhook != nil), logger: logger)
-            tasks.append(SLAEvaluationTask(evaluator: evaluator, interval: settings.slaInterval))
+            tasks.append(SLAEvaluationTask(evaluator: evaluator, interval: settings.slaInterval, observer: tenantMetrics))
         }
         if let directory = settings.reportDirectory {
             let key = try reportSigningKey()
@@ -83,7 +86,7 @@ extension HoldfastRuntime {
         }
         tasks.append(CredentialExpiryTask(check: CredentialExpiryCheck(
             client: postgres, window: configuration.coordinator.credentialWarning,
-            interval: configuration.coordinator.credentialCheckInterval, logger: logger)))
+            interval: configuration.coordinator.credentialCheckInterval, logger: logger), onRound: tenantMetrics.credentialsChecked))
         return tasks
     }
 
@@ -98,36 +101,46 @@ extension HoldfastRuntime {
 
     // MARK: - API
 
-    /// The API's services: the vault over the configured blob store (S3 included), Graph sessions
-    /// and onboarding through the one Graph client. Without a master key those parts are absent
-    /// and their routes answer 503; a master key that is set but unusable throws.
+    /// The API's services: API keys hashed under the master key, the vault over the configured
+    /// blob store (S3 included), Graph sessions and onboarding through the one Graph client.
+    /// Without a master key the API serves only `/healthz` and `/readyz` (keys are keyed by it);
+    /// a master key that is set but unusable throws.
     public func apiServices(metrics: PrometheusCollectorRegistry?) throws -> APIServices {
         guard let listen = configuration.api.listen else {
             throw ConfigurationError(.missing, "the API needs \(ConfigurationKey.apiListen.name) (--api-listen)")
         }
-        let hasKey = try optionalKeyRing() != nil
-        if !hasKey {
-            logger.notice("API: no master key, so snapshot reads, live diffs, restores and onboarding with a credential answer 503")
+        let ring = try optionalKeyRing()
+        if ring == nil {
+            logger.warning("API: no master key, so every route that needs an API key answers 503 (keys are hashed under the master key)")
         }
         let signingKey = try reportSigningKey()
         if signingKey == nil {
             logger.notice("API: compliance reports are served unsigned: no HOLDFAST_REPORT_SIGNING_KEY_FILE")
         }
-        let known = try self.migrations()
+        let settings = configuration.api
+        let apiConfiguration = APIConfiguration(
+            host: listen.host, port: listen.port, maxBodyBytes: settings.maxBodyBytes,
+            tls: settings.tls.map { APITLSConfiguration(certificateChainPath: $0.certificate, privateKeyPath: $0.key) },
+            requestTimeout: settings.requestTimeout, idleTimeout: settings.idleTimeout,
+            expensiveRequestBurst: settings.expensivePerMinute, expensiveRequestsPerMinute: settings.expensivePerMinute,
+            acceptsLegacyKeyHashes: settings.acceptsLegacyKeyHashes)
+        let hasKey = ring != nil
         return APIServices(
-            client: postgres,
-            configuration: APIConfiguration(host: listen.host, port: listen.port, maxBodyBytes: configuration.api.maxBodyBytes),
-            migrations: known, vault: hasKey ? try vault() : nil, credentials: hasKey ? try credentials() : nil, metrics: metrics,
+            client: postgres, configuration: apiConfiguration, migrations: try self.migrations(),
+            keyHasher: ring.map { APIKeyHasher(keyRing: $0) },
+            vault: hasKey ? try vault() : nil, credentials: hasKey ? try credentials() : nil, metrics: metrics,
             reportSigningKey: signingKey, reportGenerator: "holdfast \(HoldfastVersion.current) api",
             graphSessions: hasKey ? try graphSessions() : nil, onboarding: hasKey ? try onboarding() : nil, logger: logger)
     }
 
-    /// The API server, or nil when `HOLDFAST_API_LISTEN` is unset.
+    /// The API server on a runtime of its own (``childRuntime(poolSize:applicationName:)``), or nil
+    /// when `HOLDFAST_API_LISTEN` is unset.
     public func buildAPI(metrics: PrometheusCollectorRegistry?) throws -> (any Service)? {
         guard let listen = configuration.api.listen else { return nil }
-        let services = try apiServices(metrics: metrics)
-        logger.info("API listening", metadata: ["api.address": "\(listen.host):\(listen.port)"])
-        return APIServer(services: services).makeApplication()
+        let api = childRuntime(poolSize: configuration.api.poolSize, applicationName: "holdfast-api")
+        let services = try api.apiServices(metrics: metrics)
+        logger.info("API listening", metadata: ["api.address": "\(listen.host):\(listen.port)", "api.tls": "\(configuration.api.tls != nil)"])
+        return try APIServer(services: services).makeApplication()
     }
 
     // MARK: - Metrics
@@ -138,7 +151,10 @@ extension HoldfastRuntime {
 
     private static let processMetrics: PrometheusCollectorRegistry = {
         let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        var factory = PrometheusMetricsFactory(registry: registry)
+        // Job durations run from seconds to hours: the default buckets stop at 10 s.
+        factory.durationHistogramBuckets = WorkerMetrics.histogramBuckets
+        MetricsSystem.bootstrap(factory)
         return registry
     }()
 

@@ -30,6 +30,8 @@ public final class HoldfastRuntime: Sendable {
         var keyRing: MasterKeyRing?
         var graph: GraphClient?
         var vault: Vault?
+        /// Runtimes of this process's parts that need their own pool (the API), stopped with this one.
+        var children: [HoldfastRuntime] = []
         /// Set once the services are handed to a group: a client made later would have no owner.
         var sealed = false
     }
@@ -63,12 +65,27 @@ public final class HoldfastRuntime: Sendable {
 
     /// Shuts down the HTTP client and the pool, for runtimes not run by a `ServiceGroup`.
     public func shutdown() async {
-        let http = built.withLockedValue { built -> HTTPClient? in
+        let (http, children) = built.withLockedValue { built -> (HTTPClient?, [HoldfastRuntime]) in
             built.sealed = true
-            return built.http
+            return (built.http, built.children)
         }
+        for child in children { await child.shutdown() }
         await http?.shutdown()
         await postgres.shutdown()
+    }
+
+    /// A runtime over the same configuration with a pool of `poolSize` connections of its own (and
+    /// its own HTTP and Graph clients), run and shut down with this one. The API uses one, so
+    /// however busy it is, the leader keeps the connections it renews its lease with.
+    public func childRuntime(poolSize: Int, applicationName: String) -> HoldfastRuntime {
+        var configuration = self.configuration
+        configuration.database.poolSize = poolSize
+        let child = HoldfastRuntime(configuration: configuration, logger: logger, applicationName: applicationName)
+        built.withLockedValue { built in
+            precondition(!built.sealed, "a child runtime is made after the services were handed to their group")
+            built.children.append(child)
+        }
+        return child
     }
 
     // MARK: - Components
@@ -184,11 +201,11 @@ public final class HoldfastRuntime: Sendable {
     /// The services whose shutdown the group owns, first in the group so they stop last: the
     /// pool, and the HTTP client when anything built one.
     func lifecycleServices() -> [any Service] {
-        let http = built.withLockedValue { built -> HTTPClient? in
+        let (http, children) = built.withLockedValue { built -> (HTTPClient?, [HoldfastRuntime]) in
             built.sealed = true
-            return built.http
+            return (built.http, built.children)
         }
-        return [postgres] + (http.map { [$0] } ?? [])
+        return [postgres] + (http.map { [$0] } ?? []) + children.flatMap { $0.lifecycleServices() }
     }
 
     /// Runs `services` with the pool and the HTTP client in one `ServiceGroup` until SIGTERM or

@@ -49,6 +49,7 @@ private struct ListenerLoop: Sendable {
                 backoff = 0.05
             } catch {
                 if stop.isSet { break }
+                continuation.yield(.disconnected)
                 logger.warning("PostgreSQL LISTEN session failed; reconnecting", metadata: [
                     "error": "\(error)", "retry.after_s": "\(backoff)",
                 ])

@@ -12,4 +12,6 @@ public enum PostgresListenerEvent: Sendable, Hashable {
     /// The LISTEN session was (re)established. Notifications sent while it was down are lost, so a
     /// consumer should re-check the state it waits on (workers poll the queue once).
     case listening
+    /// The LISTEN session broke; the listener is reconnecting (``listening`` follows when it is back).
+    case disconnected
 }

@@ -8,9 +8,14 @@ public protocol MaintenanceTask: Sendable {
     var interval: Duration { get }
     /// Does one round; returns how many rows it affected.
     func runOnce() async throws -> Int
+    /// Called when the task stops being run (its coordinator stopped leading), to withdraw what
+    /// only a running task should report (the default does nothing).
+    func stopped()
 }
 
 extension MaintenanceTask {
+    public func stopped() {}
+
     /// Runs `runOnce()` every `interval` until the task is cancelled. A failed round is logged and
     /// the loop carries on: a database outage must not stop maintenance for good.
     public func runPeriodically(logger: Logger) async {

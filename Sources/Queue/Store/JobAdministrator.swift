@@ -115,6 +115,20 @@ public struct JobAdministrator: Sendable {
         }
         return counts
     }
+
+    /// Seconds the oldest available job of each kind has waited since it could first run (its
+    /// `run_at`), by the database's clock. Kinds with no available job are absent.
+    public func oldestAvailableAgeByKind() async throws -> [JobKind: Double] {
+        let rows = try await storage("oldest available jobs") {
+            try await client.query("""
+                SELECT kind, greatest(0, extract(epoch FROM now() - min(run_at)))::float8 AS age
+                FROM jobs WHERE state = 'available' GROUP BY kind
+                """)
+        }
+        var ages: [JobKind: Double] = [:]
+        for row in rows { ages[JobKind(try row.decode(String.self, "kind"))] = try row.decode(Double.self, "age") }
+        return ages
+    }
 }
 
 extension JobEvent {

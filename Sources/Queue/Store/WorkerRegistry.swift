@@ -50,6 +50,23 @@ public struct WorkerRegistry: Sendable {
         }
     }
 
+    /// Workers that have not stopped: `active` ones were seen within `lostAfter`; `lost` ones were
+    /// not (killed, host gone, cut off) but within the last day, so a lost worker is counted for a
+    /// day rather than for ever.
+    public func fleet(lostAfter: Duration) async throws -> (active: Int, lost: Int) {
+        let seconds = lostAfter.seconds
+        let rows = try await storage("worker fleet") {
+            try await client.query("""
+                SELECT count(*) FILTER (WHERE last_seen_at >= now() - make_interval(secs => \(seconds)))::int AS active,
+                       count(*) FILTER (WHERE last_seen_at < now() - make_interval(secs => \(seconds))
+                                          AND last_seen_at >= now() - interval '1 day')::int AS lost
+                FROM workers WHERE stopped_at IS NULL
+                """)
+        }
+        guard let row = rows.first else { return (0, 0) }
+        return (try row.decode(Int.self, "active"), try row.decode(Int.self, "lost"))
+    }
+
     /// Registered workers that have not stopped (all of them with `includeStopped`), newest first.
     public func list(includeStopped: Bool = false) async throws -> [Registration] {
         let rows = try await storage("worker list") {

@@ -5,7 +5,7 @@ public import Postgres
 /// Warns, in the log, about tenant credentials that expire within `window` (or have expired): an
 /// expired secret or certificate is the most common way an MSP's backups silently stop.
 ///
-/// `runOnce` is what tests call; `runPeriodically` is the loop a coordinator runs, which logs a
+/// The coordinator's leader runs it as a maintenance task (`CredentialExpiryTask`), which logs a
 /// failed round and carries on.
 public struct CredentialExpiryCheck: Sendable {
     public let client: PostgresClient
@@ -48,19 +48,6 @@ public struct CredentialExpiryCheck: Sendable {
             ])
         }
         return expiring
-    }
-
-    /// Checks every `interval` until cancelled.
-    public func runPeriodically() async {
-        while !Task.isCancelled {
-            do {
-                try await self.runOnce()
-            } catch {
-                if Task.isCancelled { return }
-                self.logger.warning("credential expiry check failed; will try again", metadata: ["error": "\(error)"])
-            }
-            do { try await Task.sleep(for: self.interval) } catch { return }
-        }
     }
 }
 
