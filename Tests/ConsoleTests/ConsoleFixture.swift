@@ -49,7 +49,9 @@ struct ConsoleFixture: Sendable {
     static let testParameters = Scrypt.Parameters(logCost: 10, blockSize: 8, parallelism: 1)
 
     static func run(configuration: ConsoleConfiguration = ConsoleConfiguration(), _ body: @Sendable (ConsoleFixture) async throws -> Void) async throws {
-        try await TestDatabase.withIsolatedSchema { schema in
+        // Three connections: a console test sends one request at a time, and the whole suite shares
+        // the cluster's max_connections with every other test running in parallel.
+        try await TestDatabase.withIsolatedSchema(maxConnections: 3) { schema in
             let logger = TestLogger.make(label: "console-test")
             let client = schema.client
             let registry = TenantRegistry(client: client, logger: logger)
