@@ -425,6 +425,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "HoldfastCLITests",
+            dependencies: [
+                "HoldfastCLI",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "HoldfastRuntimeTests",
             dependencies: [
                 "HoldfastRuntime", "API", "Vault", "Tenancy", "Graph", "GraphSim", "GraphSimTesting", "Jobs", "Restore", "Queue", "Cryptography",

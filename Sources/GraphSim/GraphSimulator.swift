@@ -129,7 +129,7 @@ public final class GraphSimulator: Service, Sendable {
                                      directory: directory, requestLogCapacity: configuration.requestLogCapacity)
         register(tenant)
         logger.info("graph-sim seeded a tenant", metadata: [
-            "tenant.id": .string(tenantId),
+            "graph.tenant": .string(tenantId),
             "tenant.name": .string(name),
             "tenant.profile": .string(specification.profile.name),
             "tenant.users": .stringConvertible(specification.profile.users),

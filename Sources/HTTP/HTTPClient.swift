@@ -41,7 +41,8 @@ public final class HTTPClient: Sendable {
     ///
     /// Throws ``HTTPClientError`` when no response arrived (see its codes), and
     /// `CancellationError` when the calling task is cancelled: the transfer is aborted at once.
-    public func execute(_ request: HTTPRequest) async throws -> HTTPResponse {
+    /// `logger`: the caller's, so the request's lines carry its metadata; the client's when nil.
+    public func execute(_ request: HTTPRequest, logger: Logger? = nil) async throws -> HTTPResponse {
         if let failure = request.validationFailure {
             throw HTTPClientError(code: .invalidRequest, message: "invalid request: \(failure)", url: request.url)
         }
@@ -50,7 +51,8 @@ public final class HTTPClient: Sendable {
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 loop.submit(
-                    QueuedTransfer(id: id, request: request, continuation: continuation, submittedAt: .now)
+                    QueuedTransfer(id: id, request: request, continuation: continuation, submittedAt: .now,
+                                   logger: logger ?? loop.logger)
                 )
             }
         } onCancel: {

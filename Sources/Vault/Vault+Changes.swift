@@ -1,4 +1,5 @@
 public import Foundation
+public import Logging
 import Postgres
 
 /// One object whose version differs between two snapshots: nil on a side where it was absent.
@@ -11,20 +12,22 @@ public struct VersionChange: Sendable, Hashable {
 
 extension Vault {
     /// Every object of `type` live at `snapshotID`, in key order.
-    public func versions(tenantID: UUID, type: String, at snapshotID: Int64) async throws -> [ObjectVersion] {
-        try await self.client.query("""
+    public func versions(tenantID: UUID, type: String, at snapshotID: Int64, logger: Logger? = nil) async throws -> [ObjectVersion] {
+        let logger = logger ?? self.logger
+        return try await self.client.query("""
             SELECT v.type, v.object_id, encode(v.blob_id, 'hex') AS blob, v.valid_from, v.valid_to, s.committed_at
             FROM object_versions v JOIN snapshots s ON s.id = v.valid_from
             WHERE v.tenant_id = \(tenantID) AND v.type = \(type) AND v.valid_from <= \(snapshotID)
               AND (v.valid_to IS NULL OR v.valid_to > \(snapshotID))
             ORDER BY v.object_id
-            """).map(Self.decodeVersion)
+            """, logger: logger).map(Self.decodeVersion)
     }
 
     /// The objects whose version at `from` differs from their version at `to` (`from` < `to`).
     /// Only versions opened or closed by the snapshots in between are looked at, through the
     /// `valid_from` and `valid_to` indexes, so the cost follows the change, not the tenant.
-    public func changes(tenantID: UUID, from: Int64, to: Int64) async throws -> [VersionChange] {
+    public func changes(tenantID: UUID, from: Int64, to: Int64, logger: Logger? = nil) async throws -> [VersionChange] {
+        let logger = logger ?? self.logger
         guard from != to else { return [] }
         let (low, high) = from < to ? (from, to) : (to, from)
         let rows = try await self.client.query("""
@@ -43,7 +46,7 @@ extension Vault {
                  AND b.valid_from <= \(high) AND (b.valid_to IS NULL OR b.valid_to > \(high))
             WHERE a.blob_id IS DISTINCT FROM b.blob_id
             ORDER BY t.type, t.object_id
-            """)
+            """, logger: logger)
         return try rows.map { row in
             let lowBlob = try row.decode(String?.self, "low_blob").flatMap(BlobID.init(hex:))
             let highBlob = try row.decode(String?.self, "high_blob").flatMap(BlobID.init(hex:))

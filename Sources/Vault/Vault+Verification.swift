@@ -1,4 +1,5 @@
 public import Foundation
+public import Logging
 import NIOPosix
 
 extension Vault {
@@ -14,22 +15,23 @@ extension Vault {
 
     /// Invariant 4: recomputes the snapshot's root hash from its map and opens every blob it names
     /// (each blob's GCM tag and its HMAC id are checked).
-    public func verify(snapshotID: Int64) async throws -> Verification {
-        let snapshot = try await self.snapshot(id: snapshotID)
-        let keys = try await self.keyProvider.keys(tenantID: snapshot.tenantID, dataKeyID: snapshot.dataKeyID)
+    public func verify(snapshotID: Int64, logger: Logger? = nil) async throws -> Verification {
+        let logger = logger ?? self.logger
+        let snapshot = try await self.snapshot(id: snapshotID, logger: logger)
+        let keys = try await self.keyProvider.keys(tenantID: snapshot.tenantID, dataKeyID: snapshot.dataKeyID, logger: logger)
         var root = RootHash.zero
         let hasher = RootHash.ElementHasher(keys: keys)
         var objects = 0
         var failures: [String: String] = [:]
         var checked = Set<BlobID>()
         var blobKeys = [snapshot.dataKeyID: keys]
-        try await self.forEachEntry(of: snapshot) { page in
+        try await self.forEachEntry(of: snapshot, logger: logger) { page in
             for entry in page {
                 root.add(type: entry.type, objectID: entry.objectID, blobID: entry.blobID, hasher: hasher)
                 objects += 1
                 guard checked.insert(entry.blobID).inserted else { continue }
                 do {
-                    _ = try await self.read(entry.blobID, tenantID: snapshot.tenantID, keys: &blobKeys)
+                    _ = try await self.read(entry.blobID, tenantID: snapshot.tenantID, keys: &blobKeys, logger: logger)
                 } catch let error as VaultError {
                     failures["\(entry.type)/\(entry.objectID)"] = "\(error.code)"
                 }
@@ -41,13 +43,14 @@ extension Vault {
     /// Writes every object of the snapshot as a plain JSON file, `DIR/<type>/<object id>.json`
     /// (ids escaped for file names), readable without Holdfast. Returns the number written.
     @discardableResult
-    public func export(snapshotID: Int64, to directory: URL) async throws -> Int {
-        let snapshot = try await self.snapshot(id: snapshotID)
+    public func export(snapshotID: Int64, to directory: URL, logger: Logger? = nil) async throws -> Int {
+        let logger = logger ?? self.logger
+        let snapshot = try await self.snapshot(id: snapshotID, logger: logger)
         var written = 0
         var keys: [String: TenantVaultKeys] = [:]
-        try await self.forEachEntry(of: snapshot) { page in
+        try await self.forEachEntry(of: snapshot, logger: logger) { page in
             for entry in page {
-                let json = try await self.read(entry.blobID, tenantID: snapshot.tenantID, keys: &keys)
+                let json = try await self.read(entry.blobID, tenantID: snapshot.tenantID, keys: &keys, logger: logger)
                 let folder = directory.appendingPathComponent(Self.fileName(entry.type))
                 let file = folder.appendingPathComponent(Self.fileName(entry.objectID) + ".json")
                 // File writes block: keep them off Swift's cooperative pool.

@@ -217,7 +217,7 @@ public final class WorkerService: Service {
         metadata["job.id"] = "\(job.id)"
         metadata["job.kind"] = "\(job.kind)"
         metadata["job.attempt"] = "\(job.attempt)"
-        if let tenant = job.tenantID { metadata["tenant.id"] = "\(tenant)" }
+        if let tenant = job.tenantID { metadata["tenant.id"] = "\(tenant.uuidString.lowercased())" }
         logger.handler.metadata = metadata
         guard let handler = handlers.handler(for: job.kind) else {
             handlerFinished()

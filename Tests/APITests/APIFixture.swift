@@ -49,9 +49,9 @@ struct APIFixture: Sendable {
                     metrics: PrometheusCollectorRegistry? = nil, signsReports: Bool = true,
                     graphSessions: (any GraphSessionProvider)? = nil, onboarding: (@Sendable (PostgresClient) -> TenantOnboarding)? = nil,
                     restoreConfiguration: RestoreConfiguration = RestoreConfiguration(),
+                    logger: Logger = TestLogger.make(label: "api-test"),
                     _ body: @Sendable (APIFixture) async throws -> Void) async throws {
-        try await TestDatabase.withIsolatedSchema { schema in
-            let logger = TestLogger.make(label: "api-test")
+        try await TestDatabase.withIsolatedSchema(logger: logger) { schema in
             let client = schema.client
             let registry = TenantRegistry(client: client, logger: logger)
             let partnerA = try await registry.addPartner(name: "Partner A", actor: "test").id

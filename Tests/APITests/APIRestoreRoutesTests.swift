@@ -201,7 +201,7 @@ import Vault
     @Test func applyRefusesAPolicyThatWouldLockOutEveryAdministratorUntilConfirmed() async throws {
         try await RestoreAPIHarness.run { harness, fixture in
             let contoso = try harness.tenantID("contoso")
-            let target = try await harness.sessions.session(tenantID: contoso)
+            let target = try await harness.sessions.session(tenantID: contoso, logger: harness.logger)
             // A policy that blocks everyone, with no break-glass exclusion, backed up and then deleted for good.
             let page = try CanonicalJSON.parse(try await target.send(.get("/identity/conditionalAccess/policies")).body)
             let policy = try #require(page["value"]?.arrayValue?.first { $0["state"]?.stringValue == "enabled" })
@@ -250,11 +250,11 @@ final class GraphSessionTable: GraphSessionProvider {
 
     func set(_ session: GraphSession, for tenantID: UUID) { sessions.withLock { $0[tenantID] = session } }
 
-    func session(tenantID: UUID) async throws -> GraphSession {
+    func session(tenantID: UUID, logger: Logger) async throws -> GraphSession {
         guard let session = sessions.withLock({ $0[tenantID] }) else {
             throw TenancyError(.credentialNotFound, "no Graph session for tenant \(tenantID.uuidString.lowercased()) in this test")
         }
-        return session
+        return session.logging(to: logger)
     }
 }
 
@@ -269,13 +269,13 @@ struct RestoreAPIHarness {
     static let permissions = ResourceCatalogue.requiredPermissions + RestorePermissions.writes
 
     static func run(restoreConfiguration: RestoreConfiguration = RestoreConfiguration(),
+                    logger: Logger = TestLogger.make(label: "api-restore-test"),
                     _ body: @Sendable (RestoreAPIHarness, APIFixture) async throws -> Void) async throws {
-        let logger = TestLogger.make(label: "api-restore-test")
         let specifications = [TenantSpecification(name: "contoso", profile: .small, seed: 21),
                               TenantSpecification(name: "fabrikam", profile: .small, seed: 22)]
         let table = GraphSessionTable()
         try await SimulatedGraph.run(tenants: specifications, logger: logger) { simulator, graph in
-            try await APIFixture.run(graphSessions: table, restoreConfiguration: restoreConfiguration) { fixture in
+            try await APIFixture.run(graphSessions: table, restoreConfiguration: restoreConfiguration, logger: logger) { fixture in
                 let registry = TenantRegistry(client: fixture.client, logger: logger)
                 var tenants: [String: UUID] = [:]
                 for specification in specifications {
@@ -316,7 +316,8 @@ struct RestoreAPIHarness {
     func backup(_ name: String, fixture: APIFixture) async throws -> SnapshotSummary {
         let tenantID = try tenantID(name)
         let jobID = Self.jobs.withLock { $0 += 1; return $0 }
-        return try await BackupRun(vault: fixture.vault, session: try await sessions.session(tenantID: tenantID), tenantID: tenantID,
+        return try await BackupRun(vault: fixture.vault, session: try await sessions.session(tenantID: tenantID, logger: logger),
+                                   tenantID: tenantID,
                                    jobID: jobID, claim: nil, logger: logger).run()
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HoldfastTesting
 import Graph
 import GraphSim
 import Testing
@@ -189,7 +190,7 @@ struct GraphClientTests {
         try await GraphSimHarness.run(throttleStore: store) { harness in
             // Another worker recorded a Retry-After for this tenant and app.
             let until = Date().addingTimeInterval(1.5)
-            try await store.block(harness.identity, until: until, reason: "TooManyRequests")
+            try await store.block(harness.identity, until: until, reason: "TooManyRequests", logger: TestLogger.make())
             _ = try await harness.session().get("/users?$top=1")
             let record = try #require(harness.fixture.tenant.requestLog.records().last)
             #expect(record.receivedAt >= until)

@@ -1,4 +1,6 @@
 import Foundation
+import HoldfastTesting
+import Logging
 @testable import Graph
 import GraphSimTesting
 import HTTP
@@ -14,11 +16,13 @@ struct GraphHostileResponseTests {
         let inner = InMemoryThrottleStateStore()
         private let blocks = NIOLockedValueBox<[(recordedAt: Date, until: Date)]>([])
 
-        func blockedUntil(_ identity: GraphIdentity) async throws -> Date? { try await self.inner.blockedUntil(identity) }
+        func blockedUntil(_ identity: GraphIdentity, logger: Logger) async throws -> Date? {
+            try await self.inner.blockedUntil(identity, logger: logger)
+        }
 
-        func block(_ identity: GraphIdentity, until: Date, reason: String) async throws {
+        func block(_ identity: GraphIdentity, until: Date, reason: String, logger: Logger) async throws {
             self.blocks.withLockedValue { $0.append((Date(), until)) }
-            try await self.inner.block(identity, until: until, reason: reason)
+            try await self.inner.block(identity, until: until, reason: reason, logger: logger)
         }
 
         var recorded: [(recordedAt: Date, until: Date)] { self.blocks.withLockedValue { $0 } }
@@ -65,7 +69,7 @@ struct GraphHostileResponseTests {
         try await StubGraphHarness.run(throttleStore: store, configure: { $0.maxRetryAfter = .milliseconds(500) },
                                        respond: { request, _ in request.path == "/v1.0/users/1" ? .json(#"{"id":"1"}"#) : nil }) { harness in
             // As if an older version, or a database writer, stored a block for decades.
-            try await store.inner.block(harness.identity, until: Date().addingTimeInterval(1e9), reason: "planted")
+            try await store.inner.block(harness.identity, until: Date().addingTimeInterval(1e9), reason: "planted", logger: TestLogger.make())
             _ = try await harness.session().get("/users/1")
             #expect(harness.graphRequests.count == 1)
         }

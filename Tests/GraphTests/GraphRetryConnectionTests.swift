@@ -1,5 +1,6 @@
 import Cryptography
 import Foundation
+import Logging
 import Graph
 import GraphSim
 import GraphSimTesting
@@ -28,7 +29,7 @@ final class FailingFirstTransport: GraphTransport {
     var freshFlags: [Bool] { self.state.withLockedValue { $0.fresh } }
     var newConnections: [Int] { self.state.withLockedValue { $0.newConnections } }
 
-    func execute(_ request: HTTPRequest) async throws -> HTTPResponse {
+    func execute(_ request: HTTPRequest, logger: Logger?) async throws -> HTTPResponse {
         let isGraph = request.url.contains("/v1.0/")
         let fail = self.state.withLockedValue { state -> Bool in
             guard isGraph else { return false }
@@ -45,7 +46,7 @@ final class FailingFirstTransport: GraphTransport {
                 throw SimulatedConnectionReset()
             }
         }
-        let response = try await self.inner.execute(request)
+        let response = try await self.inner.execute(request, logger: logger)
         if isGraph { self.state.withLockedValue { $0.newConnections.append(response.newConnections) } }
         return response
     }

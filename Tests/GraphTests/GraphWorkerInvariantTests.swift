@@ -168,7 +168,7 @@ struct GraphWorkerInvariantTests {
 
             let text = log.text
             #expect(log.count > 0)
-            #expect(text.contains("tenant.id"))
+            #expect(text.contains("graph.tenant"), "Graph lines name the Entra directory under graph.tenant")
             #expect(!text.contains(secret))
             #expect(!text.contains(wrong))
             #expect(!text.contains(token.value))

@@ -113,7 +113,7 @@ struct RuntimeWiringTests {
                         credential: NewTenantCredential(appKind: .sharedMultitenantApp, clientID: UUID(uuidString: app.clientId)!,
                                                         material: .clientSecret(SecretBytes(copying: Array(secret.utf8))), expiresAt: nil)),
                         actor: "test")
-                    let session = try await runtime.graphSessions().session(tenantID: outcome.tenant.id)
+                    let session = try await runtime.graphSessions().session(tenantID: outcome.tenant.id, logger: runtime.logger)
                     let snapshot = try await BackupRun(vault: try runtime.vault(), session: session, tenantID: outcome.tenant.id, jobID: 7_200_001,
                                                        claim: nil, logger: logger).run()
                     return (outcome.tenant.id, snapshot.id)

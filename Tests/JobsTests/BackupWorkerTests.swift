@@ -13,7 +13,7 @@ import Worker
 /// The harness's session for every tenant.
 struct FixedSessionProvider: GraphSessionProvider {
     let session: GraphSession
-    func session(tenantID: UUID) async throws -> GraphSession { self.session }
+    func session(tenantID: UUID, logger: Logger) async throws -> GraphSession { self.session.logging(to: logger) }
 }
 
 @Suite("Backup through the queue")

@@ -27,7 +27,7 @@ import Vault
             #expect(try await harness.vault.verify(snapshotID: second.id).passed)
             #expect(try await harness.contents(second.id).count == 3)
             let changed = try #require(try await harness.vault.version(tenantID: harness.tenantID, type: "user", objectID: "b", at: second.id))
-            let sealed = try #require(try await harness.vault.blobStore.get(changed.blobID, tenantID: harness.tenantID))
+            let sealed = try #require(try await harness.vault.blobStore.get(changed.blobID, tenantID: harness.tenantID, logger: harness.logger))
             #expect(try SealedBlob.dataKeyID(of: sealed) == rotated.id)
         }
     }

@@ -22,10 +22,10 @@ struct GarbageCollectionRaceTests {
                 try await connection.query("ALTER TABLE snapshots ENABLE TRIGGER snapshots_guard_delete")
             }
             // One stray blob no backup will name.
-            let keys = try await harness.vault.keyProvider.currentKeys(tenantID: harness.tenantID)
+            let keys = try await harness.vault.keyProvider.currentKeys(tenantID: harness.tenantID, logger: TestLogger.make())
             let stray = try SealedBlob.seal(try CanonicalJSON.canonicalize(Array("{\"id\":\"stray\"}".utf8)), keys: keys)
-            _ = try await harness.vault.blobStore.put([stray], tenantID: harness.tenantID)
-            let orphans = try await harness.vault.blobStore.list(tenantID: harness.tenantID, after: nil, limit: 100_000).count
+            _ = try await harness.vault.blobStore.put([stray], tenantID: harness.tenantID, logger: TestLogger.make())
+            let orphans = try await harness.vault.blobStore.list(tenantID: harness.tenantID, after: nil, limit: 100_000, logger: TestLogger.make()).count
 
             let collector = BlobGarbageCollector(client: client, blobStore: harness.vault.blobStore, attempts: JobAttempts(),
                                                  batchSize: 20, logger: harness.logger)
@@ -66,7 +66,7 @@ struct GarbageCollectionRaceTests {
 
             // Once the backup is done, the collector takes exactly what nothing names: the stray blob.
             let final = try await collector.collect(tenantID: harness.tenantID)
-            let stored = Set(try await harness.vault.blobStore.list(tenantID: harness.tenantID, after: nil, limit: 100_000))
+            let stored = Set(try await harness.vault.blobStore.list(tenantID: harness.tenantID, after: nil, limit: 100_000, logger: TestLogger.make()))
             let referenced = Set(try await client.query("""
                 SELECT DISTINCT encode(blob_id, 'hex') AS b FROM object_versions WHERE tenant_id = \(harness.tenantID)
                 """).rows.compactMap { BlobID(hex: try $0.decode(String.self, "b")) })

@@ -68,7 +68,7 @@ struct VaultHarness {
     }
 
     func storedBlobs() async throws -> Set<BlobID> {
-        Set(try await self.vault.blobStore.list(tenantID: self.tenantID, after: nil, limit: 1_000_000))
+        Set(try await self.vault.blobStore.list(tenantID: self.tenantID, after: nil, limit: 1_000_000, logger: TestLogger.make()))
     }
 
     func referencedBlobs() async throws -> Set<BlobID> {

@@ -69,7 +69,7 @@ struct FencingProcessTests {
             let tenantID = try await Self.onboard(harness)
             let vault = Self.vault(harness)
             let session = try await TenancyGraphSessionProvider(client: harness.graph, credentials: harness.onboarding.credentials)
-                .session(tenantID: tenantID)
+                .session(tenantID: tenantID, logger: harness.logger)
             let snapshot = try await BackupRun(vault: vault, session: session, tenantID: tenantID, jobID: 1_000_000, claim: nil,
                                                logger: harness.logger).run()
             try await body(harness, masterKey, tenantID, vault, session, snapshot)

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Graph
 import GraphSim
 import Jobs
@@ -9,7 +10,7 @@ import Testing
 /// Sessions from the harness, by tenant.
 struct HarnessSessions: GraphSessionProvider {
     let sessions: [UUID: GraphSession]
-    func session(tenantID: UUID) async throws -> GraphSession { try #require(sessions[tenantID]) }
+    func session(tenantID: UUID, logger: Logger) async throws -> GraphSession { try #require(sessions[tenantID]).logging(to: logger) }
 }
 
 @Suite("Restore job handler")

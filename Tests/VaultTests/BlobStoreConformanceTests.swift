@@ -14,27 +14,27 @@ enum BlobStoreConformance {
         let other = UUID()
         let blobs = (1...12).map { blob(UInt8($0 * 7)) }
 
-        #expect(try await store.put(Array(blobs.prefix(8)), tenantID: tenant) == Set(blobs.prefix(8).map(\.id)))
+        #expect(try await store.put(Array(blobs.prefix(8)), tenantID: tenant, logger: TestLogger.make()) == Set(blobs.prefix(8).map(\.id)))
         // Idempotent: a second put of the same ids writes nothing and changes nothing.
-        #expect(try await store.put(Array(blobs.prefix(4)) + Array(blobs.suffix(4)), tenantID: tenant) == Set(blobs.suffix(4).map(\.id)))
-        #expect(try await store.put([], tenantID: tenant).isEmpty)
+        #expect(try await store.put(Array(blobs.prefix(4)) + Array(blobs.suffix(4)), tenantID: tenant, logger: TestLogger.make()) == Set(blobs.suffix(4).map(\.id)))
+        #expect(try await store.put([], tenantID: tenant, logger: TestLogger.make()).isEmpty)
         for blob in blobs {
-            #expect(try await store.get(blob.id, tenantID: tenant) == blob.sealed)
+            #expect(try await store.get(blob.id, tenantID: tenant, logger: TestLogger.make()) == blob.sealed)
         }
         let absent = BlobStoreConformance.blob(250)
-        #expect(try await store.get(absent.id, tenantID: tenant) == nil)
-        #expect(try await store.contains(blobs.map(\.id) + [absent.id], tenantID: tenant) == Set(blobs.map(\.id)))
-        #expect(try await store.contains([], tenantID: tenant).isEmpty)
+        #expect(try await store.get(absent.id, tenantID: tenant, logger: TestLogger.make()) == nil)
+        #expect(try await store.contains(blobs.map(\.id) + [absent.id], tenantID: tenant, logger: TestLogger.make()) == Set(blobs.map(\.id)))
+        #expect(try await store.contains([], tenantID: tenant, logger: TestLogger.make()).isEmpty)
 
         // Tenants do not see each other's blobs.
-        #expect(try await store.get(blobs[0].id, tenantID: other) == nil)
-        #expect(try await store.contains(blobs.map(\.id), tenantID: other).isEmpty)
+        #expect(try await store.get(blobs[0].id, tenantID: other, logger: TestLogger.make()) == nil)
+        #expect(try await store.contains(blobs.map(\.id), tenantID: other, logger: TestLogger.make()).isEmpty)
 
         // Listing walks ids in order, page by page.
         var listed: [BlobID] = []
         var after: BlobID?
         while true {
-            let page = try await store.list(tenantID: tenant, after: after, limit: 5)
+            let page = try await store.list(tenantID: tenant, after: after, limit: 5, logger: TestLogger.make())
             listed += page
             guard page.count == 5 else { break }
             after = page.last
@@ -42,19 +42,19 @@ enum BlobStoreConformance {
         #expect(listed == blobs.map(\.id).sorted())
 
         // What was deleted comes back; an id that was not stored is not in it.
-        #expect(try await store.delete([blobs[0].id, blobs[1].id, absent.id], tenantID: tenant) == [blobs[0].id, blobs[1].id])
-        #expect(try await store.get(blobs[0].id, tenantID: tenant) == nil)
-        #expect(try await store.contains(blobs.map(\.id), tenantID: tenant).count == blobs.count - 2)
-        #expect(try await store.put([blobs[0]], tenantID: tenant) == [blobs[0].id], "a deleted id can be written again")
+        #expect(try await store.delete([blobs[0].id, blobs[1].id, absent.id], tenantID: tenant, logger: TestLogger.make()) == [blobs[0].id, blobs[1].id])
+        #expect(try await store.get(blobs[0].id, tenantID: tenant, logger: TestLogger.make()) == nil)
+        #expect(try await store.contains(blobs.map(\.id), tenantID: tenant, logger: TestLogger.make()).count == blobs.count - 2)
+        #expect(try await store.put([blobs[0]], tenantID: tenant, logger: TestLogger.make()) == [blobs[0].id], "a deleted id can be written again")
 
         // Concurrent writers of one id: exactly one of them wrote it.
         let racing = BlobStoreConformance.blob(99)
         let writes = try await withThrowingTaskGroup(of: Int.self) { group in
-            for _ in 0..<6 { group.addTask { try await store.put([racing], tenantID: tenant).count } }
+            for _ in 0..<6 { group.addTask { try await store.put([racing], tenantID: tenant, logger: TestLogger.make()).count } }
             return try await group.reduce(0, +)
         }
         #expect(writes == 1)
-        #expect(try await store.get(racing.id, tenantID: tenant) == racing.sealed)
+        #expect(try await store.get(racing.id, tenantID: tenant, logger: TestLogger.make()) == racing.sealed)
     }
 }
 

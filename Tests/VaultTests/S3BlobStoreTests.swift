@@ -77,7 +77,7 @@ struct S3BlobStoreTests {
             var configuration = store.configuration
             configuration.bucket = "holdfast-missing-\(UUID().uuidString.lowercased().prefix(8))"
             let missing = S3BlobStore(configuration: configuration, http: store.http, immutability: store.immutability, logger: store.logger)
-            let error = await #expect(throws: S3Error.self) { try await missing.list(tenantID: UUID(), after: nil, limit: 10) }
+            let error = await #expect(throws: S3Error.self) { try await missing.list(tenantID: UUID(), after: nil, limit: 10, logger: TestLogger.make()) }
             #expect(error?.code == .noSuchBucket)
             #expect(error?.requestID?.isEmpty == false)
             #expect(error?.status == 404)
@@ -89,14 +89,14 @@ struct S3BlobStoreTests {
             let tenant = UUID()
             let blob = BlobStoreConformance.blob(5)
             let before = Date()
-            #expect(try await store.put([blob], tenantID: tenant) == [blob.id])
+            #expect(try await store.put([blob], tenantID: tenant, logger: TestLogger.make()) == [blob.id])
             let lock = try #require(try await store.lock(of: blob.id, tenantID: tenant))
             #expect(lock.mode == .compliance)
             #expect(lock.until >= before.addingTimeInterval(3600))
 
             // Garbage collection asking to delete a locked blob: kept, not an error.
-            #expect(try await store.delete([blob.id], tenantID: tenant).isEmpty)
-            #expect(try await store.get(blob.id, tenantID: tenant) == blob.sealed, "a locked blob survives a DELETE")
+            #expect(try await store.delete([blob.id], tenantID: tenant, logger: TestLogger.make()).isEmpty)
+            #expect(try await store.get(blob.id, tenantID: tenant, logger: TestLogger.make()) == blob.sealed, "a locked blob survives a DELETE")
 
             let later = lock.until.addingTimeInterval(86_400)
             try await store.extendRetention([blob.id], tenantID: tenant, until: later)
@@ -112,10 +112,10 @@ struct S3BlobStoreTests {
         try await S3TestBucket.withStore(objectLock: true) { store in
             let tenant = UUID()
             let blob = BlobStoreConformance.blob(7)
-            _ = try await store.put([blob], tenantID: tenant)
+            _ = try await store.put([blob], tenantID: tenant, logger: TestLogger.make())
             #expect(try await store.lock(of: blob.id, tenantID: tenant) == nil)
-            #expect(try await store.delete([blob.id], tenantID: tenant) == [blob.id])
-            #expect(try await store.get(blob.id, tenantID: tenant) == nil)
+            #expect(try await store.delete([blob.id], tenantID: tenant, logger: TestLogger.make()) == [blob.id])
+            #expect(try await store.get(blob.id, tenantID: tenant, logger: TestLogger.make()) == nil)
         }
     }
 
@@ -126,12 +126,12 @@ struct S3BlobStoreTests {
             try await TestDatabase.withIsolatedSchema { schema in
                 let tenant = UUID()
                 let orphans = [BlobStoreConformance.blob(21), BlobStoreConformance.blob(22)]
-                _ = try await store.put(orphans, tenantID: tenant)
+                _ = try await store.put(orphans, tenantID: tenant, logger: TestLogger.make())
                 let collector = BlobGarbageCollector(client: schema.client, blobStore: store, attempts: JobAttempts(), logger: Logger(label: "test"))
                 let result = try await collector.collect(tenantID: tenant)
                 #expect(result.blobsDeleted == 0)
                 #expect(result.blobsKeptLocked == 2)
-                #expect(try await store.contains(orphans.map(\.id), tenantID: tenant).count == 2)
+                #expect(try await store.contains(orphans.map(\.id), tenantID: tenant, logger: TestLogger.make()).count == 2)
             }
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import HoldfastTesting
 import Testing
 @testable import Vault
 
@@ -9,8 +10,8 @@ struct SealedBlobTests {
 
     @Test func sealsOpensAndNamesByContent() async throws {
         let provider = FixedKeyProvider(tenants: [a, b])
-        let keysA = try await provider.currentKeys(tenantID: a)
-        let keysB = try await provider.currentKeys(tenantID: b)
+        let keysA = try await provider.currentKeys(tenantID: a, logger: TestLogger.make())
+        let keysB = try await provider.currentKeys(tenantID: b, logger: TestLogger.make())
         let object = try json(#"{"id":"1","displayName":"Ann"}"#)
 
         let first = try SealedBlob.seal(object, keys: keysA)
@@ -24,8 +25,8 @@ struct SealedBlobTests {
 
     @Test func detectsEveryKindOfTampering() async throws {
         let provider = FixedKeyProvider(tenants: [a, b])
-        let keysA = try await provider.currentKeys(tenantID: a)
-        let keysB = try await provider.currentKeys(tenantID: b)
+        let keysA = try await provider.currentKeys(tenantID: a, logger: TestLogger.make())
+        let keysB = try await provider.currentKeys(tenantID: b, logger: TestLogger.make())
         let blob = try SealedBlob.seal(try json(#"{"id":"1"}"#), keys: keysA)
         let other = try SealedBlob.seal(try json(#"{"id":"2"}"#), keys: keysA)
 

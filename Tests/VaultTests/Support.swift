@@ -19,9 +19,11 @@ struct FixedKeyProvider: VaultKeyProvider {
         })
     }
 
-    func currentKeys(tenantID: UUID) async throws -> TenantVaultKeys { try await self.keys(tenantID: tenantID, dataKeyID: "") }
+    func currentKeys(tenantID: UUID, logger: Logger) async throws -> TenantVaultKeys {
+        try await self.keys(tenantID: tenantID, dataKeyID: "", logger: logger)
+    }
 
-    func keys(tenantID: UUID, dataKeyID: String) async throws -> TenantVaultKeys {
+    func keys(tenantID: UUID, dataKeyID: String, logger: Logger) async throws -> TenantVaultKeys {
         guard let keys = self.keys[tenantID] else { throw VaultError(.notFound, "no keys for \(tenantID)") }
         return keys
     }

@@ -103,12 +103,13 @@ public struct APIKeyStore: Sendable {
     }
 
     /// The key a token names, if the secret matches and it is not revoked; records its use.
-    public func authenticate(token: String) async throws -> Result<APIKey, Rejection> {
+    public func authenticate(token: String, logger: Logger? = nil) async throws -> Result<APIKey, Rejection> {
+        let logger = logger ?? self.logger
         guard let parsed = APIKeyToken.parse(token) else { return .failure(.invalid) }
         let hasher = try requireHasher()
         guard let row = try await client.query("""
             SELECT \(unescaped: Self.columns), secret_hash, hash_key_id FROM api_keys WHERE key_id = \(parsed.keyID)
-            """).first else {
+            """, logger: logger).first else {
             // Spend the same work as a known key, so timing does not tell which key ids exist.
             hasher.spendEquivalentWork(secret: parsed.secret)
             return .failure(.invalid)
@@ -125,32 +126,34 @@ public struct APIKeyStore: Sendable {
         }
         let key = try Self.key(from: row)
         if key.isRevoked { return .failure(.revoked) }
-        if verdict == .validUnderOlderKey { try await rehash(key: key, secret: parsed.secret, previousKeyID: hashKeyID, hasher: hasher) }
-        try await recordUse(of: key)
+        if verdict == .validUnderOlderKey {
+            try await rehash(key: key, secret: parsed.secret, previousKeyID: hashKeyID, hasher: hasher, logger: logger)
+        }
+        try await recordUse(of: key, logger: logger)
         return .success(key)
     }
 
     /// Stores the hash again under the current master key (after a rotation, or a legacy row
     /// accepted for upgrade); conditional on the row still holding the hash just checked.
-    private func rehash(key: APIKey, secret: [UInt8], previousKeyID: String?, hasher: APIKeyHasher) async throws {
+    private func rehash(key: APIKey, secret: [UInt8], previousKeyID: String?, hasher: APIKeyHasher, logger: Logger) async throws {
         let hashed = hasher.hash(secret: secret)
         try await client.query("""
             UPDATE api_keys SET secret_hash = \(PostgresBytes(hashed.hash)), hash_key_id = \(hashed.keyID)
             WHERE id = \(key.id) AND hash_key_id IS NOT DISTINCT FROM \(previousKeyID)
-            """)
+            """, logger: logger)
         logger.notice("API key re-hashed under the current master key",
                       metadata: ["api_key.id": "\(key.keyID)", "master_key.id": "\(hashed.keyID)", "previous": "\(previousKeyID ?? "legacy")"])
     }
 
     /// Writes `last_used_at` at most once per `lastUseInterval` per key: skipped in memory when this
     /// process wrote it recently, and conditional in SQL so several coordinators do not all write.
-    private func recordUse(of key: APIKey) async throws {
+    private func recordUse(of key: APIKey, logger: Logger? = nil) async throws {
         guard lastUseWrites.shouldWrite(key.id, interval: lastUseInterval) else { return }
         let seconds = Double(lastUseInterval.components.seconds) + Double(lastUseInterval.components.attoseconds) / 1e18
         try await client.query("""
             UPDATE api_keys SET last_used_at = now()
             WHERE id = \(key.id) AND (last_used_at IS NULL OR last_used_at < now() - make_interval(secs => \(seconds)))
-            """)
+            """, logger: logger)
     }
 
     static let columns = "id, key_id, name, role, partner_id, created_at, created_by, last_used_at, revoked_at"

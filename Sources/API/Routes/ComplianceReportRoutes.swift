@@ -16,7 +16,7 @@ struct ComplianceReportRoutes: APIRouteGroup {
     let services: APIServices
 
     func addRoutes(to routes: inout APIRoutes) {
-        routes.get("/v1/reports/compliance", access: .staff) { request, _ in
+        routes.get("/v1/reports/compliance", access: .staff) { request, context in
             let query = request.uri.queryParameters
             let partnerID = try query["partner_id"].map { try TenantRoutes.uuid(String($0), name: "partner_id") }
             let tenantID = try query["tenant_id"].map { try TenantRoutes.uuid(String($0), name: "tenant_id") }
@@ -26,7 +26,7 @@ struct ComplianceReportRoutes: APIRouteGroup {
             case (nil, let tenantID?): subject = .tenant(tenantID)
             default: throw APIError(.invalidParameter, "give exactly one of partner_id and tenant_id: the report covers a partner or one tenant")
             }
-            return try await report(request, subject: subject, visibleToPartner: nil)
+            return try await report(request, context: context, subject: subject, visibleToPartner: nil)
         }
 
         routes.get("/v1/partner/reports/compliance", access: .partner) { request, context in
@@ -36,11 +36,11 @@ struct ComplianceReportRoutes: APIRouteGroup {
                 throw APIError(.invalidParameter, "a partner key reports on its own partner: omit partner_id")
             }
             let tenantID = try query["tenant_id"].map { try TenantRoutes.uuid(String($0), name: "tenant_id") }
-            return try await report(request, subject: tenantID.map { .tenant($0) } ?? .partner(partnerID), visibleToPartner: partnerID)
+            return try await report(request, context: context, subject: tenantID.map { .tenant($0) } ?? .partner(partnerID), visibleToPartner: partnerID)
         }
     }
 
-    private func report(_ request: Request, subject: ComplianceReportBuilder.Subject, visibleToPartner: UUID?) async throws -> Response {
+    private func report(_ request: Request, context: APIRequestContext, subject: ComplianceReportBuilder.Subject, visibleToPartner: UUID?) async throws -> Response {
         let format = try Self.format(request)
         let now = Date()
         let period = try PeriodQuery.parse(request, now: now)
@@ -55,7 +55,7 @@ struct ComplianceReportRoutes: APIRouteGroup {
             headers[APIHeaders.signature] = Base64URL.encode(try signature.encoded())
             headers[APIHeaders.signingKeyID] = key.keyID
         }
-        services.logger.info("compliance report served", metadata: [
+        context.logger.info("compliance report served", metadata: [
             "report.id": "\(report.reportID)", "report.format": "\(format.rawValue)", "report.tenants": "\(report.tenants.count)",
             "report.signed": "\(key != nil)",
         ])

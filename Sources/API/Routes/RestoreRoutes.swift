@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Jobs
+import Logging
 import NIOCore
 import Queue
 import Restore
@@ -18,7 +19,7 @@ struct RestoreRoutes: APIRouteGroup {
             let tenantID = try context.uuidParameter("tenant_id")
             let query = request.uri.queryParameters
             let vault = try services.requireVault()
-            _ = try await services.tenants.tenant(id: tenantID)
+            _ = try await services.tenants.tenant(id: tenantID, logger: context.logger)
             guard let fromText = query["from"], let from = Int64(String(fromText)) else {
                 throw APIError(.invalidParameter, "from is required: the older snapshot's id")
             }
@@ -26,18 +27,18 @@ struct RestoreRoutes: APIRouteGroup {
                 throw APIError(.invalidParameter, "to is required: the newer snapshot's id, or live")
             }
             let types = Set(query.getAll("type").flatMap { $0.split(separator: ",") }.map(String.init))
-            try await Self.requireSnapshot(from, of: tenantID, vault: vault, parameter: "from")
-            let differ = ChangeDiffer(vault: vault, logger: services.logger)
+            try await Self.requireSnapshot(from, of: tenantID, vault: vault, parameter: "from", logger: context.logger)
+            let differ = ChangeDiffer(vault: vault, logger: context.logger)
             let changes: ChangeSet
             if let to = Int64(toText) {
-                try await Self.requireSnapshot(to, of: tenantID, vault: vault, parameter: "to")
+                try await Self.requireSnapshot(to, of: tenantID, vault: vault, parameter: "to", logger: context.logger)
                 changes = try await Self.mapped { try await differ.diff(tenantID: tenantID, from: from, to: to, types: types.isEmpty ? nil : types) }
             } else {
                 let unknown = types.subtracting(RestorableTypes.all)
                 guard unknown.isEmpty else {
                     throw APIError(.invalidParameter, "type: against live, only restorable types can be read (not \(unknown.sorted().joined(separator: ", "))); restorable: \(RestorableTypes.all.sorted().joined(separator: ", "))")
                 }
-                let session = try await services.requireGraphSessions().session(tenantID: tenantID)
+                let session = try await services.requireGraphSessions().session(tenantID: tenantID, logger: context.logger)
                 changes = try await Self.mapped {
                     try await differ.diff(tenantID: tenantID, from: from, live: session, types: types.isEmpty ? RestorableTypes.all : types)
                 }
@@ -45,9 +46,9 @@ struct RestoreRoutes: APIRouteGroup {
             var result = changes
             if query["who"] == "true" {
                 // Who made each change, from the tenant's directory audit log (AuditLog.Read.All).
-                let session = try await services.requireGraphSessions().session(tenantID: tenantID)
-                let since = try await vault.snapshot(id: from).committedAt
-                result = try await DirectoryAuditAnnotator(session: session, logger: services.logger).annotate(changes, since: since)
+                let session = try await services.requireGraphSessions().session(tenantID: tenantID, logger: context.logger)
+                let since = try await vault.snapshot(id: from, logger: context.logger).committedAt
+                result = try await DirectoryAuditAnnotator(session: session, logger: context.logger).annotate(changes, since: since)
             }
             return Self.rawJSON(try result.renderJSON(), status: .ok)
         }
@@ -57,27 +58,27 @@ struct RestoreRoutes: APIRouteGroup {
             let principal = try context.requirePrincipal()
             let vault = try services.requireVault()
             let sessions = try services.requireGraphSessions()
-            _ = try await services.tenants.tenant(id: source)
+            _ = try await services.tenants.tenant(id: source, logger: context.logger)
             let target = try body.targetTenantID.map { try Validate.uuid($0, field: "target_tenant_id") } ?? source
-            if target != source { _ = try await services.tenants.tenant(id: target) }
+            if target != source { _ = try await services.tenants.tenant(id: target, logger: context.logger) }
             let snapshotID: Int64
             if let id = body.snapshotID {
-                try await Self.requireSnapshot(id, of: source, vault: vault, parameter: "snapshot_id")
+                try await Self.requireSnapshot(id, of: source, vault: vault, parameter: "snapshot_id", logger: context.logger)
                 snapshotID = id
             } else {
                 let time = try body.time()
-                snapshotID = try await vault.snapshot(tenantID: source, at: time).id
+                snapshotID = try await vault.snapshot(tenantID: source, at: time, logger: context.logger).id
             }
             let scope = RestoreScope(types: body.types.map(Set.init), ids: body.ids.map(Set.init),
                                      onlyMissing: (body.onlyMissing ?? false) || body.deletedSince != nil)
-            let session = try await sessions.session(tenantID: target)
+            let session = try await sessions.session(tenantID: target, logger: context.logger)
             let plan = try await Self.mapped {
                 try await RestorePlanner(vault: vault, store: RestoreStore(client: services.client), configuration: services.restoreConfiguration,
-                                         logger: services.logger)
+                                         logger: context.logger)
                     .plan(snapshotID: snapshotID, targetTenantID: target, target: session, scope: scope, actor: principal.actor)
             }
-            services.logger.notice("restore planned through the API",
-                                   metadata: ["restore.plan_id": "\(plan.id)", "tenant.id": "\(target)", "api_key.id": "\(principal.key.keyID)"])
+            context.logger.notice("restore planned through the API",
+                                   metadata: ["restore.plan_id": "\(plan.id.apiString)", "tenant.id": "\(target.apiString)"])
             return try JSONResponse.make(RestorePlanResource(plan), status: .created)
         }
         routes.get("/v1/restores", access: .staff) { request, _ in
@@ -124,8 +125,8 @@ struct RestoreRoutes: APIRouteGroup {
             let text = String(decoding: try JSONEncoder().encode(arguments), as: UTF8.self)
             let result = try await services.enqueuer.enqueue(EnqueueRequest(kind: .restore, tenantID: plan.targetTenantID, arguments: text,
                                                                          uniqueKey: "restore:\(plan.id.apiString)"))
-            services.logger.notice("restore enqueued through the API", metadata: [
-                "restore.plan_id": "\(plan.id)", "job.id": "\(result.job.id)", "api_key.id": "\(principal.key.keyID)",
+            context.logger.notice("restore enqueued through the API", metadata: [
+                "restore.plan_id": "\(plan.id.apiString)", "job.id": "\(result.job.id)",
             ])
             return try JSONResponse.make(RestoreApplyResource(planID: plan.id.apiString, job: JobResource(result.job)), status: .accepted)
         }
@@ -138,8 +139,8 @@ struct RestoreRoutes: APIRouteGroup {
             let store = RestoreStore(client: services.client)
             // The store refuses a missing or blank reason (400 invalid_request), as for the CLI.
             try await Self.mapped { try await store.discard(planID: id, reason: body.reason ?? "", actor: principal.actor) }
-            services.logger.notice("restore plan discarded through the API", metadata: [
-                "restore.plan_id": "\(id)", "api_key.id": "\(principal.key.keyID)",
+            context.logger.notice("restore plan discarded through the API", metadata: [
+                "restore.plan_id": "\(id.apiString)",
             ])
             return try JSONResponse.make(RestorePlanResource(try await Self.mapped { try await store.plan(id: id) }))
         }
@@ -150,10 +151,10 @@ struct RestoreRoutes: APIRouteGroup {
         return try await mapped { try await RestoreStore(client: services.client).plan(id: id) }
     }
 
-    private static func requireSnapshot(_ id: Int64, of tenantID: UUID, vault: Vault, parameter: String) async throws {
+    private static func requireSnapshot(_ id: Int64, of tenantID: UUID, vault: Vault, parameter: String, logger: Logger) async throws {
         let snapshot: SnapshotSummary
         do {
-            snapshot = try await vault.snapshot(id: id)
+            snapshot = try await vault.snapshot(id: id, logger: logger)
         } catch let error as VaultError where error.code == .notFound {
             throw APIError(.invalidParameter, "\(parameter) names no snapshot (\(id))", underlying: error)
         }

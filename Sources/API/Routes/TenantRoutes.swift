@@ -80,10 +80,9 @@ struct TenantRoutes: APIRouteGroup {
             // The CLI's unique key: one pending manual backup per tenant, whoever asks.
             let request = EnqueueRequest(kind: .backup, tenantID: tenantID, arguments: body.full == true ? #"{"full":true}"# : "{}",
                                          uniqueKey: "backup:manual:\(tenantID.uuidString.lowercased())")
-            let principal = try context.requirePrincipal()
             let result = try await services.enqueuer.enqueue(request)
-            services.logger.info("backup requested through the API", metadata: [
-                "tenant.id": "\(tenantID.uuidString.lowercased())", "job.id": "\(result.job.id)", "api_key.id": "\(principal.key.keyID)",
+            context.logger.info("backup requested through the API", metadata: [
+                "tenant.id": "\(tenantID.uuidString.lowercased())", "job.id": "\(result.job.id)",
             ])
             return try JSONResponse.make(EnqueuedJob(job: JobResource(result.job), inserted: result.inserted),
                                          status: result.inserted ? .accepted : .ok)

@@ -24,7 +24,7 @@ struct APIGate: Sendable {
     func handle(_ route: APIRoute, _ request: Request, _ context: APIRequestContext) async throws -> Response {
         var context = context
         if route.access != .anonymous {
-            let principal = try await authenticate(request)
+            let principal = try await authenticate(request, logger: context.logger)
             try await authorize(principal, route: route, method: request.method, context: context)
             if Self.expensiveRoutes.contains(route.signature), let wait = limiter.take(key: principal.key.keyID) {
                 Counter(label: "holdfast_api_rate_limited_total").increment()
@@ -38,7 +38,7 @@ struct APIGate: Sendable {
         return try await route.handler(request, context)
     }
 
-    private func authenticate(_ request: Request) async throws -> APIPrincipal {
+    private func authenticate(_ request: Request, logger: Logger) async throws -> APIPrincipal {
         guard let header = request.headers[.authorization] else {
             throw APIError(.unauthenticated, "send an API key as 'Authorization: Bearer hf_live_…'")
         }
@@ -46,7 +46,7 @@ struct APIGate: Sendable {
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
             throw APIError(.unauthenticated, "the Authorization header must be 'Bearer <API key>'")
         }
-        switch try await keys.authenticate(token: String(parts[1]).trimmingCharacters(in: .whitespaces)) {
+        switch try await keys.authenticate(token: String(parts[1]).trimmingCharacters(in: .whitespaces), logger: logger) {
         case .success(let key):
             return APIPrincipal(key: key)
         case .failure(.invalid):
@@ -73,14 +73,14 @@ struct APIGate: Sendable {
         case (.tenant(let parameter), .partner):
             let text = context.parameters.get(parameter) ?? ""
             guard let tenantID = UUID(uuidString: text), let partnerID = principal.partnerID,
-                  try await tenantPartner(tenantID) == partnerID else {
+                  try await tenantPartner(tenantID, logger: context.logger) == partnerID else {
                 // The same answer as for a tenant that does not exist (invariant 6).
                 throw APIError(.notFound, "no tenant has id \(text)")
             }
         }
     }
 
-    private func tenantPartner(_ tenantID: UUID) async throws -> UUID? {
-        try await client.query("SELECT partner_id FROM tenants WHERE id = \(tenantID)").first?.decode(UUID?.self, "partner_id")
+    private func tenantPartner(_ tenantID: UUID, logger: Logger) async throws -> UUID? {
+        try await client.query("SELECT partner_id FROM tenants WHERE id = \(tenantID)", logger: logger).first?.decode(UUID?.self, "partner_id")
     }
 }

@@ -30,7 +30,9 @@ public actor GraphTokenProvider {
     }
 
     /// A token for `identity` with at least `tokenRefreshMargin` left, from the cache or fetched.
-    public func token(for identity: GraphIdentity, credential: @escaping CredentialSource) async throws -> AccessToken {
+    /// A fetch logs with the logger of the caller that started it (the provider's when nil).
+    public func token(for identity: GraphIdentity, logger: Logger? = nil,
+                      credential: @escaping CredentialSource) async throws -> AccessToken {
         switch self.entries[identity] {
         case .ready(let token) where token.expiresAt.timeIntervalSinceNow > self.configuration.tokenRefreshMargin.seconds:
             return token
@@ -39,7 +41,8 @@ public actor GraphTokenProvider {
         case .ready, nil:
             break
         }
-        let task = Task { try await self.fetch(identity: identity, credential: credential) }
+        let logger = logger ?? self.logger
+        let task = Task { try await self.fetch(identity: identity, credential: credential, logger: logger) }
         self.entries[identity] = .fetching(task)
         do {
             let token = try await task.value
@@ -63,7 +66,7 @@ public actor GraphTokenProvider {
 
     private func countRequest() { self.tokenRequestCount += 1 }
 
-    private func fetch(identity: GraphIdentity, credential source: CredentialSource) async throws -> AccessToken {
+    private func fetch(identity: GraphIdentity, credential source: CredentialSource, logger: Logger) async throws -> AccessToken {
         let endpoint = "\(self.configuration.loginBaseURL)/\(FormEncoding.escape(identity.tenant))/oauth2/v2.0/token"
         var attempt = 0
         while true {
@@ -79,9 +82,9 @@ public actor GraphTokenProvider {
             self.countRequest()
             let failure: GraphAuthenticationError
             do {
-                let response = try await self.transport.execute(request)
+                let response = try await self.transport.execute(request, logger: logger)
                 if response.status == 200 {
-                    return try self.token(from: response, identity: identity)
+                    return try self.token(from: response, identity: identity, logger: logger)
                 }
                 failure = Self.error(from: response, identity: identity)
             } catch let error as GraphAuthenticationError {
@@ -92,8 +95,8 @@ public actor GraphTokenProvider {
                 failure = GraphAuthenticationError(code: .unavailable, message: "the token service could not be reached: \(error)",
                                                    identity: identity, underlying: error)
             }
-            self.logger.warning("token request failed", metadata: [
-                "tenant.id": "\(identity.tenant)", "graph.client_id": "\(identity.clientID)",
+            logger.warning("token request failed", metadata: [
+                "graph.tenant": "\(identity.tenant)", "graph.client_id": "\(identity.clientID)",
                 "error.code": "\(failure.code)", "graph.aadsts": "\(failure.aadstsCode.map(String.init) ?? "")",
                 "graph.trace_id": "\(failure.traceID ?? "")", "attempt": "\(attempt)",
             ])
@@ -103,7 +106,7 @@ public actor GraphTokenProvider {
         }
     }
 
-    private nonisolated func token(from response: HTTPResponse, identity: GraphIdentity) throws -> AccessToken {
+    private nonisolated func token(from response: HTTPResponse, identity: GraphIdentity, logger: Logger) throws -> AccessToken {
         struct TokenResponse: Decodable {
             var token_type: String?
             var expires_in: Double?
@@ -117,8 +120,8 @@ public actor GraphTokenProvider {
         }
         let lifetime = Self.lifetime(expiresIn: expiresIn, refreshMargin: self.configuration.tokenRefreshMargin)
         let token = AccessToken(value: value, expiresAt: Date().addingTimeInterval(lifetime))
-        self.logger.debug("acquired token", metadata: [
-            "tenant.id": "\(identity.tenant)", "graph.client_id": "\(identity.clientID)", "token.expires_in": "\(Int(lifetime))",
+        logger.debug("acquired token", metadata: [
+            "graph.tenant": "\(identity.tenant)", "graph.client_id": "\(identity.clientID)", "token.expires_in": "\(Int(lifetime))",
         ])
         return token
     }

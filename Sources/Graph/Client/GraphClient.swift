@@ -32,9 +32,11 @@ public struct GraphClient: Sendable {
 
     /// Requests as `identity`; `credential` is asked for only when a token must be fetched.
     /// `sharedApp`: the app is the MSP's multi-tenant app, whose requests also draw from
-    /// ``appBudget`` (Graph's per-app limits span every tenant).
-    public func session(for identity: GraphIdentity, sharedApp: Bool = false,
+    /// ``appBudget`` (Graph's per-app limits span every tenant). `logger`: the caller's (a job's,
+    /// an API request's), so every request line carries its metadata; the client's when nil.
+    public func session(for identity: GraphIdentity, sharedApp: Bool = false, logger: Logger? = nil,
                         credential: @escaping GraphTokenProvider.CredentialSource) -> GraphSession {
-        GraphSession(client: self, identity: identity, sharesAppBudget: sharedApp, credential: credential)
+        GraphSession(client: self, identity: identity, sharesAppBudget: sharedApp, logger: logger ?? self.logger,
+                     credential: credential)
     }
 }

@@ -103,9 +103,9 @@ extension GraphSession {
             // worker waits it out (invariant 7); the next round's send waits for it too.
             longest = min(longest, self.client.configuration.maxRetryAfter)
             try await self.client.throttleStore.block(self.identity, until: Date().addingTimeInterval(longest.seconds),
-                                                      reason: "TooManyRequests ($batch part)")
-            self.client.logger.info("retrying throttled $batch parts", metadata: [
-                "tenant.id": "\(self.identity.tenant)", "graph.batch_parts": "\(throttled.count)",
+                                                      reason: "TooManyRequests ($batch part)", logger: self.logger)
+            self.logger.info("retrying throttled $batch parts", metadata: [
+                "graph.tenant": "\(self.identity.tenant)", "graph.batch_parts": "\(throttled.count)",
                 "graph.batch_round": "\(round)", "graph.retry_after_ms": "\(Int64(longest.seconds * 1000))",
             ])
         }

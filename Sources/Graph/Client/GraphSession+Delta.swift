@@ -37,8 +37,8 @@ extension GraphSession {
                 let response = try await self.send(.get(path))
                 page = try GraphPage(json: try response.json(), requestID: response.requestID)
             } catch let error as GraphError where error.requiresFullResync {
-                self.client.logger.notice("delta token no longer valid; full resync needed", metadata: [
-                    "tenant.id": "\(self.identity.tenant)", "graph.error_code": "\(error.code)",
+                self.logger.notice("delta token no longer valid; full resync needed", metadata: [
+                    "graph.tenant": "\(self.identity.tenant)", "graph.error_code": "\(error.code)",
                     "graph.request_id": "\(error.requestID ?? "")", "graph.client_request_id": "\(error.clientRequestID ?? "")",
                 ])
                 if let location = error.location { try self.checkLink(location) }

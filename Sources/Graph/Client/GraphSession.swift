@@ -2,7 +2,7 @@ import Foundation
 public import JSON
 import HTTP
 import Cryptography
-import Logging
+public import Logging
 
 /// Graph requests of one tenant and app, with tokens, throttling and retries handled.
 ///
@@ -17,18 +17,28 @@ public struct GraphSession: Sendable {
     let credential: GraphTokenProvider.CredentialSource
     /// Requests also draw from the client's app-wide budget (the shared multi-tenant app).
     public let sharesAppBudget: Bool
+    /// The logger of whoever the requests are made for. Its metadata (`job.id`, `tenant.id` as
+    /// Holdfast's id, `request.id`) is on every line; the Entra directory is `graph.tenant`.
+    public let logger: Logger
 
-    init(client: GraphClient, identity: GraphIdentity, sharesAppBudget: Bool,
+    init(client: GraphClient, identity: GraphIdentity, sharesAppBudget: Bool, logger: Logger,
          credential: @escaping GraphTokenProvider.CredentialSource) {
         self.client = client
         self.identity = identity
         self.sharesAppBudget = sharesAppBudget
+        self.logger = logger
         self.credential = credential
+    }
+
+    /// The same session, logging to `logger` (for a caller whose lines carry other metadata).
+    public func logging(to logger: Logger) -> GraphSession {
+        GraphSession(client: self.client, identity: self.identity, sharesAppBudget: self.sharesAppBudget, logger: logger,
+                     credential: self.credential)
     }
 
     /// A token for this tenant and app, cached or fetched (for a permission probe; never log it).
     public func accessToken() async throws -> AccessToken {
-        try await self.client.tokens.token(for: self.identity, credential: self.credential)
+        try await self.client.tokens.token(for: self.identity, logger: self.logger, credential: self.credential)
     }
 
     private var configuration: GraphConfiguration { self.client.configuration }
@@ -54,7 +64,7 @@ public struct GraphSession: Sendable {
                 let wait = try await budget.reserve(units: cost, clientID: self.identity.clientID)
                 if wait > .zero { try await Task.sleep(for: wait) }
             }
-            let token = try await self.client.tokens.token(for: self.identity, credential: self.credential)
+            let token = try await self.client.tokens.token(for: self.identity, logger: self.logger, credential: self.credential)
             let clientRequestID = SecureRandom.uuid()
             var headers = HTTPHeaders(request.headers)
             headers.replaceOrAdd(name: "Authorization", value: "Bearer \(token.value)")
@@ -66,13 +76,13 @@ public struct GraphSession: Sendable {
             httpRequest.maxResponseBytes = self.configuration.maxResponseBytes
             freshConnection = false
             var metadata: Logger.Metadata = [
-                "tenant.id": "\(self.identity.tenant)", "graph.client_id": "\(self.identity.clientID)",
+                "graph.tenant": "\(self.identity.tenant)", "graph.client_id": "\(self.identity.clientID)",
                 "graph.client_request_id": "\(clientRequestID)", "graph.method": "\(request.method)", "attempt": "\(attempt)",
             ]
 
             let response: HTTPResponse
             do {
-                response = try await self.client.transport.execute(httpRequest)
+                response = try await self.client.transport.execute(httpRequest, logger: self.logger)
             } catch is CancellationError {
                 throw CancellationError()
             } catch let error as HTTPClientError where error.code == .responseTooLarge {
@@ -84,7 +94,7 @@ public struct GraphSession: Sendable {
                 let failure = GraphError(code: .transport, message: "no response from Graph: \(error)", clientRequestID: clientRequestID,
                                          underlying: error)
                 guard request.isIdempotent, attempt < self.configuration.maxAttempts else { throw failure }
-                self.client.logger.warning("Graph request failed, retrying", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+                self.logger.warning("Graph request failed, retrying", metadata: metadata.merging(["error": "\(error)"]) { $1 })
                 freshConnection = true
                 try await Task.sleep(for: self.backoff(attempt))
                 continue
@@ -98,7 +108,7 @@ public struct GraphSession: Sendable {
                                      for: self.identity)
             GraphMetrics.response(status: response.status, sizeClass: self.client.pacer.sizeClass(for: self.identity))
             if (200..<300).contains(response.status) {
-                self.client.logger.trace("Graph request", metadata: metadata)
+                self.logger.trace("Graph request", metadata: metadata)
                 return GraphResponse(status: response.status, headers: headersByName, body: response.body)
             }
 
@@ -121,7 +131,7 @@ public struct GraphSession: Sendable {
                 // value must not block the tenant for longer than maxRetryAfter.
                 delay = min(error.retryAfter ?? self.backoff(attempt), self.configuration.maxRetryAfter)
                 let until = Date().addingTimeInterval(delay.seconds)
-                try await self.client.throttleStore.block(self.identity, until: until, reason: error.code.rawValue)
+                try await self.client.throttleStore.block(self.identity, until: until, reason: error.code.rawValue, logger: self.logger)
                 metadata["graph.retry_after_ms"] = "\(Int64(delay.seconds * 1000))"
             case 503, 504:
                 retryable = request.isIdempotent
@@ -137,10 +147,10 @@ public struct GraphSession: Sendable {
             }
             delay = min(delay, self.configuration.maxBackoff)
             guard retryable, attempt < self.configuration.maxAttempts else {
-                self.client.logger.debug("Graph request failed", metadata: metadata)
+                self.logger.debug("Graph request failed", metadata: metadata)
                 throw error
             }
-            self.client.logger.info("Graph request throttled or failed, retrying", metadata: metadata)
+            self.logger.info("Graph request throttled or failed, retrying", metadata: metadata)
             try await Task.sleep(for: delay)
         }
     }
@@ -174,12 +184,12 @@ public struct GraphSession: Sendable {
     /// the shared store by someone else) cannot stall the tenant's work indefinitely.
     func waitWhileBlocked() async throws {
         let deadline = Date().addingTimeInterval(self.configuration.maxRetryAfter.seconds)
-        while let blockedUntil = try await self.client.throttleStore.blockedUntil(self.identity) {
+        while let blockedUntil = try await self.client.throttleStore.blockedUntil(self.identity, logger: self.logger) {
             let until = min(blockedUntil, deadline)
             let remaining = until.timeIntervalSinceNow
             guard remaining > 0 else { return }
-            self.client.logger.debug("waiting out a recorded Retry-After", metadata: [
-                "tenant.id": "\(self.identity.tenant)", "graph.client_id": "\(self.identity.clientID)",
+            self.logger.debug("waiting out a recorded Retry-After", metadata: [
+                "graph.tenant": "\(self.identity.tenant)", "graph.client_id": "\(self.identity.clientID)",
                 "graph.wait_ms": "\(Int(remaining * 1000))",
             ])
             try await Task.sleep(for: .milliseconds(Int64((remaining * 1000).rounded(.up))))

@@ -93,7 +93,7 @@ public struct PermissionProbe: Sendable {
             adminConsentURL: PermissionReport.adminConsentURL(loginBaseURL: self.session.client.configuration.loginBaseURL,
                                                               tenant: identity.tenant, clientID: identity.clientID))
         self.logger.info("probed Graph permissions", metadata: [
-            "tenant.id": "\(identity.tenant)", "graph.client_id": "\(identity.clientID)",
+            "graph.tenant": "\(identity.tenant)", "graph.client_id": "\(identity.clientID)",
             "probe.backup_ready": "\(report.backupReady)", "probe.missing": "\(report.missingBackupPermissions.joined(separator: ","))",
         ])
         return report

@@ -170,7 +170,7 @@ extension GraphSimulator {
             return finish(error.response(requestId: requestId, clientRequestId: clientRequestId, date: now),
                           caller: caller, cost: cost, throttle: decision, fault: fault, latency: latency)
         } catch {
-            logger.error("graph-sim handler failed", metadata: ["error.description": "\(error)", "graph.path": "\(request.path)"])
+            logger.error("graph-sim handler failed", metadata: ["error": "\(error)", "graph.path": "\(request.path)"])
             return finish(GraphError(status: 500, code: "InternalServerError", message: "An internal error occurred.")
                 .response(requestId: requestId, clientRequestId: clientRequestId, date: now),
                           caller: caller, cost: cost, throttle: decision, fault: fault, latency: latency)

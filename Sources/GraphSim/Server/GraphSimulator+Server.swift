@@ -153,7 +153,7 @@ extension GraphSimulator {
                 do {
                     try saveState()
                 } catch {
-                    logger.error("graph-sim could not save its state file", metadata: ["error.description": "\(error)"])
+                    logger.error("graph-sim could not save its state file", metadata: ["error": "\(error)"])
                 }
             }
         }

@@ -1,4 +1,5 @@
 import CCurl
+import Logging
 
 /// One request on the loop thread: the easy handle configured for it, the buffers libcurl
 /// points into, the response as it arrives, and the continuation to resume once.
@@ -16,6 +17,8 @@ final class Transfer {
     let request: HTTPRequest
     let continuation: ResponseContinuation
     let startedAt: ContinuousClock.Instant
+    /// The caller's logger (see ``QueuedTransfer/logger``).
+    let logger: Logger
     private let maxResponseBytes: Int
     private var easy: CurlEasyHandle?
     private let headerList = CurlHeaderList()
@@ -37,6 +40,7 @@ final class Transfer {
         self.request = queued.request
         self.continuation = queued.continuation
         self.startedAt = queued.submittedAt
+        self.logger = queued.logger
         self.maxResponseBytes = maxResponseBytes
         self.easy = easy
         let errorBufferSize = Int(CURL_ERROR_SIZE) + 1

@@ -92,7 +92,7 @@ final class TransferLoopDriver {
             return
         }
         self.active[transfer.id] = transfer
-        self.logger.trace("HTTP request started", metadata: Self.metadata(for: transfer))
+        transfer.logger.trace("HTTP request started", metadata: Self.metadata(for: transfer))
     }
 
     private func complete(handleAt pointer: UnsafeMutableRawPointer, code: CURLcode) {
@@ -110,7 +110,7 @@ final class TransferLoopDriver {
             metadata["http.status_code"] = "\(response.status)"
             metadata["http.version"] = "\(response.httpVersion)"
             metadata["http.response_bytes"] = "\(response.body.count)"
-            self.logger.debug("HTTP request finished", metadata: metadata)
+            transfer.logger.debug("HTTP request finished", metadata: metadata)
             result = .success(response)
         } else {
             let error = transfer.makeError(for: code)
@@ -118,7 +118,7 @@ final class TransferLoopDriver {
             metadata["error.code"] = "\(error.code)"
             metadata["curl.code"] = "\(code.rawValue)"
             metadata["curl.message"] = "\(error.curlMessage ?? "")"
-            self.logger.debug("HTTP request failed", metadata: metadata)
+            transfer.logger.debug("HTTP request failed", metadata: metadata)
             result = .failure(error)
         }
         self.finish(transfer, with: result, attached: true)
@@ -128,7 +128,7 @@ final class TransferLoopDriver {
         guard let transfer = self.active.removeValue(forKey: id) else {
             return  // finished before the cancellation arrived
         }
-        self.logger.debug("HTTP request cancelled", metadata: Self.metadata(for: transfer))
+        transfer.logger.debug("HTTP request cancelled", metadata: Self.metadata(for: transfer))
         self.finish(transfer, with: .failure(CancellationError()), attached: true)
     }
 

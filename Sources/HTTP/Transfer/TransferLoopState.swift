@@ -1,3 +1,4 @@
+import Logging
 typealias ResponseContinuation = CheckedContinuation<HTTPResponse, any Error>
 
 struct TransferID: Hashable, Sendable, CustomStringConvertible {
@@ -12,6 +13,8 @@ struct QueuedTransfer: Sendable {
     let request: HTTPRequest
     let continuation: ResponseContinuation
     let submittedAt: ContinuousClock.Instant
+    /// The caller's logger: the transfer's lines carry its metadata (`job.id`, `request.id`).
+    let logger: Logger
 }
 
 /// What the loop thread must do next, taken from ``TransferLoopState`` in one locked step.

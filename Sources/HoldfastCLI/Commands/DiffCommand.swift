@@ -41,7 +41,7 @@ struct DiffCommand: AsyncParsableCommand {
             if let toID = Int64(to), !who {
                 changes = try await differ.diff(tenantID: tenantID, from: from, to: toID, types: typeFilter)
             } else {
-                let session = try await runtime.graphSessions().session(tenantID: tenantID)
+                let session = try await runtime.graphSessions().session(tenantID: tenantID, logger: logger)
                 if let toID = Int64(to) {
                     changes = try await differ.diff(tenantID: tenantID, from: from, to: toID, types: typeFilter)
                 } else {

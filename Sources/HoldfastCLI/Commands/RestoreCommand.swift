@@ -63,7 +63,7 @@ struct RestoreCommand: AsyncParsableCommand {
                 let sessions = try runtime.graphSessions()
                 let plan = try await RestorePlanner(vault: vault, store: RestoreStore(client: client),
                                                     configuration: RestoreConfiguration(blastRadiusLimit: blastRadiusLimit), logger: logger)
-                    .plan(snapshotID: snapshotID, targetTenantID: target, target: try await sessions.session(tenantID: target),
+                    .plan(snapshotID: snapshotID, targetTenantID: target, target: try await sessions.session(tenantID: target, logger: logger),
                           scope: scope, actor: runtime.configuration.actor)
                 return json ? try RestoreCommand.json(plan) : RestoreCommand.describe(plan, steps: true)
             }
@@ -110,7 +110,7 @@ struct RestoreCommand: AsyncParsableCommand {
                 }
                 // In the foreground, still as a job of the queue: the tenant's exclusivity and a claim.
                 let (confirmBlastRadius, confirmLockout) = (self.confirmBlastRadius, self.confirmLockout)
-                let session = try await runtime.graphSessions().session(tenantID: stored.targetTenantID)
+                let session = try await runtime.graphSessions().session(tenantID: stored.targetTenantID, logger: logger)
                 let actor = runtime.configuration.actor
                 let outcome = try await ForegroundJob(client: client, logger: logger).run(request) { context in
                     try await RestoreExecutor(store: store, logger: context.logger).apply(
@@ -169,7 +169,7 @@ struct RestoreCommand: AsyncParsableCommand {
                 let types = RestorableTypes.closure(of: stored.scope.types ?? RestorableTypes.all)
                 let source = try await SnapshotObjectReader(vault: vault).objects(of: try await vault.snapshot(id: stored.snapshotID), types: types)
                 return try await RestoreComparison().differences(
-                    plan: stored, map: map, source: source, target: try await runtime.graphSessions().session(tenantID: stored.targetTenantID))
+                    plan: stored, map: map, source: source, target: try await runtime.graphSessions().session(tenantID: stored.targetTenantID, logger: runtime.logger))
             }
             print("\(differences.count) difference(s) between the snapshot and the tenant, up to id mapping")
             for difference in differences { print("  \(difference)") }

@@ -3,6 +3,9 @@ import Logging
 
 /// Writes one line per log record to standard error, as JSON or `key=value` text.
 /// Metadata keys keep their dot notation (`tenant.id`, `job.id`).
+///
+/// A busy worker logs thousands of lines a second, so a line is written straight into one string:
+/// one shared timestamp style, no formatter, dictionary or serializer per line.
 struct StructuredLogHandler: LogHandler {
     enum Format: Sendable { case json, text }
 
@@ -23,35 +26,98 @@ struct StructuredLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        let level = event.level
-        let message = event.message
         var merged = self.metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
         if let explicit = event.metadata { merged.merge(explicit) { _, new in new } }
         // Our errors' descriptions are written to be shown (no secrets, no tokens).
         if let error = event.error, merged["error"] == nil { merged["error"] = "\(error)" }
-        let timestamp = Self.timestamp()
-        var output: String
-        switch format {
-        case .json:
-            var object: [String: Any] = ["ts": timestamp, "level": level.rawValue, "msg": message.description, "logger": label]
-            for (key, value) in merged { object[key] = Self.jsonValue(value) }
-            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-            output = String(decoding: data, as: UTF8.self)
-        case .text:
-            output = Self.textLine(timestamp: timestamp, level: level, label: label, message: message.description, metadata: merged)
-        }
-        output += "\n"
-        FileHandle.standardError.write(Data(output.utf8))
+        let line = Self.line(format: self.format, date: Date(), level: event.level, label: self.label,
+                             message: event.message.description, metadata: merged)
+        FileHandle.standardError.write(Data(line.utf8))
     }
 
-    private static func jsonValue(_ value: Logger.MetadataValue) -> Any {
-        switch value {
-        case .string(let string): return string
-        case .stringConvertible(let convertible): return convertible.description
-        case .array(let array): return array.map(jsonValue)
-        case .dictionary(let dictionary): return dictionary.mapValues(jsonValue)
+    /// UTC with milliseconds, `2026-12-07T05:16:26.123Z`.
+    static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
+
+    /// The line for one record, newline included. JSON lines have every key sorted, the record's
+    /// own fields (`ts`, `level`, `msg`, `logger`) winning over metadata of the same name.
+    static func line(format: Format, date: Date, level: Logger.Level, label: String, message: String,
+                     metadata: Logger.Metadata) -> String {
+        let timestamp = date.formatted(Self.timestampStyle)
+        var output = ""
+        output.reserveCapacity(128 + metadata.count * 32)
+        switch format {
+        case .json:
+            var fields = metadata
+            fields["ts"] = .string(timestamp)
+            fields["level"] = .string(level.rawValue)
+            fields["msg"] = .string(message)
+            fields["logger"] = .string(label)
+            Self.appendJSON(.dictionary(fields), to: &output)
+        case .text:
+            output = Self.textLine(timestamp: timestamp, level: level, label: label, message: message, metadata: metadata)
         }
+        output += "\n"
+        return output
+    }
+
+    private static func appendJSON(_ value: Logger.MetadataValue, to output: inout String) {
+        switch value {
+        case .string(let string):
+            Self.appendJSONString(string, to: &output)
+        case .stringConvertible(let convertible):
+            Self.appendJSONString(convertible.description, to: &output)
+        case .array(let array):
+            output += "["
+            for (index, element) in array.enumerated() {
+                if index > 0 { output += "," }
+                Self.appendJSON(element, to: &output)
+            }
+            output += "]"
+        case .dictionary(let dictionary):
+            output += "{"
+            for (index, key) in dictionary.keys.sorted().enumerated() {
+                if index > 0 { output += "," }
+                Self.appendJSONString(key, to: &output)
+                output += ":"
+                Self.appendJSON(dictionary[key]!, to: &output)
+            }
+            output += "}"
+        }
+    }
+
+    /// A JSON string literal (RFC 8259): quote, backslash and control characters escaped; `/` and
+    /// non-ASCII text are written as they are.
+    static func appendJSONString(_ text: String, to output: inout String) {
+        output += "\""
+        var plainStart = text.unicodeScalars.startIndex
+        let scalars = text.unicodeScalars
+        var index = scalars.startIndex
+        while index < scalars.endIndex {
+            let scalar = scalars[index]
+            let escape: String? = switch scalar {
+            case "\"": "\\\""
+            case "\\": "\\\\"
+            case "\n": "\\n"
+            case "\r": "\\r"
+            case "\t": "\\t"
+            case "\u{08}": "\\b"
+            case "\u{0C}": "\\f"
+            default: scalar.value < 0x20 ? "\\u00" + Self.hex(scalar.value >> 4) + Self.hex(scalar.value & 0xF) : nil
+            }
+            if let escape {
+                output.unicodeScalars.append(contentsOf: scalars[plainStart..<index])
+                output += escape
+                plainStart = scalars.index(after: index)
+            }
+            index = scalars.index(after: index)
+        }
+        output.unicodeScalars.append(contentsOf: scalars[plainStart..<scalars.endIndex])
+        output += "\""
+    }
+
+    private static func hex(_ nibble: UInt32) -> String {
+        String(UnicodeScalar(UInt8(nibble < 10 ? 48 + nibble : 87 + nibble)))
     }
 
     /// One record as `ts LEVEL label: message key=value …`. Newlines and other control characters
@@ -91,11 +157,5 @@ struct StructuredLogHandler: LogHandler {
 
     private static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
         scalar == "\\" || scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
-    }
-
-    private static func timestamp() -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: Date())
     }
 }

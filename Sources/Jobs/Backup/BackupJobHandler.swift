@@ -46,7 +46,7 @@ public struct BackupJobHandler: JobHandler {
         }
         let snapshot: SnapshotSummary
         do {
-            let session = try await self.sessions.session(tenantID: tenantID)
+            let session = try await self.sessions.session(tenantID: tenantID, logger: context.logger)
             let run = BackupRun(vault: self.vault, session: session, catalogue: self.catalogue, tenantID: tenantID, jobID: job.id,
                                 claim: context.claim, forceFull: arguments.full ?? false, fullPassInterval: self.fullPassInterval,
                                 logger: context.logger, report: { try await context.reportProgress(encoding: $0) })
@@ -54,7 +54,7 @@ public struct BackupJobHandler: JobHandler {
         } catch let error as GraphAuthenticationError where error.isCredentialInvalid {
             // Retrying cannot fix a wrong or expired secret, an unknown certificate or tenant, or an
             // app that is not consented: mark the tenant so the scheduler skips it, and stop here.
-            try await self.tenants?.recordAuthenticationFailure(error, tenantID: tenantID, actor: "worker")
+            try await self.tenants?.recordAuthenticationFailure(error, tenantID: tenantID, actor: "worker", logger: context.logger)
             context.logger.error("tenant credentials are invalid; backup abandoned", metadata: [
                 "tenant.id": "\(tenantID.uuidString.lowercased())", "error.code": "\(error.code)",
                 "graph.aadsts": "\(error.aadstsCode.map(String.init) ?? "")",
@@ -68,23 +68,23 @@ public struct BackupJobHandler: JobHandler {
             // Graph's throttling budget follows the tenant's size: keep the registered class true,
             // so the next run (and restores) are paced by the right budget from their first request.
             let usersRead = self.catalogue.contains { $0.name == "user" } && !snapshot.missingTypes.contains { $0.type == "user" }
-            let users = usersRead ? try await self.vault.currentCount(tenantID: tenantID, type: "user") : 0
+            let users = usersRead ? try await self.vault.currentCount(tenantID: tenantID, type: "user", logger: context.logger) : 0
             let sizeClass = ResourceUnitPacer.SizeClass(users: users)
-            if usersRead, try await self.tenants?.recordSizeClass(sizeClass.rawValue, tenantID: tenantID, actor: "worker") == true {
+            if usersRead, try await self.tenants?.recordSizeClass(sizeClass.rawValue, tenantID: tenantID, actor: "worker", logger: context.logger) == true {
                 context.logger.notice("tenant size class updated from its user count", metadata: [
                     "tenant.id": "\(tenantID.uuidString.lowercased())", "tenant.size_class": "\(sizeClass.rawValue)", "tenant.users": "\(users)",
                 ])
             }
         } catch {
             context.logger.error("tenant size class could not be recorded", metadata: [
-                "tenant.id": "\(tenantID)", "error": "\(error)",
+                "tenant.id": "\(tenantID.uuidString.lowercased())", "error": "\(error)",
             ])
         }
         do {
-            try await self.alerts?.evaluate(snapshot: snapshot)
+            try await self.alerts?.evaluate(snapshot: snapshot, logger: context.logger)
         } catch {
             context.logger.error("change alerts could not be evaluated", metadata: [
-                "tenant.id": "\(tenantID)", "snapshot.id": "\(snapshot.id)", "error": "\(error)",
+                "tenant.id": "\(tenantID.uuidString.lowercased())", "snapshot.id": "\(snapshot.id)", "error": "\(error)",
             ])
         }
     }

@@ -47,7 +47,7 @@ extension BackupRun {
             // The token expired: forget this round's pages (and what was listed under them) and
             // read everything.
             self.logger.notice("delta token expired; re-reading the type in full", metadata: [
-                "tenant.id": "\(self.tenantID)", "backup.type": "\(entry.name)",
+                "tenant.id": "\(self.tenantID.uuidString.lowercased())", "backup.type": "\(entry.name)",
             ])
             for name in [entry.name] + related + tree.descendants.map(\.name) {
                 try await context.writer.discardStaged(type: name)

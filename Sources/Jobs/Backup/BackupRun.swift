@@ -121,19 +121,19 @@ public struct BackupRun: Sendable {
     /// same job committed).
     public func run() async throws -> SnapshotSummary {
         let startedAt = Date()
-        let writer = try await self.vault.beginSnapshot(tenantID: self.tenantID, jobID: self.jobID, claim: self.claim)
+        let writer = try await self.vault.beginSnapshot(tenantID: self.tenantID, jobID: self.jobID, claim: self.claim, logger: self.logger)
         if let committed = try await writer.committedSnapshot() {
             self.logger.notice("an earlier attempt already committed this job's snapshot", metadata: ["snapshot.id": "\(committed.id)"])
             return committed
         }
-        let recent = try await self.vault.snapshots(tenantID: self.tenantID, limit: 50)
+        let recent = try await self.vault.snapshots(tenantID: self.tenantID, limit: 50, logger: self.logger)
         let lastFull = recent.first { $0.kind == .full && $0.status == .complete }
         let full = self.forceFull || lastFull == nil || lastFull!.committedAt < startedAt.addingTimeInterval(-self.fullPassInterval)
         let kind = full ? "full" : "incremental"
-        let previousLinks = if !full, let previous = recent.first { try await self.vault.trustedDeltaLinks(of: previous) } else { [String: String]() }
+        let previousLinks = if !full, let previous = recent.first { try await self.vault.trustedDeltaLinks(of: previous, logger: self.logger) } else { [String: String]() }
         let initial = State(previousLinks: previousLinks,
                             sweepSlot: recent.prefix { $0.kind != .full }.count % self.childSweepRuns)
-        self.logger.info("backup started", metadata: ["tenant.id": "\(self.tenantID)", "job.id": "\(self.jobID)", "backup.kind": "\(kind)"])
+        self.logger.info("backup started", metadata: ["tenant.id": "\(self.tenantID.uuidString.lowercased())", "job.id": "\(self.jobID)", "backup.kind": "\(kind)"])
         var context = Context(writer: writer, limiter: ListingLimiter(permits: self.childConcurrency),
                               board: BackupProgressBoard(kind: kind))
         if !full, let previous = recent.first, self.catalogue.contains(where: { $0.name == "user.authenticationMethods" }) {
@@ -142,7 +142,7 @@ public struct BackupRun: Sendable {
                     .users(since: previous.startedAt)
             } catch let error as GraphError {
                 self.logger.notice("directory audits could not be read: authentication methods are swept instead", metadata: [
-                    "tenant.id": "\(self.tenantID)", "job.id": "\(self.jobID)", "graph.error_code": "\(error.code)",
+                    "tenant.id": "\(self.tenantID.uuidString.lowercased())", "job.id": "\(self.jobID)", "graph.error_code": "\(error.code)",
                     "graph.request_id": "\(error.requestID ?? "")",
                 ])
             }
@@ -229,7 +229,7 @@ public struct BackupRun: Sendable {
             let reason = refused.map { Self.reason(for: error, entry: $0) } ?? "Graph kept failing to read \(first): \(error)"
             state.missing.append(.init(type: name, code: "\(error.code)", reason: name == first ? reason : "read with \(first): \(reason)"))
             self.logger.warning("type could not be backed up", metadata: [
-                "tenant.id": "\(self.tenantID)", "job.id": "\(self.jobID)", "backup.type": "\(name)",
+                "tenant.id": "\(self.tenantID.uuidString.lowercased())", "job.id": "\(self.jobID)", "backup.type": "\(name)",
                 "graph.error_code": "\(error.code)", "graph.request_id": "\(error.requestID ?? "")",
             ])
         }

@@ -1,10 +1,13 @@
 public import Foundation
 public import Graph
+public import Logging
 public import Tenancy
 
 /// Opens a Graph session for a tenant with its stored credential.
 public protocol GraphSessionProvider: Sendable {
-    func session(tenantID: UUID) async throws -> GraphSession
+    /// `logger`: the caller's (a job's, an API request's): the session's requests, token fetches
+    /// and credential reads log with its metadata.
+    func session(tenantID: UUID, logger: Logger) async throws -> GraphSession
 }
 
 /// Sessions from the sealed credentials in PostgreSQL. The credential is opened again whenever a
@@ -18,8 +21,8 @@ public struct TenancyGraphSessionProvider: GraphSessionProvider {
         self.credentials = credentials
     }
 
-    public func session(tenantID: UUID) async throws -> GraphSession {
-        let active = try await self.credentials.activeCredential(tenantID: tenantID)
+    public func session(tenantID: UUID, logger: Logger) async throws -> GraphSession {
+        let active = try await self.credentials.activeCredential(tenantID: tenantID, logger: logger)
         guard let identity = active.graphIdentity else {
             throw BackupError(.tenantNotOnboarded, "tenant \(tenantID.uuidString.lowercased()) has no Entra tenant id; onboard it first")
         }
@@ -30,8 +33,8 @@ public struct TenancyGraphSessionProvider: GraphSessionProvider {
         if let sizeClass = ResourceUnitPacer.SizeClass(rawValue: active.tenantSizeClass) {
             self.client.pacer.raiseSizeClass(to: sizeClass, for: identity)
         }
-        return self.client.session(for: identity, sharedApp: active.summary.appKind == .sharedMultitenantApp) {
-            try await store.activeCredential(tenantID: tenantID, clientID: clientID).graphCredential()
+        return self.client.session(for: identity, sharedApp: active.summary.appKind == .sharedMultitenantApp, logger: logger) {
+            try await store.activeCredential(tenantID: tenantID, clientID: clientID, logger: logger).graphCredential()
         }
     }
 }

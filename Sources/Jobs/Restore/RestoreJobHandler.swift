@@ -47,7 +47,7 @@ public struct RestoreJobHandler: JobHandler {
             throw PermanentJobError("restore job \(job.id) has arguments that are not {\"planId\": …}", underlying: error)
         }
         let plan = try await self.store.plan(id: arguments.planID)
-        let session = try await self.sessions.session(tenantID: plan.targetTenantID)
+        let session = try await self.sessions.session(tenantID: plan.targetTenantID, logger: context.logger)
         let executor = RestoreExecutor(store: self.store, configuration: self.configuration, logger: context.logger)
         do {
             let outcome = try await executor.apply(planID: plan.id, target: session, actor: arguments.actor ?? "job:\(job.id)",

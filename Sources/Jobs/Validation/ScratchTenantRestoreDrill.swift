@@ -38,7 +38,7 @@ public struct ScratchTenantRestoreDrill: RestoreDrilling {
         guard scratchTenant.scratch else {
             throw RestoreDrillConfigurationError(message: "tenant \(scratchTenant.displayName) (\(self.scratchTenantID.uuidString.lowercased())), set as HOLDFAST_DRILL_SCRATCH_TENANT, is not marked as a scratch tenant; a drill overwrites it, so it refuses any other. Mark a tenant made for drills with `holdfast tenants update TENANT --scratch`")
         }
-        let scratch = try await self.sessions.session(tenantID: self.scratchTenantID)
+        let scratch = try await self.sessions.session(tenantID: self.scratchTenantID, logger: logger)
         let result = try await self.drill.run(snapshotID: snapshotID, scratchTenantID: self.scratchTenantID, scratch: scratch)
         logger.info("restore drill finished", metadata: [
             "tenant.id": "\(tenantID.uuidString.lowercased())", "snapshot.id": "\(snapshotID)",

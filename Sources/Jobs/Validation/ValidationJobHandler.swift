@@ -58,7 +58,7 @@ public struct ValidationJobHandler: JobHandler {
         var live: (any LiveTenant)?
         if let sessions {
             do {
-                live = GraphLiveTenant(session: try await sessions.session(tenantID: tenantID))
+                live = GraphLiveTenant(session: try await sessions.session(tenantID: tenantID, logger: context.logger))
             } catch {
                 context.logger.warning("no Graph session for the completeness check", metadata: ["error": "\(error)"])
             }

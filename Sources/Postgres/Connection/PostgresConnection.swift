@@ -1,5 +1,6 @@
 import CLibPQ
 public import Logging
+import NIOConcurrencyHelpers
 public import NIOPosix
 import Foundation
 
@@ -8,7 +9,9 @@ import Foundation
 public final class PostgresConnection: Sendable {
     let handle: PGConnectionHandle
     let threadPool: NIOThreadPool
-    let logger: Logger
+    /// The logger of whoever holds the connection now (set by the pool for each lease), so a
+    /// statement's log line carries its caller's metadata (`job.id`, `request.id`).
+    private let currentLogger: NIOLockedValueBox<Logger>
     /// Set once a statement saw the session break; the pool then discards the connection.
     private let brokenFlag = AtomicFlag()
     /// `PQtransactionStatus` after the last call, recorded on the blocking thread that made it, so
@@ -19,7 +22,17 @@ public final class PostgresConnection: Sendable {
     init(handle: PGConnectionHandle, threadPool: NIOThreadPool, logger: Logger) {
         self.handle = handle
         self.threadPool = threadPool
-        self.logger = logger
+        self.currentLogger = NIOLockedValueBox(logger)
+    }
+
+    /// The logger statements on this connection log to: its current holder's.
+    public var logger: Logger {
+        get { currentLogger.withLockedValue { $0 } }
+    }
+
+    /// Hands the connection to a caller who logs with `logger` (the pool does this on each lease).
+    func adopt(logger: Logger) {
+        currentLogger.withLockedValue { $0 = logger }
     }
 
     /// Opens a session (blocking connect on `threadPool`) and applies the session settings Holdfast relies on.
@@ -60,22 +73,36 @@ public final class PostgresConnection: Sendable {
     // MARK: - Statements
 
     /// Runs one parameterised statement. Task cancellation asks the server to cancel it.
+    ///
+    /// `logger`: where its trace line (and a failure's debug line) go; the connection's current
+    /// holder's logger when nil. Bind values are never logged, only the statement text.
     @discardableResult
-    public func query(_ query: PostgresQuery) async throws -> PostgresResult {
-        try await withTaskCancellationHandler {
-            try await threadPool.runIfActive { [handle, brokenFlag, lastTransactionStatus] in
-                try handle.withConnection { connection, prepared in
-                    defer { lastTransactionStatus.record(connection) }
-                    return try Self.executeBlocking(connection, query: query, prepared: &prepared, broken: brokenFlag)
+    public func query(_ query: PostgresQuery, logger: Logger? = nil) async throws -> PostgresResult {
+        let logger = logger ?? self.logger
+        do {
+            let result = try await withTaskCancellationHandler {
+                try await threadPool.runIfActive { [handle, brokenFlag, lastTransactionStatus] in
+                    try handle.withConnection { connection, prepared in
+                        defer { lastTransactionStatus.record(connection) }
+                        return try Self.executeBlocking(connection, query: query, prepared: &prepared, broken: brokenFlag)
+                    }
                 }
+            } onCancel: { [handle] in
+                handle.requestCancel()
             }
-        } onCancel: { [handle] in
-            handle.requestCancel()
+            logger.trace("PostgreSQL statement", metadata: [
+                "db.statement": "\(query.sql)", "db.rows": "\(result.rows.count)", "db.affected_rows": "\(result.affectedRows)",
+            ])
+            return result
+        } catch {
+            logger.debug("PostgreSQL statement failed", metadata: ["db.statement": "\(query.sql)", "error": "\(error)"])
+            throw error
         }
     }
 
     /// Runs a script of one or more statements without parameters (`PQexec`), such as a migration file.
-    public func executeScript(_ sql: String) async throws {
+    public func executeScript(_ sql: String, logger: Logger? = nil) async throws {
+        (logger ?? self.logger).trace("PostgreSQL script", metadata: ["db.statement": "\(sql.prefix(200))"])
         try await threadPool.runIfActive { [handle, brokenFlag, lastTransactionStatus] in
             try handle.withConnection { connection in
                 defer { lastTransactionStatus.record(connection) }

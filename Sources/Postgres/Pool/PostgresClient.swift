@@ -36,8 +36,16 @@ public final class PostgresClient: Sendable {
 
     /// Leases a connection for the duration of `body`. A connection left inside a transaction is
     /// rolled back; a broken one is discarded.
-    public func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        let connection = try await lease()
+    ///
+    /// `logger`: the caller's, so every statement run on the connection logs with the caller's
+    /// metadata (`job.id`, `request.id`); the client's own logger when nil.
+    public func withConnection<T: Sendable>(
+        logger: Logger? = nil,
+        _ body: (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        let logger = logger ?? self.logger
+        let connection = try await lease(logger: logger)
+        connection.adopt(logger: logger)
         do {
             let result = try await body(connection)
             await release(connection)
@@ -51,17 +59,18 @@ public final class PostgresClient: Sendable {
     /// Runs `body` in a transaction: COMMIT when it returns, ROLLBACK when it throws.
     public func withTransaction<T: Sendable>(
         isolation: TransactionIsolation = .readCommitted,
+        logger: Logger? = nil,
         _ body: (PostgresConnection) async throws -> T
     ) async throws -> T {
-        try await withConnection { connection in
+        try await withConnection(logger: logger) { connection in
             try await connection.withTransaction(isolation: isolation, body)
         }
     }
 
-    /// Runs one statement on a pooled connection.
+    /// Runs one statement on a pooled connection, logging with `logger` (the client's when nil).
     @discardableResult
-    public func query(_ query: PostgresQuery) async throws -> PostgresResult {
-        try await withConnection { try await $0.query(query) }
+    public func query(_ query: PostgresQuery, logger: Logger? = nil) async throws -> PostgresResult {
+        try await withConnection(logger: logger) { try await $0.query(query) }
     }
 
     // MARK: - Lease and release
@@ -72,7 +81,7 @@ public final class PostgresClient: Sendable {
         case reserved
     }
 
-    func lease() async throws -> PostgresConnection {
+    func lease(logger: Logger) async throws -> PostgresConnection {
         try Task.checkCancellation()
         let waiterID = nextWaiterID.withLockedValue { value -> Int in value += 1; return value }
         let outcome: LeaseOutcome = try await withTaskCancellationHandler {
@@ -96,14 +105,14 @@ public final class PostgresClient: Sendable {
             if await connection.isAlive() { return connection }
             logger.debug("replacing a pooled PostgreSQL connection the server closed while it was idle")
             await connection.close()
-            return try await openReserved()
+            return try await openReserved(logger: logger)
         case .reserved:
-            return try await openReserved()
+            return try await openReserved(logger: logger)
         }
     }
 
     /// Opens a connection into a slot already counted in `open`.
-    private func openReserved() async throws -> PostgresConnection {
+    private func openReserved(logger: Logger) async throws -> PostgresConnection {
         do {
             return try await PostgresConnection.connect(configuration: configuration, threadPool: threadPool, logger: logger)
         } catch {
@@ -127,6 +136,8 @@ public final class PostgresClient: Sendable {
                 await connection.close()
             }
         }
+        // Back in the pool, the connection logs as the pool, not as its last holder.
+        connection.adopt(logger: logger)
         if connection.isBroken || state.withLockedValue({ $0.isShutDown }) {
             await connection.close()
             apply(state.withLockedValue { $0.discard() })

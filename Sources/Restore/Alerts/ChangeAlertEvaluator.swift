@@ -26,15 +26,17 @@ public struct ChangeAlertEvaluator: Sendable {
         public var changes: [ObjectChange]
     }
 
-    /// Evaluates the rules for `snapshot` against the tenant's previous snapshot.
+    /// Evaluates the rules for `snapshot` against the tenant's previous snapshot. `logger`: the
+    /// caller's (the backup job's); this evaluator's own when nil.
     @discardableResult
-    public func evaluate(snapshot: SnapshotSummary) async throws -> [Alert] {
-        let rules = try await self.rules.rules(tenantID: snapshot.tenantID)
+    public func evaluate(snapshot: SnapshotSummary, logger: Logger? = nil) async throws -> [Alert] {
+        let logger = logger ?? self.logger
+        let rules = try await self.rules.rules(tenantID: snapshot.tenantID, logger: logger)
         guard !rules.isEmpty else { return [] }
         guard let previous = try await self.vault.client.query("""
             SELECT max(id) AS id FROM snapshots WHERE tenant_id = \(snapshot.tenantID) AND id < \(snapshot.id)
-            """).first.flatMap({ try? $0.decode(Int64?.self, "id") }) else { return [] }
-        let changes = try await ChangeDiffer(vault: self.vault, logger: self.logger)
+            """, logger: logger).first.flatMap({ try? $0.decode(Int64?.self, "id") }) else { return [] }
+        let changes = try await ChangeDiffer(vault: self.vault, logger: logger)
             .diff(tenantID: snapshot.tenantID, from: previous, to: snapshot.id).changes
         var alerts: [Alert] = []
         for rule in rules {
@@ -43,22 +45,22 @@ public struct ChangeAlertEvaluator: Sendable {
             let payload = AlertPayload(rule: rule.name, kind: rule.kind.rawValue, snapshotID: snapshot.id, previousSnapshotID: previous,
                                        changes: matched)
             let arguments = WebhookArguments(event: "change_alert", tenantID: snapshot.tenantID.uuidString.lowercased(), payload: payload)
-            let alert = try await self.vault.client.withTransaction { connection -> Alert? in
+            let alert = try await self.vault.client.withTransaction(logger: logger) { connection -> Alert? in
                 guard let row = try await connection.query("""
                     INSERT INTO change_alerts (rule_id, tenant_id, snapshot_id, payload)
                     VALUES (\(rule.id), \(snapshot.tenantID), \(snapshot.id), \(try PostgresJSON(encoding: payload))::jsonb)
                     ON CONFLICT (rule_id, snapshot_id) DO NOTHING RETURNING id
                     """).first else { return nil }
                 let id = try row.decode(Int64.self, "id")
-                let job = try await JobEnqueuer(client: self.vault.client, logger: self.logger).enqueue([EnqueueRequest(
+                let job = try await JobEnqueuer(client: self.vault.client, logger: logger).enqueue([EnqueueRequest(
                     kind: JobKind("webhook"), tenantID: snapshot.tenantID,
                     arguments: try PostgresJSON(encoding: arguments).text, maxAttempts: 10)], on: connection)[0].job
                 try await connection.query("UPDATE change_alerts SET webhook_job_id = \(job.id) WHERE id = \(id)")
                 return Alert(id: id, ruleName: rule.name, webhookJobID: job.id, changes: matched)
             }
             if let alert {
-                self.logger.notice("change alert raised", metadata: [
-                    "tenant.id": "\(snapshot.tenantID)", "snapshot.id": "\(snapshot.id)", "alert.rule": "\(rule.name)",
+                logger.notice("change alert raised", metadata: [
+                    "tenant.id": "\(snapshot.tenantID.uuidString.lowercased())", "snapshot.id": "\(snapshot.id)", "alert.rule": "\(rule.name)",
                     "alert.changes": "\(matched.count)",
                 ])
                 alerts.append(alert)

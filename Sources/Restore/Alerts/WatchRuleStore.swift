@@ -1,4 +1,5 @@
 public import Foundation
+public import Logging
 public import Postgres
 import Tenancy
 
@@ -34,11 +35,11 @@ public struct WatchRuleStore: Sendable {
     }
 
     /// Every rule, or those applying to `tenantID` (its own and the global ones).
-    public func rules(tenantID: UUID? = nil) async throws -> [WatchRule] {
+    public func rules(tenantID: UUID? = nil, logger: Logger? = nil) async throws -> [WatchRule] {
         try await self.client.query("""
             SELECT id, name, tenant_id, kind, options::text AS options FROM watch_rules
             WHERE \(tenantID)::uuid IS NULL OR tenant_id IS NULL OR tenant_id = \(tenantID) ORDER BY name
-            """).compactMap { row in
+            """, logger: logger).compactMap { row in
             guard let kind = WatchRule.Kind(rawValue: try row.decode(String.self, "kind")) else { return nil }
             return WatchRule(id: try row.decode(UUID.self, "id"), name: try row.decode(String.self, "name"),
                              tenantID: try row.decode(UUID?.self, "tenant_id"), kind: kind,

@@ -19,13 +19,13 @@ public struct ChangeDiffer: Sendable {
     public func diff(tenantID: UUID, from: Int64, to: Int64, types: Set<String>? = nil) async throws -> ChangeSet {
         var before = TenantObjects()
         var after = TenantObjects()
-        for change in try await self.vault.changes(tenantID: tenantID, from: from, to: to)
+        for change in try await self.vault.changes(tenantID: tenantID, from: from, to: to, logger: self.logger)
         where types.map({ $0.contains(change.type) }) ?? true {
             if let blob = change.before {
-                before[change.type][change.objectID] = try CanonicalJSON.parse(try await self.vault.read(blob, tenantID: tenantID))
+                before[change.type][change.objectID] = try CanonicalJSON.parse(try await self.vault.read(blob, tenantID: tenantID, logger: self.logger))
             }
             if let blob = change.after {
-                after[change.type][change.objectID] = try CanonicalJSON.parse(try await self.vault.read(blob, tenantID: tenantID))
+                after[change.type][change.objectID] = try CanonicalJSON.parse(try await self.vault.read(blob, tenantID: tenantID, logger: self.logger))
             }
         }
         return ChangeSet(tenantID: tenantID, from: .snapshot(from), to: .snapshot(to), changes: Self.changes(from: before, to: after))
@@ -35,11 +35,11 @@ public struct ChangeDiffer: Sendable {
     /// handles: reading every child type of every object live would cost a full backup).
     public func diff(tenantID: UUID, from: Int64, live session: GraphSession,
                      types: Set<String> = RestorableTypes.all) async throws -> ChangeSet {
-        let snapshot = try await self.vault.snapshot(id: from)
+        let snapshot = try await self.vault.snapshot(id: from, logger: self.logger)
         guard snapshot.tenantID == tenantID else {
             throw RestoreError(.invalidRequest, "snapshot \(from) belongs to another tenant")
         }
-        let stored = try await SnapshotObjectReader(vault: self.vault).objects(of: snapshot, types: types)
+        let stored = try await SnapshotObjectReader(vault: self.vault, logger: self.logger).objects(of: snapshot, types: types)
         let live = try await LiveObjectReader(session: session).objects(types: types)
         return ChangeSet(tenantID: tenantID, from: .snapshot(from), to: .live, changes: Self.changes(from: stored, to: live))
     }

@@ -32,7 +32,7 @@ public struct DirectoryAuditAnnotator: Sendable {
             }
         } catch let error as GraphError where error.isPermissionMissing {
             self.logger.notice("the tenant does not grant AuditLog.Read.All: the diff has no who-did-it",
-                               metadata: ["tenant.id": "\(changes.tenantID)"])
+                               metadata: ["tenant.id": "\(changes.tenantID.uuidString.lowercased())"])
             return changes
         }
         var annotated = changes

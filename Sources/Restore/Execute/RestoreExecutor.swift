@@ -93,7 +93,7 @@ public struct RestoreExecutor: Sendable {
         plan = try await self.store.plan(id: planID)
         let seconds = (ContinuousClock.now - started) / .seconds(1)
         self.logger.info("restore applied", metadata: [
-            "plan.id": "\(planID)", "tenant.id": "\(plan.targetTenantID)", "restore.failed": "\(failed.count)",
+            "plan.id": "\(planID.uuidString.lowercased())", "tenant.id": "\(plan.targetTenantID.uuidString.lowercased())", "restore.failed": "\(failed.count)",
             "restore.seconds": "\(seconds)",
         ])
         return Outcome(plan: plan, map: run.map, temporaryPasswords: run.passwords, seconds: seconds)

@@ -26,7 +26,7 @@ public struct RestorePlanner: Sendable {
     /// `target`), stores the plan and returns it.
     public func plan(snapshotID: Int64, targetTenantID: UUID, target: GraphSession, scope: RestoreScope,
                      actor: String) async throws -> RestorePlan {
-        let snapshot = try await self.vault.snapshot(id: snapshotID)
+        let snapshot = try await self.vault.snapshot(id: snapshotID, logger: self.logger)
         let types = RestorableTypes.closure(of: scope.types ?? RestorableTypes.all)
         guard !types.isEmpty else {
             throw RestoreError(.invalidRequest, "no restorable type in scope; restorable: \(RestorableTypes.all.sorted().joined(separator: ", "))")
@@ -34,7 +34,7 @@ public struct RestorePlanner: Sendable {
         let sameTenant = snapshot.tenantID == targetTenantID
         // Role assignments and memberships are read as well for the lockout guard.
         let readTypes = types.union(["roleAssignment", "group.members", "roleDefinition", "servicePrincipal"])
-        let source = try await SnapshotObjectReader(vault: self.vault).objects(of: snapshot, types: readTypes)
+        let source = try await SnapshotObjectReader(vault: self.vault, logger: self.logger).objects(of: snapshot, types: readTypes)
         let live = LiveObjectReader(session: target)
         let targetObjects = try await live.objects(types: readTypes)
         var deleted: [String: Set<String>] = [:]
@@ -67,9 +67,9 @@ public struct RestorePlanner: Sendable {
             operatorActions: context.actions, domainRewrites: rewrites, createdBy: actor, createdAt: Date(),
             expiresAt: Date().addingTimeInterval(TimeInterval(self.configuration.planLifetime.components.seconds)), appliedAt: nil,
             error: nil, steps: steps)
-        try await self.store.insert(plan, initialMap: context.known)
+        try await self.store.insert(plan, initialMap: context.known, logger: self.logger)
         self.logger.info("restore planned", metadata: [
-            "plan.id": "\(plan.id)", "tenant.id": "\(targetTenantID)", "snapshot.id": "\(snapshotID)",
+            "plan.id": "\(plan.id.uuidString.lowercased())", "tenant.id": "\(targetTenantID.uuidString.lowercased())", "snapshot.id": "\(snapshotID)",
             "restore.steps": "\(steps.count)", "restore.destructive": "\(plan.destructiveCount)",
         ])
         return plan

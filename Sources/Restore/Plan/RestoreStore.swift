@@ -1,5 +1,6 @@
 public import Foundation
 public import Postgres
+import Logging
 public import Queue
 import Tenancy
 import Vault
@@ -14,8 +15,8 @@ public struct RestoreStore: Sendable {
 
     /// Stores a new plan and its steps in one transaction, with its initial id map (objects the
     /// target already holds under other ids), and audits it.
-    func insert(_ plan: RestorePlan, initialMap: IDMap) async throws {
-        try await self.client.withTransaction { connection in
+    func insert(_ plan: RestorePlan, initialMap: IDMap, logger: Logger? = nil) async throws {
+        try await self.client.withTransaction(logger: logger) { connection in
             try await connection.query("""
                 INSERT INTO restore_plans (id, source_tenant_id, target_tenant_id, snapshot_id, scope, destructive_count,
                     blast_radius_limit, lockout_findings, operator_actions, domain_rewrites, created_by, expires_at)

@@ -98,8 +98,9 @@ public struct TenantCredentialStore: Sendable {
     }
 
     /// Opens the tenant's active credential (for `clientID`, or its only one) in memory.
-    public func activeCredential(tenantID: UUID, clientID: UUID? = nil) async throws -> TenantCredential {
-        try await self.client.withConnection { connection in
+    public func activeCredential(tenantID: UUID, clientID: UUID? = nil, logger: Logger? = nil) async throws -> TenantCredential {
+        let logger = logger ?? self.logger
+        return try await self.client.withConnection(logger: logger) { connection in
             let rows = try await connection.query("""
                 SELECT \(unescaped: Self.summaryColumns), c.data_key_id, c.sealed_secret, c.sealed_private_key, c.certificate_der,
                        t.entra_tenant_id, t.size_class

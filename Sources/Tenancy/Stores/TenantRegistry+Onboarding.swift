@@ -1,4 +1,5 @@
 public import Foundation
+public import Logging
 import Postgres
 
 extension TenantRegistry {
@@ -76,11 +77,12 @@ extension TenantRegistry {
     /// Records the tenant's Graph throttling class (`S`, `M`, `L`) as its user count shows it;
     /// audited when it changes. Returns whether it changed.
     @discardableResult
-    public func recordSizeClass(_ sizeClass: String, tenantID: UUID, actor: String) async throws -> Bool {
+    public func recordSizeClass(_ sizeClass: String, tenantID: UUID, actor: String, logger: Logger? = nil) async throws -> Bool {
+        let logger = logger ?? self.logger
         guard ["S", "M", "L"].contains(sizeClass) else {
             throw TenancyError(.invalidRequest, "size class must be S, M or L, not \(sizeClass)")
         }
-        return try await self.client.withTransaction { connection in
+        return try await self.client.withTransaction(logger: logger) { connection in
             guard let row = try await connection.query("""
                 UPDATE tenants t SET size_class = \(sizeClass) FROM tenants old
                 WHERE t.id = \(tenantID) AND old.id = t.id AND t.size_class <> \(sizeClass)

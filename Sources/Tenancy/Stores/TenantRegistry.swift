@@ -61,8 +61,9 @@ public struct TenantRegistry: Sendable {
         return added
     }
 
-    public func tenant(id: UUID) async throws -> Tenant {
-        guard let row = try await self.client.query("SELECT \(unescaped: Self.columns) FROM tenants WHERE id = \(id)").first else {
+    public func tenant(id: UUID, logger: Logger? = nil) async throws -> Tenant {
+        let logger = logger ?? self.logger
+        guard let row = try await self.client.query("SELECT \(unescaped: Self.columns) FROM tenants WHERE id = \(id)", logger: logger).first else {
             throw TenancyError(.tenantNotFound, "no tenant has id \(id.uuidString.lowercased())")
         }
         return try Self.tenant(from: row)
@@ -79,8 +80,9 @@ public struct TenantRegistry: Sendable {
 
     /// Sets a tenant's status and the reason an operator will read; audited.
     @discardableResult
-    public func setStatus(_ status: TenantStatus, reason: String, tenantID: UUID, actor: String) async throws -> Tenant {
-        let updated = try await self.client.withTransaction { connection -> Tenant in
+    public func setStatus(_ status: TenantStatus, reason: String, tenantID: UUID, actor: String, logger: Logger? = nil) async throws -> Tenant {
+        let logger = logger ?? self.logger
+        let updated = try await self.client.withTransaction(logger: logger) { connection -> Tenant in
             guard let row = try await connection.query("""
                 UPDATE tenants SET status = \(status.rawValue), status_reason = \(reason), status_changed_at = now()
                 WHERE id = \(tenantID) RETURNING \(unescaped: Self.columns)
@@ -91,7 +93,7 @@ public struct TenantRegistry: Sendable {
                                       details: ["status": status.rawValue, "reason": reason], on: connection)
             return try Self.tenant(from: row)
         }
-        self.logger.notice("tenant status changed", metadata: [
+        logger.notice("tenant status changed", metadata: [
             "tenant.id": "\(tenantID.uuidString.lowercased())", "tenant.status": "\(status.rawValue)", "tenant.status_reason": "\(reason)",
         ])
         return updated
@@ -143,9 +145,10 @@ extension TenantRegistry {
     /// (wrong or expired secret, unknown certificate, app not consented, tenant not found), with
     /// the AADSTS message as the reason. Returns whether it did; transient failures change nothing.
     @discardableResult
-    public func recordAuthenticationFailure(_ error: GraphAuthenticationError, tenantID: UUID, actor: String) async throws -> Bool {
+    public func recordAuthenticationFailure(_ error: GraphAuthenticationError, tenantID: UUID, actor: String, logger: Logger? = nil) async throws -> Bool {
+        let logger = logger ?? self.logger
         guard error.isCredentialInvalid else { return false }
-        try await self.setStatus(.credentialsInvalid, reason: error.message, tenantID: tenantID, actor: actor)
+        try await self.setStatus(.credentialsInvalid, reason: error.message, tenantID: tenantID, actor: actor, logger: logger)
         return true
     }
 }

@@ -1,5 +1,6 @@
 public import Foundation
 public import Graph
+public import Logging
 public import Postgres
 import Synchronization
 
@@ -22,7 +23,7 @@ public struct PostgresThrottleStateStore: ThrottleStateStore {
         self.freshness = freshness
     }
 
-    public func blockedUntil(_ identity: GraphIdentity) async throws -> Date? {
+    public func blockedUntil(_ identity: GraphIdentity, logger: Logger) async throws -> Date? {
         let now = ContinuousClock.now
         if let cached = self.cache.entries.withLock({ $0[identity] }), now - cached.checkedAt < self.freshness {
             return cached.until.flatMap { $0 > Date() ? $0 : nil }
@@ -31,14 +32,14 @@ public struct PostgresThrottleStateStore: ThrottleStateStore {
         let row = try await self.client.query("""
             SELECT extract(epoch FROM blocked_until - now())::float8 AS remaining
             FROM graph_throttle WHERE tenant = \(identity.tenant) AND client_id = \(identity.clientID)
-            """).first
+            """, logger: logger).first
         let remaining = try row.map { try $0.decode(Double.self, "remaining") } ?? 0
         let until = remaining > 0 ? Date().addingTimeInterval(remaining) : nil
         self.cache.entries.withLock { $0[identity] = BlockCache.Entry(checkedAt: now, until: until) }
         return until
     }
 
-    public func block(_ identity: GraphIdentity, until: Date, reason: String) async throws {
+    public func block(_ identity: GraphIdentity, until: Date, reason: String, logger: Logger) async throws {
         let seconds = max(0, until.timeIntervalSinceNow)
         try await self.client.query("""
             INSERT INTO graph_throttle (tenant, client_id, blocked_until, reason)
@@ -46,7 +47,7 @@ public struct PostgresThrottleStateStore: ThrottleStateStore {
             ON CONFLICT (tenant, client_id) DO UPDATE
             SET blocked_until = GREATEST(graph_throttle.blocked_until, EXCLUDED.blocked_until),
                 reason = EXCLUDED.reason, updated_at = now()
-            """)
+            """, logger: logger)
         self.cache.entries.withLock { entries in
             let known = entries[identity]?.until ?? until
             entries[identity] = BlockCache.Entry(checkedAt: ContinuousClock.now, until: max(known, until))

@@ -1,4 +1,5 @@
 public import Foundation
+public import Logging
 public import Postgres
 public import Tenancy
 
@@ -12,17 +13,17 @@ public struct TenancyVaultKeyProvider: VaultKeyProvider {
         self.dataKeys = dataKeys
     }
 
-    public func currentKeys(tenantID: UUID) async throws -> TenantVaultKeys {
+    public func currentKeys(tenantID: UUID, logger: Logger) async throws -> TenantVaultKeys {
         // currentDataKey locks the tenant row so that two callers never create two keys.
-        let (dataKey, identityKey) = try await self.client.withTransaction { connection in
+        let (dataKey, identityKey) = try await self.client.withTransaction(logger: logger) { connection in
             let current = try await self.dataKeys.currentDataKey(tenantID: tenantID, on: connection)
             return (current, try await self.dataKeys.identityDataKey(tenantID: tenantID, on: connection))
         }
         return TenantVaultKeys(dataKey: dataKey, identityKey: identityKey, tenantID: tenantID)
     }
 
-    public func keys(tenantID: UUID, dataKeyID: String) async throws -> TenantVaultKeys {
-        let (dataKey, identityKey) = try await self.client.withConnection { connection in
+    public func keys(tenantID: UUID, dataKeyID: String, logger: Logger) async throws -> TenantVaultKeys {
+        let (dataKey, identityKey) = try await self.client.withConnection(logger: logger) { connection in
             (try await self.dataKeys.dataKey(id: dataKeyID, tenantID: tenantID, on: connection),
              try await self.dataKeys.identityDataKey(tenantID: tenantID, on: connection))
         }

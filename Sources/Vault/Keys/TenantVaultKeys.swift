@@ -1,3 +1,4 @@
+public import Logging
 public import Cryptography
 public import Foundation
 
@@ -67,6 +68,7 @@ public struct TenantVaultKeys: Sendable {
 /// Gives the vault a tenant's keys: the current ones to write, or those of a named data key to
 /// read what an older key sealed.
 public protocol VaultKeyProvider: Sendable {
-    func currentKeys(tenantID: UUID) async throws -> TenantVaultKeys
-    func keys(tenantID: UUID, dataKeyID: String) async throws -> TenantVaultKeys
+    /// `logger`: the caller's (a provider that queries logs its statements there).
+    func currentKeys(tenantID: UUID, logger: Logger) async throws -> TenantVaultKeys
+    func keys(tenantID: UUID, dataKeyID: String, logger: Logger) async throws -> TenantVaultKeys
 }

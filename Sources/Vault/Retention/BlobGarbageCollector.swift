@@ -59,7 +59,7 @@ public struct BlobGarbageCollector: Sendable {
     public func collect(tenantID: UUID, progress: @Sendable (Result) async throws -> Void = { _ in }) async throws -> Result {
         var result = Result()
         (result.abandonedStagingRows, result.abandonedPendingSnapshots, result.abandonedPendingVersions) =
-            try await self.client.withTransaction { connection in
+            try await self.client.withTransaction(logger: self.logger) { connection in
                 try await connection.query("SELECT pg_advisory_xact_lock(vault_gc_lock_key(\(tenantID)))")
                 // Only attempts that ended for good (their job finished, or a later attempt took it
                 // over): an attempt that may still commit keeps what it staged. Under the lock held
@@ -74,29 +74,29 @@ public struct BlobGarbageCollector: Sendable {
                 let pending = try await PendingSnapshots.discardEnded(tenantID: tenantID, ledger: self.attempts, on: connection)
                 return (staging, pending.snapshots, pending.versions)
             }
-        result.leftoverFilesRemoved = try await self.blobStore.collectLeftovers(tenantID: tenantID)
+        result.leftoverFilesRemoved = try await self.blobStore.collectLeftovers(tenantID: tenantID, logger: self.logger)
         var after: BlobID?
         while true {
             try Task.checkCancellation()
-            let listed = try await self.blobStore.list(tenantID: tenantID, after: after, limit: self.batchSize)
+            let listed = try await self.blobStore.list(tenantID: tenantID, after: after, limit: self.batchSize, logger: self.logger)
             guard let last = listed.last else { break }
             after = last
             result.blobsScanned += listed.count
             // A first look without the lock, so rounds with nothing to collect never block backups.
-            guard !(try await Self.unreferenced(listed, tenantID: tenantID, on: nil, client: self.client)).isEmpty else {
+            guard !(try await Self.unreferenced(listed, tenantID: tenantID, on: nil, client: self.client, logger: self.logger)).isEmpty else {
                 try await progress(result)
                 if listed.count < self.batchSize { break }
                 continue
             }
-            let (deleted, kept, bytes) = try await self.client.withTransaction { connection -> (Int, Int, Int64) in
+            let (deleted, kept, bytes) = try await self.client.withTransaction(logger: self.logger) { connection -> (Int, Int, Int64) in
                 try await connection.query("SELECT pg_advisory_xact_lock(vault_gc_lock_key(\(tenantID)))")
-                let confirmed = try await Self.unreferenced(listed, tenantID: tenantID, on: connection, client: self.client)
+                let confirmed = try await Self.unreferenced(listed, tenantID: tenantID, on: connection, client: self.client, logger: self.logger)
                 guard !confirmed.isEmpty else { return (0, 0, 0) }
                 var sizes: [BlobID: Int64] = [:]
                 for id in confirmed {
-                    sizes[id] = Int64(try await self.blobStore.get(id, tenantID: tenantID)?.count ?? 0)
+                    sizes[id] = Int64(try await self.blobStore.get(id, tenantID: tenantID, logger: self.logger)?.count ?? 0)
                 }
-                let deleted = try await self.blobStore.delete(confirmed, tenantID: tenantID)
+                let deleted = try await self.blobStore.delete(confirmed, tenantID: tenantID, logger: self.logger)
                 return (deleted.count, confirmed.count - deleted.count, deleted.reduce(0) { $0 + (sizes[$1] ?? 0) })
             }
             result.blobsDeleted += deleted
@@ -116,13 +116,13 @@ public struct BlobGarbageCollector: Sendable {
     /// Those of `ids` that no version and no staging row of the tenant names, in one statement
     /// (one snapshot of the database, so a commit moving staging into versions is seen whole).
     static func unreferenced(_ ids: [BlobID], tenantID: UUID, on connection: PostgresConnection?,
-                             client: PostgresClient) async throws -> [BlobID] {
+                             client: PostgresClient, logger: Logger) async throws -> [BlobID] {
         let query: PostgresQuery = """
             SELECT hex FROM unnest(\(ids.map(\.hex))::text[]) AS hex
             WHERE NOT EXISTS (SELECT 1 FROM object_versions v WHERE v.tenant_id = \(tenantID) AND v.blob_id = decode(hex, 'hex'))
               AND NOT EXISTS (SELECT 1 FROM snapshot_staging s WHERE s.tenant_id = \(tenantID) AND s.blob_id = decode(hex, 'hex'))
             """
-        let rows = if let connection { try await connection.query(query) } else { try await client.query(query) }
+        let rows = if let connection { try await connection.query(query) } else { try await client.query(query, logger: logger) }
         return try rows.compactMap { BlobID(hex: try $0.decode(String.self, "hex")) }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Postgres
 
 /// Snapshot ids reserved by backups that write a tenant's first map while they read Graph

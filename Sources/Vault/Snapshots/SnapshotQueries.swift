@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Postgres
 
 /// The SQL that reads snapshots and the map.
@@ -9,12 +10,12 @@ enum SnapshotQueries {
         retained_until
         """
 
-    static func snapshot(id: Int64, client: PostgresClient) async throws -> SnapshotSummary? {
-        try await client.query("SELECT \(unescaped: snapshotColumns) FROM snapshots WHERE id = \(id)").first.map(decode)
+    static func snapshot(id: Int64, client: PostgresClient, logger: Logger) async throws -> SnapshotSummary? {
+        try await client.query("SELECT \(unescaped: snapshotColumns) FROM snapshots WHERE id = \(id)", logger: logger).first.map(decode)
     }
 
-    static func snapshot(jobID: Int64, client: PostgresClient) async throws -> SnapshotSummary? {
-        try await client.query("SELECT \(unescaped: snapshotColumns) FROM snapshots WHERE job_id = \(jobID)").first.map(decode)
+    static func snapshot(jobID: Int64, client: PostgresClient, logger: Logger) async throws -> SnapshotSummary? {
+        try await client.query("SELECT \(unescaped: snapshotColumns) FROM snapshots WHERE job_id = \(jobID)", logger: logger).first.map(decode)
     }
 
     static func decode(_ row: PostgresRow) throws -> SnapshotSummary {

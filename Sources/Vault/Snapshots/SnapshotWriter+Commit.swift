@@ -18,22 +18,22 @@ extension SnapshotWriter {
         } else {
             try await self.commitStaged(request, record: record, retainedUntil: retainedUntil)
         }
-        guard let summary = try await SnapshotQueries.snapshot(id: snapshotID, client: self.client) else {
+        guard let summary = try await SnapshotQueries.snapshot(id: snapshotID, client: self.client, logger: self.logger) else {
             throw VaultError(.notFound, "snapshot \(snapshotID) vanished after its commit")
         }
         if summary.changedCount >= Self.analyzeAfterChanges {
             // A tenant's first full backup (or a large change) moves the map far from what the
             // planner last sampled; the next backup's commit must not be planned on the old picture.
             do {
-                try await self.client.query("ANALYZE object_versions")
+                try await self.client.query("ANALYZE object_versions", logger: self.logger)
             } catch {
                 self.logger.warning("object_versions could not be analyzed after a large commit", metadata: [
-                    "tenant.id": "\(tenantID)", "snapshot.id": "\(snapshotID)", "error": "\(error)",
+                    "tenant.id": "\(tenantID.uuidString.lowercased())", "snapshot.id": "\(snapshotID)", "error": "\(error)",
                 ])
             }
         }
         self.logger.info("snapshot committed", metadata: [
-            "tenant.id": "\(tenantID)", "job.id": "\(jobID)", "snapshot.id": "\(snapshotID)", "snapshot.status": "\(summary.status.rawValue)",
+            "tenant.id": "\(tenantID.uuidString.lowercased())", "job.id": "\(jobID)", "snapshot.id": "\(snapshotID)", "snapshot.status": "\(summary.status.rawValue)",
             "snapshot.objects": "\(summary.objectCount)", "snapshot.changed": "\(summary.changedCount)",
         ])
         return summary
@@ -88,7 +88,7 @@ extension SnapshotWriter {
         let missing = record.missing
         let duration = record.durationMS
         let status = record.status
-        return try await self.client.withTransaction { connection in
+        return try await self.client.withTransaction(logger: self.logger) { connection in
             try await Self.lockTenant(tenantID, on: connection)
             if let existing = try await connection.query("SELECT id FROM snapshots WHERE job_id = \(jobID)").first {
                 try await self.requireClaimForCommit(on: connection)

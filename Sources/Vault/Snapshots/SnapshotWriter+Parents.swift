@@ -14,7 +14,7 @@ extension SnapshotWriter {
                 WHERE s.attempt_id = \(self.attemptID) AND s.type = \(type) AND s.op = 'put' AND s.object_id > \(after)
             ) AS ids
             ORDER BY object_id LIMIT \(limit)
-            """)
+            """, logger: self.logger)
         return try rows.map { try $0.decode(String.self, "object_id") }
     }
 
@@ -43,6 +43,6 @@ extension SnapshotWriter {
             WHERE v.tenant_id = \(self.tenantID) AND v.type = \(type) AND v.valid_to IS NULL
               AND split_part(v.object_id, '/', \(unescaped: String(keySegment))) = ANY (\(ids)::text[])
             ON CONFLICT (attempt_id, type, object_id) DO UPDATE SET op = 'remove', blob_id = NULL
-            """)
+            """, logger: self.logger)
     }
 }

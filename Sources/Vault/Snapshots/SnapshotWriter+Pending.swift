@@ -34,7 +34,7 @@ extension SnapshotWriter {
                 try await self.client.query("""
                     DELETE FROM object_versions WHERE tenant_id = \(tenantID) AND type = \(type) AND valid_from = \(snapshotID)
                       AND object_id = ANY (\(removals)::text[])
-                    """)
+                    """, logger: self.logger)
             }
         }
     }
@@ -45,7 +45,7 @@ extension SnapshotWriter {
         try await self.client.query("""
             DELETE FROM object_versions WHERE tenant_id = \(self.tenantID) AND type = \(type) AND valid_from = \(snapshotID)
               AND split_part(object_id, '/', \(unescaped: String(keySegment))) = ANY (\(ids)::text[])
-            """)
+            """, logger: self.logger)
     }
 
     /// Turns the pending id into a committed snapshot. The root hash and counts are read from the
@@ -57,14 +57,14 @@ extension SnapshotWriter {
         let tenantID = self.tenantID
         let jobID = self.jobID
         let keys = self.keys
-        let tally = try await self.client.withTransaction { connection in
+        let tally = try await self.client.withTransaction(logger: self.logger) { connection in
             try await ChangeTally.read(snapshotID: snapshotID, tenantID: tenantID, from: .zero, keys: keys, on: connection)
         }
         let root = tally.root ?? .zero
         let opened = tally.opened
         let typeCountsJSON = String(decoding: try record.encoder.encode(tally.typeCounts), as: UTF8.self)
 
-        return try await self.client.withTransaction { connection in
+        return try await self.client.withTransaction(logger: self.logger) { connection in
             try await Self.lockTenant(tenantID, on: connection)
             if let existing = try await connection.query("SELECT id FROM snapshots WHERE job_id = \(jobID)").first {
                 // An earlier attempt committed; what this one wrote is not needed.

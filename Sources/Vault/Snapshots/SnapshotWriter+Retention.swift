@@ -27,14 +27,14 @@ extension SnapshotWriter {
         }
         let previous = try await self.client.query("""
             SELECT retained_until FROM snapshots WHERE tenant_id = \(self.tenantID) ORDER BY id DESC LIMIT 1
-            """).first
+            """, logger: self.logger).first
         let previousUntil = try previous?.decode(Date?.self, "retained_until")
         let carriedShort = previous != nil && (previousUntil.map { $0 < until } ?? true)
         let writtenShort = self.lockedFrom.map { $0 < until } ?? true
         guard carriedShort || writtenShort else { return until }
 
         self.logger.info("extending the blob locks of the whole snapshot", metadata: [
-            "tenant.id": "\(self.tenantID)", "job.id": "\(self.jobID)", "vault.retained_until": "\(until)",
+            "tenant.id": "\(self.tenantID.uuidString.lowercased())", "job.id": "\(self.jobID)", "vault.retained_until": "\(until)",
         ])
         var extended = 0
         for source in ["live", "staged"] {
@@ -45,12 +45,12 @@ extension SnapshotWriter {
                         SELECT DISTINCT blob_id FROM object_versions
                         WHERE tenant_id = \(self.tenantID) AND valid_to IS NULL AND blob_id > \(PostgresBytes(after))
                         ORDER BY blob_id LIMIT 1000
-                        """)
+                        """, logger: self.logger)
                     : try await self.client.query("""
                         SELECT DISTINCT blob_id FROM snapshot_staging
                         WHERE attempt_id = \(self.attemptID) AND blob_id IS NOT NULL AND blob_id > \(PostgresBytes(after))
                         ORDER BY blob_id LIMIT 1000
-                        """)
+                        """, logger: self.logger)
                 let ids = try rows.map { BlobID(bytes: try $0.decode(PostgresBytes.self, "blob_id").bytes) }
                 try await store.extendRetention(ids, tenantID: self.tenantID, until: until)
                 extended += ids.count
@@ -58,7 +58,7 @@ extension SnapshotWriter {
                 after = last.bytes
             }
         }
-        self.logger.info("blob locks extended", metadata: ["tenant.id": "\(self.tenantID)", "vault.blobs": "\(extended)"])
+        self.logger.info("blob locks extended", metadata: ["tenant.id": "\(self.tenantID.uuidString.lowercased())", "vault.blobs": "\(extended)"])
         return until
     }
 }

@@ -58,7 +58,7 @@ public struct SnapshotWriter: Sendable {
             throw VaultError(.claimLost, "the claim of job \(claim.jobID) cannot write the snapshot of job \(jobID)")
         }
         let attemptID = claim?.attemptID ?? UUID()
-        let preparation = try await client.withTransaction { connection in
+        let preparation = try await client.withTransaction(logger: logger) { connection in
             try await connection.query("DELETE FROM snapshot_staging WHERE job_id = \(jobID) AND attempt_id <> \(attemptID)")
             let preparation = try await PendingSnapshots.prepare(tenantID: tenantID, jobID: jobID, attemptID: attemptID, on: connection)
             // Last, so the job's row stays locked only until the COMMIT: an attempt that lost its
@@ -68,11 +68,11 @@ public struct SnapshotWriter: Sendable {
         }
         if preparation.discarded > 0 {
             logger.notice("discarded the pending snapshots of earlier attempts", metadata: [
-                "tenant.id": "\(tenantID)", "job.id": "\(jobID)", "vault.pending_snapshots": "\(preparation.discarded)",
+                "tenant.id": "\(tenantID.uuidString.lowercased())", "job.id": "\(jobID)", "vault.pending_snapshots": "\(preparation.discarded)",
                 "vault.versions_discarded": "\(preparation.versionsDiscarded)",
             ])
         }
-        let keys = try await keyProvider.currentKeys(tenantID: tenantID)
+        let keys = try await keyProvider.currentKeys(tenantID: tenantID, logger: logger)
         let lockedFrom = try await (blobStore as? any RetentionLockingBlobStore)?.retentionTarget(tenantID: tenantID, at: Date())
         return SnapshotWriter(tenantID: tenantID, jobID: jobID, claim: claim, attemptID: attemptID, keys: keys, client: client,
                               blobStore: blobStore, logger: logger, lockedFrom: lockedFrom, pendingSnapshotID: preparation.reservedID)
@@ -90,7 +90,7 @@ public struct SnapshotWriter: Sendable {
     /// A committed snapshot of this job, if an earlier attempt committed one before failing to
     /// complete the job: the retry then has nothing to do.
     public func committedSnapshot() async throws -> SnapshotSummary? {
-        try await SnapshotQueries.snapshot(jobID: self.jobID, client: self.client)
+        try await SnapshotQueries.snapshot(jobID: self.jobID, client: self.client, logger: self.logger)
     }
 
     /// The current blob ids of `objectIDs` of `type`: the latest committed map's, or for a pending
@@ -100,7 +100,7 @@ public struct SnapshotWriter: Sendable {
         let rows = try await self.client.query("""
             SELECT object_id, encode(blob_id, 'hex') AS blob FROM object_versions
             WHERE tenant_id = \(self.tenantID) AND type = \(type) AND object_id = ANY (\(objectIDs)::text[]) AND valid_to IS NULL
-            """)
+            """, logger: self.logger)
         var current: [String: BlobID] = [:]
         for row in rows {
             if let id = BlobID(hex: try row.decode(String.self, "blob")) { current[try row.decode(String.self, "object_id")] = id }
@@ -134,7 +134,7 @@ public struct SnapshotWriter: Sendable {
 
         if !changed.isEmpty {
             let wanted = Array(Set(changed.map { ids[$0]! }))
-            let present = try await self.blobStore.contains(wanted, tenantID: self.tenantID)
+            let present = try await self.blobStore.contains(wanted, tenantID: self.tenantID, logger: self.logger)
             try await self.lockReusedBlobs(Array(present))
             var sealed: [(id: BlobID, sealed: [UInt8])] = []
             var sealedIDs = Set<BlobID>()
@@ -143,7 +143,7 @@ public struct SnapshotWriter: Sendable {
                 guard !present.contains(id), sealedIDs.insert(id).inserted else { continue }
                 sealed.append(try SealedBlob.seal(latest[objectID]!, keys: self.keys))
             }
-            let written = try await self.blobStore.put(sealed, tenantID: self.tenantID)
+            let written = try await self.blobStore.put(sealed, tenantID: self.tenantID, logger: self.logger)
             result.newBlobs = written.count
             result.bytesAdded = sealed.filter { written.contains($0.id) }.reduce(0) { $0 + $1.sealed.count }
         }
@@ -160,10 +160,10 @@ public struct SnapshotWriter: Sendable {
         if let pending = self.pendingSnapshotID {
             try await self.client.query("""
                 DELETE FROM object_versions WHERE tenant_id = \(self.tenantID) AND type = \(type) AND valid_from = \(pending)
-                """)
+                """, logger: self.logger)
         } else {
             // This attempt's rows only: a late attempt cannot empty the type for the one that took over.
-            try await self.client.query("DELETE FROM snapshot_staging WHERE attempt_id = \(self.attemptID) AND type = \(type)")
+            try await self.client.query("DELETE FROM snapshot_staging WHERE attempt_id = \(self.attemptID) AND type = \(type)", logger: self.logger)
         }
     }
 
@@ -208,7 +208,7 @@ public struct SnapshotWriter: Sendable {
     /// collector waiting for it makes the try fail too, so it is not starved.
     func insertHoldingGCLock(_ statement: PostgresQuery) async throws {
         var pause = 5
-        while try await self.client.query(statement).first?.decode(Bool.self, "held") != true {
+        while try await self.client.query(statement, logger: self.logger).first?.decode(Bool.self, "held") != true {
             try await Task.sleep(for: .milliseconds(pause + Int.random(in: 0...pause)))
             pause = min(pause * 2, 200)
         }

@@ -1,4 +1,5 @@
 public import Foundation
+public import Logging
 public import NIOPosix
 import Cryptography
 #if canImport(Glibc)
@@ -25,7 +26,7 @@ public struct FileBlobStore: BlobStore {
         self.leftoverAge = leftoverAge
     }
 
-    public func put(_ blobs: [(id: BlobID, sealed: [UInt8])], tenantID: UUID) async throws -> Set<BlobID> {
+    public func put(_ blobs: [(id: BlobID, sealed: [UInt8])], tenantID: UUID, logger: Logger) async throws -> Set<BlobID> {
         let tenantDirectory = self.directory(tenantID)
         return try await self.threadPool.runIfActive {
             var written = Set<BlobID>()
@@ -55,7 +56,7 @@ public struct FileBlobStore: BlobStore {
         }
     }
 
-    public func get(_ id: BlobID, tenantID: UUID) async throws -> [UInt8]? {
+    public func get(_ id: BlobID, tenantID: UUID, logger: Logger) async throws -> [UInt8]? {
         let path = self.path(id, tenantID)
         return try await self.threadPool.runIfActive {
             let descriptor = open(path, O_RDONLY | O_CLOEXEC)
@@ -79,7 +80,7 @@ public struct FileBlobStore: BlobStore {
         }
     }
 
-    public func contains(_ ids: [BlobID], tenantID: UUID) async throws -> Set<BlobID> {
+    public func contains(_ ids: [BlobID], tenantID: UUID, logger: Logger) async throws -> Set<BlobID> {
         let paths = ids.map { ($0, self.path($0, tenantID)) }
         return try await self.threadPool.runIfActive {
             Set(paths.filter { access($0.1, F_OK) == 0 }.map(\.0))
@@ -87,7 +88,7 @@ public struct FileBlobStore: BlobStore {
     }
 
     @discardableResult
-    public func delete(_ ids: [BlobID], tenantID: UUID) async throws -> Set<BlobID> {
+    public func delete(_ ids: [BlobID], tenantID: UUID, logger: Logger) async throws -> Set<BlobID> {
         let paths = ids.map { ($0, self.path($0, tenantID)) }
         return try await self.threadPool.runIfActive {
             var deleted = Set<BlobID>()
@@ -102,7 +103,7 @@ public struct FileBlobStore: BlobStore {
         }
     }
 
-    public func list(tenantID: UUID, after: BlobID?, limit: Int) async throws -> [BlobID] {
+    public func list(tenantID: UUID, after: BlobID?, limit: Int, logger: Logger) async throws -> [BlobID] {
         let tenantDirectory = self.directory(tenantID)
         return try await self.threadPool.runIfActive {
             let fileManager = FileManager.default
@@ -123,7 +124,7 @@ public struct FileBlobStore: BlobStore {
         }
     }
 
-    public func collectLeftovers(tenantID: UUID) async throws -> Int {
+    public func collectLeftovers(tenantID: UUID, logger: Logger) async throws -> Int {
         let staging = self.directory(tenantID).appendingPathComponent("tmp").path
         let cutoff = Date().addingTimeInterval(-Double(self.leftoverAge.components.seconds))
         return try await self.threadPool.runIfActive {

@@ -15,9 +15,9 @@ final class RecordingTransport: GraphTransport {
 
     init(inner: HTTPClient) { self.inner = inner }
 
-    func execute(_ request: HTTPRequest) async throws -> HTTPResponse {
+    func execute(_ request: HTTPRequest, logger: Logger?) async throws -> HTTPResponse {
         self.sent.withLockedValue { $0.append((request.method.rawValue, request.url, request.headers["client-request-id"], Date())) }
-        return try await self.inner.execute(request)
+        return try await self.inner.execute(request, logger: logger)
     }
 
     var tokenRequests: Int { self.sent.withLockedValue { $0.filter { $0.url.hasSuffix("/oauth2/v2.0/token") }.count } }
@@ -138,13 +138,13 @@ final class RecordingThrottleStore: ThrottleStateStore {
 
     init(inner: any ThrottleStateStore) { self.inner = inner }
 
-    func blockedUntil(_ identity: GraphIdentity) async throws -> Date? {
+    func blockedUntil(_ identity: GraphIdentity, logger: Logger) async throws -> Date? {
         self.readStarts.withLockedValue { $0.append(Date()) }
-        return try await self.inner.blockedUntil(identity)
+        return try await self.inner.blockedUntil(identity, logger: logger)
     }
 
-    func block(_ identity: GraphIdentity, until: Date, reason: String) async throws {
-        try await self.inner.block(identity, until: until, reason: reason)
+    func block(_ identity: GraphIdentity, until: Date, reason: String, logger: Logger) async throws {
+        try await self.inner.block(identity, until: until, reason: reason, logger: logger)
         self.blocksRecorded.withLockedValue { $0.append(Date()) }
     }
 

@@ -34,17 +34,17 @@ public struct S3BlobStore: RetentionLockingBlobStore {
 
     // MARK: BlobStore
 
-    public func put(_ blobs: [(id: BlobID, sealed: [UInt8])], tenantID: UUID) async throws -> Set<BlobID> {
+    public func put(_ blobs: [(id: BlobID, sealed: [UInt8])], tenantID: UUID, logger: Logger) async throws -> Set<BlobID> {
         guard !blobs.isEmpty else { return [] }
         let lockUntil = try await self.retentionTarget(tenantID: tenantID, at: Date())
         let results = try await self.concurrently(blobs.map { ($0.id, $0.sealed) }) { id, sealed in
-            try await self.putOne(id, sealed, tenantID: tenantID, lockUntil: lockUntil) ? id : nil
+            try await self.putOne(id, sealed, tenantID: tenantID, lockUntil: lockUntil, logger: logger) ? id : nil
         }
         return Set(results.compactMap { $0 })
     }
 
-    public func get(_ id: BlobID, tenantID: UUID) async throws -> [UInt8]? {
-        let response = try await self.send(.get, key: self.key(id, tenantID))
+    public func get(_ id: BlobID, tenantID: UUID, logger: Logger) async throws -> [UInt8]? {
+        let response = try await self.send(.get, key: self.key(id, tenantID), logger: logger)
         switch response.status {
         case 200: return response.body
         case 404: return nil
@@ -52,21 +52,21 @@ public struct S3BlobStore: RetentionLockingBlobStore {
         }
     }
 
-    public func contains(_ ids: [BlobID], tenantID: UUID) async throws -> Set<BlobID> {
-        let present = try await self.concurrently(ids) { id in try await self.head(id, tenantID: tenantID) != nil ? id : nil }
+    public func contains(_ ids: [BlobID], tenantID: UUID, logger: Logger) async throws -> Set<BlobID> {
+        let present = try await self.concurrently(ids) { id in try await self.head(id, tenantID: tenantID, logger: logger) != nil ? id : nil }
         return Set(present.compactMap { $0 })
     }
 
     @discardableResult
-    public func delete(_ ids: [BlobID], tenantID: UUID) async throws -> Set<BlobID> {
+    public func delete(_ ids: [BlobID], tenantID: UUID, logger: Logger) async throws -> Set<BlobID> {
         let now = Date()
         let deleted = try await self.concurrently(ids) { id -> Bool in
             let key = self.key(id, tenantID)
-            guard let headers = try await self.head(id, tenantID: tenantID) else { return false }
+            guard let headers = try await self.head(id, tenantID: tenantID, logger: logger) else { return false }
             if let until = headers["x-amz-object-lock-retain-until-date"].flatMap(Self.parseDate), until > now { return false }
             var query: [(String, String)] = []
             if let version = headers["x-amz-version-id"], version != "null" { query.append(("versionId", version)) }
-            let response = try await self.send(.delete, key: key, query: query)
+            let response = try await self.send(.delete, key: key, query: query, logger: logger)
             switch response.status {
             case 200, 204: return true
             case 404: return false
@@ -79,7 +79,7 @@ public struct S3BlobStore: RetentionLockingBlobStore {
         return Set(zip(ids, deleted).filter(\.1).map(\.0))
     }
 
-    public func list(tenantID: UUID, after: BlobID?, limit: Int) async throws -> [BlobID] {
+    public func list(tenantID: UUID, after: BlobID?, limit: Int, logger: Logger) async throws -> [BlobID] {
         let prefix = self.tenantPrefix(tenantID)
         var ids: [BlobID] = []
         var continuation: String?
@@ -90,7 +90,7 @@ public struct S3BlobStore: RetentionLockingBlobStore {
             } else if let after {
                 query.append(("start-after", prefix + after.hex))
             }
-            let response = try await self.send(.get, key: nil, query: query)
+            let response = try await self.send(.get, key: nil, query: query, logger: logger)
             guard response.status == 200 else { throw self.error(response, "LIST", prefix) }
             let xml = String(decoding: response.body, as: UTF8.self)
             for key in S3XML.values(of: "Key", in: xml) where key.hasPrefix(prefix) {
@@ -143,7 +143,7 @@ public struct S3BlobStore: RetentionLockingBlobStore {
 
     // MARK: Requests
 
-    private func putOne(_ id: BlobID, _ sealed: [UInt8], tenantID: UUID, lockUntil: Date?) async throws -> Bool {
+    private func putOne(_ id: BlobID, _ sealed: [UInt8], tenantID: UUID, lockUntil: Date?, logger: Logger) async throws -> Bool {
         let key = self.key(id, tenantID)
         var headers: HTTPHeaders = [
             "If-None-Match": "*",
@@ -156,7 +156,7 @@ public struct S3BlobStore: RetentionLockingBlobStore {
             headers.add(name: "x-amz-object-lock-mode", value: self.configuration.lockMode.rawValue)
             headers.add(name: "x-amz-object-lock-retain-until-date", value: Self.format(lockUntil))
         }
-        let response = try await self.send(.put, key: key, body: sealed, headers: headers)
+        let response = try await self.send(.put, key: key, body: sealed, headers: headers, logger: logger)
         switch response.status {
         case 200: return true
         case 412:
@@ -169,9 +169,9 @@ public struct S3BlobStore: RetentionLockingBlobStore {
     }
 
     /// The blob's response headers, or nil when it is not stored.
-    private func head(_ id: BlobID, tenantID: UUID) async throws -> HTTPHeaders? {
+    private func head(_ id: BlobID, tenantID: UUID, logger: Logger? = nil) async throws -> HTTPHeaders? {
         let key = self.key(id, tenantID)
-        let response = try await self.send(.head, key: key)
+        let response = try await self.send(.head, key: key, logger: logger)
         switch response.status {
         case 200: return response.headers
         case 404: return nil
@@ -182,7 +182,8 @@ public struct S3BlobStore: RetentionLockingBlobStore {
     /// One signed request, retried on 500, 503, 409 (conflicting conditional writes) and
     /// transport failures.
     private func send(_ method: HTTPMethod, key: String?, query: [(String, String)] = [], body: [UInt8]? = nil,
-                      headers: HTTPHeaders = [:]) async throws -> HTTPResponse {
+                      headers: HTTPHeaders = [:], logger: Logger? = nil) async throws -> HTTPResponse {
+        let logger = logger ?? self.logger
         var request = HTTPRequest(method: method, url: self.url(key: key, query: query), headers: headers, body: body)
         request.awsSigV4 = "aws:amz:\(self.configuration.region):s3"
         request.credentials = .init(username: self.configuration.accessKeyID, password: self.configuration.secretAccessKey)
@@ -191,9 +192,9 @@ public struct S3BlobStore: RetentionLockingBlobStore {
         while true {
             attempt += 1
             do {
-                let response = try await self.http.execute(request)
+                let response = try await self.http.execute(request, logger: logger)
                 if [500, 503, 409].contains(response.status) && attempt < 4 {
-                    self.logger.debug("S3 asked to retry", metadata: ["s3.operation": "\(operation)", "http.status": "\(response.status)"])
+                    logger.debug("S3 asked to retry", metadata: ["s3.operation": "\(operation)", "http.status": "\(response.status)"])
                     try await Task.sleep(for: .milliseconds(100 * (1 << attempt)))
                     continue
                 }
