@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // MARK: C libraries (module maps only)
@@ -232,6 +233,35 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Operator console (server-rendered HTML on the API listener, docs/console.md)
+        .target(
+            name: "Console",
+            dependencies: [
+                "API", "Postgres", "Queue", "Tenancy", "Cryptography", "Compliance",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            resources: [
+                .embedInCode("Resources/console.css"),
+                .embedInCode("Resources/favicon.svg"),
+                .embedInCode("Resources/layout.mustache"),
+                .embedInCode("Resources/message.mustache"),
+                .embedInCode("Resources/sign-in.mustache"),
+                .embedInCode("Resources/totp.mustache"),
+                .embedInCode("Resources/enrol.mustache"),
+                .embedInCode("Resources/overview.mustache"),
+                .embedInCode("Resources/tenants.mustache"),
+                .embedInCode("Resources/tenant.mustache"),
+                .embedInCode("Resources/jobs.mustache"),
+                .embedInCode("Resources/job.mustache"),
+                .embedInCode("Resources/job-rows.mustache"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: SLA, webhooks and compliance reports
         .target(
             name: "Compliance",
@@ -248,7 +278,7 @@ let package = Package(
             name: "HoldfastRuntime",
             dependencies: [
                 "Postgres", "Migrations", "Queue", "Worker", "Coordinator", "Tenancy", "Cryptography", "Vault", "Jobs", "Graph", "HTTP", "API",
-                "Compliance", "Restore",
+                "Compliance", "Restore", "Console",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -268,7 +298,7 @@ let package = Package(
             dependencies: [
                 "HoldfastRuntime",
                 "Postgres", "Migrations", "Queue", "Worker", "Coordinator", "Tenancy", "Cryptography", "Vault", "Jobs", "Graph", "HTTP", "API",
-                "Compliance", "Restore",
+                "Compliance", "Restore", "Console",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -451,6 +481,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ConsoleTests",
+            dependencies: [
+                "Console", "API", "Queue", "Tenancy", "Compliance", "Cryptography", "Postgres", "Migrations", "HoldfastTesting", "GraphSimTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -16,9 +16,12 @@ public struct APIServer: Sendable {
     public let services: APIServices
     /// Every route with its access, in registration order.
     public let routes: APIRoutes
+    /// What else the listener serves (the console), mounted after the route table.
+    public let mounts: [any APIRouterMount]
 
-    public init(services: APIServices, extraGroups: [any APIRouteGroup] = []) {
+    public init(services: APIServices, extraGroups: [any APIRouteGroup] = [], mounts: [any APIRouterMount] = []) {
         self.services = services
+        self.mounts = mounts
         var routes = APIRoutes()
         for group in Self.standardGroups(services: services) + extraGroups {
             group.addRoutes(to: &routes)
@@ -49,6 +52,9 @@ public struct APIServer: Sendable {
             router.on(RouterPath(route.routerPath), method: route.method) { request, context in
                 try await gate.handle(route, request, context)
             }
+        }
+        for mount in mounts {
+            mount.mount(on: router)
         }
         return router
     }

@@ -8,7 +8,7 @@ public struct HoldfastCommand: AsyncParsableCommand {
         commandName: "holdfast",
         abstract: "Backup orchestrator for Microsoft Entra ID tenants, for managed service providers.",
         version: HoldfastVersion.current,
-        subcommands: [MigrateCommand.self, VersionCommand.self, CoordinatorCommand.self, WorkerCommand.self, JobsCommand.self, KeysCommand.self, APIKeysCommand.self,
+        subcommands: [MigrateCommand.self, VersionCommand.self, CoordinatorCommand.self, WorkerCommand.self, JobsCommand.self, KeysCommand.self, APIKeysCommand.self, UsersCommand.self,
                       BackupCommand.self, SnapshotsCommand.self, ObjectsCommand.self, ExportCommand.self, TenantsCommand.self,
                       SLACommand.self, ReportCommand.self, PoliciesCommand.self, LegalHoldCommand.self, RetentionCommand.self, ValidationsCommand.self,
                       DiffCommand.self, RestoreCommand.self, WatchCommand.self, ConfigCommand.self]

@@ -24,6 +24,10 @@ HOLDFAST_DEPLOY_PACKAGES=(prometheus systemd)
 # What deploy/dev/failover-test needs beyond the build's packages: `ip netns` and veth pairs.
 HOLDFAST_FAILOVER_PACKAGES=(iproute2)
 
+# What deploy/dev/console-browser drives the console with: Debian's browser and its matching driver
+# (selenium comes from PyPI into a virtual environment).
+HOLDFAST_BROWSER_PACKAGES=(chromium chromium-driver python3-venv)
+
 # holdfast_ensure_packages [PACKAGE...]: installs the given Debian packages (default: the build's).
 holdfast_ensure_packages() {
     local wanted=("$@")

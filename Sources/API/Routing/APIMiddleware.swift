@@ -54,10 +54,11 @@ struct APIMiddleware: RouterMiddleware {
             if let allowed = apiError.allowedMethods { response.headers[.allow] = allowed.joined(separator: ", ") }
         }
         response.headers[APIHeaders.requestID] = context.requestID
-        response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
+        // A mount that sets its own policy (the console's pages post forms to themselves) keeps it.
+        if response.headers[.contentSecurityPolicy] == nil { response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy }
         response.headers[APIHeaders.frameOptions] = "DENY"
         response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[APIHeaders.referrerPolicy] = "no-referrer"
+        if response.headers[APIHeaders.referrerPolicy] == nil { response.headers[APIHeaders.referrerPolicy] = "no-referrer" }
         if servesTLS { response.headers[.strictTransportSecurity] = "max-age=31536000" }
         return response
     }

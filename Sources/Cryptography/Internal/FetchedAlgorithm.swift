@@ -34,7 +34,9 @@ final class FetchedAlgorithm: @unchecked Sendable {
 
     static let sha256 = fetch("SHA2-256") { EVP_MD_fetch(nil, $0, nil) }
     static let sha1 = fetch("SHA1") { EVP_MD_fetch(nil, $0, nil) }
+    static let sha512 = fetch("SHA2-512") { EVP_MD_fetch(nil, $0, nil) }
     static let aes256GCM = fetch("AES-256-GCM") { EVP_CIPHER_fetch(nil, $0, nil) }
     static let hmac = fetch("HMAC") { EVP_MAC_fetch(nil, $0, nil) }
     static let hkdf = fetch("HKDF") { EVP_KDF_fetch(nil, $0, nil) }
+    static let scrypt = fetch("SCRYPT") { EVP_KDF_fetch(nil, $0, nil) }
 }

@@ -38,6 +38,22 @@ struct ParameterList: ~Copyable {
         self.parameters.append(OSSL_PARAM_construct_octet_string(keyPointer, storage, value.count))
     }
 
+    mutating func appendUInt64(_ key: String, _ value: UInt64) {
+        let keyPointer = self.copyCString(key)
+        let storage = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
+        storage.initialize(to: value)
+        self.allocations.append((UnsafeMutableRawPointer(storage), MemoryLayout<UInt64>.size, false))
+        self.parameters.append(OSSL_PARAM_construct_uint64(keyPointer, storage))
+    }
+
+    mutating func appendUInt32(_ key: String, _ value: UInt32) {
+        let keyPointer = self.copyCString(key)
+        let storage = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
+        storage.initialize(to: value)
+        self.allocations.append((UnsafeMutableRawPointer(storage), MemoryLayout<UInt32>.size, false))
+        self.parameters.append(OSSL_PARAM_construct_uint32(keyPointer, storage))
+    }
+
     /// Calls `body` with the parameters, terminated as OpenSSL expects.
     func withUnsafeParameters<Result>(_ body: (UnsafePointer<OSSL_PARAM>) throws -> Result) rethrows -> Result {
         var terminated = self.parameters

@@ -46,10 +46,25 @@ struct APIOptions: ParsableArguments, ConfigurationFlags {
           help: "Accept API keys created before keyed hashes, re-hashing each on its first use (docs/api.md, Upgrading API keys).")
     var acceptsLegacyKeyHashes = false
 
+    @Option(name: .customLong("console"), help: "Serve the operator console under /console on the API's listener: true or false (default: true; docs/console.md).")
+    var console: String?
+
+    @Option(name: .customLong("console-origin"),
+            help: "The origin browsers reach the console at, e.g. https://holdfast.example.com (default: the request's own host, plain HTTP).")
+    var consoleOrigin: String?
+
+    @Option(name: .customLong("console-idle-timeout"), help: "Seconds without a request that end a console session (default: 1800).")
+    var consoleIdleTimeout: String?
+
+    @Option(name: .customLong("console-session-lifetime"), help: "Seconds after sign-in that end a console session (default: 43200).")
+    var consoleSessionLifetime: String?
+
     var flagValues: [String: String] {
         Self.given([.apiListen: listen, .apiMaxBodyBytes: maxBodyBytes, .apiTLSCertificate: tlsCertificate, .apiTLSKey: tlsKey,
                     .apiPoolSize: poolSize, .apiRequestTimeout: requestTimeout, .apiIdleTimeout: idleTimeout,
-                    .apiExpensivePerMinute: expensivePerMinute, .apiAcceptLegacyKeyHashes: acceptsLegacyKeyHashes ? "true" : nil])
+                    .apiExpensivePerMinute: expensivePerMinute, .apiAcceptLegacyKeyHashes: acceptsLegacyKeyHashes ? "true" : nil,
+                    .consoleEnabled: console, .consoleOrigin: consoleOrigin, .consoleIdleTimeout: consoleIdleTimeout,
+                    .consoleSessionLifetime: consoleSessionLifetime])
     }
 }
 

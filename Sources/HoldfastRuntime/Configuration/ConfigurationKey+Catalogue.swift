@@ -63,6 +63,20 @@ extension ConfigurationKey {
         "HOLDFAST_API_ACCEPT_LEGACY_KEY_HASHES", flag: "--api-accept-legacy-key-hashes", default: "`false`", section: .api,
         "`true`: accept API keys created before keys were hashed under the master key, re-hashing each on first use (docs/api.md, Upgrading API keys).")
 
+    // MARK: Operator console
+    public static let consoleEnabled = ConfigurationKey(
+        "HOLDFAST_CONSOLE", flag: "--console", default: "true", section: .api,
+        "Serve the operator console under `/console` on the API's listener (needs `HOLDFAST_API_LISTEN`; users come from `holdfast users add`); `false` serves the API alone. See docs/console.md.")
+    public static let consoleOrigin = ConfigurationKey(
+        "HOLDFAST_CONSOLE_ORIGIN", flag: "--console-origin", default: "unset: the request's own host, plain HTTP", section: .api,
+        "The origin browsers reach the console at (`https://holdfast.example.com`): form posts from any other origin are refused, and an `https` origin makes the session cookie `Secure` and `__Host-` prefixed. Set it whenever a TLS proxy is in front.")
+    public static let consoleIdleTimeout = ConfigurationKey(
+        "HOLDFAST_CONSOLE_IDLE_TIMEOUT", flag: "--console-idle-timeout", default: "1800 (30 min)", section: .api,
+        "Seconds without a request after which a console session ends (60-86400).")
+    public static let consoleSessionLifetime = ConfigurationKey(
+        "HOLDFAST_CONSOLE_SESSION_LIFETIME", flag: "--console-session-lifetime", default: "43200 (12 h)", section: .api,
+        "Seconds after sign-in at which a console session ends however busy (300-604800).")
+
     // MARK: Master keys
     public static let masterKeyFile = ConfigurationKey(
         "HOLDFAST_MASTER_KEY_FILE", default: "unset", section: .keys,
@@ -212,7 +226,7 @@ extension ConfigurationKey {
         databaseURL, databasePoolSize,
         logLevel, logFormat, metricsPort, metricsHost,
         apiListen, apiMaxBodyBytes, apiTLSCertificate, apiTLSKey, apiPoolSize, apiRequestTimeout, apiIdleTimeout,
-        apiExpensivePerMinute, apiAcceptLegacyKeyHashes,
+        apiExpensivePerMinute, apiAcceptLegacyKeyHashes, consoleEnabled, consoleOrigin, consoleIdleTimeout, consoleSessionLifetime,
         masterKeyFile, masterKey, previousMasterKeyFiles, previousMasterKeys,
         blobDirectory, s3Bucket, s3Endpoint, s3AccessKeyID, s3SecretAccessKeyFile, s3SecretAccessKey, s3Region, s3PathStyle,
         s3KeyPrefix, s3LockMode, s3LockGranularity,

@@ -1,4 +1,5 @@
 import API
+import Console
 public import Compliance
 import Foundation
 import Graph
@@ -53,6 +54,16 @@ extension HoldfastConfiguration {
             listen = APIConfiguration.parseListenAddress(address)
             if listen == nil { reader.problem(.apiListen, "is not HOST:PORT, e.g. 127.0.0.1:8080") }
         }
+        var console: ConsoleSettings?
+        if reader.bool(.consoleEnabled, default: true) {
+            var origin: String?
+            if let text = reader.text(.consoleOrigin) {
+                origin = ConsoleConfiguration.normalisedOrigin(text.hasSuffix("/") ? String(text.dropLast()) : text)
+                if origin == nil { reader.problem(.consoleOrigin, "is not an origin such as https://holdfast.example.com (scheme and host, no path)") }
+            }
+            console = ConsoleSettings(origin: origin, idleTimeout: .seconds(reader.int(.consoleIdleTimeout, default: 1800, in: 60...86_400)),
+                              sessionLifetime: .seconds(reader.int(.consoleSessionLifetime, default: 43_200, in: 300...604_800)))
+        }
         var tls: (certificate: String, key: String)?
         switch (reader.text(.apiTLSCertificate), reader.text(.apiTLSKey)) {
         case (let certificate?, let key?): tls = (certificate, key)
@@ -65,7 +76,7 @@ extension HoldfastConfiguration {
                   requestTimeout: reader.seconds(.apiRequestTimeout, default: .seconds(120), minimum: 1),
                   idleTimeout: reader.seconds(.apiIdleTimeout, default: .seconds(30), minimum: 1),
                   expensivePerMinute: reader.int(.apiExpensivePerMinute, default: 20, in: 1...100_000),
-                  acceptsLegacyKeyHashes: reader.bool(.apiAcceptLegacyKeyHashes, default: false))
+                  acceptsLegacyKeyHashes: reader.bool(.apiAcceptLegacyKeyHashes, default: false), console: console)
 
         var previous: [Secret] = (reader.text(.previousMasterKeyFiles) ?? "").split(whereSeparator: { $0 == ":" || $0 == "," })
             .map { .file(String($0).trimmingCharacters(in: .whitespaces)) }

@@ -21,6 +21,9 @@ public import Vault
 /// - `HOLDFAST_LOG_LEVEL` (`--log-level`): info; `HOLDFAST_LOG_FORMAT` (`--log-format`): text
 /// - `HOLDFAST_METRICS_PORT` (`--metrics-port`): unset; `HOLDFAST_METRICS_HOST` (`--metrics-host`): 127.0.0.1
 /// - `HOLDFAST_API_LISTEN` (`--api-listen`): unset; `HOLDFAST_API_MAX_BODY_BYTES` (`--api-max-body-bytes`): 65536
+/// - `HOLDFAST_CONSOLE` (`--console`): true; `HOLDFAST_CONSOLE_ORIGIN` (`--console-origin`): unset;
+///   `HOLDFAST_CONSOLE_IDLE_TIMEOUT` (`--console-idle-timeout`): 1800; `HOLDFAST_CONSOLE_SESSION_LIFETIME`
+///   (`--console-session-lifetime`): 43200
 /// - `HOLDFAST_MASTER_KEY_FILE` or `HOLDFAST_MASTER_KEY` (secret): unset;
 ///   `HOLDFAST_PREVIOUS_MASTER_KEY_FILES`, `HOLDFAST_PREVIOUS_MASTER_KEYS` (secret): unset
 /// - `HOLDFAST_BLOB_DIR` (`--blob-dir`) or `HOLDFAST_S3_BUCKET` with `HOLDFAST_S3_ENDPOINT`,
@@ -100,6 +103,16 @@ public struct HoldfastConfiguration: Sendable {
         public var idleTimeout: Duration
         public var expensivePerMinute: Int
         public var acceptsLegacyKeyHashes: Bool
+        /// The operator console on the same listener; nil: not served.
+        public var console: ConsoleSettings?
+    }
+
+    /// The operator console's settings (docs/console.md).
+    public struct ConsoleSettings: Sendable {
+        /// `https://host[:port]` or `http://…` as browsers send it in `Origin`; nil: the request's own host.
+        public var origin: String?
+        public var idleTimeout: Duration
+        public var sessionLifetime: Duration
     }
 
     /// A secret: a file that holds it, or the value itself. Its description never shows the value.

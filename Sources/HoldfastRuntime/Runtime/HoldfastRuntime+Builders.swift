@@ -1,5 +1,6 @@
 public import API
 import Compliance
+public import Console
 public import Coordinator
 import Foundation
 import Hummingbird
@@ -139,8 +140,25 @@ extension HoldfastRuntime {
         guard let listen = configuration.api.listen else { return nil }
         let api = childRuntime(poolSize: configuration.api.poolSize, applicationName: "holdfast-api")
         let services = try api.apiServices(metrics: metrics)
+        var mounts: [any APIRouterMount] = []
+        if let settings = configuration.api.console {
+            mounts.append(try OperatorConsole(services: services, configuration: consoleConfiguration(settings)))
+            logger.info("console served", metadata: ["api.address": "\(listen.host):\(listen.port)", "console.origin": "\(settings.origin ?? "request host")"])
+        }
         logger.info("API listening", metadata: ["api.address": "\(listen.host):\(listen.port)", "api.tls": "\(configuration.api.tls != nil)"])
-        return try APIServer(services: services).makeApplication()
+        return try APIServer(services: services, mounts: mounts).makeApplication()
+    }
+
+    /// The console's settings from the configuration (lockout and password cost keep their documented
+    /// defaults). With the API's own TLS the session cookie is `Secure` whatever the origin says.
+    func consoleConfiguration(_ settings: HoldfastConfiguration.ConsoleSettings) -> ConsoleConfiguration {
+        ConsoleConfiguration(origin: settings.origin, servesTLS: configuration.api.tls != nil, idleTimeout: settings.idleTimeout,
+                             absoluteTimeout: settings.sessionLifetime)
+    }
+
+    /// Console users (`holdfast users`), over the process's database pool.
+    public func consoleUsers() -> ConsoleUserStore {
+        ConsoleUserStore(client: postgres, logger: logger)
     }
 
     // MARK: - Metrics

@@ -3,6 +3,8 @@ public import Foundation
 /// Which jobs an operator wants to see.
 public struct JobFilter: Sendable, Hashable {
     public var tenantID: UUID?
+    /// Only jobs of these tenants (a partner's): an empty list matches no job.
+    public var tenantIDs: [UUID]?
     public var kinds: [JobKind]?
     public var states: [JobState]?
     /// Most rows returned, newest first. Default 100.
@@ -10,8 +12,10 @@ public struct JobFilter: Sendable, Hashable {
     /// Only jobs with a smaller id: the next page after a page that ended with this id.
     public var beforeID: Job.ID?
 
-    public init(tenantID: UUID? = nil, kinds: [JobKind]? = nil, states: [JobState]? = nil, limit: Int = 100, beforeID: Job.ID? = nil) {
+    public init(tenantID: UUID? = nil, tenantIDs: [UUID]? = nil, kinds: [JobKind]? = nil, states: [JobState]? = nil, limit: Int = 100,
+                beforeID: Job.ID? = nil) {
         self.tenantID = tenantID
+        self.tenantIDs = tenantIDs
         self.kinds = kinds
         self.states = states
         self.limit = limit

@@ -19,6 +19,7 @@ public struct JobAdministrator: Sendable {
             try await client.query("""
                 SELECT \(unescaped: Job.columns) FROM jobs
                 WHERE (\(filter.tenantID)::uuid IS NULL OR tenant_id = \(filter.tenantID)::uuid)
+                  AND (\(filter.tenantIDs)::uuid[] IS NULL OR tenant_id = ANY(\(filter.tenantIDs)::uuid[]))
                   AND (\(kinds)::text[] IS NULL OR kind = ANY(\(kinds)::text[]))
                   AND (\(states)::text[] IS NULL OR state = ANY(\(states)::text[]))
                   AND (\(filter.beforeID)::bigint IS NULL OR id < \(filter.beforeID)::bigint)
