@@ -32,9 +32,15 @@ struct FidelityTests {
         return vendored
     }()
 
+    /// The repository's own copy, for samples added after the shared directory was written.
+    static let vendoredDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Fixtures/graph-samples")
+
     static func sample(_ name: String) throws -> JSONValue {
         let directory = try #require(samplesDirectory, "shared/graph-samples not found above \(#filePath)")
-        let data = try Data(contentsOf: directory.appendingPathComponent(name))
+        var file = directory.appendingPathComponent(name)
+        if !FileManager.default.fileExists(atPath: file.path) { file = vendoredDirectory.appendingPathComponent(name) }
+        let data = try Data(contentsOf: file)
         return try JSONParser.parse(Array(data))
     }
 

@@ -17,10 +17,18 @@ struct ResourceCatalogueTests {
         "tokenLifetimePolicy", "tokenLifetimePolicy.appliesTo", "tokenIssuancePolicy", "tokenIssuancePolicy.appliesTo",
         "subscribedSku", "onPremisesSynchronization", "servicePrincipal.synchronizationJobs",
         "servicePrincipal.synchronizationJobs.schema",
+        // Issue 16: PIM for Entra roles.
+        "roleEligibilitySchedule", "roleEligibilityScheduleInstance", "roleAssignmentSchedule",
+        "roleAssignmentScheduleInstance", "roleManagementPolicy", "roleManagementPolicyAssignment",
     ]
 
-    /// graph-sim types that are not tenant configuration: Microsoft's global templates and the audit log.
-    static let notBackedUp: Set<String> = ["directoryRoleTemplate", "groupSettingTemplate", "directoryAudit"]
+    /// graph-sim types that are not tenant configuration: Microsoft's global templates, the audit
+    /// log, PIM's requests (a log of changes, whose result is the schedules); and PIM's rules,
+    /// read inline with their policy (`$expand=rules`).
+    static let notBackedUp: Set<String> = [
+        "directoryRoleTemplate", "groupSettingTemplate", "directoryAudit", "unifiedRoleEligibilityScheduleRequest",
+        "unifiedRoleAssignmentScheduleRequest", "unifiedRoleManagementPolicyRule",
+    ]
 
     @Test func everyRequiredTypeHasOneEntry() {
         let names = ResourceCatalogue.entries.map(\.name)

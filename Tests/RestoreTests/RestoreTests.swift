@@ -33,15 +33,24 @@ struct RestoreTests {
             // Soft-deleted users and CA policies come back from the recycle bin with their ids.
             let undeleted = Set((actions[.undelete] ?? []).map(\.sourceKey))
             #expect(undeleted.isSuperset(of: softUsers.affectedIds + policies.affectedIds))
-            // Purged objects are recreated.
+            // Purged objects are recreated, except mail-enabled security groups (the incident may pick
+            // one): only Exchange creates those, so the plan tells the operator and plans no write
+            // that touches them (their memberships included).
+            let sourceGroups = try await harness.sourceObjects(before, types: ["group"])["group"]
+            let exchangeOnly = Set(security.affectedIds.filter { sourceGroups[$0]?["mailEnabled"] == .bool(true) })
+            let recreatable = hardUsers.affectedIds + security.affectedIds.filter { !exchangeOnly.contains($0) } + apps.affectedIds
             let created = Set((actions[.create] ?? []).map(\.sourceKey))
-            #expect(created.isSuperset(of: hardUsers.affectedIds + security.affectedIds + unified.affectedIds + apps.affectedIds))
+            #expect(created.isSuperset(of: recreatable + unified.affectedIds))
+            for id in exchangeOnly {
+                #expect(plan.operatorActions.contains { $0.objectID == id && $0.action.contains("Exchange") })
+                #expect(!plan.steps.contains { $0.sourceKey.split(separator: "/").contains(Substring(id)) })
+            }
             #expect(plan.lockoutFindings.isEmpty)
 
             let outcome = try await harness.executor().apply(planID: plan.id, target: target, actor: "test")
             #expect(outcome.failedSteps.isEmpty, "\(outcome.failedSteps.map { "\($0.type) \($0.sourceKey): \($0.detail ?? "")" })")
             #expect(outcome.plan.status == .applied)
-            for id in hardUsers.affectedIds + security.affectedIds + apps.affectedIds {
+            for id in recreatable {
                 let newID = try #require(outcome.map.ids[id], "no new id for \(id)")
                 #expect(newID != id)
             }
@@ -73,8 +82,10 @@ struct RestoreTests {
             #expect(policyChange.attributes.contains { $0.path == "state" && $0.after == .string("enabledForReportingButNotEnforced") })
             let assignmentChange = try #require(changes.changes.first { $0.type == "roleAssignment" })
             #expect(assignmentChange.key == assignmentID && assignmentChange.kind == .removed)
-            // Nothing else changed but the activated role's member list that mirrors the assignment.
-            #expect(Set(changes.changes.map(\.type)).isSubset(of: ["conditionalAccessPolicy", "roleAssignment", "directoryRole.members"]))
+            // Nothing else changed but the activated role's member list and PIM's view (the permanent
+            // schedule and instance Graph shows for every direct assignment), which mirror the assignment.
+            #expect(Set(changes.changes.map(\.type)).isSubset(of: ["conditionalAccessPolicy", "roleAssignment", "directoryRole.members",
+                                                                  "roleAssignmentSchedule", "roleAssignmentScheduleInstance"]))
             #expect(changes.changes.filter { $0.type == "conditionalAccessPolicy" || $0.type == "roleAssignment" }.count == 2)
 
             // Who did it, from the directory audit log.
@@ -99,8 +110,13 @@ struct RestoreTests {
             #expect(outcome.failedSteps.isEmpty, "\(outcome.failedSteps.map { $0.detail ?? "" })")
             let restored = try await differ.diff(tenantID: try harness.tenantID("contoso"), from: before.id, live: target,
                                                  types: ["conditionalAccessPolicy", "roleAssignment"])
-            #expect(restored.changes.filter { $0.kind != .added || $0.type != "roleAssignment" }.isEmpty, "\(restored.renderText())")
-            #expect(restored.changes.count <= 1)  // the recreated assignment has a new id
+            // Only the assignment shows, when Graph gave the recreated one a new id (unit-scoped ones
+            // get a random suffix): removed under its old id, added with the same principal, role and scope.
+            #expect(restored.changes.allSatisfy { $0.type == "roleAssignment" }, "\(restored.renderText())")
+            let content = { (change: ObjectChange) in ["principalId", "roleDefinitionId", "directoryScopeId"].map { change.details[$0] } }
+            #expect(restored.changes.filter { $0.kind == .removed }.map(\.key).allSatisfy { $0 == assignmentID })
+            #expect(restored.changes.filter { $0.kind == .removed }.map(content) == restored.changes.filter { $0.kind == .added }.map(content))
+            #expect(restored.changes.count <= 2)
             let audit = try await AuditEntries.actions(harness.schema.client)
             #expect(audit.contains("restore.plan") && audit.contains("restore.apply"))
         }

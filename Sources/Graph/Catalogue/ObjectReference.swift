@@ -13,6 +13,10 @@ public struct ObjectReference: Sendable, Hashable, CustomStringConvertible {
         case skuId
         /// A directory scope path, `/` or `/administrativeUnits/{id}`.
         case directoryScope
+        /// An id every tenant gives the same object (authentication contexts are `c1`…`c99`).
+        case fixedId
+        /// A Graph query path whose second segment is the id (`/users/{id}`, `/groups/{id}/transitiveMembers`).
+        case queryPath
     }
 
     /// Dot-separated path into the object; `[]` steps into every element of an array

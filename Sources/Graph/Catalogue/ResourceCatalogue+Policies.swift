@@ -16,7 +16,36 @@ extension ResourceCatalogue {
         ]
     }
 
+    /// Entra's built-in authentication strengths: the same ids in every tenant.
+    static let builtInAuthenticationStrengths: Set<String> = [
+        "00000000-0000-0000-0000-000000000002", "00000000-0000-0000-0000-000000000003",
+        "00000000-0000-0000-0000-000000000004",
+    ]
+
     static let policies: [CatalogueEntry] = [
+        CatalogueEntry(
+            name: "authenticationContextClassReference", odataType: "#microsoft.graph.authenticationContextClassReference",
+            listPath: "/identity/conditionalAccess/authenticationContextClassReferences",
+            itemPath: "/identity/conditionalAccess/authenticationContextClassReferences/{id}",
+            permissions: ["AuthenticationContext.Read.All", "Policy.Read.All"], readOnly: ["id"], restore: .patchInPlace,
+            notes: "Ids are c1 to c99 in every tenant; a restore writes them with PATCH, which creates a missing one. "
+                + "Conditional access requests: one per second per tenant."),
+        CatalogueEntry(
+            name: "authenticationStrengthPolicy", odataType: "#microsoft.graph.authenticationStrengthPolicy",
+            listPath: "/policies/authenticationStrengthPolicies", itemPath: "/policies/authenticationStrengthPolicies/{id}",
+            permissions: ["Policy.Read.AuthenticationMethod", "Policy.Read.All"],
+            readOnly: ["id", "createdDateTime", "modifiedDateTime", "policyType", "requirementsSatisfied"],
+            restore: .create,
+            notes: "Built-in strengths (policyType builtIn) are in every tenant and never recreated. allowedCombinations "
+                + "changes through updateAllowedCombinations; combination configurations are their own entry."),
+        CatalogueEntry(
+            name: "authenticationStrengthPolicy.combinationConfigurations",
+            odataType: "#microsoft.graph.authenticationCombinationConfiguration", parent: "authenticationStrengthPolicy",
+            listPath: "/policies/authenticationStrengthPolicies/{0}/combinationConfigurations",
+            itemPath: "/policies/authenticationStrengthPolicies/{0}/combinationConfigurations/{id}",
+            permissions: ["Policy.Read.AuthenticationMethod", "Policy.Read.All"], readOnly: ["id"],
+            createOnly: ["@odata.type"], restore: .create,
+            notes: "FIDO2 key (AAGUID) and certificate issuer restrictions of a custom strength."),
         CatalogueEntry(
             name: "conditionalAccessPolicy", odataType: "#microsoft.graph.conditionalAccessPolicy",
             listPath: "/identity/conditionalAccess/policies", itemPath: "/identity/conditionalAccess/policies/{id}",
@@ -39,6 +68,10 @@ extension ResourceCatalogue {
                 ObjectReference("conditions.clientApplications.includeServicePrincipals[]", to: ["servicePrincipal"],
                                 keywords: ["ServicePrincipalsInMyTenant"]),
                 ObjectReference("conditions.clientApplications.excludeServicePrincipals[]", to: ["servicePrincipal"]),
+                ObjectReference("conditions.applications.includeAuthenticationContextClassReferences[]",
+                                to: ["authenticationContextClassReference"], key: .fixedId),
+                ObjectReference("grantControls.authenticationStrength.id", to: ["authenticationStrengthPolicy"],
+                                keywords: builtInAuthenticationStrengths),
             ],
             readOnly: ["id", "createdDateTime", "modifiedDateTime", "deletedDateTime", "templateId"],
             softDelete: .conditionalAccessDeletedItems, restore: .undeleteOrCreate,

@@ -112,8 +112,12 @@ extension GraphSimulator {
                 }
                 return IncidentResult(affectedIds: policies.map(\.id), description: "weakened \(policies.count) conditional access policies")
             case .removeRoleAssignments(let count, let ids, let role):
+                // Direct assignments only: PIM's (activations, time-bound ones) are removed through PIM.
+                let managed = Set(directory.collection(.unifiedRoleAssignmentScheduleInstance).elements
+                    .compactMap { $0.object["roleAssignmentOriginId"]?.stringValue })
                 let assignments = try choose(.unifiedRoleAssignment, count: count, ids: ids) { entity in
-                    role.map { entity.object["roleDefinitionId"]?.stringValue?.lowercased() == $0.lowercased() } ?? true
+                    !managed.contains(entity.id)
+                        && (role.map { entity.object["roleDefinitionId"]?.stringValue?.lowercased() == $0.lowercased() } ?? true)
                 }
                 for assignment in assignments {
                     directory.unassignRole(assignment)
@@ -121,6 +125,18 @@ extension GraphSimulator {
                                     actor: actor, targets: [directory.auditTarget(.unifiedRoleAssignment, assignment)], at: now)
                 }
                 return IncidentResult(affectedIds: assignments.map(\.id), description: "removed \(assignments.count) role assignments")
+            case .removeRoleEligibilities(let count, let ids, let role):
+                let eligibilities = try choose(.unifiedRoleEligibilitySchedule, count: count, ids: ids) { entity in
+                    role.map { entity.object["roleDefinitionId"]?.stringValue?.lowercased() == $0.lowercased() } ?? true
+                }
+                for eligibility in eligibilities {
+                    directory.remove(.unifiedRoleEligibilitySchedule, eligibility.id)
+                    directory.audit(activity: "Remove eligible member from role in PIM completed", category: "RoleManagement",
+                                    operationType: "Delete", actor: actor,
+                                    targets: [directory.auditTarget(.unifiedRoleEligibilitySchedule, eligibility)], at: now,
+                                    loggedByService: "PIM")
+                }
+                return IncidentResult(affectedIds: eligibilities.map(\.id), description: "removed \(eligibilities.count) role eligibilities")
             case .removeGroupMembers(let groupId, let count):
                 guard let group = directory.entity(.group, groupId) else { throw SimulatorError(.notFound, "no group '\(groupId)'") }
                 let members = directory.liveMembers(of: group.id)

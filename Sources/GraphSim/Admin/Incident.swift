@@ -18,6 +18,8 @@ public enum Incident: Sendable, Equatable {
     case weakenConditionalAccessPolicies(count: Int, ids: [String] = [], excludedUserIds: [String] = [])
     /// Removes directory role assignments (tenant-wide or unit-scoped), optionally of one role.
     case removeRoleAssignments(count: Int, ids: [String] = [], roleDefinitionId: String? = nil)
+    /// Removes PIM role eligibilities (dormant admins), optionally of one role.
+    case removeRoleEligibilities(count: Int, ids: [String] = [], roleDefinitionId: String? = nil)
     /// Removes members from a group.
     case removeGroupMembers(groupId: String, count: Int)
     /// Adds random member users to a group.
@@ -68,6 +70,8 @@ extension Incident {
                                                     excludedUserIds: json["excludedUserIds"]?.stringArray ?? [])
         case "removeRoleAssignments":
             self = .removeRoleAssignments(count: count, ids: ids, roleDefinitionId: json["roleDefinitionId"]?.stringValue)
+        case "removeRoleEligibilities":
+            self = .removeRoleEligibilities(count: count, ids: ids, roleDefinitionId: json["roleDefinitionId"]?.stringValue)
         case "removeGroupMembers":
             guard let group = json["groupId"]?.stringValue else { throw SimulatorError(.invalidArgument, "removeGroupMembers needs 'groupId'") }
             self = .removeGroupMembers(groupId: group, count: count)

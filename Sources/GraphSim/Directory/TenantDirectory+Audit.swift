@@ -120,6 +120,7 @@ extension TenantDirectory {
         switch type {
         case .conditionalAccessPolicy, .namedLocation: "Conditional Access"
         case .authenticationMethod: "Authentication Methods"
+        case .unifiedRoleManagementPolicyRule, .unifiedRoleEligibilityScheduleRequest, .unifiedRoleAssignmentScheduleRequest: "PIM"
         default: "Core Directory"
         }
     }
@@ -140,7 +141,9 @@ extension TenantDirectory {
         case .application: kind = "Application"
         case .servicePrincipal: kind = "ServicePrincipal"
         case .device: kind = "Device"
-        case .directoryRole, .unifiedRoleDefinition, .unifiedRoleAssignment: kind = "Role"
+        case .directoryRole, .unifiedRoleDefinition, .unifiedRoleAssignment, .unifiedRoleEligibilitySchedule,
+             .unifiedRoleEligibilityScheduleRequest, .unifiedRoleAssignmentScheduleRequest, .unifiedRoleManagementPolicyRule:
+            kind = "Role"
         case .conditionalAccessPolicy, .namedLocation, .authorizationPolicy, .authenticationMethodsPolicy,
              .crossTenantAccessPolicy, .claimsMappingPolicy, .tokenLifetimePolicy, .tokenIssuancePolicy:
             kind = "Policy"

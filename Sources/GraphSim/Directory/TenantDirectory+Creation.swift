@@ -189,7 +189,71 @@ extension TenantDirectory {
         object["modifiedDateTime"] = .null
         object["deletedDateTime"] = .null
         object["templateId"] = .null
-        return insert(.conditionalAccessPolicy, object)
+        return insert(.conditionalAccessPolicy, try checkedConditionalAccessReferences(object))
+    }
+
+    /// A policy's authentication strength must exist (Graph returns it expanded) and so must its
+    /// authentication contexts.
+    func checkedConditionalAccessReferences(_ policy: JSONObject) throws -> JSONObject {
+        var policy = policy
+        for id in policy["conditions"]?["applications"]?["includeAuthenticationContextClassReferences"]?.stringArray ?? [] {
+            guard entity(.authenticationContextClassReference, id) != nil else {
+                throw GraphError.badRequest("The authentication context '\(id)' does not exist.")
+            }
+        }
+        guard case .object(var grant)? = policy["grantControls"], let strength = grant["authenticationStrength"], !strength.isNull else {
+            return policy
+        }
+        guard let id = strength["id"]?.stringValue, let stored = entity(.authenticationStrengthPolicy, id) else {
+            throw GraphError.badRequest("The authentication strength policy '\(strength["id"]?.stringValue ?? "")' does not exist.")
+        }
+        var expanded = JSONObject()
+        for name in ["id", "createdDateTime", "modifiedDateTime", "displayName", "description", "policyType",
+                     "requirementsSatisfied", "allowedCombinations"] {
+            expanded.append(name, stored.object[name] ?? .null)
+        }
+        grant["authenticationStrength"] = .object(expanded)
+        policy["grantControls"] = .object(grant)
+        return policy
+    }
+
+    /// Federates a verified, non-initial domain (one configuration per domain).
+    mutating func createDomainFederation(_ body: JSONObject, domain: String) throws -> Entity {
+        guard let stored = entity(.domain, domain) else { throw GraphError.notFound(domain) }
+        guard stored.object["isVerified"]?.boolValue == true, stored.object["isInitial"]?.boolValue != true else {
+            throw GraphError.badRequest("Only a verified domain other than the initial domain can be federated.")
+        }
+        guard collection(.internalDomainFederation, parent: domain).count == 0 else {
+            throw GraphError.badRequest("The domain '\(domain)' already has a federation configuration.")
+        }
+        for name in ["issuerUri", "signingCertificate", "passiveSignInUri"] where (body[name]?.stringValue ?? "").isEmpty {
+            throw GraphError.badRequest("Property '\(name)' is required.")
+        }
+        var object = JSONObject()
+        object.append("@odata.type", "#microsoft.graph.internalDomainFederation")
+        object.append("id", .string(newId()))
+        for name in ResourceType.internalDomainFederation.properties where name != "@odata.type" && name != "id" {
+            object.append(name, body[name] ?? .null)
+        }
+        if object["preferredAuthenticationProtocol"]?.isNull != false { object["preferredAuthenticationProtocol"] = "wsFed" }
+        if object["promptLoginBehavior"]?.isNull != false { object["promptLoginBehavior"] = "nativeSupport" }
+        if object["federatedIdpMfaBehavior"]?.isNull != false { object["federatedIdpMfaBehavior"] = "acceptIfMfaDoneByFederatedIdp" }
+        update(.domain, domain) { $0["authenticationType"] = "Federated" }
+        return insert(.internalDomainFederation, object, parent: domain)
+    }
+
+    /// A social, Apple or SAML/WS-Fed identity provider; client secrets are never read back.
+    mutating func createIdentityProvider(_ body: JSONObject) throws -> Entity {
+        let kinds = ["#microsoft.graph.socialIdentityProvider", "#microsoft.graph.appleManagedIdentityProvider",
+                     "#microsoft.graph.samlOrWsFedExternalDomainFederation"]
+        guard let kind = body["@odata.type"]?.stringValue, kinds.contains(kind) else {
+            throw GraphError.badRequest("The @odata.type of an identity provider must be one of \(kinds.joined(separator: ", ")).")
+        }
+        guard !(body["displayName"]?.stringValue ?? "").isEmpty else { throw GraphError.badRequest("Property 'displayName' is required.") }
+        var object: JSONObject = ["@odata.type": .string(kind), "id": .string(newId())]
+        for member in body where member.key != "@odata.type" && member.key != "id" { object[member.key] = member.value }
+        if object["clientSecret"] != nil { object["clientSecret"] = "******" }
+        return insert(.identityProvider, object)
     }
 
     mutating func createNamedLocation(_ body: JSONObject, now: Date) throws -> Entity {
@@ -424,6 +488,12 @@ extension TenantDirectory {
             }
         } else if type == .unifiedRoleAssignment {
             unassignRole(existing)
+        } else if type == .internalDomainFederation, let domain = parent {
+            remove(type, existing.id, parent: domain)
+            update(.domain, domain) { $0["authenticationType"] = "Managed" }
+        } else if type == .unifiedRoleDefinition {
+            remove(type, existing.id)
+            removeRoleSettings(roleDefinition: existing.id)
         } else {
             remove(type, existing.id, parent: parent)
         }

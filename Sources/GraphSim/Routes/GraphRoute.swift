@@ -57,6 +57,14 @@ enum GraphRoute: Sendable {
     case directoryObject(String)
     case authenticationMethodConfiguration(String)
     case synchronizationSchema(servicePrincipal: EntityKey, job: String)
+    /// `/policies/permissionGrantPolicies[/…]`, the segments after the set.
+    case permissionGrantPolicies([String])
+    /// `/policies/crossTenantAccessPolicy/partners/{tenantId}/identitySynchronization`.
+    case identitySynchronization(partner: EntityKey)
+    /// `/policies/authenticationStrengthPolicies[/…]`, the segments after the set.
+    case authenticationStrengths([String])
+    /// PIM schedules and instances (derived views) and schedule requests; `id` names one.
+    case privilegedAccess(ResourceType, id: String?)
     /// `/organization/{id}/branding`: app-only access is not supported.
     case branding
     case batch
@@ -73,6 +81,10 @@ enum GraphRoute: Sendable {
         case .action(_, let owner, _): return owner
         case .authenticationMethodConfiguration: return .authenticationMethodsPolicy
         case .synchronizationSchema: return .synchronizationSchema
+        case .privilegedAccess(let type, _): return type
+        case .authenticationStrengths: return .authenticationStrengthPolicy
+        case .permissionGrantPolicies: return .permissionGrantPolicy
+        case .identitySynchronization: return .crossTenantIdentitySyncPolicyPartner
         default: return nil
         }
     }
@@ -80,7 +92,7 @@ enum GraphRoute: Sendable {
     /// Conditional access and named locations share a 1 request per second limit per tenant.
     var isConditionalAccess: Bool {
         guard let type = resourceType else { return false }
-        return type == .conditionalAccessPolicy || type == .namedLocation
+        return type == .conditionalAccessPolicy || type == .namedLocation || type == .authenticationContextClassReference
     }
 }
 
@@ -140,10 +152,22 @@ enum GraphRouter {
             switch set {
             case "roleDefinitions": return try entitySet(.unifiedRoleDefinition, key: nil, tail)
             case "roleAssignments": return try entitySet(.unifiedRoleAssignment, key: nil, tail)
+            case "roleEligibilitySchedules": return try privilegedAccess(.unifiedRoleEligibilitySchedule, tail)
+            case "roleEligibilityScheduleInstances": return try privilegedAccess(.unifiedRoleEligibilityScheduleInstance, tail)
+            case "roleAssignmentSchedules": return try privilegedAccess(.unifiedRoleAssignmentSchedule, tail)
+            case "roleAssignmentScheduleInstances": return try privilegedAccess(.unifiedRoleAssignmentScheduleInstance, tail)
+            case "roleEligibilityScheduleRequests": return try privilegedAccess(.unifiedRoleEligibilityScheduleRequest, tail)
+            case "roleAssignmentScheduleRequests": return try privilegedAccess(.unifiedRoleAssignmentScheduleRequest, tail)
             default: throw GraphError.segmentNotFound(set)
             }
         case "policies":
             return try policies(rest)
+        case "tenantRelationships":
+            guard rest.first == "multiTenantOrganization" else { throw GraphError.segmentNotFound(rest.first ?? head) }
+            let tail = Array(rest.dropFirst())
+            if tail.isEmpty { return .item(.multiTenantOrganization, .id("multiTenantOrganization"), parent: nil) }
+            guard tail[0] == "tenants" else { throw GraphError.segmentNotFound(tail[0]) }
+            return try entitySet(.multiTenantOrganizationMember, key: nil, Array(tail.dropFirst()))
         case "auditLogs":
             guard rest.first == "directoryAudits" else { throw GraphError.segmentNotFound(rest.first ?? head) }
             return try entitySet(.directoryAudit, key: nil, Array(rest.dropFirst()))
@@ -225,6 +249,13 @@ enum GraphRouter {
             return try child(.groupSetting, owner: owner, tail)
         case (.administrativeUnit, "scopedRoleMembers"):
             return try child(.scopedRoleMembership, owner: owner, tail)
+        case (.domain, "federationConfiguration"):
+            return try child(.internalDomainFederation, owner: owner, tail)
+        case (.crossTenantAccessPolicyConfigurationPartner, "identitySynchronization"):
+            guard tail.isEmpty else { throw GraphError.segmentNotFound(tail.last ?? navigation) }
+            return .identitySynchronization(partner: key)
+        case (.unifiedRoleManagementPolicy, "rules"):
+            return try child(.unifiedRoleManagementPolicyRule, owner: owner, tail)
         case (.servicePrincipal, "synchronization"):
             guard tail.first == "jobs" else { throw GraphError.segmentNotFound(tail.first ?? navigation) }
             let jobTail = Array(tail.dropFirst())
@@ -282,6 +313,17 @@ enum GraphRouter {
         }
     }
 
+    /// `{set}` or `{set}/{id}` of a PIM schedule, instance or request collection.
+    private static func privilegedAccess(_ type: ResourceType, _ rest: [String]) throws(GraphError) -> GraphRoute {
+        switch rest.count {
+        case 0: return .privilegedAccess(type, id: nil)
+        case 1:
+            let (_, key) = splitKey(rest[0])
+            return .privilegedAccess(type, id: key?.description ?? rest[0])
+        default: throw GraphError.segmentNotFound(rest.last ?? type.name)
+        }
+    }
+
     private static func child(_ type: ResourceType, owner: ParentReference, _ rest: [String]) throws(GraphError) -> GraphRoute {
         switch rest.count {
         case 0: return .list(type, parent: owner)
@@ -318,11 +360,13 @@ enum GraphRouter {
     }
 
     private static func identity(_ rest: [String]) throws(GraphError) -> GraphRoute {
+        if rest.first == "identityProviders" { return try entitySet(.identityProvider, key: nil, Array(rest.dropFirst())) }
         guard rest.count >= 2, rest[0] == "conditionalAccess" else { throw GraphError.segmentNotFound(rest.first ?? "identity") }
         let tail = Array(rest.dropFirst(2))
         switch rest[1] {
         case "policies": return try entitySet(.conditionalAccessPolicy, key: nil, tail)
         case "namedLocations": return try entitySet(.namedLocation, key: nil, tail)
+        case "authenticationContextClassReferences": return try entitySet(.authenticationContextClassReference, key: nil, tail)
         case "deletedItems":
             guard let set = tail.first else { throw GraphError.segmentNotFound("deletedItems") }
             let type: ResourceType
@@ -371,6 +415,20 @@ enum GraphRouter {
             return try entitySet(.tokenLifetimePolicy, key: nil, tail)
         case "tokenIssuancePolicies":
             return try entitySet(.tokenIssuancePolicy, key: nil, tail)
+        case "authenticationStrengthPolicies":
+            return .authenticationStrengths(tail)
+        case "identitySecurityDefaultsEnforcementPolicy":
+            guard tail.isEmpty else { throw GraphError.segmentNotFound(tail.last ?? first) }
+            return .item(.identitySecurityDefaultsEnforcementPolicy, .id("00000000-0000-0000-0000-000000000005"), parent: nil)
+        case "adminConsentRequestPolicy":
+            guard tail.isEmpty else { throw GraphError.segmentNotFound(tail.last ?? first) }
+            return .item(.adminConsentRequestPolicy, .id("adminConsentRequestPolicy"), parent: nil)
+        case "permissionGrantPolicies":
+            return .permissionGrantPolicies(tail)
+        case "roleManagementPolicies":
+            return try entitySet(.unifiedRoleManagementPolicy, key: nil, tail)
+        case "roleManagementPolicyAssignments":
+            return try entitySet(.unifiedRoleManagementPolicyAssignment, key: nil, tail)
         default:
             throw GraphError.segmentNotFound(first)
         }

@@ -230,15 +230,29 @@ extension GraphSimulator {
         case .list(let type, let parent):
             switch method {
             case "GET": return try listEntities(type, parent: parent, context)
+            case "POST" where type == .authenticationContextClassReference:
+                // Created like an update: the id (c1…c99) is the client's.
+                guard let id = try requestObject(context)["id"]?.stringValue else {
+                    throw GraphError.badRequest("Property 'id' (c1 to c99) is required.")
+                }
+                _ = try upsertAuthenticationContext(.id(id), context)
+                var created = try getEntity(type, key: .id(id), parent: nil, context)
+                created.status = 201
+                return created
             case "POST": return try createEntity(type, parent: parent, context)
             default: throw GraphError.methodNotAllowed
             }
         case .item(let type, let key, let parent):
             switch method {
             case "GET": return try getEntity(type, key: key, parent: parent, context)
+            case "PATCH" where type == .authenticationContextClassReference: return try upsertAuthenticationContext(key, context)
+            case "PATCH" where type == .adminConsentRequestPolicy:
+                // Graph updates this policy with PUT only.
+                throw GraphError.methodNotAllowed
             case "PATCH": return try updateEntity(type, key: key, parent: parent, context)
             case "DELETE": return try deleteEntity(type, key: key, parent: parent, context)
-            case "PUT" where type == .unifiedRoleDefinition || type == .crossTenantAccessPolicyConfigurationPartner:
+            case "PUT" where type == .unifiedRoleDefinition || type == .crossTenantAccessPolicyConfigurationPartner
+                || type == .adminConsentRequestPolicy:
                 return try updateEntity(type, key: key, parent: parent, context)
             default: throw GraphError.methodNotAllowed
             }
@@ -302,6 +316,14 @@ extension GraphSimulator {
             return try authenticationMethodConfiguration(id, context)
         case .synchronizationSchema(let servicePrincipal, let job):
             return try synchronizationSchema(servicePrincipal: servicePrincipal, job: job, context)
+        case .permissionGrantPolicies(let path):
+            return try permissionGrantPolicies(path, context)
+        case .identitySynchronization(let partner):
+            return try identitySynchronization(partner: partner, context)
+        case .authenticationStrengths(let path):
+            return try authenticationStrengths(path, context)
+        case .privilegedAccess(let type, let id):
+            return try privilegedAccess(type, id: id, context)
         case .branding:
             // The documented permissions table lists application permissions as not supported.
             throw GraphError.accessDenied

@@ -98,6 +98,10 @@ extension GraphSimulator {
         try context.require(type.read)
         let query = try ODataQuery(context.request)
         try checkQuery(query, for: type, context)
+        if type == .unifiedRoleManagementPolicy || type == .unifiedRoleManagementPolicyAssignment, query.filter == nil {
+            // Both lists must be scoped: `scopeId eq '/' and scopeType eq 'DirectoryRole'`, or a group.
+            throw GraphError.badRequest("The $filter query parameter with scopeId and scopeType is required.")
+        }
         var include = try predicate(query)
         // `/users/{id}/authentication/phoneMethods` and the other typed sets list one kind of method.
         if type == .authenticationMethod, let odataType = Self.methodType(Self.methodSet(context.request)) {
@@ -273,6 +277,13 @@ extension GraphSimulator {
                 } else {
                     bytes.append(contentsOf: Array("null".utf8))
                 }
+            case (.unifiedRoleManagementPolicy, "rules"):
+                bytes.append(UInt8(ascii: "["))
+                for (index, rule) in directory.collection(.unifiedRoleManagementPolicyRule, parent: id).elements.enumerated() {
+                    if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                    JSONWriter.write(rule.object, into: &bytes)
+                }
+                bytes.append(UInt8(ascii: "]"))
             case (.unifiedRoleAssignment, "roleDefinition"):
                 if let definitionId = object["roleDefinitionId"]?.stringValue, let definition = directory.entity(.unifiedRoleDefinition, definitionId) {
                     JSONWriter.write(definition.object, into: &bytes)

@@ -49,7 +49,9 @@ extension GraphSimulator {
         try context.require(type.write)
         guard type.write != .none || type == .directoryAudit else { throw GraphError.methodNotAllowed }
         if [.directoryAudit, .subscribedSku, .organization, .directoryRoleTemplate, .groupSettingTemplate,
-            .synchronizationJob, .onPremisesDirectorySynchronization, .directoryRole].contains(type) {
+            .synchronizationJob, .onPremisesDirectorySynchronization, .directoryRole,
+            .identitySecurityDefaultsEnforcementPolicy, .adminConsentRequestPolicy, .multiTenantOrganization].contains(type)
+            || ResourceType.privilegedAccess.contains(type) {
             throw GraphError.methodNotAllowed
         }
         let body = try requestObject(context)
@@ -78,6 +80,8 @@ extension GraphSimulator {
             case .namedLocation: entity = try directory.createNamedLocation(body, now: now)
             case .unifiedRoleAssignment: entity = try directory.createRoleAssignment(body)
             case .oAuth2PermissionGrant: entity = try directory.createGrant(body)
+            case .internalDomainFederation: entity = try directory.createDomainFederation(body, domain: parentId ?? "")
+            case .identityProvider: entity = try directory.createIdentityProvider(body)
             case .federatedIdentityCredential: entity = try directory.createFederatedCredential(body, application: parentId ?? "")
             case .extensionProperty: entity = try directory.createExtensionProperty(body, application: parentId ?? "")
             case .authenticationMethod:
@@ -126,6 +130,11 @@ extension GraphSimulator {
                     object["displayName"] = definition.object["displayName"] ?? .null
                 }
                 entity = directory.insert(type, object, parent: parentId)
+                if type == .unifiedRoleDefinition {
+                    // Entra gives every new role its PIM settings.
+                    directory.addRoleSettings(roleDefinition: entity.id, policyId: "DirectoryRole_\(directory.tenantId)_\(directory.newId())",
+                                              modifiedBy: nil, at: nil)
+                }
             }
             directory.audit(activity: Self.activity("Add", type), category: Self.category(type), operationType: "Add",
                             actor: context.actor, targets: [directory.changeTarget(type, entity, parent: parentId)], at: now,
@@ -151,7 +160,8 @@ extension GraphSimulator {
 
     func updateEntity(_ type: ResourceType, key: EntityKey, parent: ParentReference?, _ context: GraphContext) throws -> GraphResponse {
         try context.require(type.write)
-        if [.directoryAudit, .subscribedSku, .directoryRoleTemplate, .groupSettingTemplate, .directoryRole].contains(type) {
+        if [.directoryAudit, .subscribedSku, .directoryRoleTemplate, .groupSettingTemplate, .directoryRole,
+            .unifiedRoleManagementPolicy, .unifiedRoleManagementPolicyAssignment].contains(type) {
             throw GraphError.methodNotAllowed
         }
         let body = try requestObject(context)
@@ -203,11 +213,18 @@ extension GraphSimulator {
             if type == .conditionalAccessPolicy || type == .namedLocation {
                 updated["modifiedDateTime"] = .string(Timestamp.formatPrecise(now))
             }
+            if type == .conditionalAccessPolicy { updated = try directory.checkedConditionalAccessReferences(updated) }
             if type == .user, let mail = changes["mail"]?.stringValue {
                 updated["proxyAddresses"] = .array([.string("SMTP:\(mail)")])
             }
             if type == .authenticationMethodsPolicy {
                 updated["lastModifiedDateTime"] = .string(Timestamp.formatPrecise(now))
+            }
+            if type == .unifiedRoleManagementPolicyRule, let policy = parentId {
+                directory.update(.unifiedRoleManagementPolicy, policy) { object in
+                    object["lastModifiedDateTime"] = .string(Timestamp.formatPrecise(now))
+                    object["lastModifiedBy"] = ["displayName": .string(context.caller.displayName), "id": .string(context.caller.servicePrincipalId)]
+                }
             }
             let entity = directory.replace(type, existing.id, with: updated, parent: parentId) ?? existing
             for id in members { directory.addMember(id, to: existing.id) }
@@ -223,7 +240,9 @@ extension GraphSimulator {
         try context.require(type.write)
         if [.directoryAudit, .subscribedSku, .organization, .directoryRoleTemplate, .groupSettingTemplate, .directoryRole,
             .authorizationPolicy, .authenticationMethodsPolicy, .crossTenantAccessPolicy,
-            .crossTenantAccessPolicyConfigurationDefault, .onPremisesDirectorySynchronization].contains(type) {
+            .crossTenantAccessPolicyConfigurationDefault, .onPremisesDirectorySynchronization,
+            .identitySecurityDefaultsEnforcementPolicy, .adminConsentRequestPolicy, .multiTenantOrganization].contains(type)
+            || ResourceType.privilegedAccess.contains(type) {
             throw GraphError.methodNotAllowed
         }
         let now = context.now
@@ -322,6 +341,7 @@ extension GraphSimulator {
             return verb == "Add" ? "User registered security info" : verb == "Update" ? "User changed security info" : "User deleted security info"
         case .authorizationPolicy: return "Update authorization policy"
         case .domain: return "\(verb) domain"
+        case .unifiedRoleManagementPolicyRule: return "Update role setting in PIM"
         default: return "\(verb) policy"
         }
     }
@@ -335,7 +355,7 @@ extension GraphSimulator {
             return "ApplicationManagement"
         case .device: return "Device"
         case .administrativeUnit, .scopedRoleMembership: return "AdministrativeUnit"
-        case .unifiedRoleAssignment, .unifiedRoleDefinition, .directoryRole: return "RoleManagement"
+        case .unifiedRoleAssignment, .unifiedRoleDefinition, .directoryRole, .unifiedRoleManagementPolicyRule: return "RoleManagement"
         case .domain, .organization: return "DirectoryManagement"
         default: return "Policy"
         }

@@ -89,6 +89,10 @@ struct TenantSeeder {
         seedApplicationPolicies()
         seedSynchronization()
         seedDeletedItems()
+        // Last, so the objects seeded before keep the ids they had before PIM was simulated.
+        seedPrivilegedAccess()
+        seedAuthenticationStrengths()
+        seedTenantPolicies()
         directory.fragments = FragmentCache(Array(sharedValues.values).flatMap { value -> [JSONValue] in
             // License values are stored as a tuple of four shared subtrees.
             if case .array(let parts) = value, parts.count == 4, case .array = parts[0] { return parts }

@@ -65,7 +65,11 @@ struct ReferenceIndex {
     /// Whether `value` names an object of one of `targets` in the snapshot.
     func resolve(_ value: String, key: ObjectReference.Key, targets: [String]) -> Bool {
         switch key {
-        case .id: return targets.contains { self.ids[$0]?.contains(value) ?? false }
+        case .id, .fixedId: return targets.contains { self.ids[$0]?.contains(value) ?? false }
+        case .queryPath:
+            let parts = value.split(separator: "/").map(String.init)
+            guard parts.count >= 2 else { return false }
+            return targets.contains { self.ids[$0]?.contains(parts[1]) ?? false }
         case .appId: return self.appIDs.contains(value)
         case .templateId: return self.templateIDs.contains(value)
         case .skuId: return self.skuIDs.contains(value)

@@ -20,7 +20,7 @@ public struct DirectoryAuditAnnotator: Sendable {
         do {
             try await DirectoryAuditLog(session: self.session).forEachEntry(since: since) { entry in
                 guard let activity = entry["activityDisplayName"]?.stringValue,
-                      let at = entry["activityDateTime"]?.stringValue.flatMap(Self.parseDate) else { return }
+                      let at = entry["activityDateTime"]?.stringValue.flatMap(GraphTimestamp.parse) else { return }
                 let initiator = entry["initiatedBy"]
                 let name = initiator?["user"]?["userPrincipalName"]?.stringValue
                     ?? initiator?["app"]?["displayName"]?.stringValue ?? "unknown"
@@ -45,13 +45,5 @@ public struct DirectoryAuditAnnotator: Sendable {
                 .sorted { $0.at < $1.at }
         }
         return annotated
-    }
-
-    static func parseDate(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text)
     }
 }

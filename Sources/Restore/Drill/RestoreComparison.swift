@@ -58,7 +58,10 @@ public struct RestoreComparison: Sendable {
                     if !present { differences.append(Difference(type: type, key: key, problem: "reference missing in the target")) }
                     continue
                 }
-                guard let targetID = mapped(key), let current = live[type][targetID] else {
+                // A child's key is its parents' ids and its own, each mapped.
+                let mappedParts = parts.compactMap(mapped)
+                let targetKey = entry.parent == nil ? mapped(key) : (mappedParts.count == parts.count ? mappedParts.joined(separator: "/") : nil)
+                guard let targetID = targetKey, let current = live[type][targetID] else {
                     differences.append(Difference(type: type, key: key, problem: "missing in the target")); continue
                 }
                 let desired = remapper.remap(object, entry: entry)

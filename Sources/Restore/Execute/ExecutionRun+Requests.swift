@@ -16,6 +16,7 @@ extension ExecutionRun {
     /// failing it) when a parent has no target id.
     mutating func request(for step: RestoreStep, id: String) -> GraphBatchRequest? {
         guard let entry = ResourceCatalogue.entry(named: step.type) else { return nil }
+        if let request = self.typeSpecificRequest(for: step, id: id) { return request }
         let json = ["Content-Type": "application/json"]
         let parts = step.sourceKey.split(separator: "/").map(String.init)
         switch step.action {
@@ -36,7 +37,7 @@ extension ExecutionRun {
             return GraphBatchRequest(id: id, method: "POST", url: path, headers: json, body: body)
         case .patch:
             guard let object = step.after, let before = step.before, let targetID = self.mapped(step.sourceKey) else { return nil }
-            let desired = remapper.remap(object, entry: entry)
+            let desired = RestorableTypes.writableForm(remapper.remap(object, entry: entry), type: entry.name)
             var body: JSONObject = [:]
             for name in PlanningContext.writableDifferences(entry, desired: desired, current: before, rewrites: plan.domainRewrites) {
                 var value = desired[name] ?? .null
@@ -81,7 +82,8 @@ extension ExecutionRun {
     /// The create body: writable properties with references remapped, cross-tenant addresses
     /// moved to the target's domain, and for users a new temporary password.
     mutating func createBody(_ entry: CatalogueEntry, _ object: CanonicalJSON) -> CanonicalJSON? {
-        guard case .object(let members) = remapper.remap(object, entry: entry) else { return nil }
+        guard case .object(let members) = RestorableTypes.writableForm(remapper.remap(object, entry: entry), type: entry.name)
+        else { return nil }
         var body: JSONObject = [:]
         for (name, value) in members where value != .null && RestorableTypes.isWritable(name, of: entry) {
             if plan.isCrossTenant && name.hasPrefix("extension_") { continue }

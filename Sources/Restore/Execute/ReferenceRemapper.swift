@@ -17,8 +17,15 @@ struct ReferenceRemapper: Sendable {
         case .appId:
             // First-party and multi-tenant apps keep their appId in every tenant.
             return self.map.appIDs[id] ?? id
-        case .templateId, .skuId:
+        case .templateId, .skuId, .fixedId:
             return id
+        case .queryPath:
+            var parts = id.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count >= 3, let mapped = self.map.ids[parts[2]] ?? (self.sameTenant ? parts[2] : nil) else {
+                return self.sameTenant ? id : nil
+            }
+            parts[2] = mapped
+            return parts.joined(separator: "/")
         case .directoryScope:
             let parts = id.split(separator: "/", omittingEmptySubsequences: true)
             guard parts.count == 2, let mapped = self.map.ids[String(parts[1])] ?? (self.sameTenant ? String(parts[1]) : nil) else {

@@ -303,6 +303,12 @@ struct ExecutionRun: Sendable {
         if step.action == .removeReference && status == 404 {
             return StepOutcome(seq: step.seq, status: .done, detail: "already absent")
         }
+        // A schedule whose principal this plan undeleted can come back with it: the same
+        // principal, role and scope is what the step asked for.
+        if step.action == .create && PlanningContext.scheduleRequestPaths[step.type] != nil && status == 400
+            && error?.code.rawValue == "RoleAssignmentExists" {
+            return StepOutcome(seq: step.seq, status: .done, detail: "already present")
+        }
         executor.logger.warning("restore step failed", metadata: [
             "plan.id": "\(plan.id)", "restore.step": "\(step.seq)", "restore.type": "\(step.type)", "graph.status": "\(status)",
             "graph.error_code": "\(error.map { "\($0.code)" } ?? "")",

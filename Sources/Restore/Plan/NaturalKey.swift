@@ -10,7 +10,7 @@ enum NaturalKey {
         case "group": return ["mailNickname", "displayName"]
         case "application", "administrativeUnit", "namedLocation", "conditionalAccessPolicy": return ["displayName"]
         case "servicePrincipal": return ["appId"]
-        case "roleDefinition": return ["displayName"]
+        case "roleDefinition", "authenticationStrengthPolicy": return ["displayName"]
         default: return RestorableTypes.contentKeys[type] ?? []
         }
     }

@@ -1,4 +1,5 @@
 import Graph
+import Vault
 
 /// The catalogue entries a restore writes back, in the order their writes must happen, and the
 /// rules that are specific to a type rather than declared in the catalogue.
@@ -25,7 +26,10 @@ public enum RestorableTypes {
         "roleAssignment": .assignments, "servicePrincipal.appRoleAssignedTo": .assignments,
         "oAuth2PermissionGrant": .assignments,
         "namedLocation": .conditionalAccess, "conditionalAccessPolicy": .conditionalAccess,
-        "authorizationPolicy": .patches,
+        "authorizationPolicy": .patches, "roleManagementPolicy": .patches,
+        "authenticationStrengthPolicy": .principals, "authenticationStrengthPolicy.combinationConfigurations": .patches,
+        "authenticationContextClassReference": .principals,
+        "roleEligibilitySchedule": .assignments, "roleAssignmentSchedule": .assignments,
     ]
 
     /// References kept by `$ref` (added and removed one by one, or bound 20 at a time).
@@ -42,13 +46,15 @@ public enum RestorableTypes {
         "roleAssignment": ["principalId", "roleDefinitionId", "directoryScopeId"],
         "servicePrincipal.appRoleAssignedTo": ["principalId", "resourceId", "appRoleId"],
         "oAuth2PermissionGrant": ["clientId", "consentType", "principalId", "resourceId"],
+        "roleEligibilitySchedule": ["principalId", "roleDefinitionId", "directoryScopeId"],
+        "roleAssignmentSchedule": ["principalId", "roleDefinitionId", "directoryScopeId"],
     ]
 
     /// Every type a restore handles.
     public static let all: Set<String> = Set(creationPhase.keys).union(referenceTypes.keys)
 
     /// Types written by a conditional access endpoint (one request per second per tenant).
-    static let conditionalAccess: Set<String> = ["namedLocation", "conditionalAccessPolicy"]
+    static let conditionalAccess: Set<String> = ["namedLocation", "conditionalAccessPolicy", "authenticationContextClassReference"]
 
     /// `types` plus the relationships hanging from them, so restoring a group restores its members.
     public static func closure(of types: Set<String>) -> Set<String> {
@@ -66,7 +72,21 @@ public enum RestorableTypes {
         "application": ["keyCredentials", "passwordCredentials"],
         "servicePrincipal": ["keyCredentials", "passwordCredentials", "appRoles", "oauth2PermissionScopes"],
         "group": ["membershipRuleProcessingState"],
+        "authenticationStrengthPolicy": ["combinationConfigurations"],
+        "identityProvider": ["clientSecret"],
+        "permissionGrantPolicy": ["includes", "excludes"],
     ]
+
+    /// The object as Graph takes it back: a conditional access policy names its authentication
+    /// strength by id only (Graph returns the strength expanded, and its dates change on their own).
+    static func writableForm(_ object: CanonicalJSON, type: String) -> CanonicalJSON {
+        guard type == "conditionalAccessPolicy", case .object(var members) = object,
+              case .object(var grant)? = members["grantControls"], let strength = grant["authenticationStrength"], strength != .null
+        else { return object }
+        grant["authenticationStrength"] = .object(["id": strength["id"] ?? .null])
+        members["grantControls"] = .object(grant)
+        return .object(members)
+    }
 
     static func isWritable(_ property: String, of entry: CatalogueEntry) -> Bool {
         if property == "id" || property.hasPrefix("@") && property != "@odata.type" { return false }

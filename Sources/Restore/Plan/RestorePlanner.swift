@@ -33,7 +33,14 @@ public struct RestorePlanner: Sendable {
         }
         let sameTenant = snapshot.tenantID == targetTenantID
         // Role assignments and memberships are read as well for the lockout guard.
-        let readTypes = types.union(["roleAssignment", "group.members", "roleDefinition", "servicePrincipal"])
+        var readTypes = types.union(["roleAssignment", "group.members", "roleDefinition", "servicePrincipal"])
+        // PIM: which role assignments are activations or time-bound, and which settings policy is whose.
+        if !types.isDisjoint(with: ["roleAssignment", "roleAssignmentSchedule"]) { readTypes.insert("roleAssignmentScheduleInstance") }
+        if types.contains("roleManagementPolicy") { readTypes.insert("roleManagementPolicyAssignment") }
+        if types.contains("domain.federationConfiguration") { readTypes.insert("domain") }
+        if types.contains("crossTenantAccessPolicy.partners.identitySynchronization") { readTypes.insert("crossTenantAccessPolicy.partners") }
+        // Conditional access names strengths by id: which are recreated decides what the policies point at.
+        if types.contains("conditionalAccessPolicy") { readTypes.insert("authenticationStrengthPolicy") }
         let source = try await SnapshotObjectReader(vault: self.vault, logger: self.logger).objects(of: snapshot, types: readTypes)
         let live = LiveObjectReader(session: target)
         let targetObjects = try await live.objects(types: readTypes)
@@ -49,9 +56,18 @@ public struct RestorePlanner: Sendable {
         var context = PlanningContext(scope: scope, types: types, source: source, target: targetObjects, deleted: deleted,
                                       sameTenant: sameTenant, rewrites: rewrites)
         context.matchObjects()
+        context.matchAuthenticationStrengths()
+        context.planAuthenticationContexts()
+        context.planAuthenticationStrengths()
         context.planObjects()
         context.planRelationships()
         context.planAssignments()
+        context.planSchedules(now: Date())
+        context.planRoleSettings()
+        context.planPermissionGrantPolicies()
+        context.planDomainFederation()
+        context.planIdentityProviders()
+        context.planIdentitySynchronization()
 
         let steps = context.steps.sorted { ($0.phase, $0.seq) < ($1.phase, $1.seq) }.enumerated().map { index, step in
             var step = step
@@ -111,6 +127,9 @@ struct PlanningContext {
     /// Source ids this plan creates: not known until the create is answered.
     var pending = Set<String>()
     var undeleted = Set<String>()
+    /// Source ids of deleted objects Graph cannot bring back (an operator action says what to do):
+    /// references to and from them are left to the operator too, not planned to fail.
+    var unrestorable = Set<String>()
     /// appIds of applications this plan recreates (they get new ones).
     var pendingAppIDs = Set<String>()
     var steps: [RestoreStep] = []
@@ -128,7 +147,8 @@ struct PlanningContext {
     }
 
     static let objectTypes = ["user", "group", "administrativeUnit", "roleDefinition", "application", "servicePrincipal",
-                              "namedLocation", "conditionalAccessPolicy", "authorizationPolicy"]
+                              "namedLocation", "conditionalAccessPolicy", "authorizationPolicy",
+                              "identitySecurityDefaultsEnforcementPolicy", "adminConsentRequestPolicy"]
 
     /// Maps every source object the target has: same id, else same natural key.
     mutating func matchObjects() {
@@ -180,6 +200,7 @@ struct PlanningContext {
                     undeleted.insert(id)
                 } else if let reason = Self.notCreatable(entry, object) ?? self.foreignApplication(type, object) {
                     actions.append(OperatorAction(type: type, objectID: id, action: reason))
+                    unrestorable.insert(id)
                 } else {
                     pending.insert(id)
                     if type == "application", let appID = object["appId"]?.stringValue { pendingAppIDs.insert(appID) }
@@ -218,8 +239,8 @@ struct PlanningContext {
             return "built-in role definitions are part of every tenant"
         case "servicePrincipal" where object["servicePrincipalType"]?.stringValue == "ManagedIdentity":
             return "managed identities are recreated by their Azure resource"
-        case "authorizationPolicy":
-            return "the authorization policy is a singleton: it is patched, never created"
+        case "authorizationPolicy", "identitySecurityDefaultsEnforcementPolicy", "adminConsentRequestPolicy":
+            return "the \(entry.name) is a singleton: it is patched, never created"
         default:
             return nil
         }
@@ -257,8 +278,8 @@ struct PlanningContext {
     /// Top-level writable properties whose desired value differs from the current one.
     static func writableDifferences(_ entry: CatalogueEntry, desired: CanonicalJSON, current: CanonicalJSON,
                                     rewrites: [String: String]) -> [String] {
-        guard let wanted = desired.objectValue else { return [] }
-        let have = current.objectValue ?? [:]
+        guard let wanted = RestorableTypes.writableForm(desired, type: entry.name).objectValue else { return [] }
+        let have = RestorableTypes.writableForm(current, type: entry.name).objectValue ?? [:]
         var names: [String] = []
         for key in Set(wanted.keys).union(have.keys).sorted()
         where RestorableTypes.isWritable(key, of: entry) && !entry.createOnly.contains(key) && !ChangeDiffer.volatile.contains(key) {
@@ -290,6 +311,7 @@ struct PlanningContext {
                 if !Self.canExist(child, entry: entry, source: source, target: target) {
                     continue  // points at an object neither the snapshot nor the target has (deleted before the backup)
                 }
+                if unrestorable.contains(parent) || unrestorable.contains(child) { continue }
                 parentsInScope.insert(parent)
                 let mappedParent = known.ids[parent] ?? (sameTenant && !pending.contains(parent) ? parent : nil)
                 let mappedChild = known.ids[child] ?? (sameTenant && !pending.contains(child) ? child : nil)
@@ -330,16 +352,25 @@ struct PlanningContext {
 
     /// Role assignments, app role assignments and delegated grants, matched by what they connect.
     mutating func planAssignments() {
+        let scheduled = self.scheduledAssignments
         for (type, fields) in RestorableTypes.contentKeys.sorted(by: { $0.key < $1.key }) where types.contains(type) {
-            guard let entry = ResourceCatalogue.entry(named: type) else { continue }
+            guard let entry = ResourceCatalogue.entry(named: type), Self.scheduleRequestPaths[type] == nil else { continue }
             var live = Set<[String]>()
             for object in target[type].values { live.insert(fields.map { object[$0]?.stringValue?.lowercased() ?? "" }) }
             for (key, object) in source[type].sorted(by: { $0.key < $1.key }) {
                 let ids = fields.compactMap { object[$0]?.stringValue }
                 guard types.contains(type) && (scope.ids == nil || scope.includes(key: key) || ids.contains { scope.includes(key: $0) })
                 else { continue }
+                if ids.contains(where: unrestorable.contains) { continue }
                 let referencesPending = ids.contains { pending.contains($0) }
                 let desired = remapper.remap(object, entry: entry)
+                // PIM owns activations and time-bound assignments: never recreate them as permanent ones.
+                if type == "roleAssignment", let reason = scheduled[Self.content(object, Self.roleAssignmentFields)] {
+                    if reason.contains("cannot") && !live.contains(Self.content(desired, fields)) {
+                        actions.append(OperatorAction(type: type, objectID: key, action: reason))
+                    }
+                    continue
+                }
                 if !referencesPending {
                     let content = fields.map { desired[$0]?.stringValue?.lowercased() ?? "" }
                     if live.contains(content) { continue }

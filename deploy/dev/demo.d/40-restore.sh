@@ -27,6 +27,8 @@ restore_actor='"actor":{"userId":"6d1f1c9e-0000-4000-8000-00000000bad1","display
 restore_incident "{\"kind\":\"hardDeleteUsers\",\"count\":3,$restore_actor}"
 restore_incident "{\"kind\":\"deleteGroups\",\"count\":1,\"groupKind\":\"security\",$restore_actor}"
 restore_incident "{\"kind\":\"weakenConditionalAccessPolicies\",\"count\":1,$restore_actor}"
+log "incident: the eligible Global Administrator's PIM eligibility removed"
+restore_incident "{\"kind\":\"removeRoleEligibilities\",\"count\":1,\"roleDefinitionId\":\"62e90394-69f5-4237-9190-012177145e10\",$restore_actor}"
 
 log "backing up after the incident"
 "$holdfast" backup run "$restore_tenant" >/dev/null || die "restore demo: cannot enqueue a backup"
@@ -40,7 +42,7 @@ done
 
 log "what changed between snapshot $restore_before and $restore_after (who did it from the directory audit log)"
 "$holdfast" diff "$restore_tenant" --from "$restore_before" --to "$restore_after" --who \
-    --type user --type group --type group.members --type conditionalAccessPolicy \
+    --type user --type group --type group.members --type conditionalAccessPolicy --type roleEligibilitySchedule \
     || die "restore demo: diff failed"
 
 # Backups need read permissions only; restoring needs the write ones. The operator grants them
@@ -60,7 +62,8 @@ curl -fsS -X POST -H 'Content-Type: application/json' \
 
 log "planning the restore of snapshot $restore_before (a dry run, stored)"
 restore_plan_output=$("$holdfast" restore plan "$restore_tenant" --snapshot "$restore_before" \
-    --type user --type group --type conditionalAccessPolicy --type roleAssignment) || die "restore demo: planning failed"
+    --type user --type group --type conditionalAccessPolicy --type roleAssignment \
+    --type roleEligibilitySchedule --type roleAssignmentSchedule --type roleManagementPolicy) || die "restore demo: planning failed"
 printf '%s\n' "$restore_plan_output" | head -n 40
 restore_plan=$(printf '%s\n' "$restore_plan_output" | awk 'NR == 1 { sub(":", "", $2); print $2 }')
 [ -n "$restore_plan" ] || die "restore demo: the plan printed no id"
