@@ -23,11 +23,15 @@ public struct PostgresConfiguration: Sendable {
 
     /// TCP keepalive probes: a peer that vanished without a reset (a failover, a dropped route) is
     /// found dead after `idle + interval × count` seconds of silence, 25 s by default, instead of
-    /// the kernel's two hours. libpq `keepalives_idle`, `keepalives_interval`, `keepalives_count`.
+    /// the kernel's two hours. libpq `keepalives_idle`, `keepalives_interval`, `keepalives_count`,
+    /// and the same for the server's end of the session (`tcp_keepalives_*`): a server that never
+    /// hears again from a worker cut off mid-transaction ends that session and releases its locks
+    /// (the job's and tenant's rows, which otherwise block the job's takeover), instead of keeping
+    /// them until `idleInTransactionTimeout`.
     public var tcpKeepalive: TCPKeepalive?
     /// libpq `tcp_user_timeout`: a statement whose bytes stay unacknowledged this long fails with a
     /// broken connection instead of waiting out the kernel's retransmissions (about 15 minutes).
-    /// Default 30 s.
+    /// Also set for the server's end (a reply the vanished client never acknowledges). Default 30 s.
     public var tcpUserTimeout: Duration?
     /// The server's `statement_timeout` for this process's sessions: a safety net, so no statement
     /// holds a connection (and its locks) for ever. Default 15 minutes, above the longest statement
@@ -89,6 +93,11 @@ public struct PostgresConfiguration: Sendable {
         }
         if let timeout = self.tcpUserTimeout { defaults.append(("tcp_user_timeout", String(Self.milliseconds(timeout)))) }
         var options: [String] = []
+        if let keepalive = self.tcpKeepalive {
+            options += ["-c tcp_keepalives_idle=\(keepalive.idleSeconds)", "-c tcp_keepalives_interval=\(keepalive.intervalSeconds)",
+                        "-c tcp_keepalives_count=\(keepalive.count)"]
+        }
+        if let timeout = self.tcpUserTimeout { options.append("-c tcp_user_timeout=\(Self.milliseconds(timeout))") }
         if let timeout = self.statementTimeout { options.append("-c statement_timeout=\(Self.milliseconds(timeout))") }
         if let timeout = self.idleInTransactionTimeout {
             options.append("-c idle_in_transaction_session_timeout=\(Self.milliseconds(timeout))")

@@ -13,6 +13,10 @@ struct PostgresFailoverTests {
         #expect(try await client.query("SHOW statement_timeout").first?.decode(String.self, "statement_timeout") == "15min")
         #expect(try await client.query("SHOW idle_in_transaction_session_timeout").first?
             .decode(String.self, "idle_in_transaction_session_timeout") == "5min")
+        // The server's end of the session finds a vanished client too (and releases its locks).
+        #expect(try await client.query("SHOW tcp_keepalives_idle").first?.decode(String.self, "tcp_keepalives_idle") == "10")
+        #expect(try await client.query("SHOW tcp_keepalives_count").first?.decode(String.self, "tcp_keepalives_count") == "3")
+        #expect(try await client.query("SHOW tcp_user_timeout").first?.decode(String.self, "tcp_user_timeout") == "30000")
 
         let separator = base.contains("?") ? "&" : "?"
         let overridden = PostgresClient(configuration: PostgresConfiguration(

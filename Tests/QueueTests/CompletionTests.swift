@@ -47,6 +47,36 @@ struct CompletionTests {
         }
     }
 
+    @Test("the rescuer skips a job whose row an open transaction locks (a worker cut off mid-commit) and rescues the rest")
+    func rescuerSkipsLockedJobs() async throws {
+        try await TestDatabase.withIsolatedSchema { schema in
+            let logger = TestLogger.make()
+            let client = schema.client
+            let enqueuer = JobEnqueuer(client: client, logger: logger)
+            let locked = try await enqueuer.enqueue(EnqueueRequest(kind: .diagnostic)).job
+            let free = try await enqueuer.enqueue(EnqueueRequest(kind: .diagnostic)).job
+            #expect(try await JobClaimer(client: client, logger: logger).claim(workerID: UUID(), limit: 2, lease: .seconds(30)).count == 2)
+            try await client.expireLease(of: locked.id)
+            try await client.expireLease(of: free.id)
+            // The rescuer's own session, where waiting on the lock becomes an error instead of a hang.
+            let rescuerClient = PostgresClient(configuration: PostgresConfiguration(
+                connectionString: schema.configuration.connectionString, maxConnections: 1, searchPath: schema.configuration.searchPath),
+                logger: logger)
+            try await rescuerClient.query("SET lock_timeout = '10s'")
+            let rescued = try await client.withTransaction { connection in
+                try await connection.query("SELECT id FROM jobs WHERE id = \(locked.id) FOR UPDATE")
+                return try await JobRescuer(client: rescuerClient, logger: logger).runOnce()
+            }
+            #expect(rescued == 1)
+            #expect(try await client.state(of: free.id) == "available")
+            #expect(try await client.state(of: locked.id) == "running")
+            // Once the transaction has ended, the next round takes it.
+            #expect(try await JobRescuer(client: rescuerClient, logger: logger).runOnce() == 1)
+            #expect(try await client.state(of: locked.id) == "available")
+            await rescuerClient.shutdown()
+        }
+    }
+
     @Test("a failed attempt is retried after an exponential, jittered delay; the job is discarded after its last attempt with every error kept")
     func retryThenDiscard() async throws {
         try await TestDatabase.withIsolatedSchema { schema in

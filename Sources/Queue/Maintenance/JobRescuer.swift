@@ -5,7 +5,10 @@ public import Postgres
 ///
 /// The state is checked in the same UPDATE, so a job its worker completed a moment ago is left
 /// alone (River #1302). An expired attempt counts: a job that kills its worker every time is
-/// discarded after its maximum attempts instead of being rescued for ever.
+/// discarded after its maximum attempts instead of being rescued for ever. A job whose row is
+/// locked is skipped until the next round: its worker's transaction is still open (a worker cut off
+/// mid-commit keeps it until the server drops the session), and waiting for it would hold up the
+/// rescue of every other job.
 public struct JobRescuer: MaintenanceTask {
     public let client: PostgresClient
     public let logger: Logger
@@ -24,6 +27,7 @@ public struct JobRescuer: MaintenanceTask {
             try await client.query("""
                 WITH expired AS (
                     SELECT id, tenant_id FROM jobs WHERE state = 'running' AND lease_expires_at < now() LIMIT 1000
+                    FOR UPDATE SKIP LOCKED
                 ),
                 placed AS (SELECT expired.id, \(unescaped: FairQueue.returningPlace(source: "expired")) AS fair_seq FROM expired)
                 UPDATE jobs SET
