@@ -52,7 +52,7 @@ struct CompletionTests {
         try await TestDatabase.withIsolatedSchema { schema in
             let logger = TestLogger.make()
             let client = schema.client
-            let enqueuer = JobEnqueuer(client: client, logger: logger)
+            let enqueuer = JobEnqueuer(client: client, logger: logger, checks: .unchecked)
             let locked = try await enqueuer.enqueue(EnqueueRequest(kind: .diagnostic)).job
             let free = try await enqueuer.enqueue(EnqueueRequest(kind: .diagnostic)).job
             #expect(try await JobClaimer(client: client, logger: logger).claim(workerID: UUID(), limit: 2, lease: .seconds(30)).count == 2)
