@@ -1,3 +1,4 @@
+import Foundation
 import Graph
 import GraphSim
 import Testing
@@ -77,6 +78,19 @@ struct ResourceCatalogueTests {
                 #expect(entry.softDelete != .none || !type.softDeletes, "\(entry.name): graph-sim soft-deletes it")
             }
         }
+    }
+
+    /// The demo, the failover test, the API fuzz and the backup benchmark all grant the dev seed's
+    /// permissions; a catalogue entry needing one it lacks leaves every dev tenant onboarding.
+    @Test func theDevSeedGrantsEveryPermissionABackupNeeds() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let data = try Data(contentsOf: root.appendingPathComponent("deploy/dev/graph-sim-seed.json"))
+        let seed = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let applications = try #require(seed["applications"] as? [[String: Any]])
+        let granted = Set(try #require(applications.first?["permissions"] as? [String]))
+        // As the onboarding probe counts it: an entry is readable when any of its alternatives is granted.
+        let unreadable = ResourceCatalogue.entries.filter { !$0.permissions.isEmpty && granted.isDisjoint(with: $0.permissions) }
+        #expect(unreadable.isEmpty, "deploy/dev/graph-sim-seed.json grants none of \(unreadable.map { "\($0.name): \($0.permissions)" })")
     }
 
     @Test func pathsSubstituteParentsAndSelect() throws {
