@@ -51,10 +51,16 @@ import Vault
             #expect(live.status == 200, "\(live.text.prefix(300))")
             #expect(try decoder.decode(ChangeSet.self, from: Data(live.raw.body)).changes.contains { $0.type == "conditionalAccessPolicy" })
 
-            // Another tenant's snapshot, a missing snapshot, a bad `to`, no `from`: clear 400s.
-            for query in ["from=\(fixture.snapshotB)&to=\(after.id)", "from=\(before.id)&to=\(fixture.snapshotB)",
-                          "from=999999999&to=\(after.id)", "from=\(before.id)&to=yesterday", "to=\(after.id)",
-                          "from=\(before.id)&to=live&type=mailbox"] {
+            // Another tenant's snapshot or a missing one: the diff asked for does not exist (404).
+            for query in ["from=\(fixture.snapshotB)&to=\(after.id)", "from=\(before.id)&to=\(fixture.snapshotB)", "from=999999999&to=\(after.id)"] {
+                let refused = try await fixture.send("GET", "/v1/tenants/\(contoso.lower)/diff?\(query)")
+                #expect(refused.status == 404 && refused.errorCode == "not_found", "\(query): \(refused.text)")
+            }
+            // What docs/openapi.yaml refuses, read as strictly as it is written: clear 400s.
+            for query in ["from=\(before.id)&to=yesterday", "to=\(after.id)", "from=\(before.id)&to=live&type=mailbox",
+                          "from=+\(before.id)&to=\(after.id)", "from=0\(before.id)&to=\(after.id)", "from=\(before.id)&to=\(after.id)&type=",
+                          "from=\(before.id)&to=\(after.id)&type=user,,group", "from=\(before.id)&to=\(after.id)&type=user1",
+                          "from=\(before.id)&to=\(after.id)&who=yes"] {
                 let refused = try await fixture.send("GET", "/v1/tenants/\(contoso.lower)/diff?\(query)")
                 #expect(refused.status == 400 && refused.errorCode == "invalid_parameter", "\(query): \(refused.text)")
             }
@@ -101,8 +107,13 @@ import Vault
             #expect(twoChoices.status == 400 && twoChoices.errorCode == "invalid_request")
             let badType = try await fixture.send("POST", "/v1/tenants/\(contoso.lower)/restores", json: #"{"snapshot_id": 1, "types": ["mailbox"]}"#)
             #expect(badType.status == 400 && badType.errorMessage?.contains("mailbox") == true)
-            let foreign = try await fixture.send("POST", "/v1/tenants/\(contoso.lower)/restores", json: #"{"snapshot_id": \#(fixture.snapshotB)}"#)
-            #expect(foreign.status == 400 && foreign.errorCode == "invalid_parameter", "\(foreign.text)")
+            // Well-formed, but naming another tenant's snapshot or none: 422, not a malformed request.
+            for snapshot in [fixture.snapshotB, 999_999_999] {
+                let foreign = try await fixture.send("POST", "/v1/tenants/\(contoso.lower)/restores", json: #"{"snapshot_id": \#(snapshot)}"#)
+                #expect(foreign.status == 422 && foreign.errorCode == "unprocessable_request", "\(foreign.text)")
+            }
+            let nullChoice = try await fixture.send("POST", "/v1/tenants/\(contoso.lower)/restores", json: #"{"snapshot_id": 1, "only_missing": null}"#)
+            #expect(nullChoice.status == 400 && nullChoice.errorMessage?.contains("only_missing") == true, "\(nullChoice.text)")
         }
     }
 

@@ -99,7 +99,7 @@ import Testing
             let id = try #require(created.object["id"] as? String)
             #expect(created.object["status"] as? String == "onboarding" && created.object["entra_tenant_id"] as? String == entra)
             let wrongPolicy = try await fixture.send("POST", "/v1/tenants", json: #"{"entra_tenant_id":"\#(UUID().lower)","primary_domain":"echo.onmicrosoft.com","display_name":"Echo","policy_id":"\#(UUID().lower)"}"#)
-            #expect(wrongPolicy.status == 400 && wrongPolicy.errorMessage?.contains("policy_id") == true)
+            #expect(wrongPolicy.status == 422 && wrongPolicy.errorCode == "unprocessable_request" && wrongPolicy.errorMessage?.contains("policy_id") == true)
             #expect(try await fixture.send("GET", "/v1/tenants?limit=200").items.allSatisfy { $0["display_name"] as? String != "Echo" },
                     "a refused onboarding leaves no tenant behind")
             let duplicate = try await fixture.send("POST", "/v1/tenants", json: body)
@@ -118,7 +118,7 @@ import Testing
             let policy = try await fixture.send("PUT", "/v1/tenants/\(id)/policy", json: #"{"policy_id":"\#(fixture.standardPolicy.lower)"}"#)
             #expect(policy.status == 200, "\(policy.text)")
             let unknownPolicy = try await fixture.send("PUT", "/v1/tenants/\(id)/policy", json: #"{"policy_id":"\#(UUID().lower)"}"#)
-            #expect(unknownPolicy.status == 400)
+            #expect(unknownPolicy.status == 422 && unknownPolicy.errorCode == "unprocessable_request", "\(unknownPolicy.text)")
 
             #expect(try await fixture.send("POST", "/v1/tenants/\(id)/offboard", json: #"{"reason":"contract ended"}"#).object["status"] as? String == "offboarded")
             let resumeOffboarded = try await fixture.send("POST", "/v1/tenants/\(id)/resume", json: #"{"reason":"oops"}"#)
@@ -161,7 +161,7 @@ import Testing
             let window = try await fixture.send("POST", "/v1/policies", json: #"{"name":"p","window_start":"25:00","window_end":"02:00"}"#)
             #expect(window.status == 400 && window.errorMessage?.contains("window_start") == true)
             let zone = try await fixture.send("POST", "/v1/policies", json: #"{"name":"p","window_timezone":"Mars/Olympus"}"#)
-            #expect(zone.status == 400 && zone.errorMessage?.contains("IANA") == true)
+            #expect(zone.status == 422 && zone.errorMessage?.contains("IANA") == true)
             let limit = try await fixture.send("GET", "/v1/tenants?limit=0")
             #expect(limit.status == 400 && limit.errorCode == "invalid_parameter")
             let cursor = try await fixture.send("GET", "/v1/jobs?cursor=garbage")
@@ -313,7 +313,7 @@ enum HTTPTestClientShim {
             let body = try await fixture.send("POST", "/v1/policies", json: #"{"name":"a\u0000b"}"#)
             #expect(body.status == 400 && body.errorCode == "invalid_request", "\(body.text)")
             let query = try await fixture.send("GET", "/v1/tenants/\(fixture.tenantB.lower)/object?type=us%00er&id=u1")
-            #expect(query.status == 400 && query.errorCode == "invalid_request", "\(query.text)")
+            #expect(query.status == 400 && query.errorCode == "invalid_parameter", "\(query.text)")
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Restore
 import Testing
 @testable import API
 
@@ -61,6 +62,21 @@ import Testing
                 #expect(spec[signature] == access, "\(signature): x-holdfast-access is '\(spec[signature] ?? "")', the route's is '\(access)'")
             }
         }
+    }
+
+    /// The restore body's `types` enum is the restorable types, so a client validating against the
+    /// document sends exactly what the planner accepts (the server refuses the others with 400).
+    @Test func theRestorableTypeEnumIsThePlannersList() throws {
+        let lines = try Self.specText().split(separator: "\n", omittingEmptySubsequences: false)
+        let start = try #require(lines.firstIndex(of: "    RestorableType:"))
+        var text = ""
+        for line in lines[(start + 2)...] {
+            guard line.hasPrefix("      enum: [") || line.hasPrefix("             ") else { break }
+            text += line
+        }
+        let names = text.replacingOccurrences(of: "enum: [", with: "").replacingOccurrences(of: "]", with: "")
+            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(Set(names) == RestorableTypes.all && names.count == RestorableTypes.all.count, "\(names)")
     }
 
     @Test func theReaderFindsMethodsPathsAndAccess() {

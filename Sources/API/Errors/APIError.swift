@@ -31,6 +31,10 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         public static let invalidJSON = Code("invalid_json", status: .badRequest)
         public static let invalidParameter = Code("invalid_parameter", status: .badRequest)
         public static let invalidCursor = Code("invalid_cursor", status: .badRequest)
+        /// A body docs/openapi.yaml accepts that the server cannot act on: it names something that
+        /// does not exist (a policy, a partner, a snapshot), an unknown time zone, an unreadable
+        /// credential, or settings that contradict each other. 400 stays for what breaks the document.
+        public static let unprocessableRequest = Code("unprocessable_request", status: .unprocessableContent)
         public static let unsupportedMediaType = Code("unsupported_media_type", status: .unsupportedMediaType)
         public static let bodyTooLarge = Code("body_too_large", status: .contentTooLarge)
         public static let conflict = Code("conflict", status: .conflict)

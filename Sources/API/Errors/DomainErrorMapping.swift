@@ -13,7 +13,10 @@ enum DomainErrorMapping {
         case let error as TenancyError:
             switch error.code {
             case .tenantNotFound, .credentialNotFound: return APIError(.notFound, error.message, underlying: error)
-            case .partnerNotFound, .invalidCredential, .invalidRequest, .policyNotFound: return APIError(.invalidRequest, error.message, underlying: error)
+            // A well-formed partner or policy id that names nothing, or a credential that cannot be
+            // used (expired): well-formed requests the server cannot act on (docs/api.md, 422).
+            case .partnerNotFound, .policyNotFound, .invalidCredential: return APIError(.unprocessableRequest, error.message, underlying: error)
+            case .invalidRequest: return APIError(.invalidRequest, error.message, underlying: error)
             case .invalidStatusChange: return APIError(.invalidState, error.message, underlying: error)
             case .duplicateTenant: return APIError(.conflict, error.message, underlying: error)
             default: return nil
@@ -30,7 +33,10 @@ enum DomainErrorMapping {
             switch error.code {
             case .policyNotFound, .tenantNotFound: return APIError(.notFound, error.message, underlying: error)
             case .duplicatePolicy: return APIError(.conflict, error.message, underlying: error)
-            case .invalidPolicy, .reasonRequired: return APIError(.invalidRequest, error.message, underlying: error)
+            // The API checks every setting the document states first; what the store still
+            // refuses (a window that starts when it ends) is a contradiction the document cannot state.
+            case .invalidPolicy: return APIError(.unprocessableRequest, error.message, underlying: error)
+            case .reasonRequired: return APIError(.invalidRequest, error.message, underlying: error)
             default: return nil
             }
         case let error as VaultError:

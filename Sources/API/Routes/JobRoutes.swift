@@ -23,14 +23,20 @@ struct JobRoutes: APIRouteGroup {
             let page = try PageRequest.parse(request, configuration: services.configuration)
             let query = request.uri.queryParameters
             let tenantID = try query["tenant_id"].map { try TenantRoutes.uuid(String($0), name: "tenant_id") }
-            let kinds = query.getAll("kind").flatMap { $0.split(separator: ",") }.map { JobKind(String($0)) }
-            let states = try query.getAll("state").flatMap { $0.split(separator: ",") }.map { text in
+            // An unknown kind matches no job; one that cannot be a kind's name is refused.
+            let kinds: [JobKind]? = try QueryValues.list(request, "kind") { text in
+                guard text.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || $0 == "_" }) else {
+                    throw APIError(.invalidParameter, "kind must be job kinds such as backup or restore: lower-case letters and '_' (got '\(text)')")
+                }
+                return JobKind(String(text))
+            }
+            let states: [JobState]? = try QueryValues.list(request, "state") { text in
                 guard let state = JobState(rawValue: String(text)) else {
                     throw APIError(.invalidParameter, "state must be one of \(JobState.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(text)')")
                 }
                 return state
             }
-            let filter = JobFilter(tenantID: tenantID, kinds: kinds.isEmpty ? nil : kinds, states: states.isEmpty ? nil : states,
+            let filter = JobFilter(tenantID: tenantID, kinds: kinds, states: states,
                                    limit: page.limit + 1, beforeID: try page.beforeID())
             let jobs = try await services.jobs.list(filter).map(JobResource.init)
             return try JSONResponse.make(page.page(descendingIDs: jobs, id: \.id))

@@ -65,8 +65,13 @@ struct PolicyRoutes: APIRouteGroup {
         }
 
         func validate() throws {
-            if let name { try Validate.nonEmpty(name, field: "name", maxLength: 100) }
-            if let description, description.count > 1000 { throw APIError(.invalidRequest, "field 'description' is longer than 1000 characters") }
+            if let name {
+                try Validate.nonEmpty(name, field: "name", maxLength: 100)
+                guard name.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0)) }) else {
+                    throw APIError(.invalidRequest, "field 'name' must be letters, digits, '-', '_' or '.' (got '\(name)')")
+                }
+            }
+            if let description { try Validate.maxLength(description, 1000, field: "description") }
             let year: Int64 = 366 * 86_400
             for (field, value, minimum) in [("backup_interval_seconds", backupIntervalSeconds, Int64(60)), ("rpo_target_seconds", rpoTargetSeconds, 1),
                                             ("immutability_window_seconds", immutabilityWindowSeconds, 0),
@@ -87,7 +92,8 @@ struct PolicyRoutes: APIRouteGroup {
                 if let value, !Self.isTimeOfDay(value) { throw APIError(.invalidRequest, "field '\(field)' must be a time of day HH:MM (got '\(value)')") }
             }
             if let windowTimezone, TimeZone(identifier: windowTimezone) == nil {
-                throw APIError(.invalidRequest, "field 'window_timezone' must be an IANA time zone such as Europe/Paris (got '\(windowTimezone)')")
+                // Well-formed for the document, which cannot list the zones this host's tz database knows.
+                throw APIError(.unprocessableRequest, "field 'window_timezone' names no IANA time zone known here, such as Europe/Paris (got '\(windowTimezone)')")
             }
         }
 
@@ -119,14 +125,14 @@ struct PolicyRoutes: APIRouteGroup {
 }
 
 extension PolicyStore {
-    /// Assigns the policy a request body's `policy_id` names: naming no policy is the caller's
-    /// mistake (400, `invalid_request`); naming no tenant is 404.
+    /// Assigns the policy a request body's `policy_id` names: a well-formed id naming no policy is
+    /// 422 `unprocessable_request` (the path's tenant exists, so not 404); naming no tenant is 404.
     func assign(policyIDField text: String, tenantID: UUID, actor: String) async throws {
         let policyID = try Validate.uuid(text, field: "policy_id")
         do {
             _ = try await self.assign(policyID: policyID, tenantID: tenantID, actor: actor)
         } catch let error as PolicyError where error.code == .policyNotFound {
-            throw APIError(.invalidRequest, "field 'policy_id' names no policy (\(text))", underlying: error)
+            throw APIError(.unprocessableRequest, "field 'policy_id' names no policy (\(text))", underlying: error)
         }
     }
 }

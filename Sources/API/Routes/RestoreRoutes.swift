@@ -20,18 +20,26 @@ struct RestoreRoutes: APIRouteGroup {
             let query = request.uri.queryParameters
             let vault = try services.requireVault()
             _ = try await services.tenants.tenant(id: tenantID, logger: context.logger)
-            guard let fromText = query["from"], let from = Int64(String(fromText)) else {
+            guard let from = query["from"].flatMap({ QueryValues.positiveID($0) }) else {
                 throw APIError(.invalidParameter, "from is required: the older snapshot's id")
             }
-            guard let toText = query["to"].map(String.init), toText == "live" || Int64(toText) != nil else {
+            guard let toText = query["to"].map(String.init), toText == "live" || QueryValues.positiveID(toText) != nil else {
                 throw APIError(.invalidParameter, "to is required: the newer snapshot's id, or live")
             }
-            let types = Set(query.getAll("type").flatMap { $0.split(separator: ",") }.map(String.init))
-            try await Self.requireSnapshot(from, of: tenantID, vault: vault, parameter: "from", logger: context.logger)
+            let typeList: [String]? = try QueryValues.list(request, "type") { text in
+                guard text.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.letters.contains($0) || $0 == ".") }) else {
+                    throw APIError(.invalidParameter, "type must be catalogue types such as user or group.members (got '\(text)')")
+                }
+                return String(text)
+            }
+            let types = Set(typeList ?? [])
+            let who = try QueryValues.bool(request, "who") ?? false
+            // Snapshots the query names are part of what it asks for: 404 when one is not the tenant's.
+            try await Self.requireSnapshot(from, of: tenantID, vault: vault, parameter: "from", code: .notFound, logger: context.logger)
             let differ = ChangeDiffer(vault: vault, logger: context.logger)
             let changes: ChangeSet
-            if let to = Int64(toText) {
-                try await Self.requireSnapshot(to, of: tenantID, vault: vault, parameter: "to", logger: context.logger)
+            if let to = QueryValues.positiveID(toText) {
+                try await Self.requireSnapshot(to, of: tenantID, vault: vault, parameter: "to", code: .notFound, logger: context.logger)
                 changes = try await Self.mapped { try await differ.diff(tenantID: tenantID, from: from, to: to, types: types.isEmpty ? nil : types) }
             } else {
                 let unknown = types.subtracting(RestorableTypes.all)
@@ -44,7 +52,7 @@ struct RestoreRoutes: APIRouteGroup {
                 }
             }
             var result = changes
-            if query["who"] == "true" {
+            if who {
                 // Who made each change, from the tenant's directory audit log (AuditLog.Read.All).
                 let session = try await services.requireGraphSessions().session(tenantID: tenantID, logger: context.logger)
                 let since = try await vault.snapshot(id: from, logger: context.logger).committedAt
@@ -63,7 +71,8 @@ struct RestoreRoutes: APIRouteGroup {
             if target != source { _ = try await services.tenants.tenant(id: target, logger: context.logger) }
             let snapshotID: Int64
             if let id = body.snapshotID {
-                try await Self.requireSnapshot(id, of: source, vault: vault, parameter: "snapshot_id", logger: context.logger)
+                // A body naming no snapshot of the tenant: well-formed, but nothing to plan from.
+                try await Self.requireSnapshot(id, of: source, vault: vault, parameter: "snapshot_id", code: .unprocessableRequest, logger: context.logger)
                 snapshotID = id
             } else {
                 let time = try body.time()
@@ -150,15 +159,16 @@ struct RestoreRoutes: APIRouteGroup {
         return try await mapped { try await RestoreStore(client: services.client).plan(id: id) }
     }
 
-    private static func requireSnapshot(_ id: Int64, of tenantID: UUID, vault: Vault, parameter: String, logger: Logger) async throws {
+    private static func requireSnapshot(_ id: Int64, of tenantID: UUID, vault: Vault, parameter: String, code: APIError.Code,
+                                        logger: Logger) async throws {
         let snapshot: SnapshotSummary
         do {
             snapshot = try await vault.snapshot(id: id, logger: logger)
         } catch let error as VaultError where error.code == .notFound {
-            throw APIError(.invalidParameter, "\(parameter) names no snapshot (\(id))", underlying: error)
+            throw APIError(code, "\(parameter) names no snapshot (\(id))", underlying: error)
         }
         guard snapshot.tenantID == tenantID else {
-            throw APIError(.invalidParameter, "\(parameter): snapshot \(id) is not one of tenant \(tenantID.apiString)'s")
+            throw APIError(code, "\(parameter): snapshot \(id) is not one of tenant \(tenantID.apiString)'s")
         }
     }
 

@@ -39,12 +39,13 @@ struct SLARoutes: APIRouteGroup {
     /// Worst first, paged by position; `state` filters (comma-separated).
     private func fleet(_ request: Request, scope: SLAScope, visibleToPartner: UUID?) async throws -> Response {
         let page = try PageRequest.parse(request, configuration: services.configuration)
-        let states = try Set(request.uri.queryParameters.getAll("state").flatMap { $0.split(separator: ",") }.map { text in
+        let stateList: [SLAState]? = try QueryValues.list(request, "state") { text in
             guard let state = SLAState(rawValue: String(text)) else {
                 throw APIError(.invalidParameter, "state must be one of \(SLAState.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(text)')")
             }
             return state
-        })
+        }
+        let states = Set(stateList ?? [])
         let assessments = try await services.sla.assess(scope: scope, now: Date(), visibleToPartner: visibleToPartner)
             .filter { states.isEmpty || states.contains($0.state) }
         return try JSONResponse.make(try page.page(of: assessments))

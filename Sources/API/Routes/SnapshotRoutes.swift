@@ -65,6 +65,9 @@ struct SnapshotRoutes: APIRouteGroup {
         guard let objectID = query["id"].map(String.init), !objectID.isEmpty else {
             throw APIError(.invalidParameter, "id is required (the object id; relationships: PARENT/ID)")
         }
+        for (name, value) in [("type", type), ("id", objectID)] where value.unicodeScalars.contains("\u{0}") {
+            throw APIError(.invalidParameter, "\(name) contains a NUL character")
+        }
         return (type, objectID)
     }
 

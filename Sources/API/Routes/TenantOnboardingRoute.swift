@@ -43,10 +43,10 @@ struct OnboardTenantBody: APIRequestBody {
                 let certificate: Certificate
                 let key: PrivateKey
                 do { certificate = try Certificate(pem: certificatePEM) } catch {
-                    throw APIError(.invalidRequest, "field 'credential.certificate_pem_base64' holds no readable PEM certificate")
+                    throw APIError(.unprocessableRequest, "field 'credential.certificate_pem_base64' holds no readable PEM certificate")
                 }
                 do { key = try PrivateKey(pem: keyPEM, password: nil) } catch {
-                    throw APIError(.invalidRequest, "field 'credential.private_key_pem_base64' holds no readable unencrypted PEM private key")
+                    throw APIError(.unprocessableRequest, "field 'credential.private_key_pem_base64' holds no readable unencrypted PEM private key")
                 }
                 return NewTenantCredential(appKind: appKind, clientID: clientID, material: .certificate(privateKey: key, certificate: certificate),
                                            expiresAt: certificate.notAfter)
@@ -58,7 +58,7 @@ struct OnboardTenantBody: APIRequestBody {
 
         private static func pem(_ base64: String, field: String) throws -> String {
             guard let data = Data(base64Encoded: base64, options: .ignoreUnknownCharacters), !data.isEmpty else {
-                throw APIError(.invalidRequest, "field '\(field)' must be base64 (of the PEM text)")
+                throw APIError(.unprocessableRequest, "field '\(field)' must be base64 (of the PEM text)")
             }
             return String(decoding: data, as: UTF8.self)
         }
@@ -84,7 +84,8 @@ struct OnboardTenantBody: APIRequestBody {
         try Validate.nonEmpty(displayName, field: "display_name")
         if let primaryDomain {
             try Validate.nonEmpty(primaryDomain, field: "primary_domain", maxLength: 253)
-            guard primaryDomain.contains("."), !primaryDomain.contains(" ") else {
+            // By code point, as the document's pattern reads it.
+            guard primaryDomain.unicodeScalars.contains("."), !primaryDomain.unicodeScalars.contains(" ") else {
                 throw APIError(.invalidRequest, "field 'primary_domain' must be a domain name such as contoso.onmicrosoft.com")
             }
         } else if credential == nil {
@@ -186,14 +187,14 @@ struct TenantOnboardingRoute: Sendable {
         do {
             return try await services.policies.policy(id: try Validate.uuid(text, field: "policy_id")).name
         } catch let error as PolicyError where error.code == .policyNotFound {
-            throw APIError(.invalidRequest, "field 'policy_id' names no policy (\(text))", underlying: error)
+            throw APIError(.unprocessableRequest, "field 'policy_id' names no policy (\(text))", underlying: error)
         }
     }
 
     private func partnerName(id text: String) async throws -> String {
         let id = try Validate.uuid(text, field: "partner_id")
         guard let row = try await services.client.query("SELECT name FROM partners WHERE id = \(id)").first else {
-            throw APIError(.invalidRequest, "field 'partner_id' names no partner (\(text))")
+            throw APIError(.unprocessableRequest, "field 'partner_id' names no partner (\(text))")
         }
         return try row.decode(String.self, "name")
     }

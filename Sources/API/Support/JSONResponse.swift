@@ -45,8 +45,9 @@ public enum APITime {
         date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 
+    /// An RFC 3339 `date-time`, exactly what docs/openapi.yaml's `format: date-time` allows
+    /// (``RFC3339``); Foundation's ISO 8601 styles refuse some (`.9`, `+20:56`) and are not the format.
     public static func parse(_ text: String) -> Date? {
-        if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
-        return try? Date.ISO8601FormatStyle().parse(text)
+        RFC3339.dateTime(text)
     }
 }

@@ -10,7 +10,7 @@ public struct PageRequest: Sendable {
         let query = request.uri.queryParameters
         var limit = configuration.defaultPageSize
         if let text = query["limit"] {
-            guard let value = Int(text), (1...configuration.maxPageSize).contains(value) else {
+            guard let value = QueryValues.digits(text, maxDigits: 6).map(Int.init), (1...configuration.maxPageSize).contains(value) else {
                 throw APIError(.invalidParameter, "limit must be a whole number from 1 to \(configuration.maxPageSize) (got '\(text)')")
             }
             limit = value
@@ -28,8 +28,8 @@ public struct PageRequest: Sendable {
     /// For lists paged by position: the offset the cursor holds (0 on the first page).
     public func offset() throws -> Int {
         guard let cursor else { return 0 }
-        guard let value = Self.decode(cursor, kind: "o").flatMap(Int.init), (0...Self.maxOffset).contains(value) else { throw Self.invalid }
-        return value
+        guard let value = Self.decode(cursor, kind: "o", maxDigits: 7), value <= Self.maxOffset else { throw Self.invalid }
+        return Int(value)
     }
 
     /// `offset() + limit + 1`, the rows to fetch for a page after the cursor's offset: both terms
@@ -42,7 +42,7 @@ public struct PageRequest: Sendable {
     /// Ids are positive, so a cursor holding zero or less is not one a list returned.
     public func beforeID() throws -> Int64? {
         guard let cursor else { return nil }
-        guard let value = Self.decode(cursor, kind: "b").flatMap(Int64.init), value > 0 else { throw Self.invalid }
+        guard let value = Self.decode(cursor, kind: "b", maxDigits: 18), value > 0 else { throw Self.invalid }
         return value
     }
 
@@ -73,12 +73,12 @@ public struct PageRequest: Sendable {
         kind + value
     }
 
-    /// The digits after `kind`, or nil when the cursor is of another kind or is not 1–19 digits.
-    private static func decode(_ cursor: String, kind: String) -> String? {
+    /// The number after `kind`, or nil when the cursor is of another kind or its digits are not
+    /// the pattern's (no sign, no leading zero, at most `maxDigits`: an id cursor's 18 digits
+    /// cover every id a list can hold).
+    private static func decode(_ cursor: String, kind: String, maxDigits: Int) -> Int64? {
         guard cursor.hasPrefix(kind) else { return nil }
-        let digits = cursor.utf8.dropFirst(kind.utf8.count)
-        guard (1...19).contains(digits.count), digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return nil }
-        return String(decoding: digits, as: UTF8.self)
+        return QueryValues.digits(cursor.dropFirst(kind.count), maxDigits: maxDigits)
     }
 }
 

@@ -1,6 +1,5 @@
 public import Foundation
 public import Hummingbird
-import Compliance
 
 /// `?from=&to=` of SLA history and compliance reports: `from` included, `to` excluded, UTC.
 /// Either may be a date (`2026-11-01`) or an ISO 8601 time; `to` defaults to now and `from` to
@@ -28,7 +27,7 @@ public struct PeriodQuery: Sendable, Hashable {
     }
 
     private static func date(_ text: String, name: String) throws -> Date {
-        guard let date = ComplianceDates.parse(text) else {
+        guard let date = RFC3339.fullDate(text) ?? RFC3339.dateTime(text) else {
             throw APIError(.invalidParameter, "\(name) must be a date (2026-11-01) or an ISO 8601 time (2026-11-01T00:00:00Z) (got '\(text)')")
         }
         return date

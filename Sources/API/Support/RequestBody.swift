@@ -43,6 +43,7 @@ extension Request {
         if !unknown.isEmpty {
             throw APIError(.invalidRequest, "unknown field\(unknown.count > 1 ? "s" : "") \(unknown.map { "'\($0)'" }.joined(separator: ", ")); allowed: \(Body.fields.sorted().joined(separator: ", "))")
         }
+        try Self.refuseNullsAndNUL(object, path: "")
         let body: Body
         do {
             let decoder = JSONDecoder()
@@ -59,6 +60,23 @@ extension Request {
         }
         try body.validate()
         return body
+    }
+
+    /// No request field is nullable (docs/openapi.yaml): a `null` is refused rather than read as
+    /// "left out", and no string may hold a NUL, which PostgreSQL cannot store.
+    private static func refuseNullsAndNUL(_ value: Any, path: String) throws {
+        switch value {
+        case is NSNull:
+            throw APIError(.invalidRequest, "field '\(path)' must not be null; leave it out instead")
+        case let text as String where text.unicodeScalars.contains("\u{0}"):
+            throw APIError(.invalidRequest, "field '\(path)' contains a NUL character")
+        case let object as [String: Any]:
+            for (key, element) in object { try refuseNullsAndNUL(element, path: path.isEmpty ? key : "\(path).\(key)") }
+        case let array as [Any]:
+            for (index, element) in array.enumerated() { try refuseNullsAndNUL(element, path: "\(path)[\(index)]") }
+        default:
+            break
+        }
     }
 
     private static func message(for error: DecodingError) -> String {
@@ -96,11 +114,23 @@ public enum Validate {
         return id
     }
 
+    /// Text with at least one character that is not white space (`NonBlankText` in
+    /// docs/openapi.yaml), at most `maxLength` characters counted as JSON Schema counts them
+    /// (code points, not grapheme clusters).
     public static func nonEmpty(_ text: String, field: String, maxLength: Int = 200) throws {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw APIError(.invalidRequest, "field '\(field)' must not be empty") }
-        guard text.count <= maxLength else { throw APIError(.invalidRequest, "field '\(field)' is longer than \(maxLength) characters") }
+        guard text.unicodeScalars.contains(where: { !blank.contains($0) }) else { throw APIError(.invalidRequest, "field '\(field)' must not be empty") }
+        try self.maxLength(text, maxLength, field: field)
     }
+
+    public static func maxLength(_ text: String, _ maxLength: Int, field: String) throws {
+        guard text.unicodeScalars.count <= maxLength else { throw APIError(.invalidRequest, "field '\(field)' is longer than \(maxLength) characters") }
+    }
+
+    /// White space as Foundation's `whitespacesAndNewlines` has it (Unicode Z*, tab to carriage
+    /// return, NEL), spelt out because docs/openapi.yaml states the same class in a pattern.
+    static let blank: Set<Unicode.Scalar> = Set(["\u{9}", "\u{A}", "\u{B}", "\u{C}", "\u{D}", " ", "\u{85}", "\u{A0}", "\u{1680}",
+                                                "\u{2028}", "\u{2029}", "\u{202F}", "\u{205F}", "\u{3000}"]
+                                               + (0x2000...0x200A).map { Unicode.Scalar(UInt32($0))! })
 
     public static func range(_ value: Int, _ range: ClosedRange<Int>, field: String) throws {
         guard range.contains(value) else {
@@ -119,7 +149,7 @@ extension APIRequestContext {
 
     public func int64Parameter(_ name: String) throws -> Int64 {
         let text = parameters.get(name) ?? ""
-        guard let id = Int64(text), id > 0 else { throw APIError(.invalidParameter, "\(name) must be a positive whole number (got '\(text)')") }
+        guard let id = QueryValues.positiveID(text) else { throw APIError(.invalidParameter, "\(name) must be a positive whole number (got '\(text)')") }
         return id
     }
 }
