@@ -67,7 +67,7 @@ struct RestoreHarness {
                 let keys = TenancyVaultKeyProvider(client: schema.client,
                                                    dataKeys: TenantDataKeyStore(keyRing: MasterKeyRing(current: MasterKey.generate())))
                 let vault = Vault(client: schema.client, blobStore: PostgresBlobStore(client: schema.client), keyProvider: keys, logger: logger)
-                try await body(RestoreHarness(simulator: simulator, schema: schema, vault: vault, store: RestoreStore(client: schema.client),
+                try await body(RestoreHarness(simulator: simulator, schema: schema, vault: vault, store: RestoreStore(vault: vault),
                                               tenants: tenants, sessions: sessions, logger: logger))
                 await http.shutdown()
                 await simulator.stop()

@@ -46,7 +46,7 @@ extension ConfigurationKey {
         "PEM certificate chain: the API serves HTTPS itself (with `HOLDFAST_API_TLS_KEY`). Without TLS on a non-loopback address a warning is logged.")
     public static let apiTLSKey = ConfigurationKey(
         "HOLDFAST_API_TLS_KEY", flag: "--api-tls-key", default: "unset", section: .api,
-        "The PEM private key of `HOLDFAST_API_TLS_CERTIFICATE`, mode 600 or stricter.")
+        "The PEM private key of `HOLDFAST_API_TLS_CERTIFICATE`; refused (`config check`, and at start) when its group or others can read it.")
     public static let apiPoolSize = ConfigurationKey(
         "HOLDFAST_API_POOL_SIZE", flag: "--api-pool-size", default: "5", section: .api,
         "PostgreSQL connections of the API's own pool (1-100): however busy the API, the leader keeps the connections it renews its lease with.")

@@ -13,6 +13,7 @@ public import Queue
 import Restore
 public import ServiceLifecycle
 import Tenancy
+import Vault
 public import Worker
 
 /// The version written into reports and worker rows; the CLI prints the same.
@@ -33,10 +34,10 @@ extension HoldfastRuntime {
             let sessions = try graphSessions()
             handlers.register(BackupJobHandler(vault: vault, sessions: sessions, tenants: TenantRegistry(client: postgres, logger: logger),
                                                alerts: ChangeAlertEvaluator(vault: vault, enqueueChecks: .holdfast, logger: logger)))
-            handlers.register(RestoreJobHandler(store: RestoreStore(client: postgres), sessions: sessions))
+            handlers.register(RestoreJobHandler(store: RestoreStore(vault: vault), sessions: sessions))
             handlers.register(RetentionJobHandler(vault: vault, policies: PolicyStore(client: postgres, logger: logger)))
             let drill = configuration.worker.drillScratchTenant.map {
-                ScratchTenantRestoreDrill(drill: RestoreDrill(vault: vault, store: RestoreStore(client: postgres), logger: logger),
+                ScratchTenantRestoreDrill(drill: RestoreDrill(vault: vault, store: RestoreStore(vault: vault), logger: logger),
                                           sessions: sessions, scratchTenantID: $0, tenants: TenantRegistry(client: postgres, logger: logger))
             }
             handlers.register(ValidationJobHandler(vault: vault, sessions: sessions, drill: drill))
@@ -44,7 +45,8 @@ extension HoldfastRuntime {
             logger.notice("no master key configured (HOLDFAST_MASTER_KEY_FILE): this worker does not run backups")
         }
         if let webhook = try webhook() {
-            handlers.register(WebhookJobHandler(configuration: webhook, http: try http()))
+            let opener = try optionalKeyRing() != nil ? SealedWebhookPayloads(sealer: RecordSealer(keyProvider: try vault().keyProvider)) : nil
+            handlers.register(WebhookJobHandler(configuration: webhook, http: try http(), opener: opener))
         }
         return handlers
     }

@@ -10,6 +10,7 @@ public import Postgres
 public import Queue
 public import ServiceLifecycle
 public import Tenancy
+public import Restore
 public import Vault
 
 /// The composition root: builds each long-lived component of a process once, from one
@@ -185,6 +186,11 @@ public final class HoldfastRuntime: Sendable {
             built.vault = vault
             return vault
         }
+    }
+
+    /// Restore plans and steps, sealed with the vault's tenant keys; needs the master key.
+    public func restoreStore() throws -> RestoreStore {
+        RestoreStore(vault: try vault())
     }
 
     /// The key that signs compliance reports; nil when none is configured.
