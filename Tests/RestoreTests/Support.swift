@@ -35,9 +35,9 @@ struct RestoreHarness {
         TenantSpecification(name: "contoso", profile: .small, seed: 11),
         TenantSpecification(name: "fabrikam", profile: .small, seed: 12),
         TenantSpecification(name: "scratch", profile: .empty, seed: 13),
-    ], blastRadiusLimit: Int = 50, _ body: (RestoreHarness) async throws -> Void) async throws {
+    ], blastRadiusLimit: Int = 50, logger: Logger = TestLogger.make(label: "restore-test"),
+       _ body: (RestoreHarness) async throws -> Void) async throws {
         try await TestDatabase.withIsolatedSchema { schema in
-            let logger = TestLogger.make(label: "restore-test")
             let simulator = try GraphSimulator(
                 configuration: .init(host: "127.0.0.1", port: 0, tenants: specifications, throttlingEnabled: true, throttleScale: 1,
                                      requestLogCapacity: 20_000, signingKey: signingKey),
