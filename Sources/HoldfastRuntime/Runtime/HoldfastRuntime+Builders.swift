@@ -64,14 +64,17 @@ extension HoldfastRuntime {
 
     // MARK: - Coordinator
 
-    /// What only the elected leader runs besides queue upkeep: SLA evaluation, scheduled reports
-    /// and the credential expiry check (one warning per credential, however many coordinators).
+    /// What only the elected leader runs besides queue upkeep: Tenancy's tenant scheduler, SLA
+    /// evaluation, scheduled reports and the credential expiry check (one warning per credential,
+    /// however many coordinators).
     /// The per-tenant gauges (newest snapshot, credential expiry, tenants per SLA state) are fed by
     /// the SLA and credential rounds.
     public func leaderTasks() throws -> [any MaintenanceTask] {
         let settings = configuration.compliance
         let tenantMetrics = TenantHealthMetrics()
-        var tasks: [any MaintenanceTask] = []
+        var tasks: [any MaintenanceTask] = [
+            TenantScheduler(client: postgres, interval: configuration.coordinator.scheduleInterval, enqueueChecks: .holdfast, logger: logger),
+        ]
         if settings.slaInterval > .zero {
             let evaluator = SLAEvaluator(client: postgres, configuration: .init(sendsWebhooks: configuration.webhook != nil), enqueueChecks: .holdfast, logger: logger)
             tasks.append(SLAEvaluationTask(evaluator: evaluator, interval: settings.slaInterval, observer: tenantMetrics))
@@ -93,13 +96,13 @@ extension HoldfastRuntime {
         return tasks
     }
 
-    /// The coordinator service (election, scheduling, queue upkeep) with ``leaderTasks()``.
+    /// The coordinator service (election, queue upkeep) with ``leaderTasks()`` (scheduling among them).
     public func buildCoordinator() throws -> CoordinatorService {
         let settings = configuration.coordinator
         let configuration = CoordinatorConfiguration(
             leaderLease: settings.leaderLease, rescueInterval: settings.rescueInterval, promoteInterval: settings.promoteInterval,
-            pruneInterval: settings.pruneInterval, retention: settings.jobRetention, scheduleInterval: settings.scheduleInterval)
-        return CoordinatorService(client: postgres, configuration: configuration, leaderTasks: try leaderTasks(), enqueueChecks: .holdfast, logger: logger)
+            pruneInterval: settings.pruneInterval, retention: settings.jobRetention)
+        return CoordinatorService(client: postgres, configuration: configuration, leaderTasks: try leaderTasks(), logger: logger)
     }
 
     // MARK: - API

@@ -1,8 +1,8 @@
+import Audit
 public import Foundation
 public import Postgres
 public import Logging
 public import Queue
-import Tenancy
 public import Vault
 
 /// Plans, steps and the id map in PostgreSQL (`migrations/0008_restore.sql`).
