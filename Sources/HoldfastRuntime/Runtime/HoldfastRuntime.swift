@@ -170,7 +170,7 @@ public final class HoldfastRuntime: Sendable {
             return FileBlobStore(root: URL(fileURLWithPath: path))
         case .s3(let settings):
             return S3BlobStore(configuration: try settings.resolved(), http: try http(),
-                               immutability: PostgresImmutabilityWindowProvider(client: postgres), logger: logger)
+                               immutability: PolicyImmutabilityWindowProvider(client: postgres), logger: logger)
         }
     }
 
