@@ -95,6 +95,9 @@ extension ConfigurationKey {
     public static let blobDirectory = ConfigurationKey(
         "HOLDFAST_BLOB_DIR", flag: "--blob-dir", default: "unset: blobs in PostgreSQL (`vault_blobs`)", section: .blobStore,
         "Store sealed blobs as files under this directory. Not together with `HOLDFAST_S3_BUCKET`.")
+    public static let blobDirectoryMinimumFree = ConfigurationKey(
+        "HOLDFAST_BLOB_DIR_MIN_FREE_MB", default: "1024", section: .blobStore,
+        "Megabytes a write into `HOLDFAST_BLOB_DIR` must leave free on its file system; a backup that would go below fails (`storageFull`) and writes nothing, rather than fill a disk others share. 0 turns the check off.")
     public static let s3Bucket = ConfigurationKey(
         "HOLDFAST_S3_BUCKET", default: "unset: no S3", section: .blobStore,
         "Store sealed blobs in this S3 (or S3-compatible) bucket, at `<prefix>tenants/<tenant id>/<blob id>`; the endpoint, access key id and secret are then required. For Object Lock the bucket must be created with Object Lock enabled (docs/backup.md, \"S3 and Object Lock\").")
@@ -228,7 +231,7 @@ extension ConfigurationKey {
         apiListen, apiMaxBodyBytes, apiTLSCertificate, apiTLSKey, apiPoolSize, apiRequestTimeout, apiIdleTimeout,
         apiExpensivePerMinute, apiAcceptLegacyKeyHashes, consoleEnabled, consoleOrigin, consoleIdleTimeout, consoleSessionLifetime,
         masterKeyFile, masterKey, previousMasterKeyFiles, previousMasterKeys,
-        blobDirectory, s3Bucket, s3Endpoint, s3AccessKeyID, s3SecretAccessKeyFile, s3SecretAccessKey, s3Region, s3PathStyle,
+        blobDirectory, blobDirectoryMinimumFree, s3Bucket, s3Endpoint, s3AccessKeyID, s3SecretAccessKeyFile, s3SecretAccessKey, s3Region, s3PathStyle,
         s3KeyPrefix, s3LockMode, s3LockGranularity,
         graphBaseURL, loginBaseURL,
         webhookURL, webhookSecretFile, webhookSecret, webhookTimeout,

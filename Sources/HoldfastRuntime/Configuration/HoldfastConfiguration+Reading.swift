@@ -140,7 +140,8 @@ extension HoldfastConfiguration {
             for key in [ConfigurationKey.s3Endpoint, .s3AccessKeyID, .s3SecretAccessKeyFile, .s3SecretAccessKey] where reader.text(key) != nil {
                 reader.conflict("\(key.name) is set but \(ConfigurationKey.s3Bucket.name) is not: set the bucket to store blobs in S3, or remove \(key.name)")
             }
-            return directory.map { .directory($0) } ?? .postgres
+            let minimumFree = Int64(reader.int(.blobDirectoryMinimumFree, default: 1024, in: 0...(1 << 30))) << 20
+            return directory.map { .directory($0, minimumFreeBytes: minimumFree) } ?? .postgres
         }
         if directory != nil {
             reader.conflict("both \(ConfigurationKey.s3Bucket.name) and \(ConfigurationKey.blobDirectory.name) (--blob-dir) are set: choose one blob store")

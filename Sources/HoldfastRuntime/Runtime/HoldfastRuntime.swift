@@ -166,8 +166,8 @@ public final class HoldfastRuntime: Sendable {
         switch configuration.blobStore {
         case .postgres:
             return PostgresBlobStore(client: postgres)
-        case .directory(let path):
-            return FileBlobStore(root: URL(fileURLWithPath: path))
+        case .directory(let path, let minimumFreeBytes):
+            return FileBlobStore(root: URL(fileURLWithPath: path), minimumFreeBytes: minimumFreeBytes)
         case .s3(let settings):
             return S3BlobStore(configuration: try settings.resolved(), http: try http(),
                                immutability: PolicyImmutabilityWindowProvider(client: postgres), logger: logger)

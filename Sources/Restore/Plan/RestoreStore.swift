@@ -96,7 +96,7 @@ public struct RestoreStore: Sendable {
         guard let row = try await self.client.query("""
             SELECT id, source_tenant_id, target_tenant_id, snapshot_id, scope::text AS scope, status, destructive_count,
                    blast_radius_limit, lockout_findings::text AS lockout, operator_actions::text AS actions,
-                   domain_rewrites::text AS rewrites, created_by, created_at, expires_at, applied_at, error
+                   domain_rewrites::text AS rewrites, created_by, created_at, expires_at, applied_at, error, job_id
             FROM restore_plans WHERE id = \(id)
             """).first else {
             throw RestoreError(.notFound, "no restore plan has id \(id.uuidString.lowercased())")
@@ -149,7 +149,7 @@ public struct RestoreStore: Sendable {
             lockoutFindings: try json("lockout", [LockoutFinding].self), operatorActions: try json("actions", [OperatorAction].self),
             domainRewrites: try json("rewrites", [String: String].self), createdBy: try row.decode(String.self, "created_by"),
             createdAt: try row.decode(Date.self, "created_at"), expiresAt: try row.decode(Date.self, "expires_at"), appliedAt: try row.decode(Date?.self, "applied_at"),
-            error: try row.decode(String?.self, "error"), steps: steps)
+            error: try row.decode(String?.self, "error"), steps: steps, jobID: try row.decode(Int64?.self, "job_id"))
     }
 
     /// Plans of a target tenant, newest first (without steps).
