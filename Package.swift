@@ -82,6 +82,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Audit",
+            dependencies: ["Postgres"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Migrations",
             dependencies: [
                 "Postgres", "Cryptography",
@@ -171,7 +176,7 @@ let package = Package(
         .target(
             name: "Tenancy",
             dependencies: [
-                "Postgres", "Cryptography", "Graph", "Queue",
+                "Postgres", "Cryptography", "Graph", "Queue", "Audit", "Vault",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -191,7 +196,7 @@ let package = Package(
         .target(
             name: "Vault",
             dependencies: [
-                "CZstd", "Postgres", "Cryptography", "JSON", "Tenancy", "HTTP",
+                "CZstd", "Postgres", "Cryptography", "JSON", "Audit", "HTTP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -201,7 +206,7 @@ let package = Package(
         .target(
             name: "Restore",
             dependencies: [
-                "Vault", "Graph", "JSON", "Queue", "Tenancy", "Postgres", "Cryptography",
+                "Vault", "Graph", "JSON", "Queue", "Tenancy", "Audit", "Postgres", "Cryptography",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -220,7 +225,7 @@ let package = Package(
         .target(
             name: "API",
             dependencies: [
-                "Postgres", "Migrations", "Queue", "Tenancy", "Vault", "Cryptography", "Compliance", "Graph", "Restore", "Jobs",
+                "Postgres", "Migrations", "Queue", "Tenancy", "Audit", "Vault", "Cryptography", "Compliance", "Graph", "Restore", "Jobs",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 // The API serves TLS itself when given a certificate (swift-nio-ssl underneath).
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -237,7 +242,7 @@ let package = Package(
         .target(
             name: "Console",
             dependencies: [
-                "API", "Postgres", "Queue", "Tenancy", "Cryptography", "Compliance",
+                "API", "Postgres", "Queue", "Tenancy", "Audit", "Cryptography", "Compliance",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
@@ -266,7 +271,7 @@ let package = Package(
         .target(
             name: "Compliance",
             dependencies: [
-                "Postgres", "Queue", "Cryptography", "HTTP",
+                "Postgres", "Queue", "Cryptography", "HTTP", "Tenancy",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -363,6 +368,10 @@ let package = Package(
             dependencies: ["Cryptography", "HoldfastTesting"]
         ),
         .testTarget(
+            name: "ArchitectureTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "JSONTests",
             dependencies: ["JSON"],
             swiftSettings: swiftSettings
@@ -378,7 +387,7 @@ let package = Package(
         .testTarget(
             name: "TenancyTests",
             dependencies: [
-                "Tenancy", "Graph", "Cryptography", "Postgres", "HoldfastTesting",
+                "Tenancy", "Audit", "Graph", "Cryptography", "Postgres", "HoldfastTesting",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -399,7 +408,7 @@ let package = Package(
         .testTarget(
             name: "QueueTests",
             dependencies: [
-                "Queue", "Worker", "Coordinator", "Postgres", "Migrations", "HoldfastTesting",
+                "Queue", "Worker", "Coordinator", "Tenancy", "Postgres", "Migrations", "HoldfastTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -476,7 +485,7 @@ let package = Package(
         .testTarget(
             name: "OnboardingTests",
             dependencies: [
-                "Tenancy", "Graph", "GraphSim", "GraphSimTesting", "Jobs", "Vault", "Queue", "Worker", "Cryptography", "HTTP",
+                "Tenancy", "Audit", "Graph", "GraphSim", "GraphSimTesting", "Jobs", "Vault", "Queue", "Worker", "Cryptography", "HTTP",
                 "Postgres", "HoldfastTesting", "Restore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -487,7 +496,7 @@ let package = Package(
         .testTarget(
             name: "ConsoleTests",
             dependencies: [
-                "Console", "API", "Queue", "Tenancy", "Compliance", "Cryptography", "Postgres", "Migrations", "HoldfastTesting", "GraphSimTesting",
+                "Console", "API", "Queue", "Tenancy", "Audit", "Compliance", "Cryptography", "Postgres", "Migrations", "HoldfastTesting", "GraphSimTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

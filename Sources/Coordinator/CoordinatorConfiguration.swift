@@ -16,15 +16,13 @@ public struct CoordinatorConfiguration: Sendable {
     public var pruneInterval: Duration
     /// Finished jobs and history older than this are pruned. Default 7 days.
     public var retention: Duration
-    /// How often the scheduler looks for due tenants. Default 15 s.
-    public var scheduleInterval: Duration
     /// How often queue depth by state is sampled for metrics. Default 15 s.
     public var depthSampleInterval: Duration
 
     public init(
         id: UUID = UUID(), leaderLease: Duration = .seconds(15), renewInterval: Duration? = nil,
         rescueInterval: Duration = .seconds(5), promoteInterval: Duration = .seconds(1), pruneInterval: Duration = .seconds(300),
-        retention: Duration = .seconds(7 * 86_400), scheduleInterval: Duration = .seconds(15), depthSampleInterval: Duration = .seconds(15)
+        retention: Duration = .seconds(7 * 86_400), depthSampleInterval: Duration = .seconds(15)
     ) {
         self.id = id
         self.leaderLease = leaderLease
@@ -33,7 +31,6 @@ public struct CoordinatorConfiguration: Sendable {
         self.promoteInterval = promoteInterval
         self.pruneInterval = pruneInterval
         self.retention = retention
-        self.scheduleInterval = scheduleInterval
         self.depthSampleInterval = depthSampleInterval
     }
 }

@@ -6,8 +6,9 @@ import Foundation
 import Metrics
 import Synchronization
 
-/// The coordinator: campaigns for leadership and, while it leads, runs the scheduler and the
-/// queue's maintenance (rescue, promotion, pruning).
+/// The coordinator: campaigns for leadership and, while it leads, runs the queue's maintenance
+/// (rescue, promotion, pruning) and the leader tasks it was given (the tenant scheduler, SLA
+/// evaluation, scheduled reports, the credential expiry check).
 ///
 /// The leader renews its lease every `renewInterval`. If it cannot renew (database unreachable)
 /// it steps down once two thirds of the lease have passed since its last renewal, before the
@@ -18,24 +19,21 @@ public final class CoordinatorService: Service {
     private let logger: Logger
     private let elector: LeaderElector
     private let leading = Atomic<Bool>(false)
-    /// Further periodic work only the leader does (SLA evaluation, scheduled reports), supplied by
-    /// the process that builds the coordinator so this module need not know those modules.
+    /// Further periodic work only the leader does (the tenant scheduler, SLA evaluation, scheduled
+    /// reports), supplied by the process that builds the coordinator: each comes from the module
+    /// that owns its tables, so this one need not know them.
     private let leaderTasks: [any MaintenanceTask]
-    /// What the jobs the scheduler enqueues are checked against.
-    private let enqueueChecks: EnqueueChecks
 
     /// True while this coordinator leads (for health checks and tests).
     public var isLeader: Bool { leading.load(ordering: .acquiring) }
 
-    /// `enqueueChecks`: what the jobs the scheduler enqueues are checked against.
     public init(client: PostgresClient, configuration: CoordinatorConfiguration, leaderTasks: [any MaintenanceTask] = [],
-                enqueueChecks: EnqueueChecks, logger: Logger) {
+                logger: Logger) {
         var logger = logger
         logger[metadataKey: "coordinator.id"] = "\(configuration.id.uuidString.lowercased())"
         self.client = client
         self.configuration = configuration
         self.leaderTasks = leaderTasks
-        self.enqueueChecks = enqueueChecks
         self.logger = logger
         self.elector = LeaderElector(client: client, candidateID: configuration.id, ttl: configuration.leaderLease, logger: logger)
     }
@@ -74,14 +72,12 @@ public final class CoordinatorService: Service {
         let rescuer = JobRescuer(client: client, interval: configuration.rescueInterval, logger: logger)
         let promoter = ScheduledJobPromoter(client: client, interval: configuration.promoteInterval, logger: logger)
         let pruner = JobPruner(client: client, retention: configuration.retention, interval: configuration.pruneInterval, logger: logger)
-        let scheduler = TenantScheduler(client: client, enqueueChecks: enqueueChecks, logger: logger)
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.watchdog(watch) }
             group.addTask { await self.renew(watch) }
             group.addTask { await rescuer.runPeriodically(logger: self.logger) }
             group.addTask { await promoter.runPeriodically(logger: self.logger) }
             group.addTask { await pruner.runPeriodically(logger: self.logger) }
-            group.addTask { await self.schedule(scheduler) }
             group.addTask { await self.sampleDepth() }
             for task in self.leaderTasks {
                 group.addTask { await task.runPeriodically(logger: self.logger) }
@@ -122,18 +118,6 @@ public final class CoordinatorService: Service {
                 if Task.isCancelled { return }
                 logger.warning("leader lease renewal failed", metadata: ["error": "\(error)"])
             }
-        }
-    }
-
-    private func schedule(_ scheduler: TenantScheduler) async {
-        while !Task.isCancelled {
-            do {
-                try await scheduler.runOnce()
-            } catch {
-                if Task.isCancelled { return }
-                logger.warning("scheduling round failed; will try again", metadata: ["error": "\(error)"])
-            }
-            do { try await Task.sleep(for: configuration.scheduleInterval) } catch { return }
         }
     }
 

@@ -63,6 +63,13 @@ public struct IsolatedSchema: Sendable {
     /// The configuration behind `client`, for components that open their own clients or listeners.
     public let configuration: PostgresConfiguration
 
+    /// `pg_dump --data-only` of this schema's tables, as an attacker holding a database dump would
+    /// read them. Blocks while pg_dump runs (a test helper, like ``ProcessRunner/run``).
+    public func dataDump() throws -> String {
+        let pgDump = try TestCluster.postgresBinDirectory() + "/pg_dump"
+        return try ProcessRunner.run(pgDump, ["--data-only", "--no-owner", "--schema=\(name)", configuration.connectionString])
+    }
+
     /// A libpq connection string that selects this schema, for child processes (`holdfast migrate`).
     public var connectionString: String {
         let base = configuration.connectionString

@@ -48,15 +48,25 @@ extension Vault {
         let snapshot = try await self.snapshot(id: snapshotID, logger: logger)
         var written = 0
         var keys: [String: TenantVaultKeys] = [:]
+        try await NIOThreadPool.singleton.runIfActive {
+            if !FileManager.default.fileExists(atPath: directory.path) {
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            }
+        }
         try await self.forEachEntry(of: snapshot, logger: logger) { page in
             for entry in page {
                 let json = try await self.read(entry.blobID, tenantID: snapshot.tenantID, keys: &keys, logger: logger)
                 let folder = directory.appendingPathComponent(Self.fileName(entry.type))
                 let file = folder.appendingPathComponent(Self.fileName(entry.objectID) + ".json")
-                // File writes block: keep them off Swift's cooperative pool.
+                // File writes block: keep them off Swift's cooperative pool. The files are directory
+                // content in clear: the owner alone may read them, whatever the process's umask.
                 try await NIOThreadPool.singleton.runIfActive {
-                    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                    if !FileManager.default.fileExists(atPath: folder.path) {
+                        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true,
+                                                                attributes: [.posixPermissions: 0o700])
+                    }
                     try Data(json).write(to: file, options: .atomic)
+                    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
                 }
                 written += 1
             }

@@ -18,6 +18,9 @@ public struct VaultError: Error, Sendable, CustomStringConvertible {
         public static let compression = Code("compression")
         /// The blob store's back end failed (disk, database).
         public static let storage = Code("storage")
+        /// Writing would leave the blob directory's file system with less free space than its
+        /// reserve; nothing was written. Free space, or move the directory.
+        public static let storageFull = Code("storageFull")
         /// No snapshot, or no object, matches.
         public static let notFound = Code("notFound")
         /// The job committing the snapshot no longer holds its claim; another attempt owns it.

@@ -82,7 +82,7 @@ try await TestDatabase.withIsolatedSchema { schema in
     simulator.resetThrottling()
     try await Task.sleep(for: .seconds(2))
 
-    let store = RestoreStore(client: schema.client)
+    let store = RestoreStore(vault: vault)
     let planStart = ContinuousClock.now
     let plan = try await RestorePlanner(vault: vault, store: store, configuration: .init(blastRadiusLimit: 10_000), logger: logger)
         .plan(snapshotID: snapshot.id, targetTenantID: tenantID, target: session, scope: RestoreScope(types: types, onlyMissing: true),

@@ -79,7 +79,7 @@ import Vault
             let guards = try #require(created.object["guards"] as? [String: Any])
             #expect(guards["exceeds_blast_radius"] as? Bool == false)
             #expect((guards["lockout_findings"] as? [Any])?.isEmpty == true)
-            let stored = try await RestoreStore(client: fixture.client).plan(id: try #require(UUID(uuidString: planID)))
+            let stored = try await RestoreStore(vault: fixture.vault).plan(id: try #require(UUID(uuidString: planID)))
             #expect(stored.createdBy.hasPrefix("apikey:") && stored.steps.count == 1)
 
             let shown = try await fixture.send("GET", "/v1/restores/\(planID)", as: .readOnly)
@@ -165,7 +165,7 @@ import Vault
             #expect(unknownField.status == 400, "\(unknownField.text)")
             let readOnly = try await fixture.send("POST", "/v1/restores/\(planID)/discard", as: .readOnly, json: #"{"reason": "x"}"#)
             #expect(readOnly.status == 403, "\(readOnly.text)")
-            #expect(try await RestoreStore(client: fixture.client).plan(id: try #require(UUID(uuidString: planID))).status == .planned)
+            #expect(try await RestoreStore(vault: fixture.vault).plan(id: try #require(UUID(uuidString: planID))).status == .planned)
 
             let discarded = try await fixture.send("POST", "/v1/restores/\(planID)/discard", json: #"{"reason": "CHG-1182 fixed by hand"}"#)
             #expect(discarded.status == 200, "\(discarded.text)")

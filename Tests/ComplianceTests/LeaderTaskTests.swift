@@ -18,7 +18,7 @@ struct LeaderTaskTests {
             let evaluator = SLAEvaluator(client: schema.client, enqueueChecks: .unchecked, logger: logger)
             let coordinator = CoordinatorService(
                 client: schema.client, configuration: CoordinatorConfiguration(leaderLease: .seconds(3)),
-                leaderTasks: [SLAEvaluationTask(evaluator: evaluator, interval: .milliseconds(100))], enqueueChecks: .unchecked, logger: logger)
+                leaderTasks: [SLAEvaluationTask(evaluator: evaluator, interval: .milliseconds(100))], logger: logger)
             let group = ServiceGroup(services: [coordinator], logger: logger)
             let recorded = try await withThrowingTaskGroup(of: Void.self) { tasks -> String? in
                 tasks.addTask { try await group.run() }

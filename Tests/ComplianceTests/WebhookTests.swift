@@ -39,7 +39,7 @@ struct WebhookTests {
     func statuses() async throws {
         try await WebhookReceiver.withRunning(answering: [503, 429, 408, 200, 400, 301]) { receiver in
             try await withHTTPClient { http in
-                let handler = WebhookJobHandler(configuration: .init(url: receiver.url, secret: Self.secret, timeout: .seconds(30)), http: http)
+                let handler = WebhookJobHandler(configuration: .init(url: receiver.url, secret: Self.secret, timeout: .seconds(30)), http: http, opener: nil)
                 let job = job(arguments: #"{"event":"sla.breached","tenant_id":"7c9e6679-7425-40de-944b-e07fc1f90ae7","payload":{"to_state":"breached","n":3}}"#)
                 for _ in 0..<3 {
                     await #expect(throws: ComplianceError(.webhookDeliveryFailed, "")) { try await handler.run(job, context: context(for: job)) }
@@ -70,12 +70,49 @@ struct WebhookTests {
     func failures() async throws {
         try await withHTTPClient { http in
             // Port 9 on loopback: nothing listens (the discard service is not run here).
-            let handler = WebhookJobHandler(configuration: .init(url: "http://127.0.0.1:9/hook", secret: Self.secret), http: http)
+            let handler = WebhookJobHandler(configuration: .init(url: "http://127.0.0.1:9/hook", secret: Self.secret), http: http, opener: nil)
             let job = job(arguments: #"{"event":"change_alert","tenant_id":null,"payload":{}}"#)
             await #expect(throws: ComplianceError(.webhookDeliveryFailed, "")) { try await handler.run(job, context: context(for: job)) }
             for arguments in [#"{"payload":{}}"#, #"{"event":"x","payload":[1]}"#, #"{"event":"x","tenant_id":5}"#, "not json"] {
                 let bad = self.job(arguments: arguments)
                 await #expect(throws: PermanentJobError.self) { try await handler.run(bad, context: context(for: bad)) }
+            }
+        }
+    }
+
+    /// Stands in for the vault's record sealer: "opens" by reversing the bytes, for one tenant only.
+    struct ReversingOpener: WebhookPayloadOpener {
+        let tenantID: UUID
+        func open(_ sealed: [UInt8], tenantID: UUID, logger: Logger) async throws -> [UInt8] {
+            guard tenantID == self.tenantID else { throw ComplianceError(.invalidWebhookArguments, "another tenant's payload") }
+            return sealed.reversed()
+        }
+    }
+
+    @Test("a sealed payload is opened for delivery; without an opener the attempt fails and is retried, a foreign one is discarded")
+    func sealedPayloads() async throws {
+        try await WebhookReceiver.withRunning(answering: [200]) { receiver in
+            try await withHTTPClient { http in
+                let tenant = UUID()
+                let sealed = Data(Array(#"{"rule":"ca-disabled","changes":[1]}"#.utf8).reversed()).base64EncodedString()
+                let job = job(arguments: #"{"event":"change_alert","tenant_id":"\#(tenant.uuidString.lowercased())","sealed_payload":"\#(sealed)"}"#)
+                let configuration = WebhookConfiguration(url: receiver.url, secret: Self.secret)
+                let keyless = WebhookJobHandler(configuration: configuration, http: http, opener: nil)
+                await #expect(throws: ComplianceError.self) { try await keyless.run(job, context: context(for: job)) }
+                let foreign = WebhookJobHandler(configuration: configuration, http: http, opener: ReversingOpener(tenantID: UUID()))
+                await #expect(throws: PermanentJobError.self) { try await foreign.run(job, context: context(for: job)) }
+                #expect(receiver.deliveries.isEmpty)
+
+                let handler = WebhookJobHandler(configuration: configuration, http: http, opener: ReversingOpener(tenantID: tenant))
+                try await handler.run(job, context: context(for: job))
+                #expect(receiver.deliveries.map { String(decoding: $0.body, as: UTF8.self) } == [
+                    #"{"delivery_id":"41","event":"change_alert","payload":{"changes":[1],"rule":"ca-disabled"},"tenant_id":"\#(tenant.uuidString.lowercased())"}"#,
+                ])
+                // A sealed payload needs its tenant, is base64, and does not come with a clear one too.
+                for arguments in [#"{"event":"x","sealed_payload":"\#(sealed)"}"#, #"{"event":"x","tenant_id":"\#(tenant)","sealed_payload":"%%%"}"#,
+                                  #"{"event":"x","tenant_id":"\#(tenant)","sealed_payload":"\#(sealed)","payload":{}}"#] {
+                    #expect(throws: QueueError.self) { try WebhookArguments.decode(arguments) }
+                }
             }
         }
     }
@@ -108,7 +145,7 @@ struct WebhookTests {
                     let payload = ["to_state": "breached"]
                     let enqueued = try await JobEnqueuer(client: schema.client, logger: logger, checks: .unchecked)
                         .enqueue(try WebhookEvent(event: "sla.breached", tenantID: nil, payload: payload).enqueueRequest(maxAttempts: 3))
-                    let handler = WebhookJobHandler(configuration: .init(url: receiver.url, secret: Self.secret), http: http)
+                    let handler = WebhookJobHandler(configuration: .init(url: receiver.url, secret: Self.secret), http: http, opener: nil)
                     let worker = WorkerService(
                         client: schema.client, handlers: HandlerRegistry([handler]),
                         configuration: WorkerConfiguration(concurrency: 1, lease: .seconds(30), pollInterval: .milliseconds(100),

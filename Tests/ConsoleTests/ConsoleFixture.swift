@@ -1,3 +1,4 @@
+import Audit
 import API
 import Cryptography
 import Foundation

@@ -97,6 +97,19 @@ struct ConfigurationTests {
         #expect(try await Self.check(environment: ["HOLDFAST_MASTER_KEY_FILE": keyFile]).problems.isEmpty)
     }
 
+    @Test func aTLSKeyOthersCanReadIsRefused() async throws {
+        let files = try Files()
+        let certificate = try files.write("api.crt", "-----BEGIN CERTIFICATE-----\n", mode: 0o644)
+        let key = try files.write("api.key", "-----BEGIN PRIVATE KEY-----\n", mode: 0o640)
+        let environment = ["HOLDFAST_API_TLS_CERTIFICATE": certificate, "HOLDFAST_API_TLS_KEY": key]
+        let check = try await Self.check(environment: environment)
+        #expect(check.problems.count == 1, "\(check.problems)")
+        #expect(check.problems.first?.key == "HOLDFAST_API_TLS_KEY" && check.problems.first?.message.contains("mode 640") == true)
+        // A certificate is public; only the key's mode matters.
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key)
+        #expect(try await Self.check(environment: environment).problems.isEmpty)
+    }
+
     @Test func bothBlobStoresAreAContradiction() async throws {
         let environment = ["HOLDFAST_S3_BUCKET": "vault", "HOLDFAST_S3_ENDPOINT": "http://127.0.0.1:9000", "HOLDFAST_S3_ACCESS_KEY_ID": "id",
                            "HOLDFAST_S3_SECRET_ACCESS_KEY": "secret"]

@@ -82,10 +82,10 @@ struct RetentionJobTests {
             #expect(try await harness.storedBlobs() == harness.referencedBlobs())
 
             // Both runs are recorded, and every deletion audited.
-            let runs = try await harness.schema.client.query("""
-                SELECT jsonb_array_length(deleted) AS d, blobs_deleted FROM retention_runs WHERE tenant_id = \(harness.tenantID) ORDER BY id
-                """).rows
-            #expect(try runs.map { try $0.decode(Int.self, "d") } == [first.deleted.count, last.deleted.count])
+            let runs = try await RetentionRunRecord.list(tenantID: harness.tenantID, limit: 10, client: harness.schema.client)
+            #expect(runs.map(\.deleted) == [last.deleted.count, first.deleted.count], "newest first")
+            #expect(runs.map(\.blobsDeleted) == [last.garbage.blobsDeleted, first.garbage.blobsDeleted].map(Int64.init))
+            #expect(try await RetentionRunRecord.list(tenantID: harness.tenantID, limit: 1, client: harness.schema.client).map(\.id) == [runs[0].id])
             let audited = try await harness.schema.client.query("""
                 SELECT count(*) AS n FROM audit_log WHERE action = 'snapshot.delete' AND tenant_id = \(harness.tenantID)
                 """).first!.decode(Int.self, "n")

@@ -15,7 +15,7 @@ import Worker
 struct ScriptedDrill: RestoreDrilling {
     var differences: [String] = []
 
-    func drill(tenantID: UUID, snapshotID: Int64, logger: Logger) async throws -> RestoreDrillOutcome {
+    func drill(tenantID: UUID, snapshotID: Int64, job: JobContext?, logger: Logger) async throws -> RestoreDrillOutcome {
         RestoreDrillOutcome(scratchTenant: "scratch-\(snapshotID)", restoreSeconds: 2.5, objectsRestored: 12, differences: differences)
     }
 }

@@ -177,7 +177,7 @@ struct FencingProcessTests {
             // second), so the worker can be stopped between two creates.
             let deleted = try harness.simulator.apply(.deleteConditionalAccessPolicies(count: 3), tenant: "contoso")
             _ = try harness.simulator.apply(.purgeDeletedItems(types: ["conditionalAccessPolicy"]), tenant: "contoso")
-            let store = RestoreStore(client: client)
+            let store = RestoreStore(vault: vault)
             let plan = try await RestorePlanner(vault: vault, store: store, logger: harness.logger).plan(
                 snapshotID: snapshot.id, targetTenantID: tenantID, target: session,
                 scope: RestoreScope(types: ["conditionalAccessPolicy"]), actor: "test")

@@ -1,3 +1,4 @@
+import Audit
 import Cryptography
 import Foundation
 import Graph

@@ -101,7 +101,7 @@ struct CoordinatorTests {
                                                                          connectTimeoutSeconds: 1), logger: logger)
         try await MigrationSupport.load().apply(client: client, logger: logger)
         let coordinator = CoordinatorService(client: client, configuration: CoordinatorConfiguration(leaderLease: .seconds(2)),
-                                             enqueueChecks: .unchecked, logger: logger)
+                                             logger: logger)
         try await withServices([coordinator]) { _ in
             try await eventually("leading") { coordinator.isLeader }
             try cluster.stop()

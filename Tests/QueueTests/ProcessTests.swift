@@ -25,7 +25,7 @@ struct ProcessTests {
             }
             let coordinator = CoordinatorService(client: client, configuration: CoordinatorConfiguration(
                 leaderLease: .seconds(5), rescueInterval: .milliseconds(500), promoteInterval: .milliseconds(200)),
-                enqueueChecks: .unchecked, logger: logger)
+                logger: logger)
             try await withServices([coordinator]) { _ in
                 let job = try await JobEnqueuer(client: client, logger: logger, checks: .unchecked)
                     .enqueue(EnqueueRequest(kind: .diagnostic, encoding: DiagnosticJobHandler.Arguments(sleepMilliseconds: 12_000))).job

@@ -1,8 +1,8 @@
-import Coordinator
 import Foundation
 import HoldfastTesting
 import Postgres
 import Queue
+import Tenancy
 import Testing
 
 @Suite("Scheduler")

@@ -58,18 +58,40 @@ struct GuardAndAlertTests {
             #expect(try await evaluator.evaluate(snapshot: second).isEmpty, "a second evaluation alerted again")
 
             let rows = try await harness.schema.client.query("""
-                SELECT a.id, j.kind, j.args::text AS arguments FROM change_alerts a JOIN jobs j ON j.id = a.webhook_job_id
+                SELECT a.id, a.rule_id, a.payload::text AS payload, a.sealed_payload, j.kind, j.args::text AS arguments
+                FROM change_alerts a JOIN jobs j ON j.id = a.webhook_job_id
                 WHERE a.snapshot_id = \(second.id)
                 """)
             #expect(rows.count == 1)
             let row = try #require(rows.first)
             #expect(try row.decode(String.self, "kind") == "webhook")
-            let arguments = try JSONSerialization.jsonObject(with: Data(try row.decode(String.self, "arguments").utf8)) as? [String: Any]
+            // The changes are directory content: sealed in the alert row and in the job's arguments.
+            let contoso = try harness.tenantID("contoso")
+            let argumentsText = try row.decode(String.self, "arguments")
+            let policyID = try #require(weakened.affectedIds.first)
+            #expect(!argumentsText.contains(policyID) && !argumentsText.contains("changes"), "\(argumentsText)")
+            #expect(try row.decode(String?.self, "payload") == nil)
+            let arguments = try JSONSerialization.jsonObject(with: Data(argumentsText.utf8)) as? [String: Any]
             #expect(arguments?["event"] as? String == "change_alert")
-            #expect(arguments?["tenant_id"] as? String == (try harness.tenantID("contoso")).uuidString.lowercased())
-            let payload = arguments?["payload"] as? [String: Any]
+            #expect(arguments?["tenant_id"] as? String == contoso.uuidString.lowercased())
+            #expect(arguments?["payload"] == nil)
+            let sealer = RecordSealer(keyProvider: harness.vault.keyProvider)
+            let sealedText = try #require(arguments?["sealed_payload"] as? String)
+            let sealedArguments = try #require(Data(base64Encoded: sealedText))
+            let opened = try await sealer.open(Array(sealedArguments), context: ChangeAlertEvaluator.webhookContext, tenantID: contoso,
+                                               logger: harness.logger)
+            let payload = try JSONSerialization.jsonObject(with: Data(opened)) as? [String: Any]
             #expect(payload?["rule"] as? String == "ca-disabled")
             #expect((payload?["changes"] as? [Any])?.count == 1)
+            #expect(String(decoding: opened, as: UTF8.self).contains(policyID))
+            // The alert row's copy opens only as that alert's (rule and snapshot), and only for its tenant.
+            let stored = try row.decode(PostgresBytes.self, "sealed_payload").bytes
+            let context = ChangeAlertEvaluator.alertContext(ruleID: try row.decode(UUID.self, "rule_id"), snapshotID: second.id)
+            #expect(try await sealer.open(stored, context: context, tenantID: contoso, logger: harness.logger) == opened)
+            await #expect(throws: VaultError.self) {
+                _ = try await sealer.open(stored, context: ChangeAlertEvaluator.alertContext(ruleID: UUID(), snapshotID: second.id),
+                                          tenantID: contoso, logger: harness.logger)
+            }
 
             #expect(try await rules.remove(name: "ca-disabled", actor: "test"))
             #expect(try await !rules.remove(name: "ca-disabled", actor: "test"))
@@ -90,7 +112,7 @@ struct GuardAndAlertTests {
             #expect(refusal?.code == .pendingRestore)
             #expect(refusal?.message.contains(plan.id.uuidString.lowercased()) == true)
 
-            let store = RestoreStore(client: harness.schema.client)
+            let store = RestoreStore(vault: harness.vault)
             await #expect(throws: RestoreError(.invalidRequest, "")) {
                 try await store.discard(planID: plan.id, reason: "  ", actor: "test")
             }

@@ -171,4 +171,40 @@ struct RestoreApplyGuardTests {
             #expect(outcome.plan.status == .applied, "\(outcome.failedSteps.map { $0.detail ?? "" })")
         }
     }
+
+    @Test func aPatchWhoseTargetChangedSincePlanningIsRefusedUntilConfirmed() async throws {
+        try await RestoreHarness.run { harness in
+            let target = try harness.session("contoso")
+            let contoso = try harness.tenantID("contoso")
+            let changed = try harness.simulator.apply(.changeAttribute(type: "user", count: 2, property: "jobTitle", value: .string("Backed up")),
+                                                      tenant: "contoso")
+            let snapshot = try await harness.backup("contoso")
+            _ = try harness.simulator.apply(.changeAttribute(type: "user", count: 2, ids: changed.affectedIds, property: "jobTitle",
+                                                             value: .string("Changed by mistake")), tenant: "contoso")
+            let plan = try await harness.planner().plan(snapshotID: snapshot.id, targetTenantID: contoso, target: target,
+                                                        scope: RestoreScope(types: ["user"], ids: Set(changed.affectedIds)), actor: "test")
+            #expect(plan.steps.filter { $0.action == .patch }.count == 2)
+            #expect(!plan.exceedsBlastRadius)
+
+            // Between plan and apply, someone edits one of the users again: the patch would overwrite an edit nobody reviewed.
+            let edited = changed.affectedIds[1]
+            _ = try harness.simulator.apply(.changeAttribute(type: "user", count: 1, ids: [edited], property: "jobTitle",
+                                                             value: .string("Edited after the plan")), tenant: "contoso")
+            do {
+                _ = try await harness.executor().apply(planID: plan.id, target: target, actor: "test")
+                Issue.record("a drifted patch was applied without confirmation")
+            } catch let error as RestoreError {
+                #expect(error.code == .blastRadiusExceeded)
+                #expect(error.message.contains("1 object(s)") && error.message.contains(edited), "\(error.message)")
+            }
+            #expect(try await harness.store.plan(id: plan.id).status == .planned)
+
+            let outcome = try await harness.executor().apply(planID: plan.id, target: target, actor: "test", confirmBlastRadius: true)
+            #expect(outcome.plan.status == .applied, "\(outcome.failedSteps.map { $0.detail ?? "" })")
+            let users = try await LiveObjectReader(session: target).objects(types: ["user"])["user"]
+            for id in changed.affectedIds {
+                #expect(users[id]?["jobTitle"]?.stringValue == "Backed up")
+            }
+        }
+    }
 }

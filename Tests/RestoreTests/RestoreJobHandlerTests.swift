@@ -5,6 +5,7 @@ import GraphSim
 import Jobs
 import Queue
 import Restore
+import Synchronization
 import Testing
 
 /// Sessions from the harness, by tenant.
@@ -42,4 +43,42 @@ struct RestoreJobHandlerTests {
             await #expect(throws: PermanentJobError.self) { try await handler.run(malformed, context: malformedContext) }
         }
     }
+
+    /// Review F16: the plan was applied, then the worker died before the job completed; the retry
+    /// must complete the job, not discard it as "already applied".
+    @Test func aRetryAfterTheApplyFinishedCompletesTheJob() async throws {
+        try await RestoreHarness.run { harness in
+            let snapshot = try await harness.backup("contoso")
+            let contoso = try harness.tenantID("contoso")
+            _ = try harness.simulator.apply(.hardDeleteUsers(count: 1), tenant: "contoso")
+            let handler = RestoreJobHandler(store: harness.store, sessions: HarnessSessions(sessions: [contoso: try harness.session("contoso")]))
+            let plan = try await harness.planner().plan(snapshotID: snapshot.id, targetTenantID: contoso, target: try harness.session("contoso"),
+                                                        scope: RestoreScope(types: ["user"], onlyMissing: true), actor: "test")
+            let (job, context) = try await harness.claimedJob(.restore, tenantID: contoso, arguments: #"{"planId":"\#(plan.id.uuidString)"}"#)
+            try await handler.run(job, context: context)
+            #expect(try await harness.store.plan(id: plan.id).status == .applied)
+
+            // The worker stops before it completes the job; the rescuer hands it to another attempt.
+            let retried = try await harness.takeOver(try #require(job.claim))
+            let log = try #require(harness.simulator.tenant(named: "contoso")).requestLog
+            let mark = log.totalCount
+            let progress = ProgressBox()
+            let retryContext = JobContext(claim: retried, logger: harness.logger, progressReporter: { json in progress.set(json) })
+            try await handler.run(job, context: retryContext)
+            #expect(log.records(after: mark).allSatisfy { $0.method == "GET" }, "the retry wrote to Graph again")
+            #expect(progress.value?.contains("\"resumed\":\"true\"") == true, "\(progress.value ?? "no progress")")
+
+            _ = try await JobCompleter(client: harness.schema.client, logger: harness.logger).complete([retried])
+
+            // Another job cannot apply the same plan again.
+            let (other, otherContext) = try await harness.claimedJob(.restore, tenantID: contoso, arguments: #"{"planId":"\#(plan.id.uuidString)"}"#)
+            await #expect(throws: PermanentJobError.self) { try await handler.run(other, context: otherContext) }
+        }
+    }
+}
+
+final class ProgressBox: Sendable {
+    private let stored = Mutex<String?>(nil)
+    func set(_ value: String) { self.stored.withLock { $0 = value } }
+    var value: String? { self.stored.withLock { $0 } }
 }

@@ -35,9 +35,9 @@ struct RestoreHarness {
         TenantSpecification(name: "contoso", profile: .small, seed: 11),
         TenantSpecification(name: "fabrikam", profile: .small, seed: 12),
         TenantSpecification(name: "scratch", profile: .empty, seed: 13),
-    ], blastRadiusLimit: Int = 50, _ body: (RestoreHarness) async throws -> Void) async throws {
+    ], blastRadiusLimit: Int = 50, logger: Logger = TestLogger.make(label: "restore-test"),
+       _ body: (RestoreHarness) async throws -> Void) async throws {
         try await TestDatabase.withIsolatedSchema { schema in
-            let logger = TestLogger.make(label: "restore-test")
             let simulator = try GraphSimulator(
                 configuration: .init(host: "127.0.0.1", port: 0, tenants: specifications, throttlingEnabled: true, throttleScale: 1,
                                      requestLogCapacity: 20_000, signingKey: signingKey),
@@ -67,7 +67,7 @@ struct RestoreHarness {
                 let keys = TenancyVaultKeyProvider(client: schema.client,
                                                    dataKeys: TenantDataKeyStore(keyRing: MasterKeyRing(current: MasterKey.generate())))
                 let vault = Vault(client: schema.client, blobStore: PostgresBlobStore(client: schema.client), keyProvider: keys, logger: logger)
-                try await body(RestoreHarness(simulator: simulator, schema: schema, vault: vault, store: RestoreStore(client: schema.client),
+                try await body(RestoreHarness(simulator: simulator, schema: schema, vault: vault, store: RestoreStore(vault: vault),
                                               tenants: tenants, sessions: sessions, logger: logger))
                 await http.shutdown()
                 await simulator.stop()

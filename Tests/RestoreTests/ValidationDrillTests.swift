@@ -11,12 +11,6 @@ import Testing
 /// over the real restore engine, restoring into an empty graph-sim tenant.
 @Suite("Validation restore drill")
 struct ValidationDrillTests {
-    static func job(_ id: Int64, tenantID: UUID) -> Job {
-        Job(id: id, kind: .validation, tenantID: tenantID, state: .running, priority: 100, runAt: Date(), arguments: "{}",
-            attempt: 1, maxAttempts: 5, workerID: UUID(), leaseExpiresAt: nil, heartbeatAt: nil, attemptedAt: Date(), progress: nil,
-            errors: [], uniqueKey: nil, cancelRequested: false, createdAt: Date(), finalizedAt: nil)
-    }
-
     @Test func aValidationJobDrillsIntoTheScratchTenantAndRefusesToDrillIntoTheTenantItself() async throws {
         try await RestoreHarness.run(tenants: [
             TenantSpecification(name: "contoso", profile: .small, seed: 11),
@@ -27,8 +21,6 @@ struct ValidationDrillTests {
             _ = try await harness.backup("contoso")
             let sessions = HarnessSessions(sessions: [contoso: try harness.session("contoso"), scratch: try harness.session("scratch")])
             let engine = RestoreDrill(vault: harness.vault, store: harness.store, logger: harness.logger)
-            let context = JobContext(claim: JobClaim(jobID: 91, workerID: UUID(), attempt: 1, attemptID: UUID()), logger: harness.logger,
-                                     progressReporter: { _ in })
             let client = harness.schema.client
 
             // Misconfigured: the scratch tenant is the validated one. Nothing is written; the check fails, naming the setting.
@@ -36,8 +28,10 @@ struct ValidationDrillTests {
             let itself = ValidationJobHandler(vault: harness.vault, sessions: sessions,
                                               drill: ScratchTenantRestoreDrill(drill: engine, sessions: sessions, scratchTenantID: contoso,
                                                                                tenants: registry))
-            try await itself.run(Self.job(91, tenantID: contoso), context: context)
-            let refused = try #require(try await ValidationStore(client: client).validations(tenantID: contoso).first { $0.jobID == 91 })
+            let (first, firstContext) = try await harness.claimedJob(.validation, tenantID: contoso)
+            try await itself.run(first, context: firstContext)
+            try await harness.finish(first)
+            let refused = try #require(try await ValidationStore(client: client).validations(tenantID: contoso).first { $0.jobID == first.id })
             let refusedDrill = try #require(refused.check(ValidationCheck.restoreDrill))
             #expect(refusedDrill.status == .failed)
             #expect(refusedDrill.failures.count == 1 && refusedDrill.failures.allSatisfy { $0.contains("HOLDFAST_DRILL_SCRATCH_TENANT") },
@@ -50,8 +44,10 @@ struct ValidationDrillTests {
                                                                                 tenants: registry))
             let log = try #require(harness.simulator.tenant(named: "scratch")).requestLog
             let mark = log.totalCount
-            try await drilled.run(Self.job(93, tenantID: contoso), context: context)
-            let unmarked = try #require(try await ValidationStore(client: client).validations(tenantID: contoso).first { $0.jobID == 93 })
+            let (second, secondContext) = try await harness.claimedJob(.validation, tenantID: contoso)
+            try await drilled.run(second, context: secondContext)
+            try await harness.finish(second)
+            let unmarked = try #require(try await ValidationStore(client: client).validations(tenantID: contoso).first { $0.jobID == second.id })
             let unmarkedDrill = try #require(unmarked.check(ValidationCheck.restoreDrill))
             #expect(unmarkedDrill.status == .failed)
             #expect(unmarkedDrill.failures.contains { $0.contains("not marked as a scratch tenant") }, "\(unmarkedDrill.failures)")
@@ -59,14 +55,16 @@ struct ValidationDrillTests {
 
             // Marked as a scratch tenant: the snapshot is restored there and compares equal.
             try await registry.setScratch(true, tenantID: scratch, actor: "test")
-            try await drilled.run(Self.job(92, tenantID: contoso), context: context)
-            let validation = try #require(try await ValidationStore(client: client).validations(tenantID: contoso).first { $0.jobID == 92 })
+            let (third, thirdContext) = try await harness.claimedJob(.validation, tenantID: contoso)
+            try await drilled.run(third, context: thirdContext)
+            try await harness.finish(third)
+            let validation = try #require(try await ValidationStore(client: client).validations(tenantID: contoso).first { $0.jobID == third.id })
             let drill = try #require(validation.check(ValidationCheck.restoreDrill))
             #expect(drill.status == .passed, "\(drill.summary) \(drill.failures.prefix(30))")
             let restored = try #require(drill.summary.firstMatch(of: #/restored (\d+) objects into (\S+) /#))
             #expect(Int(restored.1).map { $0 > 0 } == true, "\(drill.summary)")
             #expect(restored.2 == scratch.uuidString.lowercased())
-            let seconds = try await client.query("SELECT restore_seconds FROM validations WHERE job_id = 92").first?
+            let seconds = try await client.query("SELECT restore_seconds FROM validations WHERE job_id = \(third.id)").first?
                 .decode(Double?.self, "restore_seconds")
             #expect((seconds ?? nil).map { $0 > 0 } == true, "restore_seconds \(String(describing: seconds))")
         }
@@ -99,6 +97,38 @@ struct ValidationDrillTests {
             let firstFinished = try #require(try rows.rows[0].decode(Date?.self, "finished_at"))
             let secondPlanned = try rows.rows[1].decode(Date.self, "created_at")
             #expect(firstFinished <= secondPlanned, "the drills overlapped: one planned at \(secondPlanned), the other finished at \(firstFinished)")
+        }
+    }
+
+    @Test func aDrillWhoseValidationJobLostItsLeaseWritesNothingAndRecordsNothing() async throws {
+        try await RestoreHarness.run(tenants: [
+            TenantSpecification(name: "contoso", profile: .small, seed: 11),
+            TenantSpecification(name: "scratch", profile: .empty, seed: 13),
+        ]) { harness in
+            let contoso = try harness.tenantID("contoso")
+            let scratch = try harness.tenantID("scratch")
+            let registry = TenantRegistry(client: harness.schema.client, logger: harness.logger)
+            try await registry.setScratch(true, tenantID: scratch, actor: "test")
+            _ = try await harness.backup("contoso")
+            let sessions = HarnessSessions(sessions: [contoso: try harness.session("contoso"), scratch: try harness.session("scratch")])
+            let handler = ValidationJobHandler(
+                vault: harness.vault, sessions: sessions,
+                drill: ScratchTenantRestoreDrill(drill: RestoreDrill(vault: harness.vault, store: harness.store, logger: harness.logger),
+                                                 sessions: sessions, scratchTenantID: scratch, tenants: registry))
+            let (job, claimed) = try await harness.claimedJob(.validation, tenantID: contoso)
+            // The worker could not renew the job's lease in time (a stalled process): the drill must not write.
+            let lapsed = JobContext(claim: claimed.claim, logger: harness.logger, leaseCheck: { false }, progressReporter: { _ in })
+            let log = try #require(harness.simulator.tenant(named: "scratch")).requestLog
+            let mark = log.totalCount
+            await #expect(throws: RestoreError(.claimLost, "")) { try await handler.run(job, context: lapsed) }
+            #expect(log.records(after: mark).allSatisfy { $0.method == "GET" }, "a drill wrote after its job's lease lapsed")
+            #expect(try await ValidationStore(client: harness.schema.client).validations(tenantID: contoso).isEmpty)
+
+            // Another attempt took the job over: the first attempt's claim no longer holds, so its plan cannot begin.
+            _ = try await harness.takeOver(claimed.claim)
+            let stale = JobContext(claim: claimed.claim, logger: harness.logger, progressReporter: { _ in })
+            await #expect(throws: RestoreError(.claimLost, "")) { try await handler.run(job, context: stale) }
+            #expect(log.records(after: mark).allSatisfy { $0.method == "GET" }, "a superseded attempt's drill wrote")
         }
     }
 }

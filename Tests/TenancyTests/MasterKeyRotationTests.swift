@@ -1,3 +1,4 @@
+import Audit
 @testable import Cryptography
 import Foundation
 import HoldfastTesting

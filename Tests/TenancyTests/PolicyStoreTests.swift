@@ -1,3 +1,4 @@
+import Audit
 import Foundation
 import HoldfastTesting
 import Postgres
@@ -131,6 +132,35 @@ struct PolicyStoreTests {
             let audit = try await AuditLog.entries(tenantID: tenant.id, client: schema.client).filter { $0.action.hasPrefix("tenant.legal_hold") }
             #expect(audit.map(\.action) == ["tenant.legal_hold_release", "tenant.legal_hold"])
             #expect(audit[0].actor == "carol" && audit[0].details["released_reason"] == "case 2026-114")
+        }
+    }
+}
+
+/// The window the vault's S3 store locks blobs for: the one the database's deletion guards use.
+@Suite("Policy immutability window for the vault")
+struct PolicyImmutabilityWindowProviderTests {
+    @Test("a tenant gets its policy's window, and one without a policy the standard policy's, as the database guard does")
+    func windowFollowsThePolicy() async throws {
+        try await TestDatabase.withIsolatedSchema { schema in
+            let fixture = TenancyFixture(schema: schema)
+            let store = PolicyStore(client: schema.client, logger: fixture.logger)
+            let provider = PolicyImmutabilityWindowProvider(client: schema.client)
+            let assigned = try await fixture.addTenant("contoso")
+            let unassigned = try await fixture.addTenant("fabrikam")
+            try await schema.client.query("UPDATE tenants SET policy_id = NULL WHERE id = \(unassigned.id)")
+            #expect(try await provider.immutabilityWindow(tenantID: unassigned.id) == 0)
+
+            var settings = PolicySettings()
+            settings.immutabilityWindow = 14 * 86_400
+            _ = try await store.create(name: "gold", settings: settings, actor: "alice")
+            _ = try await store.assign(policyName: "gold", tenantID: assigned.id, actor: "alice")
+            #expect(try await provider.immutabilityWindow(tenantID: assigned.id) == 14 * 86_400)
+
+            var standard = PolicyChanges()
+            standard.immutabilityWindow = 3 * 86_400
+            _ = try await store.update(name: "standard", changes: standard, actor: "alice")
+            #expect(try await provider.immutabilityWindow(tenantID: unassigned.id) == 3 * 86_400)
+            #expect(try await provider.immutabilityWindow(tenantID: assigned.id) == 14 * 86_400)
         }
     }
 }

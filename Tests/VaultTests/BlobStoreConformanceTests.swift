@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import HoldfastTesting
 import Testing
 @testable import Vault
@@ -70,5 +73,32 @@ struct BlobStoreConformanceTests {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("holdfast-blobs-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
         try await BlobStoreConformance.run(FileBlobStore(root: root))
+    }
+
+    /// Review F15: a write that would leave the file system below its reserve writes nothing and
+    /// says so; the same write with room to spare goes through.
+    @Test func aFileStoreKeepsItsFreeSpaceReserve() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("holdfast-blobs-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        var status = statvfs()
+        try #require(statvfs(root.path, &status) == 0)
+        let free = Int64(status.f_bavail) * Int64(status.f_frsize)
+        let tenant = UUID()
+        let blob = (id: BlobID(bytes: Array(repeating: 7, count: 32)), sealed: Array(repeating: UInt8(1), count: 4096))
+        let logger = TestLogger.make()
+        // A reserve just above what is free: nothing may be written.
+        let full = FileBlobStore(root: root, minimumFreeBytes: free + (1 << 30))
+        do {
+            _ = try await full.put([blob], tenantID: tenant, logger: logger)
+            Issue.record("a write below the reserve went through")
+        } catch let error as VaultError {
+            #expect(error.code == .storageFull)
+            #expect(error.message.contains(root.path) && error.message.contains("HOLDFAST_BLOB_DIR_MIN_FREE_MB"), "\(error.message)")
+        }
+        #expect(try await full.get(blob.id, tenantID: tenant, logger: logger) == nil)
+        let roomy = FileBlobStore(root: root, minimumFreeBytes: 0)
+        #expect(try await roomy.put([blob], tenantID: tenant, logger: logger) == [blob.id])
+        #expect(try await roomy.get(blob.id, tenantID: tenant, logger: logger) == blob.sealed)
     }
 }

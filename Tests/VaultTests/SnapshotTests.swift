@@ -211,6 +211,12 @@ struct SnapshotTests {
             let user = try Data(contentsOf: directory.appendingPathComponent("user/u1.json"))
             #expect(Array(user) == (try json(#"{"id":"u1","displayName":"Ann"}"#)))
             #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("group.members/g1%2Fu1.json").path))
+            // Plain directory content: the owner's alone, whatever the umask (review F15).
+            func mode(_ path: String) throws -> Int {
+                try #require(try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(path).path)[.posixPermissions] as? Int)
+            }
+            #expect(try mode("user") == 0o700 && mode("user/u1.json") == 0o600)
+            #expect(try mode(".") & 0o077 == 0)
         }
     }
 }

@@ -1,9 +1,9 @@
+import Audit
 public import Foundation
 public import Logging
 public import Postgres
 import Cryptography
 import Synchronization
-import Tenancy
 
 /// API keys in `api_keys`: created (the token is returned once), listed, revoked, and checked on
 /// every request. Creation and revocation are audited.

@@ -1,6 +1,6 @@
+import Audit
 import Foundation
 import Hummingbird
-import Tenancy
 
 /// The audit log, newest first, optionally of one tenant.
 struct AuditRoutes: APIRouteGroup {

@@ -82,7 +82,7 @@ struct RestoreRoutes: APIRouteGroup {
                                      onlyMissing: (body.onlyMissing ?? false) || body.deletedSince != nil)
             let session = try await sessions.session(tenantID: target, logger: context.logger)
             let plan = try await Self.mapped {
-                try await RestorePlanner(vault: vault, store: RestoreStore(client: services.client), configuration: services.restoreConfiguration,
+                try await RestorePlanner(vault: vault, store: RestoreStore(vault: vault), configuration: services.restoreConfiguration,
                                          logger: context.logger)
                     .plan(snapshotID: snapshotID, targetTenantID: target, target: session, scope: scope, actor: principal.actor)
             }
@@ -98,7 +98,7 @@ struct RestoreRoutes: APIRouteGroup {
             let tenantID = try TenantRoutes.uuid(String(text), name: "tenant_id")
             _ = try await services.tenants.tenant(id: tenantID)
             let offset = try page.offset()
-            let rows = try await RestoreStore(client: services.client).plans(targetTenantID: tenantID, limit: page.fetchCount(after: offset))
+            let rows = try await RestoreStore(vault: try services.requireVault()).plans(targetTenantID: tenantID, limit: page.fetchCount(after: offset))
             let items = rows.dropFirst(offset).map { RestorePlanSummary(id: $0.id.apiString, status: $0.status, createdAt: $0.createdAt) }
             return try JSONResponse.make(page.page(offset: offset, fetched: Array(items)))
         }
@@ -144,19 +144,19 @@ struct RestoreRoutes: APIRouteGroup {
             let body = try await request.decodeBody(RestoreDiscardBody.self, context: context)
             let principal = try context.requirePrincipal()
             let id = try context.uuidParameter("plan_id")
-            let store = RestoreStore(client: services.client)
+            let store = RestoreStore(vault: try services.requireVault())
             // The store refuses a missing or blank reason (400 invalid_request), as for the CLI.
             try await Self.mapped { try await store.discard(planID: id, reason: body.reason ?? "", actor: principal.actor) }
             context.logger.notice("restore plan discarded through the API", metadata: [
                 "restore.plan_id": "\(id.apiString)",
             ])
-            return try JSONResponse.make(RestorePlanResource(try await Self.mapped { try await store.plan(id: id) }))
+            return try JSONResponse.make(RestorePlanResource(try await Self.mapped { try await store.plan(id: id, logger: context.logger) }))
         }
     }
 
     private static func plan(_ context: APIRequestContext, services: APIServices) async throws -> RestorePlan {
         let id = try context.uuidParameter("plan_id")
-        return try await mapped { try await RestoreStore(client: services.client).plan(id: id) }
+        return try await mapped { try await RestoreStore(vault: try services.requireVault()).plan(id: id, logger: context.logger) }
     }
 
     private static func requireSnapshot(_ id: Int64, of tenantID: UUID, vault: Vault, parameter: String, code: APIError.Code,

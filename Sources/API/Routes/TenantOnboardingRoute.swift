@@ -193,10 +193,11 @@ struct TenantOnboardingRoute: Sendable {
 
     private func partnerName(id text: String) async throws -> String {
         let id = try Validate.uuid(text, field: "partner_id")
-        guard let row = try await services.client.query("SELECT name FROM partners WHERE id = \(id)").first else {
-            throw APIError(.unprocessableRequest, "field 'partner_id' names no partner (\(text))")
+        do {
+            return try await services.tenants.partner(id: id).name
+        } catch let error as TenancyError where error.code == .partnerNotFound {
+            throw APIError(.unprocessableRequest, "field 'partner_id' names no partner (\(text))", underlying: error)
         }
-        return try row.decode(String.self, "name")
     }
 }
 

@@ -1,6 +1,7 @@
 public import Foundation
 public import Logging
 public import Queue
+import Tenancy
 
 /// Writes each partner's compliance report for the last complete period to a directory, once
 /// (docs/reports.md, "Scheduled reports"). Run by the coordinator's leader; a report whose file
@@ -47,13 +48,14 @@ public struct ScheduledReportTask: MaintenanceTask {
     /// their paths.
     public func writeDue(now: Date) async throws -> [String] {
         let (start, end) = configuration.period.lastComplete(before: now)
-        let partners: [(id: UUID, name: String)]
+        let registry = TenantRegistry(client: builder.client, logger: logger)
+        let partners: [Partner]
         if configuration.partners.isEmpty {
-            partners = try await PartnerLookup.all(client: builder.client)
+            partners = try await registry.partners()
         } else {
-            var resolved: [(id: UUID, name: String)] = []
-            for name in configuration.partners {
-                resolved.append(try await PartnerLookup.resolve(name, client: builder.client))
+            var resolved: [Partner] = []
+            for reference in configuration.partners {
+                resolved.append(try await registry.partner(reference: reference))
             }
             partners = resolved
         }

@@ -1,7 +1,13 @@
 public import HTTP
 public import Queue
-import Foundation
+public import Foundation
+public import Logging
 import Metrics
+
+/// Opens a webhook event's sealed payload (directory content sealed with the tenant's keys).
+public protocol WebhookPayloadOpener: Sendable {
+    func open(_ sealed: [UInt8], tenantID: UUID, logger: Logger) async throws -> [UInt8]
+}
 
 /// Runs `webhook` jobs: POSTs the event as JSON to the configured URL, signed with HMAC-SHA256.
 ///
@@ -14,14 +20,18 @@ public struct WebhookJobHandler: JobHandler {
     public let kind = JobKind.webhook
     public let configuration: WebhookConfiguration
     public let http: HTTPClient
+    /// Opens sealed payloads; nil in a process without the master key, which then cannot deliver
+    /// them (the attempt fails and the queue retries, perhaps on a worker that has the key).
+    public let opener: (any WebhookPayloadOpener)?
 
-    public init(configuration: WebhookConfiguration, http: HTTPClient) {
+    public init(configuration: WebhookConfiguration, http: HTTPClient, opener: (any WebhookPayloadOpener)?) {
         self.configuration = configuration
         self.http = http
+        self.opener = opener
     }
 
     public func run(_ job: Job, context: JobContext) async throws {
-        let delivery = try Self.delivery(for: job)
+        let delivery = try await Self.delivery(for: job, opener: self.opener, logger: context.logger)
         var request = HTTPRequest(method: .post, url: configuration.url, body: delivery.body, timeout: configuration.timeout)
         request.headers = [
             "Content-Type": "application/json",
@@ -64,7 +74,7 @@ public struct WebhookJobHandler: JobHandler {
     }
 
     /// The request body for `job` and its event name.
-    static func delivery(for job: Job) throws -> (event: String, body: [UInt8]) {
+    static func delivery(for job: Job, opener: (any WebhookPayloadOpener)?, logger: Logger) async throws -> (event: String, body: [UInt8]) {
         let typed: WebhookArguments
         do {
             typed = try WebhookArguments.decode(job.arguments)
@@ -74,9 +84,26 @@ public struct WebhookJobHandler: JobHandler {
         }
         // The payload is forwarded as it was enqueued (decoding checked it is an object).
         let arguments = (try? JSONSerialization.jsonObject(with: Data(job.arguments.utf8))) as? [String: Any] ?? [:]
+        var payload = arguments["payload"] ?? [String: Any]()
+        if let sealed = typed.sealedPayload, let tenantID = typed.tenantID {
+            guard let opener else {
+                throw ComplianceError(.invalidWebhookArguments, "webhook job \(job.id) carries a sealed payload and this worker has no master key to open it; a worker with HOLDFAST_MASTER_KEY_FILE delivers it")
+            }
+            let opened: [UInt8]
+            do {
+                opened = try await opener.open(sealed, tenantID: tenantID, logger: logger)
+            } catch {
+                throw PermanentJobError("webhook job \(job.id): its sealed payload does not open for tenant \(tenantID.uuidString.lowercased()): \(error)",
+                                        underlying: error)
+            }
+            guard let object = (try? JSONSerialization.jsonObject(with: Data(opened))) as? [String: Any] else {
+                throw PermanentJobError("webhook job \(job.id): its sealed payload is not a JSON object",
+                                        underlying: ComplianceError(.invalidWebhookArguments, "sealed payload is not a JSON object"))
+            }
+            payload = object
+        }
         let tenant: Any = typed.tenantID.map { $0.uuidString.lowercased() } ?? NSNull()
-        let body: [String: Any] = ["delivery_id": String(job.id), "event": typed.event, "tenant_id": tenant,
-                                   "payload": arguments["payload"] ?? [String: Any]()]
+        let body: [String: Any] = ["delivery_id": String(job.id), "event": typed.event, "tenant_id": tenant, "payload": payload]
         let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])
         return (typed.event, Array(data))
     }

@@ -1,3 +1,4 @@
+import Audit
 import Compliance
 import Foundation
 import Hummingbird

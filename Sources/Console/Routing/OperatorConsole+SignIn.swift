@@ -1,8 +1,8 @@
+import Audit
 import Cryptography
 import Foundation
 import Hummingbird
 import API
-import Tenancy
 
 /// Sign-in: password, then a TOTP code (or, the first time, enrolment of an authenticator), then
 /// a fresh session; and sign-out.

@@ -1,8 +1,8 @@
+import Audit
 public import Foundation
 public import Logging
 public import Postgres
 import Cryptography
-import Tenancy
 
 /// Console users in `console_users`: added, listed, disabled and reset (`holdfast users`), and the
 /// sign-in bookkeeping (failed attempts, lockout, TOTP enrolment and replay). Every change is

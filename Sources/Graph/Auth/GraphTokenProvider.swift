@@ -73,16 +73,16 @@ public actor GraphTokenProvider {
             attempt += 1
             // Built per attempt: an assertion's jti must not repeat, and the secret is held only here.
             let credential = try await source()
-            var body = try Self.form(identity: identity, credential: credential, endpoint: endpoint, scope: self.configuration.scope)
-            let request = HTTPRequest(method: .post, url: endpoint,
+            var request = HTTPRequest(method: .post, url: endpoint,
                                       headers: ["Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json",
                                                 "client-request-id": SecureRandom.uuid()],
-                                      body: body, timeout: self.configuration.requestTimeout)
-            body.cleanse()
+                                      body: try Self.form(identity: identity, credential: credential, endpoint: endpoint,
+                                                          scope: self.configuration.scope),
+                                      timeout: self.configuration.requestTimeout)
             self.countRequest()
             let failure: GraphAuthenticationError
             do {
-                let response = try await self.transport.execute(request, logger: logger)
+                let response = try await Self.sendWiping(&request, transport: self.transport, logger: logger)
                 if response.status == 200 {
                     return try self.token(from: response, identity: identity, logger: logger)
                 }
@@ -124,6 +124,14 @@ public actor GraphTokenProvider {
             "graph.tenant": "\(identity.tenant)", "graph.client_id": "\(identity.clientID)", "token.expires_in": "\(Int(lifetime))",
         ])
         return token
+    }
+
+    /// Sends a request whose body holds a secret, then overwrites that body in place. The request
+    /// is the body's only owner here (no local copy), and the HTTP client keeps none once it has
+    /// copied the bytes for libcurl (and zeroes that copy), so the wipe does not land on a copy.
+    static func sendWiping(_ request: inout HTTPRequest, transport: any GraphTransport, logger: Logger) async throws -> HTTPResponse {
+        defer { request.body?.cleanse() }
+        return try await transport.execute(request, logger: logger)
     }
 
     /// Longest lifetime believed: Entra issues tokens for 1 to 24 hours.

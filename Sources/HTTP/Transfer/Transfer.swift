@@ -1,4 +1,7 @@
 import CCurl
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 
 /// One request on the loop thread: the easy handle configured for it, the buffers libcurl
@@ -14,7 +17,9 @@ import Logging
 /// Not `Sendable`: created, driven and destroyed on the loop thread only.
 final class Transfer {
     let id: TransferID
-    let request: HTTPRequest
+    /// The request as submitted, without its body once that is copied into ``uploadBuffer`` (so
+    /// a caller that wipes its body after the call wipes the only other copy, see `configureBody`).
+    private(set) var request: HTTPRequest
     let continuation: ResponseContinuation
     let startedAt: ContinuousClock.Instant
     /// The caller's logger (see ``QueuedTransfer/logger``).
@@ -51,7 +56,11 @@ final class Transfer {
     deinit {
         // Drop libcurl's pointers into our buffers before freeing them.
         self.easy?.reset()
-        self.uploadBuffer?.deallocate()
+        if let buffer = self.uploadBuffer {
+            // Bodies may hold a client secret (token requests): zeroed in a way the optimiser keeps.
+            if let base = buffer.baseAddress { explicit_bzero(base, buffer.count) }
+            buffer.deallocate()
+        }
         self.errorBuffer.deallocate()
     }
 
@@ -166,6 +175,7 @@ final class Transfer {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(body.count, 1), alignment: 1)
         buffer.copyBytes(from: body)
         self.uploadBuffer = buffer
+        self.request.body = nil
         // The size first: without it libcurl would take strlen() of the body.
         try self.check(easy.set(CURLOPT_POSTFIELDSIZE_LARGE, offset: Int64(body.count)), "body size")
         try self.check(easy.set(CURLOPT_POSTFIELDS, pointer: buffer.baseAddress), "body")

@@ -4,6 +4,7 @@ import HoldfastRuntime
 import Foundation
 import Logging
 import Postgres
+import Tenancy
 
 /// `holdfast apikeys create|list|revoke`: keys for the HTTP API (docs/api.md).
 struct APIKeysCommand: AsyncParsableCommand {
@@ -37,7 +38,7 @@ struct APIKeysCommand: AsyncParsableCommand {
         func run() async throws {
             let created = try await common.withRuntime(label: "holdfast.apikeys", [actor]) { runtime in
                 var partnerID: UUID?
-                if let partner { partnerID = try await APIKeysCommand.partnerID(partner, client: runtime.postgres) }
+                if let partner { partnerID = try await TenantRegistry(client: runtime.postgres, logger: runtime.logger).partner(reference: partner).id }
                 // Stored hashes are keyed by the master key, so creating a key needs it.
                 let hasher = APIKeyHasher(keyRing: try runtime.keyRing())
                 return try await APIKeyStore(client: runtime.postgres, hasher: hasher, logger: runtime.logger).create(
@@ -85,13 +86,5 @@ struct APIKeysCommand: AsyncParsableCommand {
             }
             print("Revoked API key \(key.keyID) (\(key.name)).")
         }
-    }
-
-    static func partnerID(_ text: String, client: PostgresClient) async throws -> UUID {
-        if let id = UUID(uuidString: text) { return id }
-        guard let row = try await client.query("SELECT id FROM partners WHERE name = \(text)").first else {
-            throw ValidationError("no partner has id or name '\(text)'")
-        }
-        return try row.decode(UUID.self, "id")
     }
 }

@@ -4,6 +4,7 @@ import Compliance
 import Cryptography
 import Foundation
 import Logging
+import Tenancy
 
 /// `holdfast report compliance|verify|keygen`.
 struct ReportCommand: AsyncParsableCommand {
@@ -58,7 +59,7 @@ struct ReportCommand: AsyncParsableCommand {
                 }
                 let subject: ComplianceReportBuilder.Subject
                 if let partner {
-                    subject = .partner(try await PartnerLookup.resolve(partner, client: client).id)
+                    subject = .partner(try await TenantRegistry(client: client, logger: logger).partner(reference: partner).id)
                 } else {
                     subject = .tenant(try tenantID(tenant!))
                 }

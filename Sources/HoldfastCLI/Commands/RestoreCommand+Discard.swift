@@ -24,7 +24,7 @@ extension RestoreCommand {
             let planID = UUID(uuidString: plan)!
             do {
                 try await common.withRuntime(label: "holdfast.restore", [actor]) {
-                    try await RestoreStore(client: $0.postgres).discard(planID: planID, reason: reason.reason, actor: $0.configuration.actor)
+                    try await $0.restoreStore().discard(planID: planID, reason: reason.reason, actor: $0.configuration.actor)
                 }
             } catch let error as RestoreError {
                 FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))

@@ -61,7 +61,7 @@ struct RestoreCommand: AsyncParsableCommand {
                 let scope = RestoreScope(types: types.isEmpty ? nil : Set(types), ids: ids.isEmpty ? nil : Set(ids),
                                          onlyMissing: onlyMissing || deletedSince != nil)
                 let sessions = try runtime.graphSessions()
-                let plan = try await RestorePlanner(vault: vault, store: RestoreStore(client: client),
+                let plan = try await RestorePlanner(vault: vault, store: RestoreStore(vault: vault),
                                                     configuration: RestoreConfiguration(blastRadiusLimit: blastRadiusLimit), logger: logger)
                     .plan(snapshotID: snapshotID, targetTenantID: target, target: try await sessions.session(tenantID: target, logger: logger),
                           scope: scope, actor: runtime.configuration.actor)
@@ -94,8 +94,8 @@ struct RestoreCommand: AsyncParsableCommand {
             let planID = UUID(uuidString: plan)!
             try await common.withRuntime(label: "holdfast.restore", [actor]) { runtime in
                 let client = runtime.postgres, logger = runtime.logger
-                let store = RestoreStore(client: client)
-                let stored = try await store.plan(id: planID)
+                let store = try runtime.restoreStore()
+                let stored = try await store.plan(id: planID, logger: logger)
                 // Expired, discarded or applied plans, and suspended, offboarded or foreign target tenants, are refused here.
                 try await RestoreTargetCheck(client: client, logger: logger).check(stored)
                 let arguments = RestoreJobHandler.Arguments(planID: planID, confirmBlastRadius: confirmBlastRadius,
@@ -143,7 +143,7 @@ struct RestoreCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let stored = try await common.withRuntime(label: "holdfast.restore") { try await RestoreStore(client: $0.postgres).plan(id: UUID(uuidString: plan)!) }
+            let stored = try await common.withRuntime(label: "holdfast.restore") { try await $0.restoreStore().plan(id: UUID(uuidString: plan)!, logger: $0.logger) }
             print(json ? try RestoreCommand.json(stored) : RestoreCommand.describe(stored, steps: steps))
         }
     }
@@ -163,8 +163,8 @@ struct RestoreCommand: AsyncParsableCommand {
         func run() async throws {
             let differences = try await common.withRuntime(label: "holdfast.restore") { runtime in
                 let vault = try runtime.vault()
-                let store = RestoreStore(client: runtime.postgres)
-                let stored = try await store.plan(id: UUID(uuidString: plan)!)
+                let store = RestoreStore(vault: vault)
+                let stored = try await store.plan(id: UUID(uuidString: plan)!, logger: runtime.logger)
                 let map = try await store.idMap(planID: stored.id)
                 let types = RestorableTypes.closure(of: stored.scope.types ?? RestorableTypes.all)
                 let source = try await SnapshotObjectReader(vault: vault).objects(of: try await vault.snapshot(id: stored.snapshotID), types: types)

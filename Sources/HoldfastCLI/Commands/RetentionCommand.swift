@@ -1,8 +1,8 @@
 import ArgumentParser
 import HoldfastRuntime
 import Foundation
+import Jobs
 import Logging
-import Postgres
 
 /// `holdfast retention runs TENANT`: what retention deleted, protected and freed.
 struct RetentionCommand: AsyncParsableCommand {
@@ -19,23 +19,20 @@ struct RetentionCommand: AsyncParsableCommand {
         @Argument(help: "The tenant id.") var tenant: String
         @Option(help: "Most runs shown.") var limit = 20
 
-        func validate() throws { _ = try tenantID(tenant) }
+        func validate() throws {
+            _ = try tenantID(tenant)
+            guard limit > 0 else { throw ValidationError("--limit must be at least 1 (got \(limit)).") }
+        }
 
         func run() async throws {
-            let rows = try await common.withRuntime(label: "holdfast.retention") { runtime in
-                try await runtime.postgres.query("""
-                    SELECT id, policy_name, finished_at, snapshots_kept, jsonb_array_length(deleted) AS deleted,
-                           jsonb_array_length(protected) AS protected, versions_removed, blobs_deleted, bytes_freed
-                    FROM retention_runs WHERE tenant_id = \(try tenantID(tenant)) ORDER BY id DESC LIMIT \(limit)
-                    """).rows
+            let runs = try await common.withRuntime(label: "holdfast.retention") { runtime in
+                try await RetentionRunRecord.list(tenantID: try tenantID(tenant), limit: limit, client: runtime.postgres)
             }
             print("ID      POLICY          FINISHED (UTC)        KEPT  DELETED  PROTECTED  VERSIONS REMOVED  BLOBS FREED  BYTES FREED")
-            for row in rows {
-                print([String(try row.decode(Int64.self, "id")).padding(6), try row.decode(String.self, "policy_name").padding(14),
-                       SnapshotFormatting.date(try row.decode(Date.self, "finished_at")).padding(20),
-                       String(try row.decode(Int.self, "snapshots_kept")).padding(4), String(try row.decode(Int.self, "deleted")).padding(7),
-                       String(try row.decode(Int.self, "protected")).padding(9), String(try row.decode(Int64.self, "versions_removed")).padding(16),
-                       String(try row.decode(Int64.self, "blobs_deleted")).padding(11), String(try row.decode(Int64.self, "bytes_freed"))]
+            for run in runs {
+                print([String(run.id).padding(6), run.policyName.padding(14), SnapshotFormatting.date(run.finishedAt).padding(20),
+                       String(run.snapshotsKept).padding(4), String(run.deleted).padding(7), String(run.protected).padding(9),
+                       String(run.versionsRemoved).padding(16), String(run.blobsDeleted).padding(11), String(run.bytesFreed)]
                     .joined(separator: "  "))
             }
         }

@@ -3,6 +3,7 @@ import HoldfastRuntime
 import Compliance
 import Foundation
 import Logging
+import Tenancy
 
 /// `holdfast sla`: the fleet's SLA, worst first.
 struct SLACommand: AsyncParsableCommand {
@@ -37,7 +38,7 @@ struct SLACommand: AsyncParsableCommand {
             if record { return try await evaluator.evaluateAndRecord().assessments }
             let scope: SLAScope
             if let partner {
-                scope = .partner(try await PartnerLookup.resolve(partner, client: client).id)
+                scope = .partner(try await TenantRegistry(client: client, logger: logger).partner(reference: partner).id)
             } else if let tenant {
                 scope = .tenant(try tenantID(tenant))
             } else {

@@ -117,18 +117,14 @@ struct TenantsCommand: AsyncParsableCommand {
                 print("Status:        \(t.status.rawValue) since \(TenantsCommand.format(t.statusChangedAt)) — \(t.statusReason ?? "")")
                 print("Partner:       \(overview.partnerName ?? "-")   policy: \(overview.policyName ?? "-")   size class: \(t.sizeClass)")
                 // Metadata only: the sealed secret and key are never opened here.
-                let credentials = try await client.query("""
-                    SELECT id, app_kind, client_id, kind, certificate_sha256, expires_at, created_at, created_by
-                    FROM tenant_credentials WHERE tenant_id = \(t.id) AND replaced_at IS NULL ORDER BY created_at
-                    """).rows
+                let credentials = try await TenantCredentialStore.credentials(tenantID: t.id, client: client)
                 print("Credentials:")
                 if credentials.isEmpty { print("  (none)") }
-                for row in credentials {
-                    let expires = try row.decode(Date?.self, "expires_at")
-                    var line = "  \(try row.decode(String.self, "kind")) for \(try row.decode(String.self, "app_kind")) client \(try row.decode(UUID.self, "client_id").uuidString.lowercased())"
-                    line += ", expires \(expires.map(TenantsCommand.format) ?? "unknown")"
-                    if let sha = try row.decode(String?.self, "certificate_sha256") { line += ", x5t#S256 \(sha)" }
-                    line += ", added \(TenantsCommand.format(try row.decode(Date.self, "created_at"))) by \(try row.decode(String.self, "created_by"))"
+                for credential in credentials {
+                    var line = "  \(credential.kind.rawValue) for \(credential.appKind.rawValue) client \(credential.clientID.uuidString.lowercased())"
+                    line += ", expires \(credential.expiresAt.map(TenantsCommand.format) ?? "unknown")"
+                    if let sha = credential.certificateSHA256 { line += ", x5t#S256 \(sha)" }
+                    line += ", added \(TenantsCommand.format(credential.createdAt)) by \(credential.createdBy)"
                     print(line)
                 }
                 if let report = try await TenantProbeStore(client: client).lastReport(tenantID: t.id) {

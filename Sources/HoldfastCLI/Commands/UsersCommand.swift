@@ -2,6 +2,7 @@ import ArgumentParser
 import Console
 import HoldfastRuntime
 import Foundation
+import Tenancy
 
 /// `holdfast users add|list|disable|reset`: people who sign in to the operator console (docs/console.md).
 struct UsersCommand: AsyncParsableCommand {
@@ -35,7 +36,7 @@ struct UsersCommand: AsyncParsableCommand {
         func run() async throws {
             let issued = try await common.withRuntime(label: "holdfast.users", [actor]) { runtime in
                 var partnerID: UUID?
-                if let partner { partnerID = try await APIKeysCommand.partnerID(partner, client: runtime.postgres) }
+                if let partner { partnerID = try await TenantRegistry(client: runtime.postgres, logger: runtime.logger).partner(reference: partner).id }
                 return try await runtime.consoleUsers().add(username: username, role: ConsoleRole(rawValue: role) ?? .readOnly,
                                                             partnerID: partnerID, actor: runtime.configuration.actor)
             }

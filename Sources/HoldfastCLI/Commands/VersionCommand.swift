@@ -3,7 +3,6 @@ import HoldfastRuntime
 import Foundation
 import Logging
 import Migrations
-import Postgres
 
 /// `holdfast version`: this build's version and, when a database is reachable, its schema version.
 struct VersionCommand: AsyncParsableCommand {
@@ -18,13 +17,15 @@ struct VersionCommand: AsyncParsableCommand {
         print("holdfast \(HoldfastVersion.current)")
         guard !offline else { return }
         do {
-            let version = try await common.withRuntime(label: "holdfast.version") { runtime -> Int in
-                let rows = try await runtime.postgres.query("SELECT coalesce(max(version), 0) AS version FROM schema_migrations")
-                return try rows.first?.decode(Int.self, "version") ?? 0
+            // The migrations' own record of what is applied (empty before the first migration).
+            let applied = try await common.withRuntime(label: "holdfast.version") { runtime in
+                try await MigrationRunner(client: runtime.postgres, migrations: [], logger: runtime.logger).appliedVersions()
             }
-            print("schema version \(version)")
-        } catch let error as PostgresError where error.sqlState == SQLState.undefinedTable {
-            print("schema version 0 (database not migrated; run `holdfast migrate`)")
+            if let version = applied.max() {
+                print("schema version \(version)")
+            } else {
+                print("schema version 0 (database not migrated; run `holdfast migrate`)")
+            }
         } catch {
             print("schema version unknown (\(error))")
         }

@@ -46,7 +46,7 @@ extension ConfigurationKey {
         "PEM certificate chain: the API serves HTTPS itself (with `HOLDFAST_API_TLS_KEY`). Without TLS on a non-loopback address a warning is logged.")
     public static let apiTLSKey = ConfigurationKey(
         "HOLDFAST_API_TLS_KEY", flag: "--api-tls-key", default: "unset", section: .api,
-        "The PEM private key of `HOLDFAST_API_TLS_CERTIFICATE`, mode 600 or stricter.")
+        "The PEM private key of `HOLDFAST_API_TLS_CERTIFICATE`; refused (`config check`, and at start) when its group or others can read it.")
     public static let apiPoolSize = ConfigurationKey(
         "HOLDFAST_API_POOL_SIZE", flag: "--api-pool-size", default: "5", section: .api,
         "PostgreSQL connections of the API's own pool (1-100): however busy the API, the leader keeps the connections it renews its lease with.")
@@ -95,6 +95,9 @@ extension ConfigurationKey {
     public static let blobDirectory = ConfigurationKey(
         "HOLDFAST_BLOB_DIR", flag: "--blob-dir", default: "unset: blobs in PostgreSQL (`vault_blobs`)", section: .blobStore,
         "Store sealed blobs as files under this directory. Not together with `HOLDFAST_S3_BUCKET`.")
+    public static let blobDirectoryMinimumFree = ConfigurationKey(
+        "HOLDFAST_BLOB_DIR_MIN_FREE_MB", default: "1024", section: .blobStore,
+        "Megabytes a write into `HOLDFAST_BLOB_DIR` must leave free on its file system; a backup that would go below fails (`storageFull`) and writes nothing, rather than fill a disk others share. 0 turns the check off.")
     public static let s3Bucket = ConfigurationKey(
         "HOLDFAST_S3_BUCKET", default: "unset: no S3", section: .blobStore,
         "Store sealed blobs in this S3 (or S3-compatible) bucket, at `<prefix>tenants/<tenant id>/<blob id>`; the endpoint, access key id and secret are then required. For Object Lock the bucket must be created with Object Lock enabled (docs/backup.md, \"S3 and Object Lock\").")
@@ -228,7 +231,7 @@ extension ConfigurationKey {
         apiListen, apiMaxBodyBytes, apiTLSCertificate, apiTLSKey, apiPoolSize, apiRequestTimeout, apiIdleTimeout,
         apiExpensivePerMinute, apiAcceptLegacyKeyHashes, consoleEnabled, consoleOrigin, consoleIdleTimeout, consoleSessionLifetime,
         masterKeyFile, masterKey, previousMasterKeyFiles, previousMasterKeys,
-        blobDirectory, s3Bucket, s3Endpoint, s3AccessKeyID, s3SecretAccessKeyFile, s3SecretAccessKey, s3Region, s3PathStyle,
+        blobDirectory, blobDirectoryMinimumFree, s3Bucket, s3Endpoint, s3AccessKeyID, s3SecretAccessKeyFile, s3SecretAccessKey, s3Region, s3PathStyle,
         s3KeyPrefix, s3LockMode, s3LockGranularity,
         graphBaseURL, loginBaseURL,
         webhookURL, webhookSecretFile, webhookSecret, webhookTimeout,

@@ -66,7 +66,12 @@ extension HoldfastConfiguration {
         }
         var tls: (certificate: String, key: String)?
         switch (reader.text(.apiTLSCertificate), reader.text(.apiTLSKey)) {
-        case (let certificate?, let key?): tls = (certificate, key)
+        case (let certificate?, let key?):
+            tls = (certificate, key)
+            // The documented promise, checked as the master key file is: a private key others can read is not private.
+            if let mode = ConfigurationSources.permissions(of: key), mode & 0o077 != 0 {
+                reader.problem(.apiTLSKey, "\(key) is readable by its group or others (mode \(String(mode & 0o777, radix: 8))); chmod 600 it")
+            }
         case (nil, nil): tls = nil
         case (.some, nil): reader.problem(.apiTLSCertificate, "is set but HOLDFAST_API_TLS_KEY is not: the two go together")
         case (nil, .some): reader.problem(.apiTLSKey, "is set but HOLDFAST_API_TLS_CERTIFICATE is not: the two go together")
@@ -135,7 +140,8 @@ extension HoldfastConfiguration {
             for key in [ConfigurationKey.s3Endpoint, .s3AccessKeyID, .s3SecretAccessKeyFile, .s3SecretAccessKey] where reader.text(key) != nil {
                 reader.conflict("\(key.name) is set but \(ConfigurationKey.s3Bucket.name) is not: set the bucket to store blobs in S3, or remove \(key.name)")
             }
-            return directory.map { .directory($0) } ?? .postgres
+            let minimumFree = Int64(reader.int(.blobDirectoryMinimumFree, default: 1024, in: 0...(1 << 30))) << 20
+            return directory.map { .directory($0, minimumFreeBytes: minimumFree) } ?? .postgres
         }
         if directory != nil {
             reader.conflict("both \(ConfigurationKey.s3Bucket.name) and \(ConfigurationKey.blobDirectory.name) (--blob-dir) are set: choose one blob store")

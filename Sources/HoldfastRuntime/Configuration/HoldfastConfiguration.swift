@@ -155,7 +155,8 @@ public struct HoldfastConfiguration: Sendable {
     public enum BlobStore: Sendable {
         /// The `vault_blobs` table.
         case postgres
-        case directory(String)
+        /// Files under a directory, leaving `minimumFreeBytes` free on its file system.
+        case directory(String, minimumFreeBytes: Int64)
         case s3(S3Settings)
     }
 

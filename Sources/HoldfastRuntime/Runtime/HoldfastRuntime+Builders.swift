@@ -13,6 +13,7 @@ public import Queue
 import Restore
 public import ServiceLifecycle
 import Tenancy
+import Vault
 public import Worker
 
 /// The version written into reports and worker rows; the CLI prints the same.
@@ -33,10 +34,10 @@ extension HoldfastRuntime {
             let sessions = try graphSessions()
             handlers.register(BackupJobHandler(vault: vault, sessions: sessions, tenants: TenantRegistry(client: postgres, logger: logger),
                                                alerts: ChangeAlertEvaluator(vault: vault, enqueueChecks: .holdfast, logger: logger)))
-            handlers.register(RestoreJobHandler(store: RestoreStore(client: postgres), sessions: sessions))
+            handlers.register(RestoreJobHandler(store: RestoreStore(vault: vault), sessions: sessions))
             handlers.register(RetentionJobHandler(vault: vault, policies: PolicyStore(client: postgres, logger: logger)))
             let drill = configuration.worker.drillScratchTenant.map {
-                ScratchTenantRestoreDrill(drill: RestoreDrill(vault: vault, store: RestoreStore(client: postgres), logger: logger),
+                ScratchTenantRestoreDrill(drill: RestoreDrill(vault: vault, store: RestoreStore(vault: vault), logger: logger),
                                           sessions: sessions, scratchTenantID: $0, tenants: TenantRegistry(client: postgres, logger: logger))
             }
             handlers.register(ValidationJobHandler(vault: vault, sessions: sessions, drill: drill))
@@ -44,7 +45,8 @@ extension HoldfastRuntime {
             logger.notice("no master key configured (HOLDFAST_MASTER_KEY_FILE): this worker does not run backups")
         }
         if let webhook = try webhook() {
-            handlers.register(WebhookJobHandler(configuration: webhook, http: try http()))
+            let opener = try optionalKeyRing() != nil ? SealedWebhookPayloads(sealer: RecordSealer(keyProvider: try vault().keyProvider)) : nil
+            handlers.register(WebhookJobHandler(configuration: webhook, http: try http(), opener: opener))
         }
         return handlers
     }
@@ -62,14 +64,17 @@ extension HoldfastRuntime {
 
     // MARK: - Coordinator
 
-    /// What only the elected leader runs besides queue upkeep: SLA evaluation, scheduled reports
-    /// and the credential expiry check (one warning per credential, however many coordinators).
+    /// What only the elected leader runs besides queue upkeep: Tenancy's tenant scheduler, SLA
+    /// evaluation, scheduled reports and the credential expiry check (one warning per credential,
+    /// however many coordinators).
     /// The per-tenant gauges (newest snapshot, credential expiry, tenants per SLA state) are fed by
     /// the SLA and credential rounds.
     public func leaderTasks() throws -> [any MaintenanceTask] {
         let settings = configuration.compliance
         let tenantMetrics = TenantHealthMetrics()
-        var tasks: [any MaintenanceTask] = []
+        var tasks: [any MaintenanceTask] = [
+            TenantScheduler(client: postgres, interval: configuration.coordinator.scheduleInterval, enqueueChecks: .holdfast, logger: logger),
+        ]
         if settings.slaInterval > .zero {
             let evaluator = SLAEvaluator(client: postgres, configuration: .init(sendsWebhooks: configuration.webhook != nil), enqueueChecks: .holdfast, logger: logger)
             tasks.append(SLAEvaluationTask(evaluator: evaluator, interval: settings.slaInterval, observer: tenantMetrics))
@@ -91,13 +96,13 @@ extension HoldfastRuntime {
         return tasks
     }
 
-    /// The coordinator service (election, scheduling, queue upkeep) with ``leaderTasks()``.
+    /// The coordinator service (election, queue upkeep) with ``leaderTasks()`` (scheduling among them).
     public func buildCoordinator() throws -> CoordinatorService {
         let settings = configuration.coordinator
         let configuration = CoordinatorConfiguration(
             leaderLease: settings.leaderLease, rescueInterval: settings.rescueInterval, promoteInterval: settings.promoteInterval,
-            pruneInterval: settings.pruneInterval, retention: settings.jobRetention, scheduleInterval: settings.scheduleInterval)
-        return CoordinatorService(client: postgres, configuration: configuration, leaderTasks: try leaderTasks(), enqueueChecks: .holdfast, logger: logger)
+            pruneInterval: settings.pruneInterval, retention: settings.jobRetention)
+        return CoordinatorService(client: postgres, configuration: configuration, leaderTasks: try leaderTasks(), logger: logger)
     }
 
     // MARK: - API

@@ -10,6 +10,7 @@ public import Postgres
 public import Queue
 public import ServiceLifecycle
 public import Tenancy
+public import Restore
 public import Vault
 
 /// The composition root: builds each long-lived component of a process once, from one
@@ -165,11 +166,11 @@ public final class HoldfastRuntime: Sendable {
         switch configuration.blobStore {
         case .postgres:
             return PostgresBlobStore(client: postgres)
-        case .directory(let path):
-            return FileBlobStore(root: URL(fileURLWithPath: path))
+        case .directory(let path, let minimumFreeBytes):
+            return FileBlobStore(root: URL(fileURLWithPath: path), minimumFreeBytes: minimumFreeBytes)
         case .s3(let settings):
             return S3BlobStore(configuration: try settings.resolved(), http: try http(),
-                               immutability: PostgresImmutabilityWindowProvider(client: postgres), logger: logger)
+                               immutability: PolicyImmutabilityWindowProvider(client: postgres), logger: logger)
         }
     }
 
@@ -185,6 +186,11 @@ public final class HoldfastRuntime: Sendable {
             built.vault = vault
             return vault
         }
+    }
+
+    /// Restore plans and steps, sealed with the vault's tenant keys; needs the master key.
+    public func restoreStore() throws -> RestoreStore {
+        RestoreStore(vault: try vault())
     }
 
     /// The key that signs compliance reports; nil when none is configured.

@@ -46,7 +46,19 @@ public struct RestoreJobHandler: TypedJobHandler {
     }
 
     public func run(_ job: Job, arguments: Arguments, context: JobContext) async throws {
-        let plan = try await self.store.plan(id: arguments.planID)
+        let plan = try await self.store.plan(id: arguments.planID, logger: context.logger)
+        if plan.status == .applied && plan.jobID == job.id {
+            // An earlier attempt of this job applied the plan and its worker stopped before the job
+            // completed: the restore is done, so is the job (not a refusal to apply it again).
+            context.logger.notice("restore plan was applied by an earlier attempt of this job", metadata: [
+                "restore.plan_id": "\(plan.id.uuidString.lowercased())",
+            ])
+            try await context.reportProgress(encoding: [
+                "planId": plan.id.uuidString.lowercased(), "status": plan.status.rawValue,
+                "failedSteps": "0", "resumed": "true",
+            ])
+            return
+        }
         let session = try await self.sessions.session(tenantID: plan.targetTenantID, logger: context.logger)
         let executor = RestoreExecutor(store: self.store, configuration: self.configuration, logger: context.logger)
         do {

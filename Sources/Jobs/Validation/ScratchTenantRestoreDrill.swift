@@ -1,6 +1,7 @@
 public import Foundation
 public import Logging
 public import Restore
+public import Queue
 public import Tenancy
 
 /// The validation job's restore drill through the restore engine: the snapshot is restored into
@@ -24,7 +25,7 @@ public struct ScratchTenantRestoreDrill: RestoreDrilling {
         self.tenants = tenants
     }
 
-    public func drill(tenantID: UUID, snapshotID: Int64, logger: Logger) async throws -> RestoreDrillOutcome {
+    public func drill(tenantID: UUID, snapshotID: Int64, job: JobContext?, logger: Logger) async throws -> RestoreDrillOutcome {
         // A drill writes everything it restores: never into the tenant it protects.
         guard tenantID != self.scratchTenantID else {
             throw RestoreDrillConfigurationError(message: "the drill's scratch tenant is the tenant being validated (\(tenantID.uuidString.lowercased())); configure another tenant with HOLDFAST_DRILL_SCRATCH_TENANT")
@@ -39,7 +40,8 @@ public struct ScratchTenantRestoreDrill: RestoreDrilling {
             throw RestoreDrillConfigurationError(message: "tenant \(scratchTenant.displayName) (\(self.scratchTenantID.uuidString.lowercased())), set as HOLDFAST_DRILL_SCRATCH_TENANT, is not marked as a scratch tenant; a drill overwrites it, so it refuses any other. Mark a tenant made for drills with `holdfast tenants update TENANT --scratch`")
         }
         let scratch = try await self.sessions.session(tenantID: self.scratchTenantID, logger: logger)
-        let result = try await self.drill.run(snapshotID: snapshotID, scratchTenantID: self.scratchTenantID, scratch: scratch)
+        let result = try await self.drill.run(snapshotID: snapshotID, scratchTenantID: self.scratchTenantID, scratch: scratch,
+                                              claim: job?.claim, leaseIsCurrent: { job?.leaseIsCurrent ?? true })
         logger.info("restore drill finished", metadata: [
             "tenant.id": "\(tenantID.uuidString.lowercased())", "snapshot.id": "\(snapshotID)",
             "restore.plan_id": "\(result.planID.uuidString.lowercased())", "restore.seconds": "\(result.restoreSeconds)",

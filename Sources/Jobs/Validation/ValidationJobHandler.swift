@@ -62,7 +62,7 @@ public struct ValidationJobHandler: TypedJobHandler {
                 context.logger.warning("no Graph session for the completeness check", metadata: ["error": "\(error)"])
             }
         }
-        let run = ValidationRun(vault: self.vault, catalogue: self.catalogue, live: live, drill: self.drill, logger: context.logger)
+        let run = ValidationRun(vault: self.vault, catalogue: self.catalogue, live: live, drill: self.drill, job: context, logger: context.logger)
         let result = try await ValidationStore(client: self.vault.client).record(try await run.run(snapshot: snapshot, jobID: job.id))
         try await context.reportProgress(encoding: result)
     }

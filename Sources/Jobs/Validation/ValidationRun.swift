@@ -2,6 +2,8 @@ import Foundation
 public import Graph
 public import Logging
 import Postgres
+public import Queue
+import Restore
 public import Vault
 
 /// Validates one snapshot: integrity (``Vault/verify(snapshotID:)``: every blob's MAC and id, and
@@ -13,14 +15,17 @@ public struct ValidationRun: Sendable {
     let catalogue: [CatalogueEntry]
     let live: (any LiveTenant)?
     let drill: (any RestoreDrilling)?
+    /// The validation job running this, whose claim the drill's writes are fenced by.
+    let job: JobContext?
     let logger: Logger
 
     public init(vault: Vault, catalogue: [CatalogueEntry] = ResourceCatalogue.entries, live: (any LiveTenant)?,
-                drill: (any RestoreDrilling)?, logger: Logger) {
+                drill: (any RestoreDrilling)?, job: JobContext? = nil, logger: Logger) {
         self.vault = vault
         self.catalogue = catalogue
         self.live = live
         self.drill = drill
+        self.job = job
         self.logger = logger
     }
 
@@ -32,7 +37,7 @@ public struct ValidationRun: Sendable {
         checks.append(try await self.integrity(snapshot))
         checks.append(try await self.completeness(snapshot))
         checks.append(try await self.references(snapshot))
-        let (drillCheck, seconds) = await self.restoreDrill(snapshot)
+        let (drillCheck, seconds) = try await self.restoreDrill(snapshot)
         checks.append(drillCheck)
         let result = ValidationResult(tenantID: snapshot.tenantID, snapshotID: snapshot.id, jobID: jobID, startedAt: startedAt,
                                       finishedAt: Date(), checks: checks, restoreSeconds: seconds)
@@ -186,16 +191,21 @@ public struct ValidationRun: Sendable {
 
     // MARK: Restore drill
 
-    func restoreDrill(_ snapshot: SnapshotSummary) async -> (ValidationCheck, Double?) {
+    func restoreDrill(_ snapshot: SnapshotSummary) async throws -> (ValidationCheck, Double?) {
         guard let drill = self.drill else {
             return (ValidationCheck(name: ValidationCheck.restoreDrill, status: .skipped, summary: "no restore drill configured"), nil)
         }
         do {
-            let outcome = try await drill.drill(tenantID: snapshot.tenantID, snapshotID: snapshot.id, logger: self.logger)
+            let outcome = try await drill.drill(tenantID: snapshot.tenantID, snapshotID: snapshot.id, job: self.job, logger: self.logger)
             return (ValidationCheck(name: ValidationCheck.restoreDrill, status: outcome.differences.isEmpty ? .passed : .failed,
                                     summary: "restored \(outcome.objectsRestored) objects into \(outcome.scratchTenant) in "
                                         + String(format: "%.1f", outcome.restoreSeconds) + " s, \(outcome.differences.count) differences",
                                     failures: outcome.differences), outcome.restoreSeconds)
+        } catch let error as RestoreError where error.code == .claimLost {
+            // The job lost its lease: this attempt stops; it records nothing.
+            throw error
+        } catch is CancellationError {
+            throw CancellationError()
         } catch {
             return (ValidationCheck(name: ValidationCheck.restoreDrill, status: .failed, summary: "the restore drill failed",
                                     failures: ["\(error)"]), nil)

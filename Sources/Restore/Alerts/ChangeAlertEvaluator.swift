@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import Logging
 import Postgres
 public import Queue
@@ -7,6 +7,10 @@ public import Vault
 /// After a backup commits: compares the snapshot with the tenant's previous one, and for each
 /// watch rule with matching changes stores an alert and enqueues a `webhook` job carrying it
 /// (in one transaction; one alert per rule and snapshot, so re-evaluating does not alert twice).
+///
+/// The changes are directory content: the alert's payload and the webhook job's are sealed with
+/// the tenant's keys (`change_alerts.sealed_payload`, the job's `sealed_payload`), opened only by
+/// the worker that delivers the webhook.
 public struct ChangeAlertEvaluator: Sendable {
     let vault: Vault
     let rules: WatchRuleStore
@@ -46,11 +50,16 @@ public struct ChangeAlertEvaluator: Sendable {
             guard !matched.isEmpty else { continue }
             let payload = AlertPayload(rule: rule.name, kind: rule.kind.rawValue, snapshotID: snapshot.id, previousSnapshotID: previous,
                                        changes: matched)
-            let arguments = WebhookArguments(event: "change_alert", tenantID: snapshot.tenantID.uuidString.lowercased(), payload: payload)
+            let text = Array(try PostgresJSON(encoding: payload).text.utf8)
+            let sealed = try await RecordSealer(keyProvider: self.vault.keyProvider).seal(
+                [(text, Self.alertContext(ruleID: rule.id, snapshotID: snapshot.id)), (text, Self.webhookContext)],
+                tenantID: snapshot.tenantID, logger: logger)
+            let arguments = WebhookArguments(event: "change_alert", tenantID: snapshot.tenantID.uuidString.lowercased(),
+                                             sealedPayload: Data(sealed[1]).base64EncodedString())
             let alert = try await self.vault.client.withTransaction(logger: logger) { connection -> Alert? in
                 guard let row = try await connection.query("""
-                    INSERT INTO change_alerts (rule_id, tenant_id, snapshot_id, payload)
-                    VALUES (\(rule.id), \(snapshot.tenantID), \(snapshot.id), \(try PostgresJSON(encoding: payload))::jsonb)
+                    INSERT INTO change_alerts (rule_id, tenant_id, snapshot_id, sealed_payload)
+                    VALUES (\(rule.id), \(snapshot.tenantID), \(snapshot.id), \(PostgresBytes(sealed[0])))
                     ON CONFLICT (rule_id, snapshot_id) DO NOTHING RETURNING id
                     """).first else { return nil }
                 let id = try row.decode(Int64.self, "id")
@@ -79,16 +88,24 @@ public struct ChangeAlertEvaluator: Sendable {
         var changes: [ObjectChange]
     }
 
-    /// The `webhook` job's arguments: `{"event":"change_alert","tenant_id":…,"payload":{…}}`.
+    /// What seals an alert's stored payload: the rule and snapshot it belongs to.
+    public static func alertContext(ruleID: UUID, snapshotID: Int64) -> String {
+        "change-alert:\(ruleID.uuidString.lowercased()):\(snapshotID)"
+    }
+
+    /// What seals a webhook job's payload (the `webhook` handler opens it with the same).
+    public static let webhookContext = "webhook-payload"
+
+    /// The `webhook` job's arguments: `{"event":"change_alert","tenant_id":…,"sealed_payload":"<base64>"}`.
     struct WebhookArguments: Encodable {
         var event: String
         var tenantID: String
-        var payload: AlertPayload
+        var sealedPayload: String
 
         enum CodingKeys: String, CodingKey {
             case event
             case tenantID = "tenant_id"
-            case payload
+            case sealedPayload = "sealed_payload"
         }
     }
 }

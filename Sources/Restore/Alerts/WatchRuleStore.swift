@@ -1,7 +1,7 @@
+import Audit
 public import Foundation
 public import Logging
 public import Postgres
-import Tenancy
 
 /// The `watch_rules` table.
 public struct WatchRuleStore: Sendable {

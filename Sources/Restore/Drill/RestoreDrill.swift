@@ -3,6 +3,7 @@ public import Graph
 public import Logging
 public import Vault
 import Postgres
+public import Queue
 
 /// A restore rehearsal: restores a snapshot into a scratch tenant, reads it back and compares it
 /// with the snapshot up to id remapping. The validation job calls ``run(snapshotID:scratchTenantID:scratch:)``.
@@ -40,8 +41,13 @@ public struct RestoreDrill: Sendable {
     /// Drills into one scratch tenant run one at a time, whatever the number of workers: each
     /// holds a session-level advisory lock on the scratch tenant while it plans, applies and
     /// compares (another drill's writes would show up as differences, or be overwritten).
+    ///
+    /// `claim` and `leaseIsCurrent`: the validation job's, when it runs as one; the plan's writes
+    /// are then conditional on the claim and Graph writes stop once the lease lapses (as a restore
+    /// job's, ``RestoreExecutor``).
     public func run(snapshotID: Int64, scratchTenantID: UUID, scratch: GraphSession,
-                    scope: RestoreScope = .wholeTenant, actor: String = "restore-drill") async throws -> Result {
+                    scope: RestoreScope = .wholeTenant, actor: String = "restore-drill", claim: JobClaim? = nil,
+                    leaseIsCurrent: @escaping @Sendable () -> Bool = { true }) async throws -> Result {
         try await self.store.client.withConnection { connection in
             let key = "holdfast.restore.drill/" + scratchTenantID.uuidString.lowercased()
             // Tried, not waited for inside the server: a waiting statement could not be cancelled
@@ -57,7 +63,7 @@ public struct RestoreDrill: Sendable {
             }
             do {
                 let result = try await self.runHoldingLock(snapshotID: snapshotID, scratchTenantID: scratchTenantID, scratch: scratch,
-                                                           scope: scope, actor: actor)
+                                                           scope: scope, actor: actor, claim: claim, leaseIsCurrent: leaseIsCurrent)
                 try await Self.unlock(key, on: connection)
                 return result
             } catch {
@@ -78,12 +84,17 @@ public struct RestoreDrill: Sendable {
         }
     }
 
-    private func runHoldingLock(snapshotID: Int64, scratchTenantID: UUID, scratch: GraphSession,
-                                scope: RestoreScope, actor: String) async throws -> Result {
+    private func runHoldingLock(snapshotID: Int64, scratchTenantID: UUID, scratch: GraphSession, scope: RestoreScope, actor: String,
+                                claim: JobClaim?, leaseIsCurrent: @escaping @Sendable () -> Bool) async throws -> Result {
+        // Waiting for the lock may have outlasted the job's lease: a lapsed attempt does not even plan.
+        guard leaseIsCurrent() else {
+            throw RestoreError(.claimLost, "the lease of job \(claim.map { "\($0.jobID)" } ?? "?") was not renewed in time; the drill does not start")
+        }
         let planner = RestorePlanner(vault: self.vault, store: self.store, configuration: self.configuration, logger: self.logger)
         let plan = try await planner.plan(snapshotID: snapshotID, targetTenantID: scratchTenantID, target: scratch, scope: scope, actor: actor)
         let executor = RestoreExecutor(store: self.store, configuration: self.configuration, logger: self.logger)
-        let outcome = try await executor.apply(planID: plan.id, target: scratch, actor: actor, confirmBlastRadius: true, confirmLockout: true)
+        let outcome = try await executor.apply(planID: plan.id, target: scratch, actor: actor, claim: claim, leaseIsCurrent: leaseIsCurrent,
+                                               confirmBlastRadius: true, confirmLockout: true)
         let snapshot = try await self.vault.snapshot(id: snapshotID)
         let types = RestorableTypes.closure(of: scope.types ?? RestorableTypes.all)
         let source = try await SnapshotObjectReader(vault: self.vault).objects(of: snapshot, types: types)

@@ -56,6 +56,15 @@ public struct RestoreExecutor: Sendable {
         if !plan.lockoutFindings.isEmpty && !confirmLockout {
             throw RestoreError(.lockoutRisk, "the plan writes conditional access policies that would lock out every privileged administrator: \(plan.lockoutFindings.map(\.policyName).joined(separator: ", ")); confirm with --confirm-lockout")
         }
+        if !confirmBlastRadius {
+            // The blast radius again, as the tenant is now: a patch overwrites what its target
+            // holds at apply, which the operator saw only as it was when planned.
+            let drifted = try await self.driftedPatches(plan, target: target)
+            if !drifted.isEmpty {
+                let named = drifted.prefix(5).map { "\($0.type) \($0.sourceKey)" }.joined(separator: ", ")
+                throw RestoreError(.blastRadiusExceeded, "\(drifted.count) object(s) the plan overwrites changed since it was planned (\(named)\(drifted.count > 5 ? ", …" : "")): applying it would overwrite changes nobody reviewed; plan again, or confirm with --confirm-blast-radius")
+            }
+        }
         if !confirmLockout {
             // The guard again, against the tenant as it is now, not as it was when planned.
             let findings = try await self.liveLockoutFindings(plan, target: target)
@@ -103,6 +112,24 @@ public struct RestoreExecutor: Sendable {
 extension RestoreExecutor {
     /// ``LockoutGuard`` over the live role assignments and memberships of the target, for the
     /// plan's conditional access writes (none: nothing is read).
+    /// The plan's pending patches whose target, read now, no longer holds what the plan saw in a
+    /// property the patch writes. (A target that is gone is not counted: its patch fails, it
+    /// destroys nothing.)
+    func driftedPatches(_ plan: RestorePlan, target: GraphSession) async throws -> [RestoreStep] {
+        let patches = plan.steps.filter { $0.action == .patch && $0.status != .done && $0.before != nil && $0.after != nil }
+        guard !patches.isEmpty else { return [] }
+        let live = try await LiveObjectReader(session: target).objects(types: Set(patches.map(\.type)))
+        let map = try await self.store.idMap(planID: plan.id)
+        return patches.filter { step in
+            guard let entry = ResourceCatalogue.entry(named: step.type), let before = step.before, let after = step.after else { return false }
+            let parts = step.sourceKey.split(separator: "/").map(String.init)
+            let targetParts = parts.compactMap { map.ids[$0] ?? (plan.isCrossTenant ? nil : $0) }
+            guard targetParts.count == parts.count, let now = live[step.type][targetParts.joined(separator: "/")] else { return false }
+            let written = PlanningContext.writableDifferences(entry, desired: after, current: before, rewrites: plan.domainRewrites)
+            return written.contains { !AttributeChange.between(now[$0] ?? .null, before[$0] ?? .null).isEmpty }
+        }
+    }
+
     func liveLockoutFindings(_ plan: RestorePlan, target: GraphSession) async throws -> [LockoutFinding] {
         let writesPolicies = plan.steps.contains {
             $0.type == "conditionalAccessPolicy" && ($0.action == .create || $0.action == .patch) && $0.status != .done

@@ -27,6 +27,8 @@ public struct RestorePlan: Sendable {
     public var appliedAt: Date?
     public var error: String?
     public var steps: [RestoreStep]
+    /// The queue job that applies (or applied) it, once one began it.
+    public var jobID: Int64? = nil
 
     public var isCrossTenant: Bool { self.sourceTenantID != self.targetTenantID }
     public var exceedsBlastRadius: Bool { self.destructiveCount > self.blastRadiusLimit }

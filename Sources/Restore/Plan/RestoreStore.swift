@@ -1,21 +1,46 @@
+import Audit
 public import Foundation
 public import Postgres
-import Logging
+public import Logging
 public import Queue
-import Tenancy
-import Vault
+public import Vault
 
 /// Plans, steps and the id map in PostgreSQL (`migrations/0008_restore.sql`).
+///
+/// A step's objects (as backed up and as they were live) and its natural key are directory
+/// content: they are sealed with the target tenant's keys (`restore_steps.sealed`, migration 0024),
+/// bound to the plan and step, so a database dump shows ids and statuses but no names or attributes.
 public struct RestoreStore: Sendable {
     public let client: PostgresClient
+    let sealer: RecordSealer
 
-    public init(client: PostgresClient) {
+    public init(client: PostgresClient, keyProvider: any VaultKeyProvider) {
         self.client = client
+        self.sealer = RecordSealer(keyProvider: keyProvider)
     }
+
+    /// Over the vault's database and keys.
+    public init(vault: Vault) {
+        self.init(client: vault.client, keyProvider: vault.keyProvider)
+    }
+
+    /// What a step seals: its objects and natural key, as canonical JSON text.
+    struct SealedStepContent: Codable {
+        var after: String?
+        var before: String?
+        var naturalKey: [String: String]?
+    }
+
+    static func stepContext(planID: UUID, seq: Int) -> String { "restore-step:\(planID.uuidString.lowercased()):\(seq)" }
 
     /// Stores a new plan and its steps in one transaction, with its initial id map (objects the
     /// target already holds under other ids), and audits it.
     func insert(_ plan: RestorePlan, initialMap: IDMap, logger: Logger? = nil) async throws {
+        let encoder = JSONEncoder()
+        let sealed = try await self.sealer.seal(try plan.steps.map { step in
+            let content = SealedStepContent(after: step.after.map(Self.text), before: step.before.map(Self.text), naturalKey: step.naturalKey)
+            return (Array(try encoder.encode(content)), Self.stepContext(planID: plan.id, seq: step.seq))
+        }, tenantID: plan.targetTenantID, logger: logger ?? Logger(label: "holdfast.restore"))
         try await self.client.withTransaction(logger: logger) { connection in
             try await connection.query("""
                 INSERT INTO restore_plans (id, source_tenant_id, target_tenant_id, snapshot_id, scope, destructive_count,
@@ -26,19 +51,18 @@ public struct RestoreStore: Sendable {
                     \(try PostgresJSON(encoding: plan.domainRewrites))::jsonb, \(plan.createdBy), \(plan.expiresAt))
                 """)
             for chunk in stride(from: 0, to: plan.steps.count, by: 500) {
-                let steps = plan.steps[chunk..<min(chunk + 500, plan.steps.count)]
-                let rows = try steps.map { step in
-                    StepRow(seq: step.seq, phase: step.phase.rawValue, action: step.action.rawValue, type: step.type,
-                            sourceKey: step.sourceKey, after: step.after.map(Self.text), before: step.before.map(Self.text),
-                            naturalKey: try step.naturalKey.map { try PostgresJSON(encoding: $0).text }, preexisting: step.preexisting)
+                let range = chunk..<min(chunk + 500, plan.steps.count)
+                let rows = range.map { index in
+                    let step = plan.steps[index]
+                    return StepRow(seq: step.seq, phase: step.phase.rawValue, action: step.action.rawValue, type: step.type,
+                                   sourceKey: step.sourceKey, sealed: Data(sealed[index]).base64EncodedString(), preexisting: step.preexisting)
                 }
                 try await connection.query("""
-                    INSERT INTO restore_steps (plan_id, seq, phase, action, type, source_key, after_json, before_json, natural_key, preexisting)
-                    SELECT \(plan.id), r.seq, r.phase, r.action, r.type, r."sourceKey", r.after::json, r.before::json,
-                           r."naturalKey"::jsonb, ARRAY(SELECT jsonb_array_elements_text(r.preexisting))
+                    INSERT INTO restore_steps (plan_id, seq, phase, action, type, source_key, sealed, preexisting)
+                    SELECT \(plan.id), r.seq, r.phase, r.action, r.type, r."sourceKey", decode(r.sealed, 'base64'),
+                           ARRAY(SELECT jsonb_array_elements_text(r.preexisting))
                     FROM jsonb_to_recordset(\(try PostgresJSON(encoding: rows))::jsonb)
-                      AS r(seq int, phase int, action text, type text, "sourceKey" text, after text, before text,
-                           "naturalKey" text, preexisting jsonb)
+                      AS r(seq int, phase int, action text, type text, "sourceKey" text, sealed text, preexisting jsonb)
                     """)
             }
             for (kind, entries) in [("id", initialMap.ids), ("appId", initialMap.appIDs)] where !entries.isEmpty {
@@ -61,20 +85,18 @@ public struct RestoreStore: Sendable {
         var action: String
         var type: String
         var sourceKey: String
-        var after: String?
-        var before: String?
-        var naturalKey: String?
+        var sealed: String
         var preexisting: [String]
     }
 
     static func text(_ json: CanonicalJSON) -> String { String(decoding: json.canonicalBytes(), as: UTF8.self) }
 
     /// A plan with its steps.
-    public func plan(id: UUID) async throws -> RestorePlan {
+    public func plan(id: UUID, logger: Logger? = nil) async throws -> RestorePlan {
         guard let row = try await self.client.query("""
             SELECT id, source_tenant_id, target_tenant_id, snapshot_id, scope::text AS scope, status, destructive_count,
                    blast_radius_limit, lockout_findings::text AS lockout, operator_actions::text AS actions,
-                   domain_rewrites::text AS rewrites, created_by, created_at, expires_at, applied_at, error
+                   domain_rewrites::text AS rewrites, created_by, created_at, expires_at, applied_at, error, job_id
             FROM restore_plans WHERE id = \(id)
             """).first else {
             throw RestoreError(.notFound, "no restore plan has id \(id.uuidString.lowercased())")
@@ -83,33 +105,51 @@ public struct RestoreStore: Sendable {
         func json<T: Decodable>(_ column: String, _ type: T.Type) throws -> T {
             try decoder.decode(T.self, from: Data(try row.decode(String.self, column).utf8))
         }
-        let steps = try await self.client.query("""
-            SELECT seq, phase, action, type, source_key, after_json::text AS after, before_json::text AS before,
+        let targetTenantID = try row.decode(UUID.self, "target_tenant_id")
+        let stepRows = try await self.client.query("""
+            SELECT seq, phase, action, type, source_key, sealed, after_json::text AS after, before_json::text AS before,
                    natural_key::text AS natural_key, preexisting, status, target_id, detail
             FROM restore_steps WHERE plan_id = \(id) ORDER BY seq
-            """).map { step in
-            RestoreStep(
+            """, logger: logger)
+        // Steps planned before migration 0024 kept their content in clear columns; they are read as they are.
+        var sealedContent: [(index: Int, sealed: [UInt8], context: String)] = []
+        for (index, step) in stepRows.enumerated() {
+            if let sealed = try step.decode(PostgresBytes?.self, "sealed") {
+                sealedContent.append((index, sealed.bytes, Self.stepContext(planID: id, seq: try step.decode(Int.self, "seq"))))
+            }
+        }
+        let opened = try await self.sealer.open(sealedContent.map { ($0.sealed, $0.context) }, tenantID: targetTenantID,
+                                                logger: logger ?? Logger(label: "holdfast.restore"))
+        var contents: [Int: SealedStepContent] = [:]
+        for (entry, plaintext) in zip(sealedContent, opened) {
+            contents[entry.index] = try decoder.decode(SealedStepContent.self, from: Data(plaintext))
+        }
+        let steps = try stepRows.enumerated().map { index, step in
+            let content = try contents[index] ?? SealedStepContent(
+                after: step.decode(String?.self, "after"), before: step.decode(String?.self, "before"),
+                naturalKey: step.decode(String?.self, "natural_key").map { try decoder.decode([String: String].self, from: Data($0.utf8)) })
+            return RestoreStep(
                 seq: try step.decode(Int.self, "seq"),
                 phase: RestorableTypes.Phase(rawValue: try step.decode(Int.self, "phase")) ?? .patches,
                 action: RestoreStep.Action(rawValue: try step.decode(String.self, "action")) ?? .patch,
                 type: try step.decode(String.self, "type"), sourceKey: try step.decode(String.self, "source_key"),
-                after: try step.decode(String?.self, "after").map { try CanonicalJSON.parse(Array($0.utf8)) },
-                before: try step.decode(String?.self, "before").map { try CanonicalJSON.parse(Array($0.utf8)) },
-                naturalKey: try step.decode(String?.self, "natural_key").map { try decoder.decode([String: String].self, from: Data($0.utf8)) },
+                after: try content.after.map { try CanonicalJSON.parse(Array($0.utf8)) },
+                before: try content.before.map { try CanonicalJSON.parse(Array($0.utf8)) },
+                naturalKey: content.naturalKey,
                 preexisting: try step.decode([String].self, "preexisting"),
                 status: RestoreStep.Status(rawValue: try step.decode(String.self, "status")) ?? .pending,
                 targetID: try step.decode(String?.self, "target_id"), detail: try step.decode(String?.self, "detail"))
         }
         return RestorePlan(
             id: try row.decode(UUID.self, "id"), sourceTenantID: try row.decode(UUID.self, "source_tenant_id"),
-            targetTenantID: try row.decode(UUID.self, "target_tenant_id"), snapshotID: try row.decode(Int64.self, "snapshot_id"),
+            targetTenantID: targetTenantID, snapshotID: try row.decode(Int64.self, "snapshot_id"),
             scope: try json("scope", RestoreScope.self),
             status: RestorePlan.Status(rawValue: try row.decode(String.self, "status")) ?? .failed,
             destructiveCount: try row.decode(Int.self, "destructive_count"), blastRadiusLimit: try row.decode(Int.self, "blast_radius_limit"),
             lockoutFindings: try json("lockout", [LockoutFinding].self), operatorActions: try json("actions", [OperatorAction].self),
             domainRewrites: try json("rewrites", [String: String].self), createdBy: try row.decode(String.self, "created_by"),
             createdAt: try row.decode(Date.self, "created_at"), expiresAt: try row.decode(Date.self, "expires_at"), appliedAt: try row.decode(Date?.self, "applied_at"),
-            error: try row.decode(String?.self, "error"), steps: steps)
+            error: try row.decode(String?.self, "error"), steps: steps, jobID: try row.decode(Int64?.self, "job_id"))
     }
 
     /// Plans of a target tenant, newest first (without steps).

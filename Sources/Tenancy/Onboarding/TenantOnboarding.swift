@@ -1,3 +1,4 @@
+import Audit
 public import Cryptography
 public import Foundation
 public import Graph

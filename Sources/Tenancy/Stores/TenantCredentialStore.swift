@@ -1,3 +1,4 @@
+import Audit
 public import Cryptography
 public import Foundation
 public import Logging
@@ -138,7 +139,13 @@ public struct TenantCredentialStore: Sendable {
 
     /// The tenant's active credentials, without secrets.
     public func credentials(tenantID: UUID) async throws -> [CredentialSummary] {
-        try await self.client.query("""
+        try await Self.credentials(tenantID: tenantID, client: self.client)
+    }
+
+    /// The tenant's active credentials, without secrets: metadata needs no master key, so
+    /// `holdfast tenants show` lists them on a host that has none.
+    public static func credentials(tenantID: UUID, client: PostgresClient) async throws -> [CredentialSummary] {
+        try await client.query("""
             SELECT \(unescaped: Self.summaryColumns) FROM tenant_credentials c
             WHERE c.tenant_id = \(tenantID) AND c.replaced_at IS NULL ORDER BY c.created_at
             """).rows.map(Self.summary(from:))

@@ -1,3 +1,4 @@
+import Audit
 public import Foundation
 public import Graph
 public import Postgres

@@ -1,3 +1,4 @@
+import Audit
 public import Foundation
 public import Logging
 import Postgres
@@ -17,8 +18,30 @@ extension TenantRegistry {
         return try Self.tenant(from: row)
     }
 
-    public func partner(named name: String) async throws -> Partner? {
-        try await self.client.query("SELECT id, name, created_at FROM partners WHERE name = \(name)").first.map(Self.partner(from:))
+    /// The partner named `reference`, or with that id: the one partner lookup of the CLI, the API
+    /// and scheduled reports. A name wins over an id that happens to read the same.
+    public func partner(reference: String) async throws -> Partner {
+        let id = UUID(uuidString: reference.trimmingCharacters(in: .whitespaces))
+        guard let row = try await self.client.query("""
+            SELECT id, name, created_at FROM partners WHERE name = \(reference) OR id = \(id)
+            ORDER BY (name = \(reference)) DESC LIMIT 1
+            """).first else {
+            throw TenancyError(.partnerNotFound, "no partner has name or id '\(reference)'")
+        }
+        return try Self.partner(from: row)
+    }
+
+    /// The partner with this id (an API body names partners by id only).
+    public func partner(id: UUID) async throws -> Partner {
+        guard let row = try await self.client.query("SELECT id, name, created_at FROM partners WHERE id = \(id)").first else {
+            throw TenancyError(.partnerNotFound, "no partner has id \(id.uuidString.lowercased())")
+        }
+        return try Self.partner(from: row)
+    }
+
+    /// Every partner, by name.
+    public func partners() async throws -> [Partner] {
+        try await self.client.query("SELECT id, name, created_at FROM partners ORDER BY name").rows.map(Self.partner(from:))
     }
 
     /// The partner called `name`, added (and audited) on first use, inside the caller's transaction.

@@ -1,6 +1,6 @@
 public import Foundation
 import Postgres
-import Tenancy
+import Audit
 
 extension Vault {
     /// What deleting one snapshot did to the map.

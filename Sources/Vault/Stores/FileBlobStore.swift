@@ -19,16 +19,27 @@ public struct FileBlobStore: BlobStore {
     /// A temporary file older than this belongs to a write that failed or crashed (a write takes
     /// milliseconds): garbage collection removes it. Default 1 hour.
     public var leftoverAge: Duration
+    /// Free bytes a write must leave on the directory's file system: a backup refuses to write
+    /// (`storageFull`, nothing written) rather than fill the disk that PostgreSQL, the logs or the
+    /// other tenants' backups share. Default 1 GiB.
+    public var minimumFreeBytes: Int64
 
-    public init(root: URL, threadPool: NIOThreadPool = .singleton, leftoverAge: Duration = .seconds(3600)) {
+    public static let defaultMinimumFreeBytes: Int64 = 1 << 30
+
+    public init(root: URL, threadPool: NIOThreadPool = .singleton, leftoverAge: Duration = .seconds(3600),
+                minimumFreeBytes: Int64 = FileBlobStore.defaultMinimumFreeBytes) {
         self.root = root
         self.threadPool = threadPool
         self.leftoverAge = leftoverAge
+        self.minimumFreeBytes = max(0, minimumFreeBytes)
     }
 
     public func put(_ blobs: [(id: BlobID, sealed: [UInt8])], tenantID: UUID, logger: Logger) async throws -> Set<BlobID> {
         let tenantDirectory = self.directory(tenantID)
+        let needed = blobs.reduce(Int64(0)) { $0 + Int64($1.sealed.count) }
+        let (root, reserve) = (self.root.path, self.minimumFreeBytes)
         return try await self.threadPool.runIfActive {
+            try Self.requireFreeSpace(needed, reserve: reserve, at: root)
             var written = Set<BlobID>()
             let staging = tenantDirectory.appendingPathComponent("tmp")
             try Self.makeDirectory(staging)
@@ -161,6 +172,23 @@ public struct FileBlobStore: BlobStore {
                                                     attributes: [.posixPermissions: 0o700])
         } catch {
             throw VaultError(.storage, "cannot create blob directory \(url.path)", underlying: error)
+        }
+    }
+
+    /// Throws `storageFull` unless writing `needed` bytes under `path` leaves `reserve` free
+    /// (for an unprivileged process: `f_bavail`).
+    static func requireFreeSpace(_ needed: Int64, reserve: Int64, at path: String) throws {
+        guard reserve > 0 || needed > 0 else { return }
+        var status = statvfs()
+        guard statvfs(path, &status) == 0 else {
+            if errno == ENOENT { return }  // not created yet: the first write creates it, and fails there if it cannot
+            throw Self.error("statvfs \(path)", errno)
+        }
+        let blockSize = Int64(status.f_frsize > 0 ? status.f_frsize : status.f_bsize)
+        let (available, overflow) = Int64(clamping: status.f_bavail).multipliedReportingOverflow(by: blockSize)
+        let free = overflow ? Int64.max : available
+        guard free - needed >= reserve else {
+            throw VaultError(.storageFull, "the blob directory \(path) has \(free) bytes free; writing \(needed) more would leave less than its reserve of \(reserve) bytes (HOLDFAST_BLOB_DIR_MIN_FREE_MB); nothing was written: free space or move the directory")
         }
     }
 

@@ -1,9 +1,11 @@
 public import Foundation
 public import Logging
 public import Postgres
-public import Tenancy
+public import Vault
 
-/// Vault keys from the tenants' data keys in PostgreSQL (wrapped under the master key ring).
+/// Vault keys from the tenants' data keys in PostgreSQL (wrapped under the master key ring):
+/// Tenancy's side of the ``VaultKeyProvider`` protocol the vault declares, so the vault needs no
+/// Tenancy (the runtime hands one to the `Vault` it builds).
 public struct TenancyVaultKeyProvider: VaultKeyProvider {
     let client: PostgresClient
     let dataKeys: TenantDataKeyStore

@@ -2,6 +2,7 @@ public import Foundation
 public import Logging
 public import Postgres
 public import Queue
+import Vault
 
 /// Enqueues the due backup, retention and validation jobs of every active tenant.
 ///
@@ -10,18 +11,25 @@ public import Queue
 /// SKIP LOCKED, enqueues their jobs and moves their `next_*_at` forward in one transaction: a job
 /// is enqueued once per due time even if two schedulers ran. Unique keys (`backup:<tenant>` …)
 /// keep a tenant from piling up pending jobs of one kind while its previous one waits.
-public struct TenantScheduler: Sendable {
+///
+/// The scheduling columns are `tenants`' own, so the scheduler lives with the module that owns that
+/// table; the coordinator's leader runs it as one of the leader tasks it is given.
+public struct TenantScheduler: MaintenanceTask {
     public let client: PostgresClient
     public let logger: Logger
     /// Tenants handled per transaction. Default 500.
     public let batchSize: Int
+    /// How often the leader looks for due tenants. Default 15 s.
+    public let interval: Duration
+    public var name: String { "scheduler" }
 
     /// What the jobs it enqueues are checked against.
     public let enqueueChecks: EnqueueChecks
 
-    public init(client: PostgresClient, batchSize: Int = 500, enqueueChecks: EnqueueChecks, logger: Logger) {
+    public init(client: PostgresClient, batchSize: Int = 500, interval: Duration = .seconds(15), enqueueChecks: EnqueueChecks, logger: Logger) {
         self.client = client
         self.batchSize = batchSize
+        self.interval = interval
         self.enqueueChecks = enqueueChecks
         self.logger = logger
     }
@@ -42,10 +50,16 @@ public struct TenantScheduler: Sendable {
         Schedule(kind: .validation, intervalColumn: "validation_interval", nextColumn: "next_validation_at"),
     ]
 
+    /// One pass at the current time (the leader's round); see ``runOnce(now:)``.
+    @discardableResult
+    public func runOnce() async throws -> Int {
+        try await runOnce(now: Date())
+    }
+
     /// One pass: places never-scheduled tenants, then enqueues everything due. Returns the number
     /// of jobs enqueued.
     @discardableResult
-    public func runOnce(now: Date = Date()) async throws -> Int {
+    public func runOnce(now: Date) async throws -> Int {
         var enqueued = 0
         for schedule in Self.schedules {
             while try await placeUnscheduled(schedule, now: now) == batchSize {}
@@ -74,8 +88,7 @@ public struct TenantScheduler: Sendable {
                 SELECT id, extract(epoch FROM \(unescaped: schedule.intervalColumn))::float8 AS interval_s,
                        extract(epoch FROM preferred_window_start)::int AS window_start_s,
                        extract(epoch FROM preferred_window_length)::int AS window_length_s,
-                       \(unescaped: schedule.nextColumn) AS due,
-                       EXISTS (SELECT 1 FROM snapshots WHERE snapshots.tenant_id = tenants.id) AS has_snapshot
+                       \(unescaped: schedule.nextColumn) AS due
                 FROM tenants WHERE status = 'active' AND \(unescaped: condition)
                 LIMIT \(batchSize) FOR UPDATE SKIP LOCKED
                 """
@@ -91,17 +104,22 @@ public struct TenantScheduler: Sendable {
                 """
         }
         let rows = try await connection.query(query)
-        return try rows.map { row in
+        var tenants = try rows.map { row in
             let interval = max(60, try row.decode(Double.self, "interval_s"))
             let policy = SchedulePolicy(interval: .milliseconds(Int64(interval * 1000)), windowStart: try row.decode(Int?.self, "window_start_s"),
                                         windowLength: try row.decode(Int?.self, "window_length_s") ?? 0)
-            return DueTenant(id: try row.decode(UUID.self, "id"), policy: policy, due: try row.decode(Date?.self, "due"),
-                             hasSnapshot: unscheduled ? try row.decode(Bool.self, "has_snapshot") : true)
+            return DueTenant(id: try row.decode(UUID.self, "id"), policy: policy, due: try row.decode(Date?.self, "due"))
         }
+        if unscheduled && !tenants.isEmpty {
+            // Snapshots are the vault's table: ask it, in this transaction.
+            let withSnapshots = try await Vault.tenantsWithSnapshots(tenants.map(\.id), on: connection)
+            for index in tenants.indices { tenants[index].hasSnapshot = withSnapshots.contains(tenants[index].id) }
+        }
+        return tenants
     }
 
     private func placeUnscheduled(_ schedule: Schedule, now: Date) async throws -> Int {
-        try await client.withTransaction { connection in
+        try await client.withTransaction(logger: logger) { connection in
             let tenants = try await dueTenants(schedule, connection: connection, unscheduled: true, now: now)
             guard !tenants.isEmpty else { return 0 }
             try await setNext(schedule, ids: tenants.map(\.id),
@@ -114,7 +132,7 @@ public struct TenantScheduler: Sendable {
     }
 
     private func enqueueDue(_ schedule: Schedule, now: Date) async throws -> (due: Int, inserted: Int) {
-        try await client.withTransaction { connection in
+        try await client.withTransaction(logger: logger) { connection in
             let tenants = try await dueTenants(schedule, connection: connection, unscheduled: false, now: now)
             guard !tenants.isEmpty else { return (0, 0) }
             let requests = tenants.map { tenant in
