@@ -85,6 +85,21 @@ struct ConfigurationTests {
         await #expect(throws: ConfigurationError.self) { try await HoldfastConfiguration.load(environment: ["HOLDFAST_CONFIG_FILE": config]) }
     }
 
+    @Test func aDatabasePasswordOnTheCommandLineIsWarnedAbout() async throws {
+        for url in ["postgresql://holdfast:s3cret@db/holdfast", "postgresql://holdfast@db/holdfast?password=s3cret",
+                    "host=db user=holdfast password=s3cret dbname=holdfast"] {
+            let check = try await Self.check(flags: ["HOLDFAST_DATABASE_URL": url], environment: [:])
+            #expect(check.warnings.contains { $0.contains("--database-url carries a password") }, "\(url): \(check.warnings)")
+            #expect(!check.warnings.joined().contains("s3cret"))
+        }
+        for url in ["postgresql://holdfast@db/holdfast", "host=db user=holdfast dbname=holdfast"] {
+            #expect(try await Self.check(flags: ["HOLDFAST_DATABASE_URL": url], environment: [:]).warnings.isEmpty)
+        }
+        // From the environment or a file, a password is not in the process list: no warning for it.
+        #expect(try await Self.check(environment: ["HOLDFAST_DATABASE_URL": "postgresql://holdfast:s3cret@db/holdfast"])
+            .warnings.allSatisfy { !$0.contains("--database-url") })
+    }
+
     @Test func aMasterKeyFileOthersCanReadIsRefused() async throws {
         let files = try Files()
         let keyFile = try files.write("master-key", Self.key, mode: 0o644)
