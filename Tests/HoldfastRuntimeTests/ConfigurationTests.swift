@@ -125,6 +125,36 @@ struct ConfigurationTests {
         #expect(try await Self.check(environment: environment).problems.isEmpty)
     }
 
+    /// What the libraries' own environment readers used to check, now the configuration's alone.
+    @Test func webhookS3AndMasterKeySettingsAreCheckedAsAWhole() async throws {
+        let files = try Files()
+        let secret = try files.write("s3-secret", "shh\n")
+        let loaded = try await HoldfastConfiguration.load(environment: [
+            "HOLDFAST_S3_BUCKET": "b", "HOLDFAST_S3_ENDPOINT": "http://127.0.0.1:9000/", "HOLDFAST_S3_ACCESS_KEY_ID": "a",
+            "HOLDFAST_S3_SECRET_ACCESS_KEY_FILE": secret, "HOLDFAST_S3_PATH_STYLE": "false", "HOLDFAST_S3_LOCK_MODE": "governance",
+            "HOLDFAST_S3_REGION": "eu-west-1", "HOLDFAST_WEBHOOK_URL": "https://hooks.example.com/holdfast",
+            "HOLDFAST_WEBHOOK_SECRET": "0123456789abcdef", "HOLDFAST_WEBHOOK_TIMEOUT": "2.5",
+        ]).configuration
+        guard case .s3(let s3) = loaded.blobStore else { Issue.record("no S3 store: \(loaded.blobStore)"); return }
+        let store = try s3.resolved()
+        #expect(store.secretAccessKey == "shh" && store.endpoint == "http://127.0.0.1:9000")
+        #expect(!store.pathStyle && store.lockMode == .governance && store.region == "eu-west-1")
+        let webhook = try #require(loaded.webhook)
+        #expect(webhook.timeout == .milliseconds(2500) && webhook.url == "https://hooks.example.com/holdfast")
+        for (environment, key) in [
+            (["HOLDFAST_S3_BUCKET": "b"], "HOLDFAST_S3_BUCKET"),
+            (["HOLDFAST_S3_BUCKET": "b", "HOLDFAST_S3_ENDPOINT": "http://e", "HOLDFAST_S3_ACCESS_KEY_ID": "a",
+              "HOLDFAST_S3_SECRET_ACCESS_KEY": "s", "HOLDFAST_S3_LOCK_MODE": "forever"], "HOLDFAST_S3_LOCK_MODE"),
+            (["HOLDFAST_WEBHOOK_URL": "https://hooks.example.com"], "HOLDFAST_WEBHOOK_URL"),
+            (["HOLDFAST_WEBHOOK_URL": "ftp://x", "HOLDFAST_WEBHOOK_SECRET": "0123456789abcdef"], "HOLDFAST_WEBHOOK_URL"),
+            (["HOLDFAST_MASTER_KEY_FILE": secret, "HOLDFAST_MASTER_KEY": Self.key], "HOLDFAST_MASTER_KEY"),
+        ] {
+            let problems = try await Self.check(environment: environment).problems
+            #expect(!problems.isEmpty, "\(environment) was accepted")
+            #expect(problems.contains { $0.key?.hasPrefix(key) == true || $0.message.contains(key) }, "\(environment): \(problems)")
+        }
+    }
+
     @Test func bothBlobStoresAreAContradiction() async throws {
         let environment = ["HOLDFAST_S3_BUCKET": "vault", "HOLDFAST_S3_ENDPOINT": "http://127.0.0.1:9000", "HOLDFAST_S3_ACCESS_KEY_ID": "id",
                            "HOLDFAST_S3_SECRET_ACCESS_KEY": "secret"]
