@@ -323,6 +323,7 @@ let package = Package(
             name: "holdfast-bench",
             dependencies: [
                 "Queue", "Worker", "Postgres", "Migrations", "Tenancy", "Cryptography",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -49,16 +49,13 @@ public enum MigrationDirectory {
         return migrations
     }
 
-    /// Finds the migrations directory: `explicit` if given, else `HOLDFAST_MIGRATIONS_DIR`, else
-    /// `../share/holdfast/migrations` beside the executable (installed layout), else the nearest
-    /// `migrations/` beside a `Package.swift` above the working directory or this source file (a checkout).
-    public static func locate(explicit: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
-                              sourceFile: String = #filePath) throws -> URL {
+    /// Finds the migrations directory: `explicit` if given (the configuration's
+    /// `HOLDFAST_MIGRATIONS_DIR` / `--migrations-dir`), else `../share/holdfast/migrations` beside
+    /// the executable (installed layout), else the nearest `migrations/` beside a `Package.swift`
+    /// above the working directory or this source file (a checkout).
+    public static func locate(explicit: String? = nil, sourceFile: String = #filePath) throws -> URL {
         if let explicit {
-            return try existing(URL(fileURLWithPath: explicit), source: "--migrations-dir")
-        }
-        if let fromEnvironment = environment["HOLDFAST_MIGRATIONS_DIR"], !fromEnvironment.isEmpty {
-            return try existing(URL(fileURLWithPath: fromEnvironment), source: "HOLDFAST_MIGRATIONS_DIR")
+            return try existing(URL(fileURLWithPath: explicit), source: "HOLDFAST_MIGRATIONS_DIR (--migrations-dir)")
         }
         var candidates: [URL] = []
         let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
@@ -79,7 +76,7 @@ public enum MigrationDirectory {
                 return candidate
             }
         }
-        throw MigrationError(code: .directoryUnreadable, message: "cannot find the migrations directory; pass --migrations-dir or set HOLDFAST_MIGRATIONS_DIR (looked in: \(candidates.map(\.path).joined(separator: ", ")))")
+        throw MigrationError(code: .directoryUnreadable, message: "cannot find the migrations directory; set HOLDFAST_MIGRATIONS_DIR or pass --migrations-dir (looked in: \(candidates.map(\.path).joined(separator: ", ")))")
     }
 
     private static func existing(_ url: URL, source: String) throws -> URL {

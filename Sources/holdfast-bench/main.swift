@@ -1,6 +1,7 @@
 // holdfast-bench: measurements behind docs/performance.md. Run through deploy/bench/*.
 //
 //     holdfast-bench queue --database-url URL [--jobs N] [--pgqueuer-json '{…}']
+import ArgumentParser
 import Foundation
 import Logging
 import Migrations
@@ -170,132 +171,143 @@ func rounded(_ value: Double, _ places: Int = 1) -> Double {
 }
 
 @main
-struct BenchMain {
-    static func main() async {
-        let arguments = Array(CommandLine.arguments.dropFirst())
-        if arguments.first == "backup-onboard" {
-            do {
-                try await BackupOnboarding.run(arguments: arguments)
-                return
-            } catch {
-                FileHandle.standardError.write(Data("backup-onboard failed: \(error)\n".utf8))
-                exit(1)
-            }
-        }
-        guard arguments.first == "queue" || arguments.first == "queue-drain" else {
-            FileHandle.standardError.write(Data("""
-                usage: holdfast-bench queue --database-url URL [--jobs N] [--pgqueuer-json JSON]
-                       holdfast-bench queue-drain --database-url URL [--jobs N] [--slots N]   (only the claim+complete drain, for profiling)
-                       holdfast-bench backup-onboard --database-url URL --entra-tenant-id ID --client-id ID --secret-file FILE --domain D --name N
+struct BenchMain: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "holdfast-bench", abstract: "Measurements behind docs/performance.md; run through deploy/bench/*.",
+        subcommands: [QueueCommand.self, QueueDrainCommand.self, BackupOnboardCommand.self])
+}
 
-                """.utf8))
-            exit(2)
-        }
-        func value(_ name: String) -> String? {
-            guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
-            return arguments[index + 1]
-        }
-        let url = value("--database-url") ?? ProcessInfo.processInfo.environment["HOLDFAST_DATABASE_URL"] ?? ""
-        let jobs = Int(value("--jobs") ?? "") ?? 20_000
+/// Options every benchmark takes: the database, explicitly (a benchmark never guesses its target).
+struct DatabaseOption: ParsableArguments {
+    @Option(name: .customLong("database-url"), help: "PostgreSQL to measure against (a scratch schema is made and dropped).")
+    var databaseURL: String
+
+    var logger: Logger {
         var logger = Logger(label: "holdfast.bench")
         logger.logLevel = .error
-        let bench = QueueBenchmark(databaseURL: url, jobs: jobs, logger: logger)
-        if arguments.first == "queue-drain" {
-            let slots = Int(value("--slots") ?? "") ?? 16
-            do {
-                try await bench.prepare()
-                let rate = try await bench.claimComplete(slots: slots, count: jobs)
-                print("claim+complete, \(slots) slot(s): \(Int(rate)) jobs/s (\(jobs) no-op jobs)")
-            } catch {
-                FileHandle.standardError.write(Data("benchmark failed: \(error)\n".utf8))
-                exit(1)
-            }
-            return
-        }
-        do {
-            try await bench.prepare()
-            let setup = PostgresClient(configuration: bench.configuration(connections: 2), logger: logger)
-            try await bench.reset(setup)
-            let enqueueRate = try await bench.enqueue(setup, count: jobs)
-            await setup.shutdown()
-            print("enqueue (batches of 1,000):        \(Int(enqueueRate)) jobs/s")
-            var rates: [Int: Double] = [:]
-            for slots in [1, 4, 16] {
-                let count = slots == 1 ? jobs / 4 : jobs
-                rates[slots] = try await bench.claimComplete(slots: slots, count: count)
-                print("claim+complete, \(slots) slot(s):\(String(repeating: " ", count: 11 - String(slots).count))\(Int(rates[slots]!)) jobs/s (\(count) no-op jobs)")
-            }
-            let latency = try await bench.startLatency(count: 2_000, every: .milliseconds(5))
-            print("enqueue-to-start latency (200/s):  p50 \(rounded(latency.p50)) ms, p99 \(rounded(latency.p99)) ms")
-            let large = try await bench.largeTableClaims(finished: 1_000_000, queued: 100_000, claims: 2_000)
-            print("claim latency, 16 slots, 1M finished + 100k queued: p50 \(rounded(large.p50, 2)) ms, p99 \(rounded(large.p99, 2)) ms")
+        return logger
+    }
+}
 
-            var result: [String: Any] = [
-                "bench": "queue",
-                "claim_complete_jobs_per_s": Int(rates[16]!),
-                "claim_complete_jobs_per_s_1_slot": Int(rates[1]!),
-                "claim_complete_jobs_per_s_4_slots": Int(rates[4]!),
-                "enqueue_jobs_per_s": Int(enqueueRate),
-                "start_latency_p50_ms": rounded(latency.p50),
-                "start_latency_p99_ms": rounded(latency.p99),
-                "claim_p50_ms_large_table": rounded(large.p50, 2),
-                "claim_p99_ms_large_table": rounded(large.p99, 2),
-                "jobs": jobs,
-            ]
-            if let text = value("--pgqueuer-json"), let data = text.data(using: .utf8),
-               let pgqueuer = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
-                for (key, value) in pgqueuer { result[key] = value }
-                if let theirs = pgqueuer["pgqueuer_jobs_per_s"] as? Double, theirs > 0 {
-                    let ratio = rounded(rates[16]! / theirs, 2)
-                    result["ratio_vs_pgqueuer"] = ratio
-                    print("pgqueuer, same workload (batch 16): \(Int(theirs)) jobs/s; holdfast/pgqueuer = \(ratio)×")
-                }
-                if let theirs = pgqueuer["pgqueuer_enqueue_jobs_per_s"] as? Double {
-                    print("pgqueuer enqueue (batches of 1,000): \(Int(theirs)) jobs/s")
-                }
-            } else {
-                result["pgqueuer_jobs_per_s"] = NSNull()
-            }
-            let admin = PostgresClient(configuration: PostgresConfiguration(connectionString: url, maxConnections: 1), logger: logger)
-            try await admin.query("DROP SCHEMA IF EXISTS \(unescaped: bench.schema) CASCADE")
-            await admin.shutdown()
-            let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
-        } catch {
-            FileHandle.standardError.write(Data("benchmark failed: \(error)\n".utf8))
-            exit(1)
+struct QueueCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "queue", abstract: "Enqueue, claim+complete, start latency, large-table claims.")
+
+    @OptionGroup var database: DatabaseOption
+    @Option(help: "No-op jobs per measurement.") var jobs = 20_000
+    @Option(name: .customLong("pgqueuer-json"), help: "pgqueuer's figures for the same workload (deploy/bench/queue), merged into the result.")
+    var pgqueuerJSON: String?
+
+    func validate() throws {
+        guard (100...10_000_000).contains(jobs) else { throw ValidationError("--jobs must be between 100 and 10,000,000") }
+    }
+
+    func run() async throws {
+        let bench = QueueBenchmark(databaseURL: database.databaseURL, jobs: jobs, logger: database.logger)
+        try await bench.prepare()
+        let setup = PostgresClient(configuration: bench.configuration(connections: 2), logger: database.logger)
+        try await bench.reset(setup)
+        let enqueueRate = try await bench.enqueue(setup, count: jobs)
+        await setup.shutdown()
+        print("enqueue (batches of 1,000):        \(Int(enqueueRate)) jobs/s")
+        var rates: [Int: Double] = [:]
+        for slots in [1, 4, 16] {
+            let count = slots == 1 ? jobs / 4 : jobs
+            rates[slots] = try await bench.claimComplete(slots: slots, count: count)
+            print("claim+complete, \(slots) slot(s):\(String(repeating: " ", count: 11 - String(slots).count))\(Int(rates[slots]!)) jobs/s (\(count) no-op jobs)")
         }
+        let latency = try await bench.startLatency(count: 2_000, every: .milliseconds(5))
+        print("enqueue-to-start latency (200/s):  p50 \(rounded(latency.p50)) ms, p99 \(rounded(latency.p99)) ms")
+        let large = try await bench.largeTableClaims(finished: 1_000_000, queued: 100_000, claims: 2_000)
+        print("claim latency, 16 slots, 1M finished + 100k queued: p50 \(rounded(large.p50, 2)) ms, p99 \(rounded(large.p99, 2)) ms")
+
+        var result: [String: Any] = [
+            "bench": "queue",
+            "claim_complete_jobs_per_s": Int(rates[16]!),
+            "claim_complete_jobs_per_s_1_slot": Int(rates[1]!),
+            "claim_complete_jobs_per_s_4_slots": Int(rates[4]!),
+            "enqueue_jobs_per_s": Int(enqueueRate),
+            "start_latency_p50_ms": rounded(latency.p50),
+            "start_latency_p99_ms": rounded(latency.p99),
+            "claim_p50_ms_large_table": rounded(large.p50, 2),
+            "claim_p99_ms_large_table": rounded(large.p99, 2),
+            "jobs": jobs,
+        ]
+        if let text = pgqueuerJSON, let data = text.data(using: .utf8),
+           let pgqueuer = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            for (key, value) in pgqueuer { result[key] = value }
+            if let theirs = pgqueuer["pgqueuer_jobs_per_s"] as? Double, theirs > 0 {
+                let ratio = rounded(rates[16]! / theirs, 2)
+                result["ratio_vs_pgqueuer"] = ratio
+                print("pgqueuer, same workload (batch 16): \(Int(theirs)) jobs/s; holdfast/pgqueuer = \(ratio)×")
+            }
+            if let theirs = pgqueuer["pgqueuer_enqueue_jobs_per_s"] as? Double {
+                print("pgqueuer enqueue (batches of 1,000): \(Int(theirs)) jobs/s")
+            }
+        } else {
+            result["pgqueuer_jobs_per_s"] = NSNull()
+        }
+        let admin = PostgresClient(configuration: PostgresConfiguration(connectionString: database.databaseURL, maxConnections: 1),
+                                   logger: database.logger)
+        try await admin.query("DROP SCHEMA IF EXISTS \(unescaped: bench.schema) CASCADE")
+        await admin.shutdown()
+        let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
+        print(String(decoding: data, as: UTF8.self))
+    }
+}
+
+/// Only the claim+complete drain, for profiling.
+struct QueueDrainCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "queue-drain", abstract: "Only the claim+complete drain, for profiling.")
+
+    @OptionGroup var database: DatabaseOption
+    @Option(help: "No-op jobs.") var jobs = 20_000
+    @Option(help: "Worker slots.") var slots = 16
+
+    func validate() throws {
+        guard (100...10_000_000).contains(jobs) else { throw ValidationError("--jobs must be between 100 and 10,000,000") }
+        guard (1...256).contains(slots) else { throw ValidationError("--slots must be between 1 and 256") }
+    }
+
+    func run() async throws {
+        let bench = QueueBenchmark(databaseURL: database.databaseURL, jobs: jobs, logger: database.logger)
+        try await bench.prepare()
+        let rate = try await bench.claimComplete(slots: slots, count: jobs)
+        print("claim+complete, \(slots) slot(s): \(Int(rate)) jobs/s (\(jobs) no-op jobs)")
     }
 }
 
 /// `holdfast-bench backup-onboard`: registers one graph-sim tenant and its app's client secret in
 /// Holdfast (as onboarding would), so `deploy/bench/backup` can run backups of it through a real
 /// worker. Prints the Holdfast tenant id.
-enum BackupOnboarding {
-    static func run(arguments: [String]) async throws {
-        func value(_ name: String) throws -> String {
-            guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else {
-                throw BenchUsageError("backup-onboard needs \(name)")
-            }
-            return arguments[index + 1]
+struct BackupOnboardCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "backup-onboard", abstract: "Register a graph-sim tenant for deploy/bench/backup.")
+
+    @OptionGroup var database: DatabaseOption
+    @Option(name: .customLong("master-key-file"), help: "The master key the secret is sealed under (as the worker's).") var masterKeyFile: String
+    @Option(name: .customLong("entra-tenant-id")) var entraTenantID: String
+    @Option(name: .customLong("client-id")) var clientID: String
+    @Option(name: .customLong("secret-file"), help: "A file holding the app's client secret.") var secretFile: String
+    @Option var domain: String
+    @Option var name: String
+
+    func validate() throws {
+        guard UUID(uuidString: entraTenantID) != nil, UUID(uuidString: clientID) != nil else {
+            throw ValidationError("--entra-tenant-id and --client-id must be UUIDs")
         }
-        let environment = ProcessInfo.processInfo.environment
-        let url = (try? value("--database-url")) ?? environment["HOLDFAST_DATABASE_URL"] ?? ""
-        guard let entraTenant = UUID(uuidString: try value("--entra-tenant-id")),
-              let clientID = UUID(uuidString: try value("--client-id")) else {
-            throw BenchUsageError("--entra-tenant-id and --client-id must be UUIDs")
-        }
-        let secret = try String(contentsOfFile: try value("--secret-file"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        var logger = Logger(label: "holdfast.bench")
-        logger.logLevel = .error
-        let client = PostgresClient(configuration: PostgresConfiguration(connectionString: url, maxConnections: 2), logger: logger)
+    }
+
+    func run() async throws {
+        let secret = try String(contentsOfFile: secretFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let logger = database.logger
+        let ring = MasterKeyRing(current: try MasterKey(contentsOfFile: masterKeyFile))
+        let client = PostgresClient(configuration: PostgresConfiguration(connectionString: database.databaseURL, maxConnections: 2), logger: logger)
         do {
-            let ring = try MasterKeyRing(environment: environment)
             let tenant = try await TenantRegistry(client: client, logger: logger).addTenant(
-                NewTenant(entraTenantID: entraTenant, primaryDomain: try value("--domain"), displayName: try value("--name"), sizeClass: "L"),
+                NewTenant(entraTenantID: UUID(uuidString: entraTenantID)!, primaryDomain: domain, displayName: name, sizeClass: "L"),
                 actor: "bench")
             _ = try await TenantCredentialStore(client: client, keyRing: ring, logger: logger).store(
-                NewTenantCredential(appKind: .tenantApp, clientID: clientID, material: .clientSecret(SecretBytes(copying: Array(secret.utf8)))),
+                NewTenantCredential(appKind: .tenantApp, clientID: UUID(uuidString: clientID)!,
+                                    material: .clientSecret(SecretBytes(copying: Array(secret.utf8)))),
                 tenantID: tenant.id, actor: "bench")
             print(tenant.id.uuidString.lowercased())
             await client.shutdown()
@@ -304,9 +316,4 @@ enum BackupOnboarding {
             throw error
         }
     }
-}
-
-struct BenchUsageError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

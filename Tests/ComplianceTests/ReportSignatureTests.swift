@@ -62,6 +62,26 @@ struct ReportSignatureTests {
         }
     }
 
+    /// Review F12: `report keygen` writes the key 0600, and a key file its group or others can read
+    /// is refused, as the master key file is.
+    @Test func aSigningKeyFileOthersCanReadIsRefused() async throws {
+        try await withDirectory { directory in
+            let path = "\(directory)/signing.pem"
+            let binary = ProcessRunner.productsDirectory().appendingPathComponent("holdfast").path
+            let made = try await ProcessRunner.capture(binary, ["report", "keygen", "--out", path])
+            #expect(made.status == 0, "\(made.standardError)")
+            #expect(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int == 0o600)
+            _ = try ReportSigningKey(pemFile: path)
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+            #expect(throws: ComplianceError(.signingKeyUnusable, "")) { try ReportSigningKey(pemFile: path) }
+            do {
+                _ = try ReportSigningKey(pemFile: path)
+            } catch let error as ComplianceError {
+                #expect(error.message.contains("mode 644") && error.message.contains("chmod 600"), "\(error.message)")
+            }
+        }
+    }
+
     @Test("each format verifies as written and fails after one byte changes", arguments: ReportFormat.allCases)
     func tamper(format: ReportFormat) async throws {
         try await withDirectory { directory in

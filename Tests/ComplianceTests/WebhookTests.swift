@@ -117,23 +117,6 @@ struct WebhookTests {
         }
     }
 
-    @Test("configuration from the environment")
-    func configuration() throws {
-        #expect(try WebhookConfiguration(environment: [:]) == nil)
-        let configured = try #require(try WebhookConfiguration(environment: [
-            "HOLDFAST_WEBHOOK_URL": "https://hooks.example.com/holdfast", "HOLDFAST_WEBHOOK_SECRET": "0123456789abcdef",
-            "HOLDFAST_WEBHOOK_TIMEOUT": "2.5",
-        ]))
-        #expect(configured.timeout == .milliseconds(2500))
-        #expect(configured.secret == Array("0123456789abcdef".utf8))
-        #expect(throws: ComplianceError(.webhookNotConfigured, "")) {
-            try WebhookConfiguration(environment: ["HOLDFAST_WEBHOOK_URL": "https://hooks.example.com"])
-        }
-        #expect(throws: ComplianceError(.webhookNotConfigured, "")) {
-            try WebhookConfiguration(environment: ["HOLDFAST_WEBHOOK_URL": "ftp://x", "HOLDFAST_WEBHOOK_SECRET": "0123456789abcdef"])
-        }
-    }
-
     /// Through the real queue: the worker fails the first attempt on a 500, the queue retries it
     /// after its backoff, and the second attempt completes the job.
     @Test("delivered through the queue with its retry and backoff")

@@ -110,7 +110,6 @@ struct EnvelopeTests {
         #expect(throws: EnvelopeError(.invalidMasterKey, "")) { try MasterKey(base64: short, source: "test") }
         #expect(throws: EnvelopeError(.invalidMasterKey, "")) { try MasterKey(base64: "not base64 at all!", source: "test") }
         #expect(throws: EnvelopeError(.invalidMasterKey, "")) { try MasterKey(base64: "", source: "test") }
-        #expect(throws: EnvelopeError(.masterKeyMissing, "")) { try MasterKeyRing(environment: [:]) }
         do {
             _ = try MasterKey(base64: short, source: "HOLDFAST_MASTER_KEY")
         } catch let error as EnvelopeError {
@@ -139,15 +138,9 @@ struct EnvelopeTests {
         #expect(throws: EnvelopeError(.invalidMasterKey, "")) { try MasterKey(contentsOfFile: path + ".missing") }
 
         let previous = MasterKey.generate()
-        let ring = try MasterKeyRing(environment: [
-            MasterKeyRing.EnvironmentKey.currentFile: path,
-            MasterKeyRing.EnvironmentKey.previous: Data(SecureRandom.bytes(32)).base64EncodedString(),
-        ])
+        let ring = MasterKeyRing(current: fromFile, previous: [try MasterKey(base64: Data(SecureRandom.bytes(32)).base64EncodedString(), source: "test")])
         #expect(ring.current.id == fromFile.id)
         #expect(ring.ids.count == 2)
         #expect(throws: EnvelopeError(.unknownMasterKey, "")) { try ring.key(id: previous.id) }
-        #expect(throws: EnvelopeError(.invalidMasterKey, "")) {
-            try MasterKeyRing(environment: [MasterKeyRing.EnvironmentKey.currentFile: path, MasterKeyRing.EnvironmentKey.current: key])
-        }
     }
 }

@@ -85,6 +85,21 @@ struct ConfigurationTests {
         await #expect(throws: ConfigurationError.self) { try await HoldfastConfiguration.load(environment: ["HOLDFAST_CONFIG_FILE": config]) }
     }
 
+    @Test func aDatabasePasswordOnTheCommandLineIsWarnedAbout() async throws {
+        for url in ["postgresql://holdfast:s3cret@db/holdfast", "postgresql://holdfast@db/holdfast?password=s3cret",
+                    "host=db user=holdfast password=s3cret dbname=holdfast"] {
+            let check = try await Self.check(flags: ["HOLDFAST_DATABASE_URL": url], environment: [:])
+            #expect(check.warnings.contains { $0.contains("--database-url carries a password") }, "\(url): \(check.warnings)")
+            #expect(!check.warnings.joined().contains("s3cret"))
+        }
+        for url in ["postgresql://holdfast@db/holdfast", "host=db user=holdfast dbname=holdfast"] {
+            #expect(try await Self.check(flags: ["HOLDFAST_DATABASE_URL": url], environment: [:]).warnings.isEmpty)
+        }
+        // From the environment or a file, a password is not in the process list: no warning for it.
+        #expect(try await Self.check(environment: ["HOLDFAST_DATABASE_URL": "postgresql://holdfast:s3cret@db/holdfast"])
+            .warnings.allSatisfy { !$0.contains("--database-url") })
+    }
+
     @Test func aMasterKeyFileOthersCanReadIsRefused() async throws {
         let files = try Files()
         let keyFile = try files.write("master-key", Self.key, mode: 0o644)
@@ -108,6 +123,36 @@ struct ConfigurationTests {
         // A certificate is public; only the key's mode matters.
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key)
         #expect(try await Self.check(environment: environment).problems.isEmpty)
+    }
+
+    /// What the libraries' own environment readers used to check, now the configuration's alone.
+    @Test func webhookS3AndMasterKeySettingsAreCheckedAsAWhole() async throws {
+        let files = try Files()
+        let secret = try files.write("s3-secret", "shh\n")
+        let loaded = try await HoldfastConfiguration.load(environment: [
+            "HOLDFAST_S3_BUCKET": "b", "HOLDFAST_S3_ENDPOINT": "http://127.0.0.1:9000/", "HOLDFAST_S3_ACCESS_KEY_ID": "a",
+            "HOLDFAST_S3_SECRET_ACCESS_KEY_FILE": secret, "HOLDFAST_S3_PATH_STYLE": "false", "HOLDFAST_S3_LOCK_MODE": "governance",
+            "HOLDFAST_S3_REGION": "eu-west-1", "HOLDFAST_WEBHOOK_URL": "https://hooks.example.com/holdfast",
+            "HOLDFAST_WEBHOOK_SECRET": "0123456789abcdef", "HOLDFAST_WEBHOOK_TIMEOUT": "2.5",
+        ]).configuration
+        guard case .s3(let s3) = loaded.blobStore else { Issue.record("no S3 store: \(loaded.blobStore)"); return }
+        let store = try s3.resolved()
+        #expect(store.secretAccessKey == "shh" && store.endpoint == "http://127.0.0.1:9000")
+        #expect(!store.pathStyle && store.lockMode == .governance && store.region == "eu-west-1")
+        let webhook = try #require(loaded.webhook)
+        #expect(webhook.timeout == .milliseconds(2500) && webhook.url == "https://hooks.example.com/holdfast")
+        for (environment, key) in [
+            (["HOLDFAST_S3_BUCKET": "b"], "HOLDFAST_S3_BUCKET"),
+            (["HOLDFAST_S3_BUCKET": "b", "HOLDFAST_S3_ENDPOINT": "http://e", "HOLDFAST_S3_ACCESS_KEY_ID": "a",
+              "HOLDFAST_S3_SECRET_ACCESS_KEY": "s", "HOLDFAST_S3_LOCK_MODE": "forever"], "HOLDFAST_S3_LOCK_MODE"),
+            (["HOLDFAST_WEBHOOK_URL": "https://hooks.example.com"], "HOLDFAST_WEBHOOK_URL"),
+            (["HOLDFAST_WEBHOOK_URL": "ftp://x", "HOLDFAST_WEBHOOK_SECRET": "0123456789abcdef"], "HOLDFAST_WEBHOOK_URL"),
+            (["HOLDFAST_MASTER_KEY_FILE": secret, "HOLDFAST_MASTER_KEY": Self.key], "HOLDFAST_MASTER_KEY"),
+        ] {
+            let problems = try await Self.check(environment: environment).problems
+            #expect(!problems.isEmpty, "\(environment) was accepted")
+            #expect(problems.contains { $0.key?.hasPrefix(key) == true || $0.message.contains(key) }, "\(environment): \(problems)")
+        }
     }
 
     @Test func bothBlobStoresAreAContradiction() async throws {

@@ -191,24 +191,4 @@ struct S3BlobStoreTests {
         #expect(lockDate(from: date, window: 3600, granularity: 86_400).timeIntervalSince1970 == 1_000_080_000)
         #expect(lockDate(from: date, window: 0.5, granularity: 0).timeIntervalSince1970 == 1_000_000_124)
     }
-
-    @Test func configurationFromEnvironment() throws {
-        #expect(try S3BlobStore.Configuration.fromEnvironment([:]) == nil)
-        #expect(throws: VaultError.self) { try S3BlobStore.Configuration.fromEnvironment(["HOLDFAST_S3_BUCKET": "b"]) }
-        let secretFile = FileManager.default.temporaryDirectory.appendingPathComponent("s3-secret-\(UUID().uuidString)")
-        try "  shh\n".write(to: secretFile, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(at: secretFile) }
-        let configuration = try #require(try S3BlobStore.Configuration.fromEnvironment([
-            "HOLDFAST_S3_BUCKET": "b", "HOLDFAST_S3_ENDPOINT": "http://127.0.0.1:9000/", "HOLDFAST_S3_ACCESS_KEY_ID": "a",
-            "HOLDFAST_S3_SECRET_ACCESS_KEY_FILE": secretFile.path, "HOLDFAST_S3_PATH_STYLE": "false", "HOLDFAST_S3_LOCK_MODE": "governance",
-            "HOLDFAST_S3_REGION": "eu-west-1",
-        ]))
-        #expect(configuration.secretAccessKey == "shh" && configuration.endpoint == "http://127.0.0.1:9000")
-        #expect(!configuration.pathStyle && configuration.lockMode == .governance && configuration.region == "eu-west-1")
-        #expect(throws: VaultError.self) {
-            try S3BlobStore.Configuration.fromEnvironment(["HOLDFAST_S3_BUCKET": "b", "HOLDFAST_S3_ENDPOINT": "e",
-                                                           "HOLDFAST_S3_ACCESS_KEY_ID": "a", "HOLDFAST_S3_SECRET_ACCESS_KEY": "s",
-                                                           "HOLDFAST_S3_LOCK_MODE": "forever"])
-        }
-    }
 }

@@ -20,6 +20,11 @@ public struct ReportSigningKey: Sendable {
 
     /// Reads the PEM file at `path`.
     public init(pemFile path: String) throws {
+        // As the master key file: a signing key others can read lets them sign reports as the MSP.
+        if let mode = (try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue,
+           mode & 0o077 != 0 {
+            throw ComplianceError(.signingKeyUnusable, "the report signing key \(path) has mode \(String(mode & 0o777, radix: 8)); its group and others must have no access (chmod 600 \(path))")
+        }
         let pem: String
         do {
             pem = try String(contentsOfFile: path, encoding: .utf8)

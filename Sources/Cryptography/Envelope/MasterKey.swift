@@ -95,14 +95,6 @@ public struct MasterKey: Sendable, CustomStringConvertible {
         try self.init(base64: String(decoding: text, as: UTF8.self), source: path)
     }
 
-    /// Reads the base64 key from environment variable `name` of `environment`.
-    public init(environmentVariable name: String, environment: [String: String]) throws {
-        guard let value = environment[name], !value.isEmpty else {
-            throw EnvelopeError(.masterKeyMissing, "\(name) is not set")
-        }
-        try self.init(base64: value, source: name)
-    }
-
     public var description: String { "MasterKey(\(self.id))" }
 
     private static func isWhitespace(_ byte: UInt8) -> Bool {

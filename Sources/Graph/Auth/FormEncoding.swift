@@ -5,6 +5,17 @@ import Cryptography
 struct FormEncoding {
     private var bytes: [UInt8] = []
 
+    /// `capacity`: enough for the whole form, escaped, so appending never reallocates and leaves
+    /// an unwiped copy of a secret behind in freed memory.
+    init(capacity: Int = 0) {
+        self.bytes.reserveCapacity(capacity)
+    }
+
+    /// The most bytes `fields` can take: every value byte escaped to three, separators and names.
+    static func capacity(_ fields: [(name: String, valueBytes: Int)]) -> Int {
+        fields.reduce(0) { $0 + 3 * ($1.name.utf8.count + $1.valueBytes) + 2 }
+    }
+
     mutating func append(_ name: String, _ value: String) {
         Array(value.utf8).withUnsafeBytes { self.append(name, bytes: $0) }
     }

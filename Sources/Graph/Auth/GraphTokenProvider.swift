@@ -146,20 +146,31 @@ public actor GraphTokenProvider {
     }
 
     static func form(identity: GraphIdentity, credential: GraphClientCredential, endpoint: String, scope: String) throws -> [UInt8] {
-        var form = FormEncoding()
-        form.append("client_id", identity.clientID)
-        form.append("scope", scope)
-        form.append("grant_type", "client_credentials")
+        let common: [(name: String, valueBytes: Int)] = [("client_id", identity.clientID.utf8.count), ("scope", scope.utf8.count),
+                                                         ("grant_type", 18)]
         switch credential {
         case .clientSecret(let secret):
+            var form = FormEncoding(capacity: FormEncoding.capacity(common + [("client_secret", secret.count)]))
+            Self.appendCommon(&form, identity: identity, scope: scope)
             secret.withUnsafeBytes { form.append("client_secret", bytes: $0) }
+            return form.take()
         case .certificate(let privateKey, let certificate, let signature):
             let assertion = try ClientAssertion.make(tokenEndpoint: endpoint, clientID: identity.clientID, privateKey: privateKey,
                                                      certificate: certificate, signature: signature)
-            form.append("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+            let type = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+            var form = FormEncoding(capacity: FormEncoding.capacity(common + [("client_assertion_type", type.utf8.count),
+                                                                              ("client_assertion", assertion.utf8.count)]))
+            Self.appendCommon(&form, identity: identity, scope: scope)
+            form.append("client_assertion_type", type)
             form.append("client_assertion", assertion)
+            return form.take()
         }
-        return form.take()
+    }
+
+    private static func appendCommon(_ form: inout FormEncoding, identity: GraphIdentity, scope: String) {
+        form.append("client_id", identity.clientID)
+        form.append("scope", scope)
+        form.append("grant_type", "client_credentials")
     }
 
     static func error(from response: HTTPResponse, identity: GraphIdentity) -> GraphAuthenticationError {

@@ -77,7 +77,7 @@ public struct ConfigurationCheck: Sendable {
         if let path = configuration.compliance.publicKeyFile {
             note(.reportPublicKeyFile) { _ = try PublicKey(pem: try String(contentsOfFile: path, encoding: .utf8)) }
         }
-        note(.migrationsDirectory) { _ = try MigrationDirectory.locate(explicit: configuration.migrationsDirectory, environment: [:]) }
+        note(.migrationsDirectory) { _ = try MigrationDirectory.locate(explicit: configuration.migrationsDirectory) }
         return problems
     }
 

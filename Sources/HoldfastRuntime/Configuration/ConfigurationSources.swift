@@ -66,6 +66,9 @@ public struct ConfigurationSources: Sendable {
                 if key.isSecret, source == .environment {
                     sources.warnings.append("\(key.name) is set in the environment, where every child process and /proc/PID/environ can read it; prefer \(Self.fileAlternative(of: key))")
                 }
+                if key == .databaseURL, source == .flag, Self.holdsPassword(text) {
+                    sources.warnings.append("--database-url carries a password, which every user of this host can read in the process list; put it in ~/.pgpass, PGPASSFILE or the configuration file (mode 600) instead")
+                }
                 break
             }
         }
@@ -117,6 +120,15 @@ public struct ConfigurationSources: Sendable {
             guard parts.count == 2, !name.isEmpty, !name.hasPrefix("#") else { return nil }
             return name
         }
+    }
+
+    /// Whether a libpq connection string (URL or `key=value` form) names a password.
+    static func holdsPassword(_ connection: String) -> Bool {
+        if let url = URLComponents(string: connection), let scheme = url.scheme, scheme.hasPrefix("postgres") {
+            if url.password?.isEmpty == false { return true }
+            return url.queryItems?.contains { $0.name == "password" && $0.value?.isEmpty == false } ?? false
+        }
+        return connection.split(whereSeparator: \.isWhitespace).contains { $0.hasPrefix("password=") && $0.count > "password=".count }
     }
 
     /// The permission bits of `path`, nil when it cannot be examined.

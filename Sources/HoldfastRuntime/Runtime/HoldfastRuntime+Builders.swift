@@ -200,6 +200,6 @@ extension HoldfastRuntime {
     /// The SQL migrations this build applies, from the configured directory, else the installed
     /// or checkout one.
     public func migrations() throws -> [Migration] {
-        try MigrationDirectory.load(from: try MigrationDirectory.locate(explicit: configuration.migrationsDirectory, environment: [:]))
+        try MigrationDirectory.load(from: try MigrationDirectory.locate(explicit: configuration.migrationsDirectory))
     }
 }

@@ -48,52 +48,6 @@ extension S3BlobStore {
             self.maxConcurrentRequests = max(1, maxConcurrentRequests)
         }
 
-        /// Reads `HOLDFAST_S3_*` variables; nil when `HOLDFAST_S3_BUCKET` is unset (no S3 store).
-        /// The secret comes from `HOLDFAST_S3_SECRET_ACCESS_KEY_FILE` (preferred) or
-        /// `HOLDFAST_S3_SECRET_ACCESS_KEY`.
-        public static func fromEnvironment(_ environment: [String: String]) throws -> Configuration? {
-            guard let bucket = environment["HOLDFAST_S3_BUCKET"], !bucket.isEmpty else { return nil }
-            func required(_ name: String) throws -> String {
-                guard let value = environment[name], !value.isEmpty else {
-                    throw VaultError(.storage, "HOLDFAST_S3_BUCKET is set but \(name) is not")
-                }
-                return value
-            }
-            let secret: String
-            if let file = environment["HOLDFAST_S3_SECRET_ACCESS_KEY_FILE"], !file.isEmpty {
-                do {
-                    secret = try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-                } catch {
-                    throw VaultError(.storage, "cannot read HOLDFAST_S3_SECRET_ACCESS_KEY_FILE (\(file))", underlying: error)
-                }
-            } else {
-                secret = try required("HOLDFAST_S3_SECRET_ACCESS_KEY")
-            }
-            var configuration = Configuration(endpoint: try required("HOLDFAST_S3_ENDPOINT"),
-                                              region: environment["HOLDFAST_S3_REGION"] ?? "us-east-1", bucket: bucket,
-                                              accessKeyID: try required("HOLDFAST_S3_ACCESS_KEY_ID"), secretAccessKey: secret)
-            if let style = environment["HOLDFAST_S3_PATH_STYLE"] {
-                guard let value = ["true": true, "1": true, "false": false, "0": false][style.lowercased()] else {
-                    throw VaultError(.storage, "HOLDFAST_S3_PATH_STYLE must be true or false, not '\(style)'")
-                }
-                configuration.pathStyle = value
-            }
-            if let prefix = environment["HOLDFAST_S3_KEY_PREFIX"] { configuration.keyPrefix = prefix }
-            if let mode = environment["HOLDFAST_S3_LOCK_MODE"] {
-                guard let value = LockMode(rawValue: mode.uppercased()) else {
-                    throw VaultError(.storage, "HOLDFAST_S3_LOCK_MODE must be COMPLIANCE or GOVERNANCE, not '\(mode)'")
-                }
-                configuration.lockMode = value
-            }
-            if let granularity = environment["HOLDFAST_S3_LOCK_GRANULARITY_SECONDS"] {
-                guard let value = TimeInterval(granularity), value >= 1 else {
-                    throw VaultError(.storage, "HOLDFAST_S3_LOCK_GRANULARITY_SECONDS must be a number of seconds ≥ 1")
-                }
-                configuration.lockGranularity = value
-            }
-            return configuration
-        }
-
         public var description: String {
             "S3BlobStore.Configuration(endpoint: \(self.endpoint), region: \(self.region), bucket: \(self.bucket), "
                 + "accessKeyID: \(self.accessKeyID), secretAccessKey: <redacted>, pathStyle: \(self.pathStyle), "
