@@ -28,6 +28,24 @@ import Testing
         }
     }
 
+    /// Found by the 10-minute run: `to=0001-01-01` made a default `from` in year 0, which PostgreSQL
+    /// cannot hold (500). Times before year 1 read as year 1 everywhere.
+    @Test func timesBeforeYearOneAreNotAServerError() async throws {
+        // Proleptic Gregorian, as PostgreSQL counts (Foundation's styles switch to Julian before 1582).
+        #expect(APITime.earliest == RFC3339.fullDate("0001-01-01"))
+        #expect(APITime.parse("0000-03-01T00:00:00Z") == APITime.earliest && APITime.parse("0001-01-01T00:00:00+05:00") == APITime.earliest)
+        try await APIFixture.run { fixture in
+            let tenant = fixture.tenantB.lower
+            for target in ["/v1/reports/compliance?to=0001-01-01&tenant_id=\(tenant)", "/v1/reports/compliance?from=0000-01-01&to=0000-02-01&tenant_id=\(tenant)",
+                           "/v1/tenants/\(tenant)/sla?to=0001-01-01T00:00:00%2B05:00"] {
+                let response = try await fixture.send("GET", target)
+                #expect(response.status == 400 && response.errorCode == "invalid_parameter", "\(target): \(response.status) \(response.text)")
+            }
+            let early = try await fixture.send("GET", "/v1/reports/compliance?from=0000-06-01&to=0001-01-20&tenant_id=\(tenant)")
+            #expect(early.status == 200, "\(early.text.prefix(300))")
+        }
+    }
+
     @Test func queryValuesAreReadAsStrictlyAsTheDocumentWritesThem() async throws {
         try await APIFixture.run { fixture in
             // Empty lists and elements, a kind no job could have, numbers with a sign or a leading zero.

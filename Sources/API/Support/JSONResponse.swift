@@ -48,6 +48,10 @@ public enum APITime {
     /// An RFC 3339 `date-time`, exactly what docs/openapi.yaml's `format: date-time` allows
     /// (``RFC3339``); Foundation's ISO 8601 styles refuse some (`.9`, `+20:56`) and are not the format.
     public static func parse(_ text: String) -> Date? {
-        RFC3339.dateTime(text)
+        RFC3339.dateTime(text).map { max($0, earliest) }
     }
+
+    /// 0001-01-01T00:00:00Z. RFC 3339 allows year 0 (and offsets that reach back into it), which
+    /// PostgreSQL cannot hold; no data is that old, so an earlier time means the same as this one.
+    public static let earliest = Date(timeIntervalSince1970: -62_135_596_800)
 }

@@ -15,8 +15,9 @@ public struct PeriodQuery: Sendable, Hashable {
 
     public static func parse(_ request: Request, now: Date) throws -> PeriodQuery {
         let query = request.uri.queryParameters
+        // Never before year 1 (APITime.earliest), not even a default `from`: PostgreSQL has no year 0.
         let to = try query["to"].map { try date(String($0), name: "to") } ?? now
-        let from = try query["from"].map { try date(String($0), name: "from") } ?? to.addingTimeInterval(-defaultLength)
+        let from = try query["from"].map { try date(String($0), name: "from") } ?? max(to.addingTimeInterval(-defaultLength), APITime.earliest)
         guard from < to else {
             throw APIError(.invalidParameter, "from must be before to (from \(APITime.format(from)), to \(APITime.format(to)))")
         }
@@ -27,7 +28,7 @@ public struct PeriodQuery: Sendable, Hashable {
     }
 
     private static func date(_ text: String, name: String) throws -> Date {
-        guard let date = RFC3339.fullDate(text) ?? RFC3339.dateTime(text) else {
+        guard let date = (RFC3339.fullDate(text) ?? RFC3339.dateTime(text)).map({ max($0, APITime.earliest) }) else {
             throw APIError(.invalidParameter, "\(name) must be a date (2026-11-01) or an ISO 8601 time (2026-11-01T00:00:00Z) (got '\(text)')")
         }
         return date
