@@ -11,11 +11,14 @@ import Testing
 /// over the real restore engine, restoring into an empty graph-sim tenant.
 @Suite("Validation restore drill")
 struct ValidationDrillTests {
+    /// A tenant to validate and an empty one to drill into.
+    static let tenants = [
+        TenantSpecification(name: "contoso", profile: .small, seed: 11),
+        TenantSpecification(name: "scratch", profile: .empty, seed: 13),
+    ]
+
     @Test func aValidationJobDrillsIntoTheScratchTenantAndRefusesToDrillIntoTheTenantItself() async throws {
-        try await RestoreHarness.run(tenants: [
-            TenantSpecification(name: "contoso", profile: .small, seed: 11),
-            TenantSpecification(name: "scratch", profile: .empty, seed: 13),
-        ]) { harness in
+        try await RestoreHarness.run(tenants: Self.tenants) { harness in
             let contoso = try harness.tenantID("contoso")
             let scratch = try harness.tenantID("scratch")
             _ = try await harness.backup("contoso")
@@ -101,10 +104,7 @@ struct ValidationDrillTests {
     }
 
     @Test func aDrillWhoseValidationJobLostItsLeaseWritesNothingAndRecordsNothing() async throws {
-        try await RestoreHarness.run(tenants: [
-            TenantSpecification(name: "contoso", profile: .small, seed: 11),
-            TenantSpecification(name: "scratch", profile: .empty, seed: 13),
-        ]) { harness in
+        try await RestoreHarness.run(tenants: Self.tenants) { harness in
             let contoso = try harness.tenantID("contoso")
             let scratch = try harness.tenantID("scratch")
             let registry = TenantRegistry(client: harness.schema.client, logger: harness.logger)

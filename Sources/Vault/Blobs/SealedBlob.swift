@@ -50,22 +50,11 @@ public enum SealedBlob {
     }
 
     static func header(dataKeyID: String) -> [UInt8] {
-        let keyID = Array(dataKeyID.utf8)
-        precondition(keyID.count < 256, "data key ids are short")
-        return self.magic + [UInt8(keyID.count)] + keyID
+        SealedHeader.make(magic: self.magic, dataKeyID: dataKeyID)
     }
 
     static func parseHeader(_ sealed: [UInt8]) throws(VaultError) -> (dataKeyID: String, length: Int) {
-        guard sealed.count > 5, Array(sealed[0..<4]) == self.magic else {
-            throw VaultError(.unsupportedFormat, "not a Holdfast blob (bad magic)")
-        }
-        let keyLength = Int(sealed[4])
-        let length = 5 + keyLength
-        guard sealed.count >= length + AES256GCM.nonceByteCount + AES256GCM.tagByteCount,
-              let keyID = String(validating: sealed[5..<length], as: UTF8.self) else {
-            throw VaultError(.tampered, "a blob's header is truncated")
-        }
-        return (keyID, length)
+        try SealedHeader.parse(sealed, magic: self.magic, what: "blob")
     }
 
     static func associatedData(header: [UInt8], tenantID: UUID, id: BlobID) -> [UInt8] {
