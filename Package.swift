@@ -263,6 +263,12 @@ let package = Package(
                 .embedInCode("Resources/jobs.mustache"),
                 .embedInCode("Resources/job.mustache"),
                 .embedInCode("Resources/job-rows.mustache"),
+                .embedInCode("Resources/workers.mustache"),
+                .embedInCode("Resources/audit.mustache"),
+                .embedInCode("Resources/policies.mustache"),
+                .embedInCode("Resources/policy.mustache"),
+                .embedInCode("Resources/policy-new.mustache"),
+                .embedInCode("Resources/policy-form.mustache"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -12,6 +12,7 @@ import Testing
         try await ConsoleFixture.run { fixture in
             let names = ["alpha-tenant": fixture.tenantA, "bravo-tenant": fixture.tenantB, "charlie-tenant": fixture.tenantOwn]
             let jobs = [fixture.tenantA: fixture.jobA, fixture.tenantB: fixture.jobB, fixture.tenantOwn: fixture.jobOwn]
+            let standardPolicy = try await fixture.console.services.policies.policy(named: "standard").id.uuidString.lowercased()
             for role in ConsoleFixture.Role.allCases {
                 let browser = try await fixture.signedIn(role)
                 let visible: Set<UUID> = switch role {
@@ -26,15 +27,19 @@ import Testing
                         names.values.map { (page.replacingOccurrences(of: "{tenant_id}", with: $0.uuidString.lowercased()), $0) }
                     } else if page.contains("{job_id}") {
                         jobs.map { (page.replacingOccurrences(of: "{job_id}", with: String($0.value)), $0.key) }
+                    } else if page.contains("{policy_id}") {
+                        [(page.replacingOccurrences(of: "{policy_id}", with: standardPolicy), nil)]
                     } else {
                         [(page, nil)]
                     }
+                    let staffOnly = OperatorConsole.staffPages.contains(page) && role != .operatorUser && role != .readOnly
+                        || OperatorConsole.operatorPages.contains(page) && role != .operatorUser
                     for target in targets {
                         let path = String(target.path.dropFirst("GET ".count))
                         let response = try await browser.get(path)
                         let allowed = target.tenant.map(visible.contains) ?? true
-                        #expect(response.status == (allowed ? 200 : 404), "\(role) \(path): \(response.status)")
-                        if !allowed { refusals += 1 }
+                        #expect(response.status == (staffOnly ? 403 : allowed ? 200 : 404), "\(role) \(path): \(response.status)")
+                        if !allowed || staffOnly { refusals += 1 }
                         #expect(response.header("Content-Security-Policy") == ConsoleMiddleware.contentSecurityPolicy, "\(path)")
                         for (name, id) in names where !visible.contains(id) {
                             // A refusal repeats the id the URL gave, and nothing else about it.

@@ -41,7 +41,16 @@ public struct OperatorConsole: APIRouterMount {
     /// Every page and form of the console, as `METHOD /path` (tests walk them for every role).
     public static let pages = [
         "GET /console", "GET /console/tenants", "GET /console/tenants/{tenant_id}", "GET /console/jobs", "GET /console/jobs/{job_id}",
+        "GET /console/workers", "GET /console/audit", "GET /console/policies", "GET /console/policies/new", "GET /console/policies/{policy_id}",
     ]
+
+    /// The pages partner users are refused (403, audited), as the API refuses partner keys the same data.
+    public static let staffPages: Set<String> = [
+        "GET /console/workers", "GET /console/audit", "GET /console/policies", "GET /console/policies/new", "GET /console/policies/{policy_id}",
+    ]
+
+    /// The pages only operators may open (forms that change something): others get 403, audited.
+    public static let operatorPages: Set<String> = ["GET /console/policies/new"]
 
     public func mount(on router: Router<APIRequestContext>) {
         let group = router.group("console").add(middleware: ConsoleMiddleware(renderer: renderer, cookies: cookies))
@@ -59,6 +68,13 @@ public struct OperatorConsole: APIRouterMount {
         group.get("tenants/:tenant_id") { request, context in try await tenantPage(request, context) }
         group.get("jobs") { request, _ in try await jobList(request) }
         group.get("jobs/:job_id") { request, context in try await jobPage(request, context) }
+        group.get("workers") { request, _ in try await workersPage(request) }
+        group.get("audit") { request, _ in try await auditPage(request) }
+        group.get("policies") { request, _ in try await policyList(request) }
+        group.get("policies/new") { request, _ in try await newPolicyPage(request) }
+        group.get("policies/:policy_id") { request, context in try await policyPage(request, context) }
+        group.post("policies") { request, _ in try await createPolicy(request) }
+        group.post("policies/:policy_id") { request, context in try await updatePolicy(request, context) }
         for action in JobAction.allCases {
             group.post("jobs/:job_id/\(action.rawValue)") { request, context in try await jobAction(action, request, context) }
         }
@@ -144,6 +160,10 @@ public struct OperatorConsole: APIRouterMount {
         guard let first = values.first, !first.isEmpty else { return nil }
         let value = String(first)
         guard value.count <= maxLength else { throw ConsoleError(.invalidInput, "The parameter '\(name)' is longer than \(maxLength) characters.") }
+        // NUL and other control characters are never part of a name, id or search (and PostgreSQL refuses NUL in text).
+        guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw ConsoleError(.invalidInput, "The parameter '\(name)' contains a control character.")
+        }
         return value
     }
 }

@@ -5,6 +5,8 @@ struct ConsoleLayout {
         var username: String
         var roleLabel: String
         var formToken: String
+        /// Staff (not partner users) get the fleet-wide pages in the navigation.
+        var isStaff: Bool
     }
 
     var title: String
@@ -18,7 +20,7 @@ struct ConsoleLayout {
         self.title = title
         self.notice = notice
         if let session, session.stage == .active {
-            viewer = Viewer(username: session.user.username, roleLabel: session.user.role.rawValue, formToken: session.formToken)
+            viewer = Viewer(username: session.user.username, roleLabel: session.user.role.rawValue, formToken: session.formToken, isStaff: session.user.role.isStaff)
         }
     }
 }

@@ -28,3 +28,44 @@ extension JobAdministrator {
                            failedSince: failedSince, oldestAvailableSince: try row.decode(Date?.self, "oldest"))
     }
 }
+
+extension JobAdministrator {
+    /// The queue per kind: bounded counts of waiting, running and retrying jobs of each of `kinds`
+    /// (plus every kind that has a waiting job), each reading at most `cap` rows through the partial
+    /// index of its state, and the oldest wait from ``oldestAvailableAgeByKind()`` (the query the
+    /// coordinator's `holdfast_queue_oldest_available_age_seconds` gauge samples). Sorted by kind.
+    public func queueByKind(kinds: [JobKind], cap: Int = 1000) async throws -> [KindQueue] {
+        let cap = max(1, cap)
+        let ages = try await oldestAvailableAgeByKind()
+        let names = Set(kinds.map(\.rawValue)).union(ages.keys.map(\.rawValue)).sorted()
+        let rows = try await storage("queue by kind") {
+            try await client.query("""
+                SELECT k.kind,
+                  (SELECT count(*) FROM (SELECT 1 FROM jobs WHERE state = 'available' AND kind = k.kind LIMIT \(cap)) a)::int AS waiting,
+                  (SELECT count(*) FROM (SELECT 1 FROM jobs WHERE state = 'running' AND kind = k.kind LIMIT \(cap)) r)::int AS running,
+                  (SELECT count(*) FROM (SELECT 1 FROM jobs WHERE state = 'retryable' AND kind = k.kind LIMIT \(cap)) y)::int AS retrying
+                FROM unnest(\(names)::text[]) AS k(kind) ORDER BY k.kind
+                """)
+        }
+        return try rows.map { row in
+            let kind = JobKind(try row.decode(String.self, "kind"))
+            return KindQueue(kind: kind, waiting: try row.decode(Int.self, "waiting"), running: try row.decode(Int.self, "running"),
+                             retrying: try row.decode(Int.self, "retrying"), oldestWaitSeconds: ages[kind])
+        }
+    }
+
+    /// Running jobs per worker (the slots each uses), reading at most `cap` running jobs through
+    /// the `jobs_lease` partial index; running jobs are bounded by the fleet's slots anyway.
+    public func runningByWorker(cap: Int = 10_000) async throws -> [UUID: Int] {
+        let cap = max(1, cap)
+        let rows = try await storage("running jobs by worker") {
+            try await client.query("""
+                SELECT worker_id, count(*)::int AS n
+                FROM (SELECT worker_id FROM jobs WHERE state = 'running' AND worker_id IS NOT NULL LIMIT \(cap)) r GROUP BY worker_id
+                """)
+        }
+        var counts: [UUID: Int] = [:]
+        for row in rows { counts[try row.decode(UUID.self, "worker_id")] = try row.decode(Int.self, "n") }
+        return counts
+    }
+}

@@ -54,6 +54,14 @@ public struct PolicyStore: Sendable {
             .rows.map(Self.policy(from:))
     }
 
+    /// Policies by name after `afterName` (keyset pages over the unique name index), at most `limit`.
+    public func policies(afterName: String?, limit: Int) async throws -> [Policy] {
+        try await self.client.query("""
+            SELECT \(unescaped: Self.columns) FROM policies WHERE \(afterName)::text IS NULL OR name > \(afterName)::text
+            ORDER BY name LIMIT \(max(1, limit))
+            """).rows.map(Self.policy(from:))
+    }
+
     public func policy(id: UUID) async throws -> Policy {
         guard let row = try await self.client.query("SELECT \(unescaped: Self.columns) FROM policies WHERE id = \(id)").first else {
             throw Self.notFound(.id(id))
