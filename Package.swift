@@ -343,9 +343,18 @@ let package = Package(
         .target(
             name: "HoldfastTesting",
             dependencies: [
-                "Postgres", "Migrations", "CProcessSpawn",
+                "Postgres", "Migrations", "Queue", "CProcessSpawn",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FleetTesting",
+            dependencies: [
+                "API", "Cryptography", "Graph", "GraphSim", "GraphSimTesting", "HTTP", "HoldfastTesting", "Postgres", "Queue", "Tenancy", "Vault",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -425,7 +434,7 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: [
-                "API", "Postgres", "Migrations", "Queue", "Tenancy", "Vault", "Cryptography", "HoldfastTesting", "GraphSimTesting",
+                "API", "Postgres", "Migrations", "Queue", "Tenancy", "Vault", "Cryptography", "HoldfastTesting", "FleetTesting", "GraphSimTesting",
                 "Compliance", "Graph", "GraphSim", "HTTP", "Jobs", "Restore", "HoldfastCLI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -497,7 +506,7 @@ let package = Package(
         .testTarget(
             name: "ConsoleTests",
             dependencies: [
-                "Console", "API", "Queue", "Tenancy", "Audit", "Compliance", "Cryptography", "Postgres", "Migrations", "HoldfastTesting", "GraphSimTesting",
+                "Console", "API", "Queue", "Tenancy", "Audit", "Compliance", "Cryptography", "Postgres", "Migrations", "HoldfastTesting", "FleetTesting", "GraphSimTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
