@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
     ],
     targets: [
         // MARK: C libraries (module maps only)
@@ -280,7 +281,9 @@ let package = Package(
                 "Postgres", "Queue", "Cryptography", "HTTP", "Tenancy",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
+            resources: [.embedInCode("Resources/report.mustache")],
             swiftSettings: swiftSettings
         ),
 
@@ -349,9 +352,18 @@ let package = Package(
         .target(
             name: "HoldfastTesting",
             dependencies: [
-                "Postgres", "Migrations", "CProcessSpawn",
+                "Postgres", "Migrations", "Queue", "CProcessSpawn",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FleetTesting",
+            dependencies: [
+                "API", "Cryptography", "Graph", "GraphSim", "GraphSimTesting", "HTTP", "HoldfastTesting", "Postgres", "Queue", "Tenancy", "Vault",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -431,9 +443,10 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: [
-                "API", "Postgres", "Migrations", "Queue", "Tenancy", "Vault", "Cryptography", "HoldfastTesting", "GraphSimTesting",
+                "API", "Postgres", "Migrations", "Queue", "Tenancy", "Vault", "Cryptography", "HoldfastTesting", "FleetTesting", "GraphSimTesting",
                 "Compliance", "Graph", "GraphSim", "HTTP", "Jobs", "Restore", "HoldfastCLI",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -503,7 +516,7 @@ let package = Package(
         .testTarget(
             name: "ConsoleTests",
             dependencies: [
-                "Console", "API", "Queue", "Tenancy", "Audit", "Compliance", "Cryptography", "Postgres", "Migrations", "HoldfastTesting", "GraphSimTesting",
+                "Console", "API", "Queue", "Tenancy", "Audit", "Compliance", "Cryptography", "Postgres", "Migrations", "HoldfastTesting", "FleetTesting", "GraphSimTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -89,16 +89,12 @@ import Testing
     }
 }
 
-/// graph-sim with `contoso` and an API fixture whose onboarding signs in there.
+/// An API fixture whose onboarding signs in at the fleet's graph-sim, which also serves `contoso`.
 enum OnboardingAPIHarness {
     static func run(_ body: @Sendable (GraphSimulator, APIFixture) async throws -> Void) async throws {
-        let logger = TestLogger.make(label: "api-onboarding-test")
-        try await SimulatedGraph.run(tenants: [TenantSpecification(name: "contoso", profile: .small, seed: 31)], logger: logger) { simulator, graph in
-            try await APIFixture.run(onboarding: { client in
-                TenantOnboarding(client: client, keyRing: MasterKeyRing(current: MasterKey.generate()), graph: graph, logger: logger)
-            }) { fixture in
-                try await body(simulator, fixture)
-            }
+        try await APIFixture.run(onboards: true, logger: TestLogger.make(label: "api-onboarding-test")) { fixture in
+            _ = try fixture.simulator.createTenant(TenantSpecification(name: "contoso", profile: .small, seed: 31))
+            try await body(fixture.simulator, fixture)
         }
     }
 }

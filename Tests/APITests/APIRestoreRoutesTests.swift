@@ -285,25 +285,25 @@ struct RestoreAPIHarness {
         let specifications = [TenantSpecification(name: "contoso", profile: .small, seed: 21),
                               TenantSpecification(name: "fabrikam", profile: .small, seed: 22)]
         let table = GraphSessionTable()
-        try await SimulatedGraph.run(tenants: specifications, logger: logger) { simulator, graph in
-            try await APIFixture.run(graphSessions: table, restoreConfiguration: restoreConfiguration, logger: logger) { fixture in
-                let registry = TenantRegistry(client: fixture.client, logger: logger)
-                var tenants: [String: UUID] = [:]
-                for specification in specifications {
-                    let tenant = try #require(simulator.tenant(named: specification.name))
-                    let app = try simulator.registerApplication(tenant: specification.name, displayName: "Holdfast \(specification.name)",
-                                                                permissions: permissions)
-                    let secret = try simulator.addClientSecret(clientId: app.clientId).value
-                    let id = try await registry.addTenant(NewTenant(entraTenantID: try #require(UUID(uuidString: tenant.id)),
-                                                                    primaryDomain: tenant.initialDomain, displayName: specification.name),
-                                                          actor: "test").id
-                    table.set(graph.session(for: GraphIdentity(tenant: tenant.id, clientID: app.clientId)) {
-                        .clientSecret(SecretBytes(copying: Array(secret.utf8)))
-                    }, for: id)
-                    tenants[specification.name] = id
-                }
-                try await body(RestoreAPIHarness(simulator: simulator, tenants: tenants, sessions: table, logger: logger), fixture)
+        try await APIFixture.run(graphSessions: table, restoreConfiguration: restoreConfiguration, logger: logger) { fixture in
+            let simulator = fixture.simulator
+            let graph = fixture.fleet.graph
+            let registry = TenantRegistry(client: fixture.client, logger: logger)
+            var tenants: [String: UUID] = [:]
+            for specification in specifications {
+                let tenant = try simulator.createTenant(specification)
+                let app = try simulator.registerApplication(tenant: specification.name, displayName: "Holdfast \(specification.name)",
+                                                            permissions: permissions)
+                let secret = try simulator.addClientSecret(clientId: app.clientId).value
+                let id = try await registry.addTenant(NewTenant(entraTenantID: try #require(UUID(uuidString: tenant.id)),
+                                                                primaryDomain: tenant.initialDomain, displayName: specification.name),
+                                                      actor: "test").id
+                table.set(graph.session(for: GraphIdentity(tenant: tenant.id, clientID: app.clientId)) {
+                    .clientSecret(SecretBytes(copying: Array(secret.utf8)))
+                }, for: id)
+                tenants[specification.name] = id
             }
+            try await body(RestoreAPIHarness(simulator: simulator, tenants: tenants, sessions: table, logger: logger), fixture)
         }
     }
 

@@ -286,9 +286,9 @@ import Testing
                 names += page.items.compactMap { $0["display_name"] as? String }
                 cursor = page.nextCursor
             } while cursor != nil
-            #expect(names == ["alpha", "bravo", "charlie"])
+            #expect(names == ["alpha-tenant", "bravo-tenant", "charlie-tenant"])
             let ofA = try await fixture.send("GET", "/v1/tenants?partner_id=\(fixture.partnerA.lower)")
-            #expect(ofA.items.compactMap { $0["display_name"] as? String } == ["alpha"])
+            #expect(ofA.items.compactMap { $0["display_name"] as? String } == ["alpha-tenant"])
             let audit = try await fixture.send("GET", "/v1/audit?limit=2")
             let older = try await fixture.send("GET", "/v1/audit?limit=2&cursor=\(try #require(audit.nextCursor))")
             let ids = (audit.items + older.items).compactMap { $0["id"] as? Int }

@@ -1,31 +1,22 @@
 import Foundation
 import Restore
 import Testing
+import Yams
 @testable import API
 
 /// docs/openapi.yaml describes exactly the router's routes, methods and access.
 @Suite struct OpenAPISpecTests {
-    /// `METHOD /path` → `x-holdfast-access`, read from the spec's `paths:` section (the file keeps
-    /// the plain block layout this reads: two spaces before a path, four before a method).
-    static func operations(in text: String) -> [String: String] {
+    /// `METHOD /path` → `x-holdfast-access` of every operation under the spec's `paths:` (read with Yams;
+    /// an operation without the extension maps to "").
+    static func operations(in text: String) throws -> [String: String] {
+        let document = try #require(try Yams.load(yaml: text) as? [String: Any], "the spec is not a YAML mapping")
+        let paths = try #require(document["paths"] as? [String: Any], "the spec has no paths")
         var operations: [String: String] = [:]
-        var inPaths = false
-        var path: String?
-        var current: String?
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
-            if line == "paths:" { inPaths = true; continue }
-            if inPaths, !line.isEmpty, !line.hasPrefix(" ") { break }
-            guard inPaths else { continue }
-            if line.hasPrefix("  /"), line.hasSuffix(":"), !line.hasPrefix("   ") {
-                path = String(line.dropFirst(2).dropLast())
-                current = nil
-            } else if let path, line.hasPrefix("    "), !line.hasPrefix("     "), line.hasSuffix(":"),
-                      case let method = line.trimmingCharacters(in: .whitespaces).dropLast(),
-                      ["get", "post", "put", "patch", "delete"].contains(method) {
-                current = "\(method.uppercased()) \(path)"
-                operations[current!] = ""
-            } else if let current, line.hasPrefix("      x-holdfast-access: ") {
-                operations[current] = String(line.dropFirst("      x-holdfast-access: ".count))
+        for (path, item) in paths {
+            let item = try #require(item as? [String: Any], "\(path) is not a mapping")
+            for method in ["get", "post", "put", "patch", "delete"] {
+                guard let operation = item[method] as? [String: Any] else { continue }
+                operations["\(method.uppercased()) \(path)"] = operation["x-holdfast-access"] as? String ?? ""
             }
         }
         return operations
@@ -43,7 +34,7 @@ import Testing
 
     @Test func theSpecDescribesEveryRouteAndNothingElse() async throws {
         try await APIFixture.run { fixture in
-            let spec = Self.operations(in: try Self.specText())
+            let spec = try Self.operations(in: try Self.specText())
             var routes: [String: String] = [:]
             for route in fixture.server.routes.all {
                 let access = switch route.access {
@@ -67,19 +58,13 @@ import Testing
     /// The restore body's `types` enum is the restorable types, so a client validating against the
     /// document sends exactly what the planner accepts (the server refuses the others with 400).
     @Test func theRestorableTypeEnumIsThePlannersList() throws {
-        let lines = try Self.specText().split(separator: "\n", omittingEmptySubsequences: false)
-        let start = try #require(lines.firstIndex(of: "    RestorableType:"))
-        var text = ""
-        for line in lines[(start + 2)...] {
-            guard line.hasPrefix("      enum: [") || line.hasPrefix("             ") else { break }
-            text += line
-        }
-        let names = text.replacingOccurrences(of: "enum: [", with: "").replacingOccurrences(of: "]", with: "")
-            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let document = try #require(try Yams.load(yaml: try Self.specText()) as? [String: Any])
+        let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
+        let names = try #require((schemas["RestorableType"] as? [String: Any])?["enum"] as? [String], "RestorableType has no enum")
         #expect(Set(names) == RestorableTypes.all && names.count == RestorableTypes.all.count, "\(names)")
     }
 
-    @Test func theReaderFindsMethodsPathsAndAccess() {
+    @Test func theReaderFindsMethodsPathsAndAccess() throws {
         let text = """
             openapi: 3.1.0
             paths:
@@ -98,7 +83,7 @@ import Testing
                 get:
                   x-holdfast-access: anonymous
             """
-        #expect(Self.operations(in: text) == ["GET /a/{id}": "staff", "DELETE /a/{id}": "tenant", "POST /b": "partner"])
+        #expect(try Self.operations(in: text) == ["GET /a/{id}": "staff", "DELETE /a/{id}": "tenant", "POST /b": "partner"])
     }
 }
 

@@ -136,26 +136,16 @@ struct WebhookTests {
                         logger: logger)
                     let promoter = ScheduledJobPromoter(client: schema.client, interval: .milliseconds(100), logger: logger)
                     let group = ServiceGroup(services: [worker], logger: logger)
-                    let state = try await withThrowingTaskGroup(of: Void.self) { tasks -> String in
+                    let job = try await withThrowingTaskGroup(of: Void.self) { tasks -> Job in
                         tasks.addTask { try await group.run() }
                         tasks.addTask { await promoter.runPeriodically(logger: logger) }
                         defer { tasks.cancelAll() }
-                        let deadline = ContinuousClock.now + .seconds(60)
-                        while ContinuousClock.now < deadline {
-                            let state = try await schema.client.query("SELECT state FROM jobs WHERE id = \(enqueued.job.id)").first!.decode(String.self, at: 0)
-                            if state == "completed" || state == "discarded" {
-                                await group.triggerGracefulShutdown()
-                                return state
-                            }
-                            try await Task.sleep(for: .milliseconds(50))
-                        }
+                        let job = try await schema.client.waitForJob(enqueued.job.id, until: [.completed])
                         await group.triggerGracefulShutdown()
-                        return "unfinished"
+                        return job
                     }
-                    #expect(state == "completed")
-                    let row = try #require(try await schema.client.query("SELECT attempt, errors::text FROM jobs WHERE id = \(enqueued.job.id)").first)
-                    #expect(try row.decode(Int.self, at: 0) == 2)
-                    #expect(try row.decode(String.self, at: 1).contains("answered 500"))
+                    #expect(job.attempt == 2)
+                    #expect(job.errors.contains { $0.error.contains("answered 500") })
                     #expect(receiver.deliveries.map(\.status) == [500, 200])
                 }
             }

@@ -1,6 +1,7 @@
 import Audit
 import API
 import Cryptography
+import FleetTesting
 import Foundation
 import GraphSimTesting
 import HoldfastTesting
@@ -14,98 +15,58 @@ import Tenancy
 import Testing
 @testable import Console
 
-/// A clock tests move by hand (sessions, lockouts and TOTP steps all read it).
-final class MovableClock: Sendable {
-    private let value = Mutex(Date(timeIntervalSince1970: 1_900_000_000))
-    var now: Date { value.withLock { $0 } }
-    func advance(seconds: TimeInterval) { value.withLock { $0 = $0.addingTimeInterval(seconds) } }
-}
-
-/// The console on a real socket over an isolated schema: partners A and B with a tenant each, one
-/// MSP tenant, a job on each tenant, and a user of every role (partner users for A and B).
+/// The console on a real socket over a ``FleetFixture`` (partners Amber and Birch with a tenant
+/// each, one MSP tenant, a job on each tenant), its clock the fleet's, and a user of every role
+/// (partner users for A and B).
 struct ConsoleFixture: Sendable {
     enum Role: String, CaseIterable, Sendable {
         case operatorUser = "olive", readOnly = "rita", partnerA = "pam", partnerB = "pete"
     }
 
-    let schema: IsolatedSchema
+    let fleet: FleetFixture
     let console: OperatorConsole
-    let clock: MovableClock
     let port: Int
     let passwords: [Role: String]
-    let partnerA: UUID
-    let partnerB: UUID
-    let tenantA: UUID
-    let tenantB: UUID
-    let tenantOwn: UUID
-    let jobA: Int64
-    let jobB: Int64
-    let jobOwn: Int64
 
     let secrets = TOTPSecretBook()
 
-    var client: PostgresClient { schema.client }
+    var client: PostgresClient { fleet.client }
+    var clock: MovableClock { fleet.clock }
     var origin: String { "http://127.0.0.1:\(port)" }
+    var partnerA: UUID { fleet.partnerA }
+    var partnerB: UUID { fleet.partnerB }
+    var tenantA: UUID { fleet.tenantA }
+    var tenantB: UUID { fleet.tenantB }
+    var tenantOwn: UUID { fleet.tenantOwn }
+    var jobA: Int64 { fleet.jobA }
+    var jobB: Int64 { fleet.jobB }
+    var jobOwn: Int64 { fleet.jobOwn }
 
     static let testParameters = Scrypt.Parameters(logCost: 10, blockSize: 8, parallelism: 1)
 
     static func run(configuration: ConsoleConfiguration = ConsoleConfiguration(), _ body: @Sendable (ConsoleFixture) async throws -> Void) async throws {
         // Three connections: a console test sends one request at a time, and the whole suite shares
         // the cluster's max_connections with every other test running in parallel.
-        try await TestDatabase.withIsolatedSchema(maxConnections: 3) { schema in
-            let logger = TestLogger.make(label: "console-test")
-            let client = schema.client
-            let registry = TenantRegistry(client: client, logger: logger)
-            let partnerA = try await registry.addPartner(name: "Partner Amber", actor: "test").id
-            let partnerB = try await registry.addPartner(name: "Partner Birch", actor: "test").id
-            func tenant(_ name: String, partner: UUID?) async throws -> UUID {
-                try await registry.addTenant(NewTenant(entraTenantID: UUID(), primaryDomain: "\(name).onmicrosoft.com", displayName: name,
-                                                       partnerID: partner), actor: "test").id
-            }
-            let tenantA = try await tenant("alpha-tenant", partner: partnerA)
-            let tenantB = try await tenant("bravo-tenant", partner: partnerB)
-            let tenantOwn = try await tenant("charlie-tenant", partner: nil)
-            let enqueuer = JobEnqueuer(client: client, logger: logger, checks: .unchecked)
-            let jobA = try await enqueuer.enqueue(EnqueueRequest(kind: .backup, tenantID: tenantA)).job.id
-            let jobB = try await enqueuer.enqueue(EnqueueRequest(kind: .backup, tenantID: tenantB)).job.id
-            let jobOwn = try await enqueuer.enqueue(EnqueueRequest(kind: .retention, tenantID: tenantOwn)).job.id
-
+        try await FleetFixture.run(maxConnections: 3, logger: TestLogger.make(label: "console-test")) { fleet in
             let migrations = try MigrationDirectory.load(from: try MigrationDirectory.locate())
-            let services = APIServices(client: client, configuration: APIConfiguration(host: "127.0.0.1", port: 0), migrations: migrations,
-                                       keyHasher: nil, vault: nil, credentials: nil, metrics: nil, enqueueChecks: .unchecked, logger: logger)
-            let clock = MovableClock()
+            let services = APIServices(client: fleet.client, configuration: APIConfiguration(host: "127.0.0.1", port: 0), migrations: migrations,
+                                       keyHasher: nil, vault: nil, credentials: nil, metrics: nil, enqueueChecks: .unchecked, logger: fleet.logger)
             var settings = configuration
             settings.passwordParameters = testParameters
+            let clock = fleet.clock
             let console = try OperatorConsole(services: services, configuration: settings, now: { clock.now })
             var passwords: [Role: String] = [:]
             for role in Role.allCases {
                 let (consoleRole, partner): (ConsoleRole, UUID?) = switch role {
                 case .operatorUser: (.operator, nil)
                 case .readOnly: (.readOnly, nil)
-                case .partnerA: (.partner, partnerA)
-                case .partnerB: (.partner, partnerB)
+                case .partnerA: (.partner, fleet.partnerA)
+                case .partnerB: (.partner, fleet.partnerB)
                 }
                 passwords[role] = try await console.users.add(username: role.rawValue, role: consoleRole, partnerID: partner, actor: "test").password
             }
-            let server = APIServer(services: services, mounts: [console])
-            let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-            let application = try server.makeApplication { port in continuation.yield(port) }
-            let group = ServiceGroup(configuration: .init(services: [application], logger: logger))
-            try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { try await group.run() }
-                var iterator = ports.makeAsyncIterator()
-                guard let port = await iterator.next() else { throw TestEnvironmentError("the console did not start") }
-                let fixture = ConsoleFixture(schema: schema, console: console, clock: clock, port: port, passwords: passwords, partnerA: partnerA,
-                                             partnerB: partnerB, tenantA: tenantA, tenantB: tenantB, tenantOwn: tenantOwn, jobA: jobA, jobB: jobB,
-                                             jobOwn: jobOwn)
-                do {
-                    try await body(fixture)
-                } catch {
-                    await group.triggerGracefulShutdown()
-                    throw error
-                }
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
+            try await fleet.serve(APIServer(services: services, mounts: [console])) { port in
+                try await body(ConsoleFixture(fleet: fleet, console: console, port: port, passwords: passwords))
             }
         }
     }
@@ -126,7 +87,7 @@ struct ConsoleFixture: Sendable {
     }
 
     func jobState(_ id: Int64) async throws -> String {
-        try await client.query("SELECT state FROM jobs WHERE id = \(id)").first!.decode(String.self, "state")
+        try await JobAdministrator(client: client, logger: fleet.logger).job(id).state.rawValue
     }
 }
 

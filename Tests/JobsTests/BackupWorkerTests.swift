@@ -31,13 +31,7 @@ struct BackupWorkerTests {
                 defer { tasks.cancelAll() }
                 let job = try await JobEnqueuer(client: client, logger: harness.logger, checks: .unchecked)
                     .enqueue(EnqueueRequest(kind: .backup, tenantID: harness.tenantID)).job
-                // Wait for the worker (a poll, not a timing assertion).
-                while try await client.query("SELECT state FROM jobs WHERE id = \(job.id)").first?.decode(String.self, "state") != "completed" {
-                    let state = try await client.query("SELECT state FROM jobs WHERE id = \(job.id)").first?.decode(String.self, "state")
-                    #expect(state != "discarded" && state != "retryable", "the backup job failed")
-                    if state == "discarded" || state == "retryable" { break }
-                    try await Task.sleep(for: .milliseconds(100))
-                }
+                try await client.waitForJob(job.id, until: [.completed])
                 await group.triggerGracefulShutdown()
                 return job.id
             }

@@ -119,9 +119,9 @@ struct ValidationJobTests {
                 tasks.addTask { try await group.run() }
                 defer { tasks.cancelAll() }
                 let retention = try await enqueuer.enqueue(EnqueueRequest(kind: .retention, tenantID: harness.tenantID)).job
-                #expect(try await Self.finalState(retention.id, client) == "completed")
+                try await client.waitForJob(retention.id, until: [.completed])
                 let validation = try await enqueuer.enqueue(EnqueueRequest(kind: .validation, tenantID: harness.tenantID)).job
-                #expect(try await Self.finalState(validation.id, client) == "completed")
+                try await client.waitForJob(validation.id, until: [.completed])
                 await group.triggerGracefulShutdown()
             }
             // Retention kept the newest and deleted the other (both complete, out of any window).
@@ -133,15 +133,6 @@ struct ValidationJobTests {
             #expect(validations.count == 1 && validation.snapshotID == second.id && validation.jobID != nil)
             #expect(validation.passed, "\(validation.checks.filter { $0.status == .failed })")
             #expect(validation.check(ValidationCheck.restoreDrill)?.status == .skipped)
-        }
-    }
-
-    /// Polls the job until it is final (not a timing assertion).
-    static func finalState(_ id: Int64, _ client: PostgresClient) async throws -> String {
-        while true {
-            let state = try await client.query("SELECT state FROM jobs WHERE id = \(id)").first?.decode(String.self, "state") ?? "missing"
-            if ["completed", "discarded", "cancelled", "retryable", "missing"].contains(state) { return state }
-            try await Task.sleep(for: .milliseconds(100))
         }
     }
 }

@@ -96,16 +96,10 @@ struct CredentialFailureWorkerTests {
             defer { tasks.cancelAll() }
             let job = try await JobEnqueuer(client: client, logger: harness.logger, checks: .unchecked)
                 .enqueue(EnqueueRequest(kind: .backup, tenantID: tenantID, maxAttempts: 5)).job
-            var result = ("available", 0)
-            // Poll until the job leaves the running states (a retry would show as retryable).
-            while true {
-                let row = try #require(try await client.query("SELECT state, attempt FROM jobs WHERE id = \(job.id)").first)
-                result = (try row.decode(String.self, "state"), try row.decode(Int.self, "attempt"))
-                if ["completed", "discarded", "retryable", "cancelled"].contains(result.0) { break }
-                try await Task.sleep(for: .milliseconds(100))
-            }
+            // Settled: a retry would show as retryable.
+            let settled = try await client.waitForJob(job.id, until: .settled)
             await group.triggerGracefulShutdown()
-            return result
+            return (settled.state.rawValue, settled.attempt)
         }
     }
 }

@@ -44,8 +44,8 @@ struct MaximumRunTimeTests {
             let limited = try await enqueuer.enqueue(EnqueueRequest(kind: .validation, maxAttempts: 3)).job
             let unlimited = try await enqueuer.enqueue(EnqueueRequest(kind: .retention)).job
             try await withServices([worker]) { _ in
-                try await eventually("the limited job failed") { try await client.state(of: limited.id) == "retryable" }
-                try await eventually("the unlimited job completed") { try await client.state(of: unlimited.id) == "completed" }
+                try await client.waitForJob(limited.id, until: [.retryable])
+                try await client.waitForJob(unlimited.id, until: [.completed])
             }
             let job = try await JobAdministrator(client: client, logger: logger).job(limited.id)
             #expect(job.errors.count == 1)

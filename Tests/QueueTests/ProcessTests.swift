@@ -29,7 +29,7 @@ struct ProcessTests {
             try await withServices([coordinator]) { _ in
                 let job = try await JobEnqueuer(client: client, logger: logger, checks: .unchecked)
                     .enqueue(EnqueueRequest(kind: .diagnostic, encoding: DiagnosticJobHandler.Arguments(sleepMilliseconds: 12_000))).job
-                try await eventually("job running") { try await client.state(of: job.id) == "running" }
+                try await client.waitForJob(job.id, until: [.running])
                 let held = try #require(try await JobAdministrator(client: client, logger: logger).job(job.id).claim)
                 let holder = held.workerID
                 let holderPID = try await client.count("SELECT pid FROM workers WHERE id = \(holder)")
@@ -37,7 +37,7 @@ struct ProcessTests {
                 victim.signal(SIGKILL)
                 #expect(await victim.wait() == 128 + SIGKILL)
 
-                try await eventually("rescued job completed by the other worker") { try await client.state(of: job.id) == "completed" }
+                try await client.waitForJob(job.id, until: [.completed])
                 let done = try await JobAdministrator(client: client, logger: logger).job(job.id)
                 #expect(done.workerID != holder && done.attempt == 2)
                 #expect(done.errors.map(\.error) == ["lease expired: the worker stopped heart-beating"])
@@ -162,7 +162,7 @@ struct MetricsEndpointTests {
                 return text.contains("holdfast_webhook_deliveries_total")
             }
             #expect(text.contains(#"holdfast_webhook_deliveries_total{outcome="unreachable"} 1"#))
-            try await eventually("the attempt failed as retryable") { try await schema.client.state(of: 1) == "retryable" }
+            try await schema.client.waitForJob(1, until: [.retryable])
             worker.signal(SIGTERM)
             #expect(await worker.wait() == 0)
         }

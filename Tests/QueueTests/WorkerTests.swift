@@ -74,10 +74,10 @@ struct WorkerTests {
             try await withServices([worker]) { _ in
                 let job = try await JobEnqueuer(client: client, logger: logger, checks: .unchecked)
                     .enqueue(EnqueueRequest(kind: .diagnostic, encoding: DiagnosticJobHandler.Arguments(sleepMilliseconds: 600_000))).job
-                try await eventually("job running") { try await client.state(of: job.id) == "running" }
+                try await client.waitForJob(job.id, until: [.running])
                 _ = try await JobAdministrator(client: client, logger: logger).cancel(job.id)
                 // The handler sleeps ten minutes unless cancelled.
-                try await eventually("job cancelled") { try await client.state(of: job.id) == "cancelled" }
+                try await client.waitForJob(job.id, until: [.cancelled])
                 let stored = try await JobAdministrator(client: client, logger: logger).job(job.id)
                 #expect(stored.attempt == 1 && stored.errors.isEmpty)
             }
@@ -101,8 +101,8 @@ struct WorkerTests {
                     let flaky = try await enqueuer.enqueue(EnqueueRequest(kind: .diagnostic, encoding: DiagnosticJobHandler.Arguments(
                         sleepMilliseconds: 20, fail: "retryable", failUntilAttempt: 3, progressSteps: 2))).job
                     let doomed = try await enqueuer.enqueue(EnqueueRequest(kind: .diagnostic, encoding: DiagnosticJobHandler.Arguments(fail: "permanent"))).job
-                    try await eventually("flaky job completed") { try await client.state(of: flaky.id) == "completed" }
-                    try await eventually("doomed job discarded") { try await client.state(of: doomed.id) == "discarded" }
+                    try await client.waitForJob(flaky.id, until: [.completed])
+                    try await client.waitForJob(doomed.id, until: [.discarded])
                     let administrator = JobAdministrator(client: client, logger: logger)
                     let done = try await administrator.job(flaky.id)
                     #expect(done.attempt == 3 && done.errors.count == 2)
