@@ -6,5 +6,10 @@ public enum RestorePermissions {
         "AppRoleAssignment.ReadWrite.All", "DelegatedPermissionGrant.ReadWrite.All", "Policy.ReadWrite.ConditionalAccess",
         "RoleManagement.ReadWrite.Directory", "AdministrativeUnit.ReadWrite.All", "AuditLog.Read.All",
         "Policy.ReadWrite.Authorization", "Directory.ReadWrite.All",
+        "RoleEligibilitySchedule.ReadWrite.Directory", "RoleAssignmentSchedule.ReadWrite.Directory",
+        "RoleManagementPolicy.ReadWrite.Directory", "Policy.ReadWrite.AuthenticationMethod", "AuthenticationContext.ReadWrite.All",
+        "Policy.ReadWrite.CrossTenantAccess", "Policy.ReadWrite.SecurityDefaults", "Policy.ReadWrite.ConsentRequest",
+        "Policy.ReadWrite.PermissionGrant", "Domain-InternalFederation.ReadWrite.All", "IdentityProvider.ReadWrite.All",
+        "Policy.ReadWrite.ApplicationConfiguration", "Policy.ReadWrite.AuthenticationFlows", "Policy.ReadWrite.DeviceConfiguration",
     ]
 }

@@ -21,6 +21,10 @@ struct ResourceCatalogueTests {
         // Issue 16: PIM for Entra roles.
         "roleEligibilitySchedule", "roleEligibilityScheduleInstance", "roleAssignmentSchedule",
         "roleAssignmentScheduleInstance", "roleManagementPolicy", "roleManagementPolicyAssignment",
+        // Issue 16: app sign-in and credential policies, consent classifications, tenant switches.
+        "homeRealmDiscoveryPolicy", "homeRealmDiscoveryPolicy.appliesTo", "activityBasedTimeoutPolicy",
+        "tenantAppManagementPolicy", "appManagementPolicy", "appManagementPolicy.appliesTo",
+        "servicePrincipal.delegatedPermissionClassifications", "authenticationFlowsPolicy", "deviceRegistrationPolicy",
     ]
 
     /// graph-sim types that are not tenant configuration: Microsoft's global templates, the audit

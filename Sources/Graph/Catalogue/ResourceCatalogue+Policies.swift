@@ -1,7 +1,7 @@
 extension ResourceCatalogue {
     private static let caUserKeywords: Set<String> = ["All", "None", "GuestsOrExternalUsers"]
 
-    private static func tokenPolicy(_ name: String, _ set: String, _ type: String) -> [CatalogueEntry] {
+    static func tokenPolicy(_ name: String, _ set: String, _ type: String) -> [CatalogueEntry] {
         [
             CatalogueEntry(
                 name: name, odataType: "#microsoft.graph.\(type)",

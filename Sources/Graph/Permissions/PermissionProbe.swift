@@ -40,6 +40,14 @@ public struct PermissionProbe: Sendable {
         ("restore.authenticationMethodsPolicy", ["Policy.ReadWrite.AuthenticationMethod"]),
         ("restore.authorizationPolicy", ["Policy.ReadWrite.Authorization"]),
         ("restore.crossTenantAccess", ["Policy.ReadWrite.CrossTenantAccess"]),
+        ("restore.securityDefaults", ["Policy.ReadWrite.SecurityDefaults"]),
+        ("restore.adminConsentRequestPolicy", ["Policy.ReadWrite.ConsentRequest"]),
+        ("restore.permissionGrantPolicies", ["Policy.ReadWrite.PermissionGrant"]),
+        ("restore.domainFederation", ["Domain-InternalFederation.ReadWrite.All", "Domain.ReadWrite.All"]),
+        ("restore.identityProviders", ["IdentityProvider.ReadWrite.All"]),
+        ("restore.appManagementPolicies", ["Policy.ReadWrite.ApplicationConfiguration"]),
+        ("restore.authenticationFlowsPolicy", ["Policy.ReadWrite.AuthenticationFlows"]),
+        ("restore.deviceRegistrationPolicy", ["Policy.ReadWrite.DeviceConfiguration"]),
     ]
 
     /// The request that probes `entry`, or nil when its endpoint needs a parent's id.

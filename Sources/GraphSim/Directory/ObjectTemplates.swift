@@ -21,6 +21,8 @@ enum ObjectTemplates {
         "claimsMappingPolicy": ["definition"],
         "tokenLifetimePolicy": ["definition"],
         "tokenIssuancePolicy": ["definition"],
+        "homeRealmDiscoveryPolicy": ["definition"],
+        "activityBasedTimeoutPolicy": ["definition"],
     ]
 
     /// Every property of `type`, null or empty, in schema order.

@@ -145,7 +145,9 @@ extension TenantDirectory {
              .unifiedRoleEligibilityScheduleRequest, .unifiedRoleAssignmentScheduleRequest, .unifiedRoleManagementPolicyRule:
             kind = "Role"
         case .conditionalAccessPolicy, .namedLocation, .authorizationPolicy, .authenticationMethodsPolicy,
-             .crossTenantAccessPolicy, .claimsMappingPolicy, .tokenLifetimePolicy, .tokenIssuancePolicy:
+             .crossTenantAccessPolicy, .claimsMappingPolicy, .tokenLifetimePolicy, .tokenIssuancePolicy,
+             .homeRealmDiscoveryPolicy, .activityBasedTimeoutPolicy, .appManagementPolicy, .tenantAppManagementPolicy,
+             .authenticationFlowsPolicy, .deviceRegistrationPolicy:
             kind = "Policy"
         default: kind = "Other"
         }

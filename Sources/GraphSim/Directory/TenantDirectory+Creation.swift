@@ -23,6 +23,9 @@ extension TenantDirectory {
         "claimsMappingPolicy": ["definition", "displayName"],
         "tokenLifetimePolicy": ["definition", "displayName"],
         "tokenIssuancePolicy": ["definition", "displayName"],
+        "homeRealmDiscoveryPolicy": ["definition", "displayName"],
+        "activityBasedTimeoutPolicy": ["definition", "displayName"],
+        "appManagementPolicy": ["displayName"],
         "domain": ["id"],
     ]
 

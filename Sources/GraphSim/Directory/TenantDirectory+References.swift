@@ -16,6 +16,8 @@ extension TenantDirectory {
         case (.claimsMappingPolicies, _): return [.claimsMappingPolicy]
         case (.tokenLifetimePolicies, _): return [.tokenLifetimePolicy]
         case (.tokenIssuancePolicies, _): return [.tokenIssuancePolicy]
+        case (.homeRealmDiscoveryPolicies, _): return [.homeRealmDiscoveryPolicy]
+        case (.appManagementPolicies, _): return [.appManagementPolicy]
         default: return []
         }
     }
@@ -65,7 +67,13 @@ extension TenantDirectory {
             audit(activity: activity, category: owner == .group ? "GroupManagement" : "ApplicationManagement",
                   operationType: "Assign", actor: actor,
                   targets: [auditTarget(targetType, targetEntity), auditTarget(owner, ownerEntity)], at: context.now)
-        case .claimsMappingPolicies, .tokenLifetimePolicies, .tokenIssuancePolicies:
+        case .claimsMappingPolicies, .tokenLifetimePolicies, .tokenIssuancePolicies, .homeRealmDiscoveryPolicies,
+             .appManagementPolicies:
+            // "Only one policy object can be assigned to an application or service principal."
+            let assigned = policyAssignments.targets(of: ownerEntity.id).elements
+            if relation == .appManagementPolicies, assigned.contains(where: { $0.lowercased() != targetEntity.id.lowercased() && type(ofLive: $0) == targetType }) {
+                throw GraphError.badRequest("The \(owner.name) already has a \(targetType.name) assigned; only one is allowed.")
+            }
             guard policyAssignments.add(ownerEntity.id, targetEntity.id) else {
                 throw GraphError.badRequest("The policy is already assigned to this object.")
             }
@@ -103,7 +111,8 @@ extension TenantDirectory {
             audit(activity: activity, category: owner == .group ? "GroupManagement" : "ApplicationManagement",
                   operationType: "Unassign", actor: actor, targets: [targetTarget, auditTarget(owner, ownerEntity)],
                   at: context.now)
-        case .claimsMappingPolicies, .tokenLifetimePolicies, .tokenIssuancePolicies:
+        case .claimsMappingPolicies, .tokenLifetimePolicies, .tokenIssuancePolicies, .homeRealmDiscoveryPolicies,
+             .appManagementPolicies:
             guard policyAssignments.remove(ownerEntity.id, target) else { throw GraphError.notFound(target) }
             audit(activity: "Remove policy from service principal", category: "Policy", operationType: "Unassign",
                   actor: actor, targets: [targetTarget, auditTarget(owner, ownerEntity)], at: context.now)

@@ -25,6 +25,19 @@ enum Relation: String, Sendable {
     case members, owners, memberOf, transitiveMembers, transitiveMemberOf, directReports, manager
     case appRoleAssignments, appRoleAssignedTo, registeredOwners, ownedObjects, oauth2PermissionGrants
     case claimsMappingPolicies, tokenLifetimePolicies, tokenIssuancePolicies, appliesTo
+    case homeRealmDiscoveryPolicies, appManagementPolicies
+
+    /// The policy type a policy-assignment navigation (`servicePrincipals/{id}/tokenLifetimePolicies`) lists.
+    var assignedPolicyType: ResourceType? {
+        switch self {
+        case .claimsMappingPolicies: return .claimsMappingPolicy
+        case .tokenLifetimePolicies: return .tokenLifetimePolicy
+        case .tokenIssuancePolicies: return .tokenIssuancePolicy
+        case .homeRealmDiscoveryPolicies: return .homeRealmDiscoveryPolicy
+        case .appManagementPolicies: return .appManagementPolicy
+        default: return nil
+        }
+    }
 }
 
 /// Actions (OData bound operations) graph-sim implements.
@@ -256,6 +269,8 @@ enum GraphRouter {
             return .identitySynchronization(partner: key)
         case (.unifiedRoleManagementPolicy, "rules"):
             return try child(.unifiedRoleManagementPolicyRule, owner: owner, tail)
+        case (.servicePrincipal, "delegatedPermissionClassifications"):
+            return try child(.delegatedPermissionClassification, owner: owner, tail)
         case (.servicePrincipal, "synchronization"):
             guard tail.first == "jobs" else { throw GraphError.segmentNotFound(tail.first ?? navigation) }
             let jobTail = Array(tail.dropFirst())
@@ -309,7 +324,11 @@ enum GraphRouter {
         case .oauth2PermissionGrants: return [.user, .servicePrincipal].contains(type)
         case .claimsMappingPolicies, .tokenLifetimePolicies, .tokenIssuancePolicies:
             return type == .servicePrincipal || type == .application
-        case .appliesTo: return [.claimsMappingPolicy, .tokenLifetimePolicy, .tokenIssuancePolicy].contains(type)
+        case .homeRealmDiscoveryPolicies: return type == .servicePrincipal
+        case .appManagementPolicies: return type == .servicePrincipal || type == .application
+        case .appliesTo:
+            return [.claimsMappingPolicy, .tokenLifetimePolicy, .tokenIssuancePolicy, .homeRealmDiscoveryPolicy,
+                    .activityBasedTimeoutPolicy, .appManagementPolicy].contains(type)
         }
     }
 
@@ -415,6 +434,21 @@ enum GraphRouter {
             return try entitySet(.tokenLifetimePolicy, key: nil, tail)
         case "tokenIssuancePolicies":
             return try entitySet(.tokenIssuancePolicy, key: nil, tail)
+        case "homeRealmDiscoveryPolicies":
+            return try entitySet(.homeRealmDiscoveryPolicy, key: nil, tail)
+        case "activityBasedTimeoutPolicies":
+            return try entitySet(.activityBasedTimeoutPolicy, key: nil, tail)
+        case "appManagementPolicies":
+            return try entitySet(.appManagementPolicy, key: nil, tail)
+        case "defaultAppManagementPolicy":
+            guard tail.isEmpty else { throw GraphError.segmentNotFound(tail.last ?? first) }
+            return .item(.tenantAppManagementPolicy, .id(TenantDirectory.tenantAppManagementPolicyId), parent: nil)
+        case "authenticationFlowsPolicy":
+            guard tail.isEmpty else { throw GraphError.segmentNotFound(tail.last ?? first) }
+            return .item(.authenticationFlowsPolicy, .id("authenticationFlowsPolicy"), parent: nil)
+        case "deviceRegistrationPolicy":
+            guard tail.isEmpty else { throw GraphError.segmentNotFound(tail.last ?? first) }
+            return .item(.deviceRegistrationPolicy, .id("deviceRegistrationPolicy"), parent: nil)
         case "authenticationStrengthPolicies":
             return .authenticationStrengths(tail)
         case "identitySecurityDefaultsEnforcementPolicy":

@@ -246,9 +246,17 @@ extension GraphSimulator {
             switch method {
             case "GET": return try getEntity(type, key: key, parent: parent, context)
             case "PATCH" where type == .authenticationContextClassReference: return try upsertAuthenticationContext(key, context)
-            case "PATCH" where type == .adminConsentRequestPolicy:
-                // Graph updates this policy with PUT only.
+            case "PATCH" where type == .adminConsentRequestPolicy || type == .deviceRegistrationPolicy:
+                // Graph updates these policies with PUT only.
                 throw GraphError.methodNotAllowed
+            case "PUT" where type == .deviceRegistrationPolicy:
+                // Every updatable property is required, and the answer is the updated policy.
+                let body = try requestObject(context)
+                for name in ResourceType.deviceRegistrationPolicyUpdatable where body[name] == nil {
+                    throw GraphError.badRequest("Property '\(name)' is required.")
+                }
+                _ = try updateEntity(type, key: key, parent: parent, context)
+                return try getEntity(type, key: key, parent: parent, context)
             case "PATCH": return try updateEntity(type, key: key, parent: parent, context)
             case "DELETE": return try deleteEntity(type, key: key, parent: parent, context)
             case "PUT" where type == .unifiedRoleDefinition || type == .crossTenantAccessPolicyConfigurationPartner

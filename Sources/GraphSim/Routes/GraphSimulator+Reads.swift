@@ -229,7 +229,7 @@ extension GraphSimulator {
         _ context: GraphContext
     ) -> GraphResponse {
         var projection = query.projection(for: type)
-        let suffix = type == .authenticationMethodsPolicy ? "" : "/$entity"
+        let suffix = type == .authenticationMethodsPolicy || type == .deviceRegistrationPolicy ? "" : "/$entity"
         let contextURL = context.contextURL(entitySetPath(type, parentId: parentId) + query.contextSelection + suffix)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(1024)

@@ -32,7 +32,8 @@ extension GraphSimulator {
             return .any("User.ReadWrite.All", "Directory.ReadWrite.All")
         case (_, .appRoleAssignments), (_, .appRoleAssignedTo):
             return .any("AppRoleAssignment.ReadWrite.All")
-        case (_, .claimsMappingPolicies), (_, .tokenLifetimePolicies), (_, .tokenIssuancePolicies):
+        case (_, .claimsMappingPolicies), (_, .tokenLifetimePolicies), (_, .tokenIssuancePolicies),
+             (_, .homeRealmDiscoveryPolicies), (_, .appManagementPolicies):
             return .any("Policy.ReadWrite.ApplicationConfiguration")
         default:
             return owner.write
@@ -91,9 +92,9 @@ extension GraphSimulator {
             case .transitiveMembers: source = .computed(directory.transitiveMembers(of: ownerId))
             case .transitiveMemberOf: source = .computed(directory.transitiveMemberOf(ownerId))
             case .appliesTo: source = .computed(directory.policyAssignments.sources(of: ownerId))
-            case .claimsMappingPolicies, .tokenLifetimePolicies, .tokenIssuancePolicies:
-                let policyType: ResourceType = relation == .claimsMappingPolicies ? .claimsMappingPolicy
-                    : (relation == .tokenLifetimePolicies ? .tokenLifetimePolicy : .tokenIssuancePolicy)
+            case .claimsMappingPolicies, .tokenLifetimePolicies, .tokenIssuancePolicies, .homeRealmDiscoveryPolicies,
+                 .appManagementPolicies:
+                let policyType = relation.assignedPolicyType
                 let ids = directory.policyAssignments.targets(of: ownerId).elements.filter {
                     directory.type(ofLive: $0) == policyType
                 }
@@ -238,14 +239,14 @@ extension GraphSimulator {
         }
         switch (relation, method) {
         case (.members, "POST"), (.owners, "POST"), (.claimsMappingPolicies, "POST"), (.tokenLifetimePolicies, "POST"),
-             (.tokenIssuancePolicies, "POST"):
+             (.tokenIssuancePolicies, "POST"), (.homeRealmDiscoveryPolicies, "POST"), (.appManagementPolicies, "POST"):
             guard member == nil, let referenced else { throw GraphError.methodNotAllowed }
             try context.tenant.withDirectory { directory in
                 try directory.addReference(relation, owner: owner, key: key, target: referenced, context: context)
             }
             return .noContent()
         case (.members, "DELETE"), (.owners, "DELETE"), (.claimsMappingPolicies, "DELETE"), (.tokenLifetimePolicies, "DELETE"),
-             (.tokenIssuancePolicies, "DELETE"):
+             (.tokenIssuancePolicies, "DELETE"), (.homeRealmDiscoveryPolicies, "DELETE"), (.appManagementPolicies, "DELETE"):
             guard let member else { throw GraphError.methodNotAllowed }
             try context.tenant.withDirectory { directory in
                 try directory.removeReference(relation, owner: owner, key: key, target: member, context: context)

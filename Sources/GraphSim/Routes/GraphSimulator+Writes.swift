@@ -82,6 +82,8 @@ extension GraphSimulator {
             case .oAuth2PermissionGrant: entity = try directory.createGrant(body)
             case .internalDomainFederation: entity = try directory.createDomainFederation(body, domain: parentId ?? "")
             case .identityProvider: entity = try directory.createIdentityProvider(body)
+            case .delegatedPermissionClassification:
+                entity = try directory.createDelegatedPermissionClassification(body, servicePrincipal: parentId ?? "")
             case .federatedIdentityCredential: entity = try directory.createFederatedCredential(body, application: parentId ?? "")
             case .extensionProperty: entity = try directory.createExtensionProperty(body, application: parentId ?? "")
             case .authenticationMethod:
@@ -121,9 +123,12 @@ extension GraphSimulator {
                 } else {
                     object["id"] = .string(directory.newId())
                 }
-                if type == .administrativeUnit || type == .device || type == .claimsMappingPolicy
-                    || type == .tokenLifetimePolicy || type == .tokenIssuancePolicy {
+                if type == .administrativeUnit || type == .device || TenantDirectory.stsPolicyTypes.contains(type) {
                     object["deletedDateTime"] = .null
+                }
+                if TenantDirectory.stsPolicyTypes.contains(type) {
+                    if object["isOrganizationDefault"]?.isNull != false { object["isOrganizationDefault"] = false }
+                    try directory.requireSingleOrganizationDefault(type, object, replacing: nil)
                 }
                 if type == .groupSetting, let template = body["templateId"]?.stringValue,
                    let definition = directory.entity(.groupSettingTemplate, template) {
@@ -225,6 +230,9 @@ extension GraphSimulator {
                     object["lastModifiedDateTime"] = .string(Timestamp.formatPrecise(now))
                     object["lastModifiedBy"] = ["displayName": .string(context.caller.displayName), "id": .string(context.caller.servicePrincipalId)]
                 }
+            }
+            if TenantDirectory.stsPolicyTypes.contains(type) {
+                try directory.requireSingleOrganizationDefault(type, updated, replacing: existing.id)
             }
             let entity = directory.replace(type, existing.id, with: updated, parent: parentId) ?? existing
             for id in members { directory.addMember(id, to: existing.id) }

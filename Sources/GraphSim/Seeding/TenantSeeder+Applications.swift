@@ -281,7 +281,8 @@ extension TenantSeeder {
                     "allowedMemberTypes": ["User"],
                     "description": "msiam_access",
                     "displayName": "msiam_access",
-                    "id": .string(newId()),
+                    // Gallery apps' default access role, which 20% of their assignments below grant.
+                    "id": .string(defaultAccess),
                     "isEnabled": true,
                     "origin": "Application",
                     "value": .null,

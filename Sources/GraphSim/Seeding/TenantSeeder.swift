@@ -93,6 +93,7 @@ struct TenantSeeder {
         seedPrivilegedAccess()
         seedAuthenticationStrengths()
         seedTenantPolicies()
+        seedApplicationManagementPolicies()
         directory.fragments = FragmentCache(Array(sharedValues.values).flatMap { value -> [JSONValue] in
             // License values are stored as a tuple of four shared subtrees.
             if case .array(let parts) = value, parts.count == 4, case .array = parts[0] { return parts }

@@ -33,7 +33,7 @@ public struct RestoreComparison: Sendable {
             guard let entry = ResourceCatalogue.entry(named: type) else { continue }
             for (key, object) in source[type].sorted(by: { $0.key < $1.key }) where plan.scope.includes(key: key) {
                 let parts = key.split(separator: "/").map(String.init)
-                if parts.contains(where: excused.contains) { continue }
+                if excused.contains(key) || parts.contains(where: excused.contains) { continue }
                 if type == "group.members" || type == "group.owners", PlanningContext.isDynamic(source["group"][parts[0]]) { continue }
                 if let fields = RestorableTypes.contentKeys[type] {
                     let desired = remapper.remap(object, entry: entry)
@@ -75,6 +75,7 @@ public struct RestoreComparison: Sendable {
                     }
                     differences.append(Difference(type: type, key: key, problem: "differs: \(details.joined(separator: "; "))"))
                 }
+                differences += Self.conditionSetDifferences(type: type, key: key, desired: object, current: current)
             }
             // References the target has under a restored parent that the snapshot does not.
             if entry.kind == .relationship && entry.shape == .collection && !plan.scope.onlyMissing {
@@ -92,6 +93,30 @@ public struct RestoreComparison: Sendable {
                     if type.hasPrefix("group."), PlanningContext.isDynamic(live["group"][parent]) { continue }
                     differences.append(Difference(type: type, key: key, problem: "extra reference in the target"))
                 }
+            }
+        }
+        return differences
+    }
+
+    /// A consent policy's condition sets, which are written one by one (not as properties):
+    /// compared by content, since a recreated condition gets a new id.
+    static func conditionSetDifferences(type: String, key: String, desired: CanonicalJSON, current: CanonicalJSON) -> [Difference] {
+        guard type == "permissionGrantPolicy" else { return [] }
+        func contents(_ object: CanonicalJSON, _ set: String) -> [CanonicalJSON] {
+            (object[set]?.arrayValue ?? []).map { condition in
+                guard case .object(var members) = condition else { return condition }
+                members["id"] = nil
+                return .object(members)
+            }
+        }
+        var differences: [Difference] = []
+        for set in ["includes", "excludes"] {
+            let want = contents(desired, set)
+            let have = contents(current, set)
+            let missing = want.filter { !have.contains($0) }.count
+            let extra = have.filter { !want.contains($0) }.count
+            if missing > 0 || extra > 0 {
+                differences.append(Difference(type: type, key: key, problem: "\(set): \(missing) condition set(s) missing, \(extra) extra"))
             }
         }
         return differences

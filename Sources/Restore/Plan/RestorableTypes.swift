@@ -30,6 +30,11 @@ public enum RestorableTypes {
         "authenticationStrengthPolicy": .principals, "authenticationStrengthPolicy.combinationConfigurations": .patches,
         "authenticationContextClassReference": .principals,
         "roleEligibilitySchedule": .assignments, "roleAssignmentSchedule": .assignments,
+        // Tenant policies (TenantPolicyPlanning): consent policies before the authorization policy that names them.
+        "identitySecurityDefaultsEnforcementPolicy": .patches, "adminConsentRequestPolicy": .patches,
+        "permissionGrantPolicy": .principals, "identityProvider": .principals,
+        "domain.federationConfiguration": .patches, "crossTenantAccessPolicy.partners.identitySynchronization": .patches,
+        "tenantAppManagementPolicy": .patches, "authenticationFlowsPolicy": .patches, "deviceRegistrationPolicy": .patches,
     ]
 
     /// References kept by `$ref` (added and removed one by one, or bound 20 at a time).

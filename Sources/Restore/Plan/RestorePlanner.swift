@@ -148,7 +148,8 @@ struct PlanningContext {
 
     static let objectTypes = ["user", "group", "administrativeUnit", "roleDefinition", "application", "servicePrincipal",
                               "namedLocation", "conditionalAccessPolicy", "authorizationPolicy",
-                              "identitySecurityDefaultsEnforcementPolicy", "adminConsentRequestPolicy"]
+                              "identitySecurityDefaultsEnforcementPolicy", "adminConsentRequestPolicy", "tenantAppManagementPolicy",
+                              "authenticationFlowsPolicy", "deviceRegistrationPolicy"]
 
     /// Maps every source object the target has: same id, else same natural key.
     mutating func matchObjects() {
@@ -239,7 +240,8 @@ struct PlanningContext {
             return "built-in role definitions are part of every tenant"
         case "servicePrincipal" where object["servicePrincipalType"]?.stringValue == "ManagedIdentity":
             return "managed identities are recreated by their Azure resource"
-        case "authorizationPolicy", "identitySecurityDefaultsEnforcementPolicy", "adminConsentRequestPolicy":
+        case "authorizationPolicy", "identitySecurityDefaultsEnforcementPolicy", "adminConsentRequestPolicy", "tenantAppManagementPolicy",
+             "authenticationFlowsPolicy", "deviceRegistrationPolicy":
             return "the \(entry.name) is a singleton: it is patched, never created"
         default:
             return nil

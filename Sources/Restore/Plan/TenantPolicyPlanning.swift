@@ -3,8 +3,8 @@ import Graph
 import JSON
 import Vault
 
-/// Tenant policies that Graph writes in their own ways: security defaults and the admin consent
-/// request policy (singletons; the latter only by `PUT`), consent policies and their condition
+/// Tenant policies that Graph writes in their own ways: security defaults, the admin consent
+/// request and device registration policies (singletons; the last two only by `PUT`), consent policies and their condition
 /// sets, domain federation, external identity providers and cross-tenant user sync.
 extension PlanningContext {
     static let identitySynchronization = "crossTenantAccessPolicy.partners.identitySynchronization"
@@ -21,7 +21,11 @@ extension PlanningContext {
             return .object(members)
         }
         for (id, object) in source[type].sorted(by: { $0.key < $1.key }) where inScope(type, id) {
-            if id.lowercased().hasPrefix("microsoft-") { continue }
+            // Built-in policies are in every tenant, read-only: the target's is the same policy.
+            if id.lowercased().hasPrefix("microsoft-") {
+                if target[type][id] != nil { known.ids[id] = id }
+                continue
+            }
             known.ids[id] = id
             let current = target[type][id]
             if current == nil {
@@ -87,7 +91,10 @@ extension PlanningContext {
         let type = "identityProvider"
         guard types.contains(type), let entry = ResourceCatalogue.entry(named: type) else { return }
         for (id, object) in source[type].sorted(by: { $0.key < $1.key }) where inScope(type, id) {
-            if object["@odata.type"]?.stringValue == "#microsoft.graph.builtInIdentityProvider" { continue }
+            if object["@odata.type"]?.stringValue == "#microsoft.graph.builtInIdentityProvider" {
+                if target[type][id] != nil { known.ids[id] = id }
+                continue
+            }
             if let current = target[type][id] {
                 known.ids[id] = id
                 guard !scope.onlyMissing,
@@ -143,7 +150,7 @@ extension ExecutionRun {
             return .object(members.filter(keys: { RestorableTypes.isWritable($0, of: entry) || entry.createOnly.contains($0) && step.action == .create }))
         }
         switch (step.type, step.action) {
-        case ("adminConsentRequestPolicy", .patch):
+        case ("adminConsentRequestPolicy", .patch), ("deviceRegistrationPolicy", .patch):
             guard let body = writable(step.after) else { return .some(nil) }
             return GraphBatchRequest(id: id, method: "PUT", url: entry.listPath, headers: json, body: body)
         case ("permissionGrantPolicy", .create) where parts.count == 3:
