@@ -4,7 +4,8 @@ import GraphSimTesting
 import Testing
 
 /// Home realm discovery and activity-based timeout policies, app management policies, delegated
-/// permission classifications, and the authentication flows and device registration policies:
+/// permission classifications, the authentication flows and device registration policies, and
+/// terms of use agreements:
 /// the documented bodies and Graph's write rules.
 @Suite("Application policies")
 struct ApplicationPolicyTests {
@@ -17,7 +18,7 @@ struct ApplicationPolicyTests {
     func fidelity() async throws {
         // Hybrid (200 users): the profile that seeds a home realm discovery policy.
         try await TestSupport.withFixture(tenants: [TenantSpecification(name: "contoso", profile: SeedProfile(name: "hybrid", users: 200), seed: 1)],
-                                          permissions: Self.permissions) { fixture in
+                                          permissions: Self.permissions + ["Agreement.Read.All"]) { fixture in
             let session = try await fixture.session()
             try FidelityTests.expectFaithful("homerealmdiscoverypolicies-list.json", try await session.get("/policies/homeRealmDiscoveryPolicies").json())
             try FidelityTests.expectFaithful("activitybasedtimeoutpolicies-list.json",
@@ -31,6 +32,39 @@ struct ApplicationPolicyTests {
             let graph = "/servicePrincipals(appId='\(WellKnown.microsoftGraphAppId)')"
             try FidelityTests.expectFaithful("delegatedpermissionclassifications-list.json",
                                              try await session.get("\(graph)/delegatedPermissionClassifications").json(), allowContext: true)
+            try FidelityTests.expectFaithful("agreements-list.json", try await session.get("/identityGovernance/termsOfUse/agreements").json())
+        }
+    }
+
+    @Test("terms of use: a new agreement needs its name, the viewing switch and a PDF")
+    func agreements() async throws {
+        try await TestSupport.withFixture(permissions: Self.permissions + ["Agreement.ReadWrite.All"]) { fixture in
+            let session = try await fixture.session()
+            let path = "/identityGovernance/termsOfUse/agreements"
+            #expect(try await session.getAll(path).contains { $0["userReacceptRequiredFrequency"] == "P90D" })
+            let pdf = Data("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n".utf8).base64EncodedString()
+            let file: JSONValue = ["fileName": "TOU.pdf", "language": "en", "isDefault": true, "fileData": ["data": .string(pdf)]]
+            #expect(try await session.send("POST", path, json: ["displayName": "No file", "isViewingBeforeAcceptanceRequired": true]).status == 400)
+            #expect(try await session.send("POST", path, json: [
+                "displayName": "Not a PDF", "isViewingBeforeAcceptanceRequired": true,
+                "files": [["fileName": "a.txt", "language": "en", "isDefault": true, "fileData": ["data": "aGVsbG8="]]],
+            ]).status == 400)
+            let created = try await session.send("POST", path, json: [
+                "displayName": "Contractors", "isViewingBeforeAcceptanceRequired": true, "files": [file],
+            ])
+            #expect(created.status == 201)
+            #expect(try created.json()["isPerDeviceAcceptanceRequired"] == false)
+            #expect(try created.json()["files"] == nil)
+            let id = try #require(try created.json()["id"]?.stringValue)
+            #expect(try await session.send("PATCH", "\(path)/\(id)", json: ["userReacceptRequiredFrequency": "P30D"]).status == 204)
+            #expect(try await session.get("\(path)/\(id)").json()["userReacceptRequiredFrequency"] == "P30D")
+            #expect(try await session.send("DELETE", "\(path)/\(id)").status == 204)
+            // Reading needs an agreement permission.
+            #expect(Self.permissions.allSatisfy { !$0.hasPrefix("Agreement.") })
+        }
+        try await TestSupport.withFixture(permissions: Self.permissions) { fixture in
+            let session = try await fixture.session()
+            #expect(try await session.get("/identityGovernance/termsOfUse/agreements").status == 403)
         }
     }
 

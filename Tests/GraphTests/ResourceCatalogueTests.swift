@@ -24,7 +24,7 @@ struct ResourceCatalogueTests {
         // Issue 16: app sign-in and credential policies, consent classifications, tenant switches.
         "homeRealmDiscoveryPolicy", "homeRealmDiscoveryPolicy.appliesTo", "activityBasedTimeoutPolicy",
         "tenantAppManagementPolicy", "appManagementPolicy", "appManagementPolicy.appliesTo",
-        "servicePrincipal.delegatedPermissionClassifications", "authenticationFlowsPolicy", "deviceRegistrationPolicy",
+        "servicePrincipal.delegatedPermissionClassifications", "authenticationFlowsPolicy", "deviceRegistrationPolicy", "agreement",
     ]
 
     /// graph-sim types that are not tenant configuration: Microsoft's global templates, the audit

@@ -49,5 +49,12 @@ extension ResourceCatalogue {
                 readOnly: ["id", "displayName", "description"], restore: .patchInPlace,
                 notes: "Who may register and join devices, MFA to join, the device quota and the Windows LAPS switch. "
                     + "Written back whole with PUT (Graph has no PATCH for it)."),
+            CatalogueEntry(
+                name: "agreement", odataType: "#microsoft.graph.agreement",
+                listPath: "/identityGovernance/termsOfUse/agreements", itemPath: "/identityGovernance/termsOfUse/agreements/{id}",
+                permissions: ["Agreement.Read.All", "Agreement.ReadWrite.All"],
+                restore: .manual(reason: "creating an agreement needs its PDF, which Graph does not return with the agreement"),
+                notes: "Terms of use that conditional access requires (grantControls.termsOfUse). A deleted agreement "
+                    + "cannot be undeleted; a changed one is evidence for a manual revert."),
         ]
 }

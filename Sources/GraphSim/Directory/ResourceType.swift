@@ -616,7 +616,7 @@ extension ResourceType {
         .scopedRoleMembership, .directoryAudit, .synchronizationJob, .synchronizationSchema,
         .onPremisesDirectorySynchronization, .authenticationMethodsPolicy, .authorizationPolicy,
         .crossTenantAccessPolicy, .crossTenantAccessPolicyConfigurationDefault,
-    ] + privilegedAccess + authenticationStrengths + tenantPolicies + applicationPolicies
+    ] + privilegedAccess + authenticationStrengths + tenantPolicies + applicationPolicies + governance
 
     static let byName: [String: ResourceType] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
 

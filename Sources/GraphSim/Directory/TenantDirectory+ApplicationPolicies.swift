@@ -68,3 +68,31 @@ extension TenantDirectory {
             .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 }
+
+extension TenantDirectory {
+    /// A terms of use agreement: Graph requires its name, whether it must be viewed before
+    /// acceptance, and at least one PDF (`files[].fileData.data`, base64). The files are checked,
+    /// not served: graph-sim has no `file` or `files` navigation.
+    mutating func createAgreement(_ body: JSONObject) throws -> Entity {
+        guard let name = body["displayName"]?.stringValue, !name.isEmpty else {
+            throw GraphError.badRequest("Property 'displayName' is required.")
+        }
+        guard body["isViewingBeforeAcceptanceRequired"]?.boolValue != nil else {
+            throw GraphError.badRequest("Property 'isViewingBeforeAcceptanceRequired' is required.")
+        }
+        let files = body["files"]?.arrayValue ?? []
+        guard !files.isEmpty, files.allSatisfy({ file in
+            guard let data = file["fileData"]?["data"]?.stringValue, let bytes = Data(base64Encoded: data) else { return false }
+            return bytes.starts(with: Array("%PDF".utf8))
+        }) else {
+            throw GraphError.badRequest("An agreement needs at least one file, each with fileData.data holding a base64 PDF.")
+        }
+        var object = ObjectTemplates.blank(.agreement)
+        for name in ResourceType.agreement.properties where name != "id" {
+            if let value = body[name] { object[name] = value }
+        }
+        if object["isPerDeviceAcceptanceRequired"]?.isNull != false { object["isPerDeviceAcceptanceRequired"] = false }
+        object["id"] = .string(newId())
+        return insert(.agreement, object)
+    }
+}

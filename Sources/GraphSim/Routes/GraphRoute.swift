@@ -175,6 +175,11 @@ enum GraphRouter {
             }
         case "policies":
             return try policies(rest)
+        case "identityGovernance":
+            guard rest.count >= 2, rest[0] == "termsOfUse", rest[1] == "agreements" else {
+                throw GraphError.segmentNotFound(rest.first ?? head)
+            }
+            return try entitySet(.agreement, key: nil, Array(rest.dropFirst(2)))
         case "tenantRelationships":
             guard rest.first == "multiTenantOrganization" else { throw GraphError.segmentNotFound(rest.first ?? head) }
             let tail = Array(rest.dropFirst())

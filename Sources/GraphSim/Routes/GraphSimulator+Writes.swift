@@ -56,7 +56,8 @@ extension GraphSimulator {
         }
         let body = try requestObject(context)
         if type != .authenticationMethod {
-            try checkWritable(body, type: type, existing: nil)
+            // An agreement's PDFs come in `files`, a navigation property.
+            try checkWritable(type == .agreement ? JSONObject(body.members.filter { $0.key != "files" }) : body, type: type, existing: nil)
         }
         let members = try bindings(body, "members")
         let owners = try bindings(body, "owners")
@@ -82,6 +83,7 @@ extension GraphSimulator {
             case .oAuth2PermissionGrant: entity = try directory.createGrant(body)
             case .internalDomainFederation: entity = try directory.createDomainFederation(body, domain: parentId ?? "")
             case .identityProvider: entity = try directory.createIdentityProvider(body)
+            case .agreement: entity = try directory.createAgreement(body)
             case .delegatedPermissionClassification:
                 entity = try directory.createDelegatedPermissionClassification(body, servicePrincipal: parentId ?? "")
             case .federatedIdentityCredential: entity = try directory.createFederatedCredential(body, application: parentId ?? "")

@@ -92,4 +92,21 @@ extension TenantSeeder {
         ])
         if let gallery = gallerySpIds.first { directory.policyAssignments.add(gallery, discovery) }
     }
+
+    /// Seeded tenants have terms of use for everyone (accepted again every 90 days) and, when
+    /// they invite guests, one for guests that must be opened before it is accepted.
+    mutating func seedTermsOfUse() {
+        guard !profile.isEmpty else { return }
+        directory.insert(.agreement, [
+            "id": .string(newId()), "displayName": "All users terms of use", "isPerDeviceAcceptanceRequired": false,
+            "isViewingBeforeAcceptanceRequired": false, "termsExpiration": .null, "userReacceptRequiredFrequency": "P90D",
+        ])
+        guard !guestUserIds.isEmpty else { return }
+        directory.insert(.agreement, [
+            "id": .string(newId()), "displayName": .string("\(directory.displayName) terms of use for guest users"),
+            "isPerDeviceAcceptanceRequired": false, "isViewingBeforeAcceptanceRequired": true,
+            "termsExpiration": ["startDateTime": .string(timestamp(daysAgo: 30)), "frequency": "P365D"],
+            "userReacceptRequiredFrequency": .null,
+        ])
+    }
 }

@@ -50,6 +50,8 @@ public enum WellKnown {
         ("MultiTenantOrganization.ReadBasic.All", derivedId("MultiTenantOrganization.ReadBasic.All")),
         ("MultiTenantOrganization.ReadWrite.All", derivedId("MultiTenantOrganization.ReadWrite.All")),
         ("Policy.Read.ApplicationConfiguration", derivedId("Policy.Read.ApplicationConfiguration")),
+        ("Agreement.Read.All", derivedId("Agreement.Read.All")),
+        ("Agreement.ReadWrite.All", derivedId("Agreement.ReadWrite.All")),
         ("Policy.ReadWrite.AuthenticationFlows", derivedId("Policy.ReadWrite.AuthenticationFlows")),
         ("Policy.Read.DeviceConfiguration", derivedId("Policy.Read.DeviceConfiguration")),
         ("Policy.ReadWrite.DeviceConfiguration", derivedId("Policy.ReadWrite.DeviceConfiguration")),
