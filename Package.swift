@@ -55,7 +55,7 @@ let package = Package(
         .target(
             name: "Postgres",
             dependencies: [
-                "CLibPQ",
+                "CLibPQ", "Threads",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -66,7 +66,7 @@ let package = Package(
         .target(
             name: "HTTP",
             dependencies: [
-                "CCurl",
+                "CCurl", "Threads",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -80,6 +80,12 @@ let package = Package(
         ),
         .target(
             name: "JSON",
+            swiftSettings: swiftSettings
+        ),
+        // The one thread mechanism for blocking C calls (NIOThreadPool), below everything that makes them.
+        .target(
+            name: "Threads",
+            dependencies: [.product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -346,7 +352,7 @@ let package = Package(
         .target(
             name: "HoldfastTesting",
             dependencies: [
-                "Postgres", "Migrations", "Queue", "CProcessSpawn",
+                "Postgres", "Migrations", "Queue", "CProcessSpawn", "Threads",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],

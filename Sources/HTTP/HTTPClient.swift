@@ -19,14 +19,14 @@ public final class HTTPClient: Sendable {
 
     /// Starts the client's thread. Throws ``HTTPClientError/Code/invalidRequest`` for an invalid
     /// configuration (such as a non-positive timeout), ``HTTPClientError/Code/other`` when libcurl
-    /// or the thread cannot be set up.
+    /// cannot be set up. (A thread that cannot be created stops the process, as everywhere in NIO.)
     public init(configuration: Configuration = Configuration(), logger: Logger) throws(HTTPClientError) {
         if let failure = configuration.validationFailure {
             throw HTTPClientError(code: .invalidRequest, message: "invalid HTTP client configuration: \(failure)")
         }
         try CurlGlobal.ensureInitialized()
         let loop = try TransferLoop(configuration: configuration, logger: logger)
-        try loop.start()
+        loop.start()
         self.configuration = configuration
         self.loop = loop
     }

@@ -1,5 +1,6 @@
 public import Foundation
 import CProcessSpawn
+import Threads
 
 /// Runs helper programs from tests and captures their output.
 public enum ProcessRunner {
@@ -32,12 +33,7 @@ public enum ProcessRunner {
     /// Runs `executable` on a thread of its own and returns its exit status and output, whatever it is.
     public static func capture(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
                                input: Data? = nil) async throws -> Result {
-        try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread {
-                continuation.resume(with: Swift.Result { try captureBlocking(executable, arguments, environment: environment, input: input) })
-            }
-            thread.start()
-        }
+        try await DedicatedThread.run { try captureBlocking(executable, arguments, environment: environment, input: input) }
     }
 
     /// Spawns with `posix_spawn` and waits with `waitpid`, rather than Foundation's `Process`: a daemon

@@ -1,5 +1,6 @@
 import Foundation
 import CProcessSpawn
+import Threads
 
 /// A child process started without waiting for it (a `holdfast worker` a test will SIGKILL).
 /// Its standard output and error go to files the test can read while it runs.
@@ -26,14 +27,13 @@ public final class SpawnedProcess: Sendable {
     public func wait() async -> Int32 {
         await withCheckedContinuation { continuation in
             let pid = self.pid
-            let thread = Thread {
+            DedicatedThread.start {
                 var status: Int32 = 0
                 while waitpid(pid, &status, 0) < 0 {
                     guard errno == EINTR else { break }
                 }
                 continuation.resume(returning: (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f))
             }
-            thread.start()
         }
     }
 }

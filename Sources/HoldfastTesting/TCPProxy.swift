@@ -1,5 +1,6 @@
 import Foundation
 import NIOConcurrencyHelpers
+import Threads
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -35,9 +36,7 @@ public final class TCPProxy: Sendable {
         _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
         self.listener = fd
         self.port = Int(UInt16(bigEndian: address.sin_port))
-        let thread = Thread { [self] in self.acceptLoop(targetPort: targetPort) }
-        thread.name = "holdfast-test-proxy"
-        thread.start()
+        DedicatedThread.start { [self] in self.acceptLoop(targetPort: targetPort) }
     }
 
     /// Connections open now stop forwarding for good; later ones forward.
@@ -85,8 +84,7 @@ public final class TCPProxy: Sendable {
                 return
             }
             for (from, to) in [(client, upstream), (upstream, client)] {
-                let pump = Thread { [self] in self.pump(from: from, to: to, generation: generation) }
-                pump.start()
+                DedicatedThread.start { [self] in self.pump(from: from, to: to, generation: generation) }
             }
         }
     }

@@ -1,4 +1,5 @@
 public import Foundation
+import Threads
 
 /// A throwaway PostgreSQL cluster of its own, for tests that restart or kill the server
 /// (which must not disturb the shared test cluster other tests use in parallel).
@@ -15,7 +16,13 @@ public final class TestCluster: Sendable {
         self.binDirectory = binDirectory
     }
 
-    /// `initdb` + `pg_ctl start` in a temporary directory on a free port.
+    /// ``start()`` on a thread of its own, for async tests: `initdb` and `pg_ctl start` block for
+    /// seconds, which must not happen on the cooperative pool.
+    public static func started() async throws -> TestCluster {
+        try await DedicatedThread.run { try start() }
+    }
+
+    /// `initdb` + `pg_ctl start` in a temporary directory on a free port. Blocks.
     public static func start() throws -> TestCluster {
         let bin = try postgresBinDirectory()
         let directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("holdfast-cluster-\(UUID().uuidString.prefix(8))")

@@ -44,13 +44,6 @@ struct PostgresFailoverTests {
         #expect(!chosen.contains { $0.keyword == "target_session_attrs" })
     }
 
-    /// `initdb` and `pg_ctl start` block for seconds: on their own thread, not the cooperative pool.
-    static func startCluster() async throws -> TestCluster {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try TestCluster.start() }) }.start()
-        }
-    }
-
     static func makeReadOnly(_ cluster: TestCluster) async throws {
         let admin = PostgresClient(configuration: PostgresConfiguration(connectionString: cluster.connectionString, maxConnections: 1),
                                    logger: TestLogger.make())
@@ -60,9 +53,9 @@ struct PostgresFailoverTests {
     }
 
     @Test func aSessionThatAnswersReadOnlyIsDiscardedAndTheFailoverPairFindsThePrimary() async throws {
-        let former = try await Self.startCluster()
+        let former = try await TestCluster.started()
         defer { former.destroy() }
-        let primary = try await Self.startCluster()
+        let primary = try await TestCluster.started()
         defer { primary.destroy() }
         for cluster in [former, primary] {
             let setup = PostgresClient(configuration: PostgresConfiguration(connectionString: cluster.connectionString, maxConnections: 1),

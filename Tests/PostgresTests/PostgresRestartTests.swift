@@ -7,7 +7,7 @@ import Testing
 struct PostgresRestartTests {
     @Test("after the server restarts, pooled queries and LISTEN work again")
     func restart() async throws {
-        let cluster = try TestCluster.start()
+        let cluster = try await TestCluster.started()
         defer { cluster.destroy() }
         let client = PostgresClient(configuration: PostgresConfiguration(connectionString: cluster.connectionString, maxConnections: 4),
                                     logger: TestLogger.make())
@@ -44,7 +44,7 @@ struct PostgresRestartTests {
 
     @Test("a statement interrupted by the server going away reports connectionLost, and the next one reconnects")
     func interrupted() async throws {
-        let cluster = try TestCluster.start()
+        let cluster = try await TestCluster.started()
         defer { cluster.destroy() }
         let client = PostgresClient(configuration: PostgresConfiguration(connectionString: cluster.connectionString, maxConnections: 2),
                                     logger: TestLogger.make())

@@ -94,7 +94,7 @@ struct MaintenanceTests {
 struct CoordinatorTests {
     @Test("a leader that cannot reach PostgreSQL steps down on its own, and leads again once it is back")
     func stepsDownWithoutDatabase() async throws {
-        let cluster = try TestCluster.start()
+        let cluster = try await TestCluster.started()
         defer { cluster.destroy() }
         let logger = TestLogger.make()
         let client = PostgresClient(configuration: PostgresConfiguration(connectionString: cluster.connectionString, maxConnections: 4,

@@ -145,7 +145,7 @@ struct WorkerTests {
 
     @Test("PostgreSQL restarted under running workers: they reconnect and finish every job exactly once")
     func databaseRestart() async throws {
-        let cluster = try TestCluster.start()
+        let cluster = try await TestCluster.started()
         defer { cluster.destroy() }
         let logger = TestLogger.make()
         let client = PostgresClient(configuration: PostgresConfiguration(connectionString: cluster.connectionString, maxConnections: 8), logger: logger)

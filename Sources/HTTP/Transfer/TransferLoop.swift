@@ -1,6 +1,7 @@
 import CCurl
 import Logging
 import NIOConcurrencyHelpers
+import Threads
 
 /// The shared half of the client's engine: the locked queue between callers and the loop thread,
 /// and the multi handle that thread drives. Callers never block: they take the lock for a few
@@ -33,13 +34,9 @@ final class TransferLoop: Sendable {
     }
 
     /// Starts the dedicated thread that drives the multi handle until ``stop(waiter:)``.
-    func start() throws(HTTPClientError) {
-        do {
-            try DetachedThread.start { [self] in
-                TransferLoopDriver(loop: self).run()
-            }
-        } catch {
-            throw HTTPClientError(code: .other, message: "could not start the HTTP client's thread (errno \(error.errno))")
+    func start() {
+        DedicatedThread.start { [self] in
+            TransferLoopDriver(loop: self).run()
         }
     }
 

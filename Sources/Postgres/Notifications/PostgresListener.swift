@@ -2,6 +2,7 @@ import CLibPQ
 import Foundation
 import Logging
 import Synchronization
+import Threads
 
 extension PostgresClient {
     /// LISTENs on `channels` on a dedicated session (not from the pool) and yields what arrives.
@@ -24,9 +25,7 @@ extension PostgresClient {
             configuration: configuration, channels: channels, checkEvery: checkEvery, checkTimeout: checkTimeout,
             continuation: continuation, stop: stop, logger: logger
         )
-        let thread = Thread { loop.run() }
-        thread.name = "holdfast-pg-listen"
-        thread.start()
+        DedicatedThread.start { loop.run() }
         return stream
     }
 }
