@@ -136,7 +136,7 @@ import Testing
         }
     }
 
-    func waitFor(_ what: String, within seconds: Int = 60, _ condition: () async throws -> Bool) async throws {
+    func waitFor(_ what: String, within seconds: Int = 300, _ condition: () async throws -> Bool) async throws {
         let deadline = ContinuousClock.now + .seconds(seconds)
         while ContinuousClock.now < deadline {
             if try await condition() { return }

@@ -23,7 +23,7 @@ struct LeaderTaskTests {
             let recorded = try await withThrowingTaskGroup(of: Void.self) { tasks -> String? in
                 tasks.addTask { try await group.run() }
                 defer { tasks.cancelAll() }
-                let deadline = ContinuousClock.now + .seconds(60)
+                let deadline = ContinuousClock.now + .seconds(300)
                 var state: String?
                 while ContinuousClock.now < deadline && state == nil {
                     state = try await schema.client.query("SELECT state FROM sla_states WHERE tenant_id = \(tenant)").first?.decode(String.self, at: 0)

@@ -54,7 +54,7 @@ final class FailingFirstTransport: GraphTransport {
 
 struct SimulatedConnectionReset: Error {}
 
-@Suite("Retries on a new connection", .timeLimit(.minutes(2)))
+@Suite("Retries on a new connection", .timeLimit(.minutes(5)))
 struct GraphRetryConnectionTests {
     @Test(arguments: [FailingFirstTransport.Failure.serviceUnavailable, .network])
     func aRetryAfterA503OrANetworkErrorUsesANewConnection(_ failure: FailingFirstTransport.Failure) async throws {

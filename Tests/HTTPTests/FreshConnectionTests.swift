@@ -3,7 +3,7 @@ import Testing
 
 /// `HTTPRequest.freshConnection` makes libcurl open a new connection and not keep it, which a retry
 /// after a 503 or a network error needs (Graph's best practices).
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct FreshConnectionTests {
     @Test func aFreshConnectionRequestOpensANewConnectionAndClosesIt() async throws {
         try await TestHTTPServer.withRunning { server in

@@ -2,7 +2,7 @@ import HTTP
 import Logging
 import Testing
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct HTTPClientTests {
     private static let logger = Logger(label: "holdfast.test.http-client")
 
@@ -321,7 +321,7 @@ struct HTTPClientTests {
     }
 }
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct HTTPClientTLSTests {
     @Test func http2OverTLSWithConfiguredCABundle() async throws {
         try await TestHTTPServer.withRunning(tls: true) { server in

@@ -17,7 +17,7 @@ import API
 
 /// What the composition root builds, against real PostgreSQL, moto and graph-sim: the API's vault
 /// is the configured S3 store, and the CLI's Graph traffic draws from the shared app's budget.
-@Suite("composition root", .timeLimit(.minutes(5)))
+@Suite("composition root", .timeLimit(.minutes(10)))
 struct RuntimeWiringTests {
     static let masterKey = Data((0..<32).map { UInt8(($0 * 7 + 3) % 256) }).base64EncodedString()
 

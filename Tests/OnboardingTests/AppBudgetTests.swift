@@ -9,7 +9,7 @@ import Testing
 
 /// The shared multi-tenant app's budget in PostgreSQL keeps every session of that app, whatever
 /// tenant it reads, under one app-wide rate, as graph-sim's request logs show.
-@Suite("Shared app budget", .timeLimit(.minutes(5)))
+@Suite("Shared app budget", .timeLimit(.minutes(10)))
 struct AppBudgetTests {
     @Test func twoSessionsOfTheSharedAppStayTogetherUnderTheAppWideLimit() async throws {
         // graph-sim limits the app, across all its tenants, to 20 units per second (the per-tenant

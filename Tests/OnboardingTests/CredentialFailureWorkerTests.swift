@@ -13,7 +13,7 @@ import Worker
 
 /// Sign-in failures through the real worker and queue: the job is discarded after one attempt
 /// (not retried forever) and the tenant says why; a missing permission still backs up the rest.
-@Suite("Credential failures through the worker", .timeLimit(.minutes(5)))
+@Suite("Credential failures through the worker", .timeLimit(.minutes(10)))
 struct CredentialFailureWorkerTests {
     enum Failure: String, CaseIterable, Sendable {
         case wrongSecret, expiredSecret, unknownTenant, missingPermission

@@ -21,7 +21,7 @@ struct FencingTestError: Error, CustomStringConvertible {
     var description: String { message }
 }
 
-@Suite("Fencing: a worker stopped past its lease", .serialized, .timeLimit(.minutes(5)))
+@Suite("Fencing: a worker stopped past its lease", .serialized, .timeLimit(.minutes(15)))
 struct FencingProcessTests {
     static var holdfast: String { ProcessRunner.productsDirectory().appendingPathComponent("holdfast").path }
 

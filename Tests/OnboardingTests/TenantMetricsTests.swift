@@ -5,7 +5,7 @@ import Testing
 
 /// The per-tenant series a coordinator exports: its tenants' SLA states and the expiry of
 /// credentials within the warning window, from the real `holdfast coordinator`.
-@Suite("Tenant metrics", .timeLimit(.minutes(5)))
+@Suite("Tenant metrics", .timeLimit(.minutes(10)))
 struct TenantMetricsTests {
     @Test func aCoordinatorExportsSLAStatesAndCredentialExpiryPerTenant() async throws {
         try await OnboardingHarness.run(tenants: ["contoso", "fabrikam"]) { harness in

@@ -8,7 +8,7 @@ import Postgres
 import Tenancy
 import Testing
 
-@Suite("Tenant onboarding against graph-sim", .timeLimit(.minutes(5)))
+@Suite("Tenant onboarding against graph-sim", .timeLimit(.minutes(10)))
 struct TenantOnboardingTests {
     @Test func secretOnboardingByDomainActivatesTheTenantAndAuditsWithoutSecrets() async throws {
         try await OnboardingHarness.run { harness in

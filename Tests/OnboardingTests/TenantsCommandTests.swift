@@ -7,7 +7,7 @@ import Testing
 
 /// `holdfast tenants` as an operator runs it: the built executable against graph-sim and an
 /// isolated schema, with the master key in its environment.
-@Suite("holdfast tenants", .timeLimit(.minutes(5)))
+@Suite("holdfast tenants", .timeLimit(.minutes(10)))
 struct TenantsCommandTests {
     static var holdfast: String { ProcessRunner.productsDirectory().appendingPathComponent("holdfast").path }
 

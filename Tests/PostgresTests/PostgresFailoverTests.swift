@@ -93,7 +93,7 @@ struct PostgresFailoverTests {
         await client.shutdown()
     }
 
-    @Test(.timeLimit(.minutes(5)))
+    @Test(.timeLimit(.minutes(10)))
     func aListenSessionThatStopsAnsweringIsReplaced() async throws {
         let base = try TestDatabase.connectionString
         guard var components = URLComponents(string: base), let port = components.port else {

@@ -26,7 +26,7 @@ struct WorkerTests {
             }
             try await withServices(workers) { _ in
                 _ = try await JobEnqueuer(client: client, logger: logger, checks: .unchecked).enqueue(requests)
-                try await eventually("all 1,000 jobs completed", within: .seconds(120)) {
+                try await eventually("all 1,000 jobs completed", within: .seconds(600)) {
                     try await client.count("SELECT count(*) FROM jobs WHERE state = 'completed'") == 1_000
                 }
             }
@@ -168,7 +168,7 @@ struct WorkerTests {
                     try await client.count("SELECT count(*) FROM jobs WHERE state = 'completed'") >= 30
                 }
                 try cluster.restart()
-                try await eventually("all jobs completed after the restart", within: .seconds(120)) {
+                try await eventually("all jobs completed after the restart", within: .seconds(600)) {
                     (try? await client.count("SELECT count(*) FROM jobs WHERE state = 'completed'")) == 300
                 }
                 group.cancelAll()

@@ -103,18 +103,22 @@ struct RestoreRoutes: APIRouteGroup {
             return try JSONResponse.make(page.page(offset: offset, fetched: Array(items)))
         }
         routes.get("/v1/restores/{plan_id}", access: .staff) { _, context in
-            let plan = try await Self.plan(context, services: services)
+            // Counts of statuses and actions: no step's objects are opened.
+            let plan = try await Self.plan(context, services: services, content: .none)
             return try JSONResponse.make(RestorePlanResource(plan))
         }
         routes.get("/v1/restores/{plan_id}/steps", access: .staff) { request, context in
             let page = try PageRequest.parse(request, configuration: services.configuration)
-            let plan = try await Self.plan(context, services: services)
-            return try JSONResponse.make(try page.page(of: plan.steps.map(RestoreStepResource.init)))
+            let offset = try page.offset()
+            // Only the page's steps are opened (each is sealed).
+            let plan = try await Self.plan(context, services: services, content: .window(offset: offset, count: page.limit + 1))
+            let fetched = plan.steps.dropFirst(offset).prefix(page.limit + 1).map(RestoreStepResource.init)
+            return try JSONResponse.make(page.page(offset: offset, fetched: Array(fetched)))
         }
         routes.post("/v1/restores/{plan_id}/apply", access: .staff) { request, context in
             let body = try await request.decodeBody(RestoreApplyBody.self, context: context)
             let principal = try context.requirePrincipal()
-            let plan = try await Self.plan(context, services: services)
+            let plan = try await Self.plan(context, services: services, content: .none)
             guard plan.status == .planned else {
                 throw APIError(.invalidState, "plan \(plan.id.apiString) is \(plan.status.rawValue); only a planned plan can be applied (plan again)")
             }
@@ -150,13 +154,16 @@ struct RestoreRoutes: APIRouteGroup {
             context.logger.notice("restore plan discarded through the API", metadata: [
                 "restore.plan_id": "\(id.apiString)",
             ])
-            return try JSONResponse.make(RestorePlanResource(try await Self.mapped { try await store.plan(id: id, logger: context.logger) }))
+            return try JSONResponse.make(RestorePlanResource(try await Self.mapped { try await store.plan(id: id, logger: context.logger, content: .none) }))
         }
     }
 
-    private static func plan(_ context: APIRequestContext, services: APIServices) async throws -> RestorePlan {
+    private static func plan(_ context: APIRequestContext, services: APIServices,
+                             content: RestoreStore.StepContent) async throws -> RestorePlan {
         let id = try context.uuidParameter("plan_id")
-        return try await mapped { try await RestoreStore(vault: try services.requireVault()).plan(id: id, logger: context.logger) }
+        return try await mapped {
+            try await RestoreStore(vault: try services.requireVault()).plan(id: id, logger: context.logger, content: content)
+        }
     }
 
     private static func requireSnapshot(_ id: Int64, of tenantID: UUID, vault: Vault, parameter: String, code: APIError.Code,

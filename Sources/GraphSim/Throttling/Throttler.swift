@@ -83,7 +83,8 @@ final class Throttler: Sendable {
         var sendsRetryAfter: Bool
     }
 
-    func admit(_ request: ThrottleRequest) -> ThrottleDecision {
+    /// `now` is the moment of the decision (a test passes its own to replay a sequence exactly).
+    func admit(_ request: ThrottleRequest, now: ContinuousClock.Instant = .now) -> ThrottleDecision {
         let limits = self.limits
         let scale = max(request.scale, 0.000_001)
         let app = request.appId
@@ -126,9 +127,8 @@ final class Throttler: Sendable {
                                 information: "WriteLimitExceeded", sendsRetryAfter: true))
         }
 
-        let now = ContinuousClock.now
         return buckets.withLockedValue { buckets in
-            var refused: (Check, Double)?
+            var refused: Check?
             var highestUsage = 0.0
             for check in checks {
                 var bucket = buckets[check.key] ?? TokenBucket(capacity: check.capacity, window: check.window, now: now)
@@ -136,14 +136,18 @@ final class Throttler: Sendable {
                 if refused == nil, !bucket.canTake(check.units) {
                     // Usage keeps counting on a refused request.
                     bucket.take(check.units)
-                    refused = (check, bucket.secondsUntilAvailable(check.units))
+                    refused = check
                 }
                 buckets[check.key] = bucket
             }
-            if let (check, wait) = refused {
+            if let check = refused {
                 for other in checks where other.key != check.key {
                     buckets[other.key]?.take(other.units)
                 }
+                // The refused request was charged to every bucket, so the wait after which the same
+                // request passes is the longest of theirs, not only the refusing bucket's: a client
+                // that honours Retry-After must get through.
+                let wait = checks.map { buckets[$0.key]?.secondsUntilAvailable($0.units) ?? 0 }.max() ?? 0
                 return ThrottleDecision(
                     allowed: false,
                     retryAfter: check.sendsRetryAfter ? max(0.001, (wait * 1000).rounded(.up) / 1000) : nil,

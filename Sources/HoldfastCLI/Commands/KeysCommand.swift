@@ -4,6 +4,7 @@ import Cryptography
 import Foundation
 import Logging
 import Postgres
+import Restore
 import Tenancy
 
 /// `holdfast keys`: the master key hierarchy.
@@ -11,7 +12,7 @@ struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys",
         abstract: "Manage the master key that wraps every tenant's data key.",
-        subcommands: [Rotate.self, RotateTenant.self, Status.self]
+        subcommands: [Rotate.self, RotateTenant.self, Status.self, SealLegacy.self]
     )
 
     /// Master keys come from the environment or the configuration file, never a flag.
@@ -107,6 +108,46 @@ struct KeysCommand: AsyncParsableCommand {
                 if !missing.isEmpty {
                     print("MISSING from the configuration (their tenants' secrets cannot be opened): \(missing.joined(separator: ", "))")
                 }
+            }
+        }
+    }
+
+    struct SealLegacy: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "seal-legacy",
+            abstract: "Seal the restore steps and change alerts written before migration 0024, which still hold directory content in clear.",
+            discussion: """
+                Since migration 0024 a restore step's objects and a change alert's payload are sealed with the tenant's \
+                keys; rows written before it keep their clear columns until this command seals them and clears those \
+                columns. Resumable and safe beside running workers; --dry-run only counts. Webhook jobs that ran \
+                before 0024 keep their payload in the job's arguments until retention deletes finished jobs.
+
+                \(KeysCommand.keyHelp)
+                """
+        )
+
+        @OptionGroup var common: CommonOptions
+
+        @Option(help: "Rows sealed per batch (1 to 10000).")
+        var batchSize = 500
+
+        @Flag(help: "Only count the rows still in clear.")
+        var dryRun = false
+
+        func validate() throws {
+            guard (1...10_000).contains(batchSize) else { throw ValidationError("--batch-size must be from 1 to 10000 (got \(batchSize))") }
+        }
+
+        func run() async throws {
+            try await common.withRuntime(label: "holdfast.keys") { runtime in
+                let sealing = LegacyContentSealing(vault: try runtime.vault(), batchSize: batchSize, logger: runtime.logger)
+                if dryRun {
+                    let pending = try await sealing.pending()
+                    print("In clear: \(pending.restoreSteps) restore step(s), \(pending.changeAlerts) change alert(s).")
+                    return
+                }
+                let sealed = try await sealing.run()
+                print("Sealed \(sealed.restoreSteps) restore step(s) and \(sealed.changeAlerts) change alert(s); none is left in clear.")
             }
         }
     }

@@ -46,7 +46,8 @@ public struct RestoreJobHandler: TypedJobHandler {
     }
 
     public func run(_ job: Job, arguments: Arguments, context: JobContext) async throws {
-        let plan = try await self.store.plan(id: arguments.planID, logger: context.logger)
+        // Its state and target only: the executor opens the steps once, when it applies them.
+        let plan = try await self.store.plan(id: arguments.planID, logger: context.logger, content: .none)
         if plan.status == .applied && plan.jobID == job.id {
             // An earlier attempt of this job applied the plan and its worker stopped before the job
             // completed: the restore is done, so is the job (not a refusal to apply it again).

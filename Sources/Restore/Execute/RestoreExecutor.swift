@@ -95,11 +95,12 @@ public struct RestoreExecutor: Sendable {
         let policyRun = try await policies
         run.map.ids.merge(policyRun.map.ids) { current, _ in current }
         try await run.execute(phase: .removals)
-        plan = try await self.store.plan(id: planID)
+        // Statuses only: the steps' objects were opened once, at the start.
+        plan = try await self.store.refreshed(plan)
         let failed = plan.steps.filter { $0.status == .failed }
         try await self.store.finish(planID: planID, failed: failed.isEmpty ? nil : "\(failed.count) step(s) failed; first: \(failed[0].type) \(failed[0].sourceKey): \(failed[0].detail ?? "")",
                                     claim: claim)
-        plan = try await self.store.plan(id: planID)
+        plan = try await self.store.refreshed(plan)
         let seconds = (ContinuousClock.now - started) / .seconds(1)
         self.logger.info("restore applied", metadata: [
             "plan.id": "\(planID.uuidString.lowercased())", "tenant.id": "\(plan.targetTenantID.uuidString.lowercased())", "restore.failed": "\(failed.count)",

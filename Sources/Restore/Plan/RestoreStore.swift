@@ -91,8 +91,20 @@ public struct RestoreStore: Sendable {
 
     static func text(_ json: CanonicalJSON) -> String { String(decoding: json.canonicalBytes(), as: UTF8.self) }
 
-    /// A plan with its steps.
-    public func plan(id: UUID, logger: Logger? = nil) async throws -> RestorePlan {
+    /// Which steps' objects ``plan(id:logger:content:)`` opens. Each is sealed (AES-GCM and zstd per
+    /// step), so a caller that needs only statuses or one page does not pay for the whole plan.
+    public enum StepContent: Sendable, Equatable {
+        /// Every step's objects and natural key.
+        case all
+        /// None: steps carry their phase, action, type, key, status and outcome; `after`, `before`
+        /// and `naturalKey` are nil.
+        case none
+        /// The `count` steps after the first `offset` (in order); the others as in `.none`.
+        case window(offset: Int, count: Int)
+    }
+
+    /// A plan with its steps, opening the objects `content` names.
+    public func plan(id: UUID, logger: Logger? = nil, content: StepContent = .all) async throws -> RestorePlan {
         guard let row = try await self.client.query("""
             SELECT id, source_tenant_id, target_tenant_id, snapshot_id, scope::text AS scope, status, destructive_count,
                    blast_radius_limit, lockout_findings::text AS lockout, operator_actions::text AS actions,
@@ -106,10 +118,20 @@ public struct RestoreStore: Sendable {
             try decoder.decode(T.self, from: Data(try row.decode(String.self, column).utf8))
         }
         let targetTenantID = try row.decode(UUID.self, "target_tenant_id")
+        // Rows numbered from 1 in `seq` order; content only for numbers in (first, last].
+        let (first, last): (Int64, Int64) = switch content {
+        case .all: (0, Int64.max)
+        case .none: (0, 0)
+        case .window(let offset, let count): (Int64(max(offset, 0)), Int64(max(offset, 0)) + Int64(max(count, 0)))
+        }
         let stepRows = try await self.client.query("""
-            SELECT seq, phase, action, type, source_key, sealed, after_json::text AS after, before_json::text AS before,
-                   natural_key::text AS natural_key, preexisting, status, target_id, detail
-            FROM restore_steps WHERE plan_id = \(id) ORDER BY seq
+            SELECT seq, phase, action, type, source_key, preexisting, status, target_id, detail,
+                   CASE WHEN n > \(first) AND n <= \(last) THEN sealed END AS sealed,
+                   CASE WHEN n > \(first) AND n <= \(last) THEN after_json::text END AS after,
+                   CASE WHEN n > \(first) AND n <= \(last) THEN before_json::text END AS before,
+                   CASE WHEN n > \(first) AND n <= \(last) THEN natural_key::text END AS natural_key
+            FROM (SELECT *, row_number() OVER (ORDER BY seq) AS n FROM restore_steps WHERE plan_id = \(id)) AS numbered
+            ORDER BY seq
             """, logger: logger)
         // Steps planned before migration 0024 kept their content in clear columns; they are read as they are.
         var sealedContent: [(index: Int, sealed: [UInt8], context: String)] = []
@@ -150,6 +172,22 @@ public struct RestoreStore: Sendable {
             domainRewrites: try json("rewrites", [String: String].self), createdBy: try row.decode(String.self, "created_by"),
             createdAt: try row.decode(Date.self, "created_at"), expiresAt: try row.decode(Date.self, "expires_at"), appliedAt: try row.decode(Date?.self, "applied_at"),
             error: try row.decode(String?.self, "error"), steps: steps, jobID: try row.decode(Int64?.self, "job_id"))
+    }
+
+    /// `plan` with its state and its steps' outcomes as they are now, keeping the objects already
+    /// opened: a step's objects never change after planning, so they are not read or opened again.
+    public func refreshed(_ plan: RestorePlan, logger: Logger? = nil) async throws -> RestorePlan {
+        var now = try await self.plan(id: plan.id, logger: logger, content: .none)
+        let opened = Dictionary(plan.steps.map { ($0.seq, $0) }, uniquingKeysWith: { first, _ in first })
+        now.steps = now.steps.map { step in
+            guard let known = opened[step.seq] else { return step }
+            var step = step
+            step.after = known.after
+            step.before = known.before
+            step.naturalKey = known.naturalKey
+            return step
+        }
+        return now
     }
 
     /// Plans of a target tenant, newest first (without steps).
