@@ -183,7 +183,7 @@ let package = Package(
         .target(
             name: "Tenancy",
             dependencies: [
-                "Postgres", "Cryptography", "Graph", "Queue", "Audit", "Vault",
+                "Postgres", "Cryptography", "Graph", "JSON", "Queue", "Audit", "Vault",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -24,6 +24,8 @@ final class RunningJobs: Sendable {
         var waitCancelled = false
         /// The handler returned; only the outcome's write is pending. The slot is free again.
         var handlerDone = false
+        /// Not interactive (``JobPriority``): counts against the slots scheduled work may fill.
+        var bulk = false
     }
 
     /// The claim loop, waiting for slots to free up (`waitForFreeSlots`).
@@ -116,10 +118,13 @@ final class RunningJobs: Sendable {
 
     var claims: [JobClaim] { state.withLock { $0.entries.values.map(\.claim) } }
 
-    /// Holds `claim`, whose claim statement was sent at `claimedAt`.
-    func insert(_ claim: JobClaim, claimedAt: ContinuousClock.Instant) {
-        state.withLock { $0.entries[claim.jobID] = Entry(claim: claim, renewedAt: claimedAt) }
+    /// Holds `claim`, whose claim statement was sent at `claimedAt`; `bulk`: a non-interactive job.
+    func insert(_ claim: JobClaim, claimedAt: ContinuousClock.Instant, bulk: Bool = false) {
+        state.withLock { $0.entries[claim.jobID] = Entry(claim: claim, renewedAt: claimedAt, bulk: bulk) }
     }
+
+    /// Non-interactive jobs whose handlers still run (each holds a slot).
+    var bulkHandling: Int { state.withLock { $0.entries.values.count { $0.bulk && !$0.handlerDone } } }
 
     /// Records that a heartbeat sent at `sentAt` extended the job's lease.
     func renewed(_ id: Job.ID, sentAt: ContinuousClock.Instant) {

@@ -38,13 +38,18 @@ public struct WorkerConfiguration: Sendable {
     /// cancelled and fails as retryable (its attempt counts; discarded on the last) with an error
     /// naming the limit. Kinds not listed have no limit. Default: none.
     public var maximumRunTimes: [JobKind: Duration]
+    /// Slots kept for interactive jobs (``JobPriority/isInteractive(_:)``: restores, manual
+    /// backups, webhooks): scheduled work fills at most `concurrency - interactiveSlots`, so an
+    /// operator's job starts while the nightly pass keeps the worker busy. Default 0 here;
+    /// `holdfast worker` reserves 1 unless told otherwise (`HOLDFAST_WORKER_INTERACTIVE_SLOTS`).
+    public var interactiveSlots: Int
 
     public init(
         id: UUID = UUID(), concurrency: Int = 10, kinds: [JobKind]? = nil, lease: Duration = .seconds(30),
         heartbeatInterval: Duration = .seconds(10), pollInterval: Duration = .seconds(2), shutdownTimeout: Duration = .seconds(30),
         retryPolicy: RetryPolicy = RetryPolicy(), version: String = "unknown", listens: Bool = true,
         batchGatherDelay: Duration = .milliseconds(1), maximumRunTimes: [JobKind: Duration] = [:],
-        heartbeatTimeout: Duration? = nil, fenceAfter: Duration? = nil
+        heartbeatTimeout: Duration? = nil, fenceAfter: Duration? = nil, interactiveSlots: Int? = nil
     ) {
         precondition(maximumRunTimes.values.allSatisfy { $0 > .zero }, "maximum run times must be positive")
         precondition(concurrency > 0, "concurrency must be positive")
@@ -65,5 +70,8 @@ public struct WorkerConfiguration: Sendable {
         self.listens = listens
         self.batchGatherDelay = batchGatherDelay
         self.maximumRunTimes = maximumRunTimes
+        self.interactiveSlots = interactiveSlots ?? 0
+        precondition(self.interactiveSlots >= 0 && self.interactiveSlots < concurrency,
+                     "interactive slots must leave at least one slot for scheduled work")
     }
 }

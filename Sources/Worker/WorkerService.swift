@@ -124,10 +124,13 @@ public final class WorkerService: Service {
                                                upTo: configuration.batchGatherDelay)
                 free = running.freeSlots(of: configuration.concurrency)
             }
+            // Scheduled work may fill all but the reserved slots; only interactive jobs take those.
+            let bulkRoom = max(0, configuration.concurrency - configuration.interactiveSlots - running.bulkHandling)
             let started = ContinuousClock.now
             let jobs: [Job]
             do {
-                jobs = try await claimer.claim(workerID: configuration.id, limit: free, lease: configuration.lease, kinds: kinds)
+                jobs = try await claimer.claim(workerID: configuration.id, limit: free, lease: configuration.lease, kinds: kinds,
+                                               bulkLimit: bulkRoom < free ? bulkRoom : nil)
             } catch {
                 if Task.isCancelled { break }
                 logger.warning("claim failed; retrying at the next poll", metadata: ["error": "\(error)"])
@@ -136,7 +139,7 @@ public final class WorkerService: Service {
             WorkerMetrics.claimLatency(ContinuousClock.now - started)
             for job in jobs {
                 guard let claim = job.claim else { continue }
-                running.insert(claim, claimedAt: started)
+                running.insert(claim, claimedAt: started, bulk: !JobPriority.isInteractive(job.priority))
                 WorkerMetrics.claimed(job.kind)
                 WorkerMetrics.claimedAfterWaiting(job)
                 group.addTask {

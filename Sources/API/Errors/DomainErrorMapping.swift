@@ -21,6 +21,10 @@ enum DomainErrorMapping {
             case .duplicateTenant: return APIError(.conflict, error.message, underlying: error)
             default: return nil
             }
+        case let error as TenantImportError:
+            // Its description names the row and column at fault; nothing of the file was added.
+            if error.code == .fileTooLarge { return APIError(.bodyTooLarge, error.description, underlying: error) }
+            return APIError(.invalidRequest, error.description, underlying: error)
         case let error as QueueError:
             switch error.code {
             case .jobNotFound: return APIError(.notFound, error.message, underlying: error)

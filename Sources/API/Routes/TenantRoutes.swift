@@ -32,6 +32,12 @@ struct TenantRoutes: APIRouteGroup {
             return try JSONResponse.make(try await onboarding.onboard(body, actor: actor), status: .created)
         }
 
+        routes.post("/v1/tenants/import", access: .staff) { request, context in
+            let body = try await request.decodeBody(ImportTenantsBody.self, context: context)
+            let actor = try context.requirePrincipal().actor
+            return try JSONResponse.make(try await TenantImportRoute(services: services).run(body, actor: actor))
+        }
+
         routes.post("/v1/tenants/{tenant_id}/reprobe", access: .staff) { _, context in
             let tenantID = try context.uuidParameter("tenant_id")
             let actor = try context.requirePrincipal().actor
@@ -78,7 +84,7 @@ struct TenantRoutes: APIRouteGroup {
             _ = try await services.tenants.tenant(id: tenantID, logger: context.logger)
             // The CLI's unique key: one pending manual backup per tenant, whoever asks.
             let request = try EnqueueRequest(BackupJobHandler.Arguments(full: body.full == true ? true : nil), tenantID: tenantID,
-                                             uniqueKey: "backup:manual:\(tenantID.uuidString.lowercased())")
+                                             priority: JobPriority.manualBackup, uniqueKey: "backup:manual:\(tenantID.uuidString.lowercased())")
             let result = try await services.enqueuer.enqueue(request)
             context.logger.info("backup requested through the API", metadata: [
                 "tenant.id": "\(tenantID.uuidString.lowercased())", "job.id": "\(result.job.id)",

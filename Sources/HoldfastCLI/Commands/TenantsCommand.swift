@@ -20,7 +20,7 @@ struct TenantsCommand: AsyncParsableCommand {
             \(KeysCommand.keyHelp)
             Graph and the token service: HOLDFAST_GRAPH_BASE_URL and HOLDFAST_LOGIN_BASE_URL (default: the global cloud).
             """,
-        subcommands: [Add.self, List.self, Show.self, Update.self, Suspend.self, Resume.self, Offboard.self,
+        subcommands: [Add.self, Import.self, List.self, Show.self, Update.self, Suspend.self, Resume.self, Offboard.self,
                       LegalHoldCommand.Hold.self, LegalHoldCommand.Release.self]
     )
 

@@ -21,6 +21,10 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(name: .customLong("concurrency"), help: "Jobs run at once (default: 10).")
     var concurrency: String?
 
+    @Option(name: .customLong("interactive-slots"),
+            help: "Slots kept for restores, manual backups and webhooks while scheduled work fills the rest (default: 1; 0 with --concurrency 1).")
+    var interactiveSlots: String?
+
     @Option(name: .customLong("kinds"), help: "Comma-separated job kinds to run (default: every kind this build has a handler for).")
     var kinds: String?
 
@@ -52,7 +56,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let flags = CommandFlags([
-            .workerConcurrency: concurrency, .workerKinds: kinds, .workerLease: lease, .workerHeartbeat: heartbeat, .workerPoll: poll,
+            .workerConcurrency: concurrency, .workerInteractiveSlots: interactiveSlots, .workerKinds: kinds, .workerLease: lease, .workerHeartbeat: heartbeat, .workerPoll: poll,
             .workerShutdownTimeout: shutdownTimeout, .workerRetryBase: retryBase, .workerRetryMax: retryMax,
             .workerMaxRunTime: maxRunTime, .drillScratchTenant: drillScratchTenant,
         ])

@@ -172,6 +172,9 @@ extension ConfigurationKey {
     // MARK: Worker
     public static let workerConcurrency = ConfigurationKey(
         "HOLDFAST_WORKER_CONCURRENCY", flag: "--concurrency", default: "10", section: .worker, "Jobs one worker runs at once (1-1000).")
+    public static let workerInteractiveSlots = ConfigurationKey(
+        "HOLDFAST_WORKER_INTERACTIVE_SLOTS", flag: "--interactive-slots", default: "1 (0 with --concurrency 1)", section: .worker,
+        "Slots kept for restores, manual backups and webhooks: scheduled work fills at most concurrency minus these, so an operator's job starts while the nightly pass keeps the worker busy (0 to concurrency-1).")
     public static let workerKinds = ConfigurationKey(
         "HOLDFAST_WORKER_KINDS", flag: "--kinds", default: "every kind this build has a handler for", section: .worker,
         "Comma-separated job kinds the worker runs.")
@@ -236,7 +239,7 @@ extension ConfigurationKey {
         graphBaseURL, loginBaseURL,
         webhookURL, webhookSecretFile, webhookSecret, webhookTimeout,
         slaInterval, reportSigningKeyFile, reportPublicKeyFile, reportDirectory, reportPartners, reportPeriod, reportFormats,
-        workerConcurrency, workerKinds, workerLease, workerHeartbeat, workerPoll, workerShutdownTimeout, workerRetryBase, workerRetryMax,
+        workerConcurrency, workerInteractiveSlots, workerKinds, workerLease, workerHeartbeat, workerPoll, workerShutdownTimeout, workerRetryBase, workerRetryMax,
         workerMaxRunTime, drillScratchTenant,
         leaderLease, rescueInterval, promoteInterval, pruneInterval, jobRetentionDays, scheduleInterval, credentialWarningDays,
         credentialCheckInterval,

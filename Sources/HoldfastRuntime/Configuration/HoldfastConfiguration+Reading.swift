@@ -195,8 +195,14 @@ extension HoldfastConfiguration {
         let retryBase = reader.seconds(.workerRetryBase, default: .seconds(15), minimum: 0, exclusive: true)
         let retryMax = reader.seconds(.workerRetryMax, default: .seconds(3600), minimum: 0, exclusive: true)
         if retryMax < retryBase { reader.problem(.workerRetryMax, "is shorter than the first retry's delay (\(SettingReader.format(retryBase.seconds)) s)") }
+        let concurrency = reader.int(.workerConcurrency, default: 10, in: 1...1000)
+        var interactiveSlots = reader.int(.workerInteractiveSlots, default: min(1, concurrency - 1), in: 0...999)
+        if interactiveSlots >= concurrency {
+            reader.problem(.workerInteractiveSlots, "must leave at least one of the \(concurrency) slots to scheduled work (at most \(concurrency - 1))")
+            interactiveSlots = concurrency - 1
+        }
         return Worker(
-            concurrency: reader.int(.workerConcurrency, default: 10, in: 1...1000),
+            concurrency: concurrency, interactiveSlots: interactiveSlots,
             kinds: reader.text(.workerKinds).map { $0.split(separator: ",").map { JobKind($0.trimmingCharacters(in: .whitespaces)) } },
             lease: lease, heartbeat: heartbeat,
             poll: reader.seconds(.workerPoll, default: .seconds(2), minimum: 0, exclusive: true),

@@ -200,6 +200,8 @@ public struct HoldfastConfiguration: Sendable {
 
     public struct Worker: Sendable {
         public var concurrency: Int
+        /// Slots only interactive jobs (restores, manual backups, webhooks) may take.
+        public var interactiveSlots: Int
         /// nil: every kind with a handler.
         public var kinds: [JobKind]?
         public var lease: Duration

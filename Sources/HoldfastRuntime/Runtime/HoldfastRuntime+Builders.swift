@@ -58,7 +58,7 @@ extension HoldfastRuntime {
             concurrency: settings.concurrency, kinds: settings.kinds, lease: settings.lease, heartbeatInterval: settings.heartbeat,
             pollInterval: settings.poll, shutdownTimeout: settings.shutdownTimeout,
             retryPolicy: RetryPolicy(base: settings.retryBase, maximum: settings.retryMax), version: HoldfastVersion.current,
-            maximumRunTimes: settings.maximumRunTimes)
+            maximumRunTimes: settings.maximumRunTimes, interactiveSlots: settings.interactiveSlots)
         return WorkerService(client: postgres, handlers: try handlerRegistry(), configuration: configuration, logger: logger)
     }
 

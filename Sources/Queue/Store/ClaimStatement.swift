@@ -15,6 +15,9 @@ struct ClaimStatement {
     let limit: Int
     let lease: Duration
     let kinds: [JobKind]?
+    /// At most this many of the claimed jobs may be non-interactive (``JobPriority``); nil: no
+    /// limit. A worker passes it when only its reserved interactive slots are free.
+    var bulkLimit: Int? = nil
 
     /// Candidates locked per claim: twice the limit when tenant-exclusive jobs may be among them
     /// (the per-tenant rule may skip some, and they must not starve the claim), else the limit.
@@ -30,6 +33,17 @@ struct ClaimStatement {
             return "$\(query.binds.count)"
         }
         let exclusive = "'{\(JobKind.tenantExclusive.map(\.rawValue).sorted().joined(separator: ","))}'::text[]"
+        // Interactive jobs sort first (lower priority); the bulk rank counts only the others.
+        let chosen = bulkLimit.map { bulkLimit in
+            """
+            SELECT id FROM (
+                SELECT id, priority, fair_seq,
+                       count(*) FILTER (WHERE priority >= \(JobPriority.interactiveBelow)) OVER (ORDER BY priority, fair_seq, id) AS bulk_rank
+                FROM ranked WHERE tenant_rank = 1) r
+            WHERE priority < \(JobPriority.interactiveBelow) OR bulk_rank <= \(max(0, bulkLimit))
+            ORDER BY priority, fair_seq, id LIMIT \(limit)
+            """
+        } ?? "SELECT id FROM ranked WHERE tenant_rank = 1 ORDER BY priority, fair_seq, id LIMIT \(limit)"
         let kindFilter = kinds.map { "AND j.kind = ANY(\(bind($0.map(\.rawValue)))::text[])" } ?? ""
         query.sql = """
             WITH candidates AS (
@@ -52,9 +66,7 @@ struct ClaimStatement {
                             ELSE 1 END AS tenant_rank
                 FROM candidates
             ),
-            chosen AS (
-                SELECT id FROM ranked WHERE tenant_rank = 1 ORDER BY priority, fair_seq, id LIMIT \(limit)
-            ),
+            chosen AS (\(chosen)),
             claimed AS (
                 UPDATE jobs SET
                     state = 'running',
