@@ -24,7 +24,7 @@ final class RunningJobs: Sendable {
         var waitCancelled = false
         /// The handler returned; only the outcome's write is pending. The slot is free again.
         var handlerDone = false
-        /// Not interactive (``JobPriority``): counts against the slots scheduled work may fill.
+        /// Not interactive (``QueuePriority``): counts against the slots scheduled work may fill.
         var bulk = false
     }
 

@@ -38,7 +38,7 @@ public struct WorkerConfiguration: Sendable {
     /// cancelled and fails as retryable (its attempt counts; discarded on the last) with an error
     /// naming the limit. Kinds not listed have no limit. Default: none.
     public var maximumRunTimes: [JobKind: Duration]
-    /// Slots kept for interactive jobs (``JobPriority/isInteractive(_:)``: restores, manual
+    /// Slots kept for interactive jobs (``QueuePriority/isInteractive(_:)``: restores, manual
     /// backups, webhooks): scheduled work fills at most `concurrency - interactiveSlots`, so an
     /// operator's job starts while the nightly pass keeps the worker busy. Default 0 here;
     /// `holdfast worker` reserves 1 unless told otherwise (`HOLDFAST_WORKER_INTERACTIVE_SLOTS`).

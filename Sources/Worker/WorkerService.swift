@@ -139,7 +139,7 @@ public final class WorkerService: Service {
             WorkerMetrics.claimLatency(ContinuousClock.now - started)
             for job in jobs {
                 guard let claim = job.claim else { continue }
-                running.insert(claim, claimedAt: started, bulk: !JobPriority.isInteractive(job.priority))
+                running.insert(claim, claimedAt: started, bulk: !QueuePriority.isInteractive(job.priority))
                 WorkerMetrics.claimed(job.kind)
                 WorkerMetrics.claimedAfterWaiting(job)
                 group.addTask {

@@ -94,7 +94,7 @@ import Vault
             #expect(applied.status == 202, "\(applied.text)")
             let job = try #require(applied.object["job"] as? [String: Any])
             #expect(job["kind"] as? String == "restore" && job["tenant_id"] as? String == contoso.lower)
-            #expect(job["priority"] as? Int == JobPriority.restore, "a restore goes ahead of every scheduled job")
+            #expect(job["priority"] as? Int == QueuePriority.restore, "a restore goes ahead of every scheduled job")
             let jobID = try #require(job["id"] as? Int)
             let arguments = try await fixture.client.query("SELECT args::text AS a FROM jobs WHERE id = \(Int64(jobID))").first?
                 .decode(String.self, "a")

@@ -210,8 +210,8 @@ import Testing
             let first = try await fixture.send("POST", "/v1/tenants/\(fixture.tenantA.lower)/backups", json: #"{"full":true}"#)
             #expect(first.status == 202 && first.object["inserted"] as? Bool == true, "\(first.text)")
             // An operator's backup goes ahead of the nightly pass and may take a reserved slot.
-            #expect((first.object["job"] as? [String: Any])?["priority"] as? Int == JobPriority.manualBackup)
-            #expect(JobPriority.isInteractive(JobPriority.manualBackup))
+            #expect((first.object["job"] as? [String: Any])?["priority"] as? Int == QueuePriority.manualBackup)
+            #expect(QueuePriority.isInteractive(QueuePriority.manualBackup))
             let again = try await fixture.send("POST", "/v1/tenants/\(fixture.tenantA.lower)/backups", json: "{}")
             #expect(again.status == 200 && again.object["inserted"] as? Bool == false, "one pending manual backup per tenant")
             let enqueuer = JobEnqueuer(client: fixture.client, logger: .init(label: "test"), checks: .unchecked)

@@ -136,7 +136,7 @@ struct RestoreRoutes: APIRouteGroup {
             let arguments = RestoreJobHandler.Arguments(planID: plan.id, confirmBlastRadius: body.confirmBlastRadius ?? false,
                                                         confirmLockout: body.confirmLockout ?? false, actor: principal.actor)
             let result = try await services.enqueuer.enqueue(try EnqueueRequest(arguments, tenantID: plan.targetTenantID,
-                                                                             priority: JobPriority.restore, uniqueKey: "restore:\(plan.id.apiString)"))
+                                                                             priority: QueuePriority.restore, uniqueKey: "restore:\(plan.id.apiString)"))
             context.logger.notice("restore enqueued through the API", metadata: [
                 "restore.plan_id": "\(plan.id.apiString)", "job.id": "\(result.job.id)",
             ])

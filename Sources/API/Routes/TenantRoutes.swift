@@ -84,7 +84,7 @@ struct TenantRoutes: APIRouteGroup {
             _ = try await services.tenants.tenant(id: tenantID, logger: context.logger)
             // The CLI's unique key: one pending manual backup per tenant, whoever asks.
             let request = try EnqueueRequest(BackupJobHandler.Arguments(full: body.full == true ? true : nil), tenantID: tenantID,
-                                             priority: JobPriority.manualBackup, uniqueKey: "backup:manual:\(tenantID.uuidString.lowercased())")
+                                             priority: QueuePriority.manualBackup, uniqueKey: "backup:manual:\(tenantID.uuidString.lowercased())")
             let result = try await services.enqueuer.enqueue(request)
             context.logger.info("backup requested through the API", metadata: [
                 "tenant.id": "\(tenantID.uuidString.lowercased())", "job.id": "\(result.job.id)",

@@ -36,6 +36,6 @@ public struct WebhookEvent<Payload: Encodable & Sendable>: Sendable, Encodable {
 
     /// The job that delivers this event. `uniqueKey` keeps one delivery per key pending.
     public func enqueueRequest(maxAttempts: Int = 12, uniqueKey: String? = nil) throws -> EnqueueRequest {
-        try EnqueueRequest(kind: .webhook, tenantID: tenantID, encoding: self, priority: JobPriority.notification, maxAttempts: maxAttempts, uniqueKey: uniqueKey)
+        try EnqueueRequest(kind: .webhook, tenantID: tenantID, encoding: self, priority: QueuePriority.notification, maxAttempts: maxAttempts, uniqueKey: uniqueKey)
     }
 }

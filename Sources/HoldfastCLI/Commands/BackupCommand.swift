@@ -29,7 +29,7 @@ struct BackupCommand: AsyncParsableCommand {
             let id = try tenantID(tenant)
             // One pending manual backup per tenant: running the command twice does not queue two.
             let request = try EnqueueRequest(BackupJobHandler.Arguments(full: self.full ? true : nil), tenantID: id,
-                                             priority: JobPriority.manualBackup, uniqueKey: "backup:manual:\(id.uuidString.lowercased())")
+                                             priority: QueuePriority.manualBackup, uniqueKey: "backup:manual:\(id.uuidString.lowercased())")
             let result = try await common.withRuntime(label: "holdfast.backup") { runtime in
                 try await runtime.enqueuer().enqueue(request)
             }

@@ -101,7 +101,7 @@ struct RestoreCommand: AsyncParsableCommand {
                 let arguments = RestoreJobHandler.Arguments(planID: planID, confirmBlastRadius: confirmBlastRadius,
                                                             confirmLockout: confirmLockout, actor: runtime.configuration.actor)
                 let text = String(decoding: try JSONEncoder().encode(arguments), as: UTF8.self)
-                let request = EnqueueRequest(kind: .restore, tenantID: stored.targetTenantID, arguments: text, priority: JobPriority.restore,
+                let request = EnqueueRequest(kind: .restore, tenantID: stored.targetTenantID, arguments: text, priority: QueuePriority.restore,
                                              maxAttempts: enqueue ? 5 : 1, uniqueKey: "restore:\(plan.lowercased())")
                 if enqueue {
                     let result = try await runtime.enqueuer().enqueue(request)

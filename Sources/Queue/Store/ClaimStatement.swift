@@ -15,7 +15,7 @@ struct ClaimStatement {
     let limit: Int
     let lease: Duration
     let kinds: [JobKind]?
-    /// At most this many of the claimed jobs may be non-interactive (``JobPriority``); nil: no
+    /// At most this many of the claimed jobs may be non-interactive (``QueuePriority``); nil: no
     /// limit. A worker passes it when only its reserved interactive slots are free.
     var bulkLimit: Int? = nil
 
@@ -38,9 +38,9 @@ struct ClaimStatement {
             """
             SELECT id FROM (
                 SELECT id, priority, fair_seq,
-                       count(*) FILTER (WHERE priority >= \(JobPriority.interactiveBelow)) OVER (ORDER BY priority, fair_seq, id) AS bulk_rank
+                       count(*) FILTER (WHERE priority >= \(QueuePriority.interactiveBelow)) OVER (ORDER BY priority, fair_seq, id) AS bulk_rank
                 FROM ranked WHERE tenant_rank = 1) r
-            WHERE priority < \(JobPriority.interactiveBelow) OR bulk_rank <= \(max(0, bulkLimit))
+            WHERE priority < \(QueuePriority.interactiveBelow) OR bulk_rank <= \(max(0, bulkLimit))
             ORDER BY priority, fair_seq, id LIMIT \(limit)
             """
         } ?? "SELECT id FROM ranked WHERE tenant_rank = 1 ORDER BY priority, fair_seq, id LIMIT \(limit)"

@@ -23,7 +23,7 @@ public struct JobClaimer: Sendable {
     /// entries would deadlock), and at most one of them per tenant is taken per claim. The unique
     /// index `jobs_tenant_exclusive_running` turns the one remaining race — a claim whose snapshot
     /// predates another's commit — into a unique violation, on which the claim simply runs again.
-    /// `bulkLimit`: at most this many of the jobs may be non-interactive (``JobPriority``), the
+    /// `bulkLimit`: at most this many of the jobs may be non-interactive (``QueuePriority``), the
     /// rest of `limit` only interactive ones (a worker's reserved slots).
     public func claim(workerID: UUID, limit: Int, lease: Duration, kinds: [JobKind]? = nil, bulkLimit: Int? = nil) async throws -> [Job] {
         guard limit > 0 else { return [] }

@@ -65,7 +65,7 @@ public struct ChangeAlertEvaluator: Sendable {
                 let id = try row.decode(Int64.self, "id")
                 let job = try await JobEnqueuer(client: self.vault.client, logger: logger, checks: self.enqueueChecks).enqueue([EnqueueRequest(
                     kind: JobKind("webhook"), tenantID: snapshot.tenantID,
-                    arguments: try PostgresJSON(encoding: arguments).text, priority: JobPriority.notification, maxAttempts: 10)],
+                    arguments: try PostgresJSON(encoding: arguments).text, priority: QueuePriority.notification, maxAttempts: 10)],
                     on: connection)[0].job
                 try await connection.query("UPDATE change_alerts SET webhook_job_id = \(job.id) WHERE id = \(id)")
                 return Alert(id: id, ruleName: rule.name, webhookJobID: job.id, changes: matched)

@@ -136,7 +136,7 @@ public struct TenantScheduler: MaintenanceTask {
             let tenants = try await dueTenants(schedule, connection: connection, unscheduled: false, now: now)
             guard !tenants.isEmpty else { return (0, 0) }
             let requests = tenants.map { tenant in
-                EnqueueRequest(kind: schedule.kind, tenantID: tenant.id, arguments: "{}", priority: JobPriority.scheduled,
+                EnqueueRequest(kind: schedule.kind, tenantID: tenant.id, arguments: "{}", priority: QueuePriority.scheduled,
                                uniqueKey: "\(schedule.kind.rawValue):\(tenant.id.uuidString.lowercased())")
             }
             let results = try await JobEnqueuer(client: client, logger: logger, checks: enqueueChecks).enqueue(requests, on: connection)

@@ -4,7 +4,7 @@
 /// goes ahead of the nightly pass's queued backups; and a worker keeps
 /// `WorkerConfiguration.interactiveSlots` of its slots for jobs below ``interactiveBelow``, so one
 /// starts even while scheduled work would fill every slot (docs/queue.md, "Priorities").
-public enum JobPriority {
+public enum QueuePriority {
     /// A restore: an operator is waiting, and the tenant may be broken until it runs.
     public static let restore = 10
     /// A backup an operator or the API asked for now.
