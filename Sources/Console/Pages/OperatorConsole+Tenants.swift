@@ -3,6 +3,8 @@ import Compliance
 import Foundation
 import Hummingbird
 import API
+import Jobs
+import Vault
 import Queue
 import Tenancy
 
@@ -58,6 +60,42 @@ extension OperatorConsole {
             var rpo: String
             var successRate: String
         }
+        struct SLAChange {
+            var at: String
+            var from: String
+            var to: String
+            var toLabel: String
+            var reasons: String
+        }
+        struct Validation {
+            struct Check {
+                var name: String
+                var status: String
+                var summary: String
+                var failures: [String]
+                var notes: [String]
+                var more: String?
+            }
+            var id: Int64
+            var at: String
+            var snapshotID: Int64
+            var outcome: String
+            var passed: Bool
+            var duration: String
+            var checks: [Check]
+        }
+        struct Snapshot {
+            var id: Int64
+            var committed: String
+            var kind: String
+            var status: String
+            /// nil when every type was read (an empty string would still open the section).
+            var missing: String?
+            var objects: Int64
+            var changed: Int64
+            var added: String
+            var took: String
+        }
         struct AuditRow {
             var at: String
             var actor: String
@@ -68,6 +106,14 @@ extension OperatorConsole {
         var tenantID: String
         var tenant: Facts
         var sla: SLA?
+        var slaChanges: [SLAChange]
+        var hasSLAChanges: Bool
+        var validations: [Validation]
+        var hasValidations: Bool
+        var snapshots: [Snapshot]
+        var hasSnapshots: Bool
+        /// False when this coordinator has no vault (no master key): snapshots are not read.
+        var vaultOpen: Bool
         var jobs: [JobRow]
         var hasJobs: Bool
         var showAudit: Bool
@@ -140,6 +186,10 @@ extension OperatorConsole {
         let partnerID = session.user.role == .partner ? session.user.partnerID : nil
         let assessment = try await services.sla.assess(scope: .tenant(tenant.id), now: now, visibleToPartner: partnerID).first
         let jobs = try await services.jobs.list(JobFilter(tenantID: tenant.id, limit: 10))
+        let changes = try await services.sla.transitions(tenantID: tenant.id, from: now.addingTimeInterval(-Self.slaHistoryWindow), to: now)
+            .sorted { $0.at > $1.at }.prefix(Self.slaHistoryRows)
+        let validations = try await ValidationStore(client: services.client).validations(tenantID: tenant.id, limit: Self.validationRows)
+        let snapshots = try await services.vault?.snapshots(tenantID: tenant.id, limit: Self.snapshotRows).map(Self.snapshotRow)
         var audit: [TenantPage.AuditRow] = []
         if session.user.role.isStaff {
             audit = try await AuditLog.entries(tenantID: tenant.id, limit: 20, client: services.client).map { entry in
@@ -160,10 +210,51 @@ extension OperatorConsole {
                            rpo: ConsoleFormat.duration(seconds: assessment.rpoTargetSeconds),
                            successRate: assessment.successRate30Days.map { "\(Int(($0 * 100).rounded())) % (\(assessment.attemptsSucceeded30Days) of \(assessment.attemptsSucceeded30Days + assessment.attemptsFailed30Days))" } ?? "no attempts")
         }
+        let slaChanges = changes.map { change in
+            TenantPage.SLAChange(at: ConsoleFormat.time(change.at), from: change.from.map(Self.label) ?? "first evaluation",
+                                 to: change.to.rawValue, toLabel: Self.label(change.to), reasons: change.reasons.map(Self.label).joined(separator: "; "))
+        }
         let names = [tenant.id: tenant.displayName]
         let page = TenantPage(layout: ConsoleLayout(title: tenant.displayName, session: session), tenantID: facts.id, tenant: facts, sla: sla,
+                              slaChanges: slaChanges, hasSLAChanges: !slaChanges.isEmpty,
+                              validations: validations.map(Self.validationRow), hasValidations: !validations.isEmpty,
+                              snapshots: snapshots ?? [], hasSnapshots: !(snapshots ?? []).isEmpty, vaultOpen: services.vault != nil,
                               jobs: jobs.map { JobRow($0, tenantNames: names) }, hasJobs: !jobs.isEmpty, showAudit: session.user.role.isStaff,
                               audit: audit, hasAudit: !audit.isEmpty)
         return renderer.page("tenant", page)
+    }
+
+    /// The SLA history a tenant page shows: changes of state over 90 days, newest first, at most 20.
+    static let slaHistoryWindow: TimeInterval = 90 * 86_400
+    static let slaHistoryRows = 20
+    /// The newest validations a tenant page shows, each check with its evidence.
+    static let validationRows = 5
+    /// The newest snapshots a tenant page lists (`holdfast snapshots list` shows them all).
+    static let snapshotRows = 10
+
+    static func snapshotRow(_ snapshot: SnapshotSummary) -> TenantPage.Snapshot {
+        TenantPage.Snapshot(
+            id: snapshot.id, committed: ConsoleFormat.time(snapshot.committedAt), kind: snapshot.kind.rawValue, status: snapshot.status.rawValue,
+            missing: snapshot.missingTypes.isEmpty ? nil : snapshot.missingTypes.map { "\($0.type): \($0.reason)" }.joined(separator: "; "),
+            objects: snapshot.objectCount, changed: snapshot.changedCount,
+            added: ByteCountFormatter.string(fromByteCount: max(0, snapshot.bytesAdded), countStyle: .binary),
+            took: ConsoleFormat.duration(seconds: Double(max(0, snapshot.durationMilliseconds)) / 1000))
+    }
+
+    /// Evidence lines shown per check; the rest are counted (a failed integrity check can name thousands).
+    static let evidenceLines = 10
+
+    static func validationRow(_ result: ValidationResult) -> TenantPage.Validation {
+        let checks = result.checks.map { check in
+            let hidden = max(0, check.failures.count - evidenceLines) + max(0, check.notes.count - evidenceLines)
+            return TenantPage.Validation.Check(
+                name: check.name.replacingOccurrences(of: "_", with: " "), status: check.status.rawValue, summary: check.summary,
+                failures: Array(check.failures.prefix(evidenceLines)), notes: Array(check.notes.prefix(evidenceLines)),
+                more: hidden > 0 ? "and \(hidden) more: holdfast validations show \(result.tenantID.uuidString.lowercased()) --id \(result.id ?? 0)" : nil)
+        }
+        return TenantPage.Validation(
+            id: result.id ?? 0, at: ConsoleFormat.time(result.finishedAt), snapshotID: result.snapshotID,
+            outcome: result.passed ? "passed" : "failed: " + result.failedChecks.joined(separator: ", "), passed: result.passed,
+            duration: ConsoleFormat.duration(seconds: max(0, result.finishedAt.timeIntervalSince(result.startedAt))), checks: checks)
     }
 }
