@@ -210,6 +210,7 @@ class Harness:
         self.bin_dir = args.bin_dir
         self.holdfast = os.path.join(self.bin_dir, "holdfast")
         self.binaries = {}    # process name -> another holdfast binary for it (deploy/dev/upgrade-test)
+        self.migrator = self.holdfast   # the binary whose `holdfast migrate` sets the schema up
         self.servers = {}
         self.tenants = {}     # holdfast tenant id -> name
         self.verified_through = 0
@@ -232,10 +233,14 @@ class Harness:
 
     # MARK: processes
 
+    def env_for(self, binary):
+        """The environment a process of `binary` runs with (deploy/dev/upgrade-test gives another release its own)."""
+        return self.env
+
     def spawn(self, name, host, argv):
         path = os.path.join(self.logs, f"{name}.log")
         out = open(path, "a")
-        process = subprocess.Popen([*self.net.exec(host), *argv], stdout=out, stderr=subprocess.STDOUT, env=self.env,
+        process = subprocess.Popen([*self.net.exec(host), *argv], stdout=out, stderr=subprocess.STDOUT, env=self.env_for(argv[0]),
                                    stdin=subprocess.DEVNULL)
         out.close()
         self.processes[name] = (host, process, argv)
@@ -312,9 +317,14 @@ class Harness:
         return values if result.returncode == 0 else None
 
     def graph_admin(self, method, path, body):
-        """graph-sim's admin API (docs/graph-sim.md), from the operator's host through its relay."""
-        return json.loads(run([*self.net.exec("ctl"), "curl", "-fsS", "-m", "5", "-X", method, "-H", "Content-Type: application/json",
-                               "-d", json.dumps(body), f"http://127.0.0.1:{SIM_PORT}/_sim/{path}"]).stdout or "null")
+        """graph-sim's admin API (docs/graph-sim.md), from the operator's host through its relay;
+        tried three times, as a machine loaded by the run itself can answer slowly."""
+        for attempt in range(3):
+            result = run([*self.net.exec("ctl"), "curl", "-fsS", "-m", "20", "-X", method, "-H", "Content-Type: application/json",
+                          "-d", json.dumps(body), f"http://127.0.0.1:{SIM_PORT}/_sim/{path}"], check=attempt == 2)
+            if result.returncode == 0:
+                return json.loads(result.stdout or "null")
+            time.sleep(1)
 
     def graph_latency(self, milliseconds, **faults):
         """Every Graph response delayed by `milliseconds`, with the given fault rates (a FaultProfile)."""
@@ -360,7 +370,7 @@ class Harness:
         run([*self.net.exec("ctl"), "psql", f"postgresql://holdfast@{address('pg1')}:{PG_PORT}/postgres", "-qc",
              "CREATE DATABASE holdfast"])
         log(f"postgres: primary pg1 ({address('pg1')}), synchronous standby pg2 ({address('pg2')}) streaming")
-        self.cli("migrate")
+        run([*self.net.exec("ctl"), self.migrator, "migrate"], env=self.env_for(self.migrator))
         log(f"migrated; every process uses {self.database_url}")
 
         seed = {
