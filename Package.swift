@@ -249,7 +249,7 @@ let package = Package(
         .target(
             name: "Console",
             dependencies: [
-                "API", "Postgres", "Queue", "Tenancy", "Audit", "Cryptography", "Compliance",
+                "API", "Postgres", "Queue", "Tenancy", "Audit", "Cryptography", "Compliance", "Jobs",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
@@ -276,6 +276,7 @@ let package = Package(
                 .embedInCode("Resources/policy.mustache"),
                 .embedInCode("Resources/policy-new.mustache"),
                 .embedInCode("Resources/policy-form.mustache"),
+                .embedInCode("Resources/sla.mustache"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -273,7 +273,7 @@ public final class WorkerService: Service {
                     WorkerMetrics.completed(job.kind)
                     logger.info("job completed")
                 } else {
-                    logger.warning("job finished but its completion was refused: this worker no longer holds it, or the database lost the outcome it committed (a failover; the job runs again)")
+                    logger.warning("job finished but its completion was refused: its lease was lost (rescued or finished elsewhere), or the database lost the outcome it committed (a failover; the job runs again)")
                 }
             case .threw(let error):
                 let permanent = error is PermanentJobError
@@ -281,7 +281,14 @@ public final class WorkerService: Service {
                     try await self.completer.fail(claim, error: "\(error)", permanent: permanent, retryPolicy: self.configuration.retryPolicy)
                 }
                 WorkerMetrics.failed(job.kind, outcome: outcome.rawValue)
-                logger.warning("job failed", metadata: ["error": "\(error)", "job.outcome": "\(outcome.rawValue)"])
+                if outcome == .claimLost {
+                    // The handler ended (often on its own fenced write) before the lease keeper
+                    // stopped it: the same lost lease, and nothing of the failure was recorded.
+                    logger.warning("job stopped: its lease was lost (rescued or finished elsewhere); its error was not recorded",
+                                   metadata: ["error": "\(error)"])
+                } else {
+                    logger.warning("job failed", metadata: ["error": "\(error)", "job.outcome": "\(outcome.rawValue)"])
+                }
             case .timedOut(let limit):
                 let message = "ran longer than the maximum run time of \(limit.seconds) s for kind '\(job.kind)', so it was cancelled"
                 let outcome = try await retryingTransient("fail", deadline: deadline) {

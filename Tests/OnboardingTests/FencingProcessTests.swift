@@ -76,11 +76,21 @@ struct FencingProcessTests {
         }
     }
 
-    /// Polls until `condition` holds (not a timing assertion: the suite's time limit bounds it).
-    static func until(_ what: String, _ condition: () async throws -> Bool) async throws {
+    /// Polls until `condition` holds. Not a timing assertion: a hang detector, far above what any
+    /// step takes on a starved machine, that says which step hung and what the workers printed
+    /// (the suite's time limit alone would say neither).
+    static func until(_ what: String, diagnostics: @autoclosure () -> String = "", _ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(300)
         while !(try await condition()) {
+            guard ContinuousClock.now < deadline else {
+                throw FencingTestError(message: "gave up waiting until \(what) (300 s)\n\(diagnostics())")
+            }
             try await Task.sleep(for: .milliseconds(20))
         }
+    }
+
+    static func outputs(_ first: SpawnedProcess, _ second: SpawnedProcess?) -> String {
+        "first worker:\n\(first.output.suffix(4000))\nsecond worker:\n\(second?.output.suffix(4000) ?? "not started")"
     }
 
     static func job(_ id: Int64, _ client: PostgresClient) async throws -> (state: String, attempt: Int, progress: String?) {
@@ -93,7 +103,7 @@ struct FencingProcessTests {
     static func stopTakeOverContinue(_ harness: OnboardingHarness, jobID: Int64, arguments: [String], environment: [String: String],
                                      first: SpawnedProcess, ready: () async throws -> Bool) async throws -> SpawnedProcess {
         let client = harness.schema.client
-        try await until("the first worker is mid-way") {
+        try await until("the first worker is mid-way", diagnostics: Self.outputs(first, nil)) {
             let job = try await Self.job(jobID, client)
             guard job.state == "running" || job.state == "available" else {
                 throw FencingTestError(message: "job \(jobID) is \(job.state) (attempt \(job.attempt)) before the first worker could be stopped; progress \(job.progress ?? "none"); worker output:\n\(first.output.suffix(3000))")
@@ -103,17 +113,17 @@ struct FencingProcessTests {
         first.signal(SIGSTOP)
         // The rescuer (the coordinator's leader task, run here) returns the job once its lease expired.
         let rescuer = JobRescuer(client: client, logger: harness.logger)
-        try await until("the lease expired and the job was rescued") { try await rescuer.runOnce() == 1 }
+        try await until("the lease expired and the job was rescued", diagnostics: Self.outputs(first, nil)) { try await rescuer.runOnce() == 1 }
         let second = try ProcessRunner.spawn(Self.holdfast, arguments, environment: environment)
-        try await until("the second worker holds attempt 2") {
+        try await until("the second worker holds attempt 2", diagnostics: Self.outputs(first, second)) {
             let job = try await Self.job(jobID, client)
             return job.attempt == 2 && job.state == "running"
         }
         first.signal(SIGCONT)
-        try await until("the first worker fenced itself") {
+        try await until("the first worker fenced itself", diagnostics: Self.outputs(first, second)) {
             first.output.contains("lease not renewed in time") || first.output.contains("its lease was lost")
         }
-        try await until("the job ended") {
+        try await until("the job ended", diagnostics: Self.outputs(first, second)) {
             let job = try await Self.job(jobID, client)
             if job.state == "retryable" || job.state == "available" { _ = try await rescuer.runOnce() }
             return ["completed", "discarded", "cancelled"].contains(job.state)

@@ -83,6 +83,7 @@ def main() -> int:
                             ("/console/workers", "Workers and queue"), ("/console/workers?stopped=true", "Workers and queue"),
                             ("/console/audit", "Audit log"), ("/console/audit?action=console.sign_in", "Audit log"),
                             ("/console/policies", "Policies"), ("/console/policies/new", "New policy"),
+                            ("/console/sla", "SLA"), ("/console/sla?state=breached", "SLA"),
                             ("/console/jobs?state=exploded", "That request cannot be used")):
             driver.get(base + path)
             check(driver.title.startswith(title), f"{path}: title {driver.title!r}")

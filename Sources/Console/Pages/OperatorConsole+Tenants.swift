@@ -3,6 +3,7 @@ import Compliance
 import Foundation
 import Hummingbird
 import API
+import Jobs
 import Queue
 import Tenancy
 
@@ -58,6 +59,30 @@ extension OperatorConsole {
             var rpo: String
             var successRate: String
         }
+        struct SLAChange {
+            var at: String
+            var from: String
+            var to: String
+            var toLabel: String
+            var reasons: String
+        }
+        struct Validation {
+            struct Check {
+                var name: String
+                var status: String
+                var summary: String
+                var failures: [String]
+                var notes: [String]
+                var more: String?
+            }
+            var id: Int64
+            var at: String
+            var snapshotID: Int64
+            var outcome: String
+            var passed: Bool
+            var duration: String
+            var checks: [Check]
+        }
         struct AuditRow {
             var at: String
             var actor: String
@@ -68,6 +93,10 @@ extension OperatorConsole {
         var tenantID: String
         var tenant: Facts
         var sla: SLA?
+        var slaChanges: [SLAChange]
+        var hasSLAChanges: Bool
+        var validations: [Validation]
+        var hasValidations: Bool
         var jobs: [JobRow]
         var hasJobs: Bool
         var showAudit: Bool
@@ -140,6 +169,9 @@ extension OperatorConsole {
         let partnerID = session.user.role == .partner ? session.user.partnerID : nil
         let assessment = try await services.sla.assess(scope: .tenant(tenant.id), now: now, visibleToPartner: partnerID).first
         let jobs = try await services.jobs.list(JobFilter(tenantID: tenant.id, limit: 10))
+        let changes = try await services.sla.transitions(tenantID: tenant.id, from: now.addingTimeInterval(-Self.slaHistoryWindow), to: now)
+            .sorted { $0.at > $1.at }.prefix(Self.slaHistoryRows)
+        let validations = try await ValidationStore(client: services.client).validations(tenantID: tenant.id, limit: Self.validationRows)
         var audit: [TenantPage.AuditRow] = []
         if session.user.role.isStaff {
             audit = try await AuditLog.entries(tenantID: tenant.id, limit: 20, client: services.client).map { entry in
@@ -160,10 +192,38 @@ extension OperatorConsole {
                            rpo: ConsoleFormat.duration(seconds: assessment.rpoTargetSeconds),
                            successRate: assessment.successRate30Days.map { "\(Int(($0 * 100).rounded())) % (\(assessment.attemptsSucceeded30Days) of \(assessment.attemptsSucceeded30Days + assessment.attemptsFailed30Days))" } ?? "no attempts")
         }
+        let slaChanges = changes.map { change in
+            TenantPage.SLAChange(at: ConsoleFormat.time(change.at), from: change.from.map(Self.label) ?? "first evaluation",
+                                 to: change.to.rawValue, toLabel: Self.label(change.to), reasons: change.reasons.map(Self.label).joined(separator: "; "))
+        }
         let names = [tenant.id: tenant.displayName]
         let page = TenantPage(layout: ConsoleLayout(title: tenant.displayName, session: session), tenantID: facts.id, tenant: facts, sla: sla,
+                              slaChanges: slaChanges, hasSLAChanges: !slaChanges.isEmpty,
+                              validations: validations.map(Self.validationRow), hasValidations: !validations.isEmpty,
                               jobs: jobs.map { JobRow($0, tenantNames: names) }, hasJobs: !jobs.isEmpty, showAudit: session.user.role.isStaff,
                               audit: audit, hasAudit: !audit.isEmpty)
         return renderer.page("tenant", page)
+    }
+
+    /// The SLA history a tenant page shows: changes of state over 90 days, newest first, at most 20.
+    static let slaHistoryWindow: TimeInterval = 90 * 86_400
+    static let slaHistoryRows = 20
+    /// The newest validations a tenant page shows, each check with its evidence.
+    static let validationRows = 5
+    /// Evidence lines shown per check; the rest are counted (a failed integrity check can name thousands).
+    static let evidenceLines = 10
+
+    static func validationRow(_ result: ValidationResult) -> TenantPage.Validation {
+        let checks = result.checks.map { check in
+            let hidden = max(0, check.failures.count - evidenceLines) + max(0, check.notes.count - evidenceLines)
+            return TenantPage.Validation.Check(
+                name: check.name.replacingOccurrences(of: "_", with: " "), status: check.status.rawValue, summary: check.summary,
+                failures: Array(check.failures.prefix(evidenceLines)), notes: Array(check.notes.prefix(evidenceLines)),
+                more: hidden > 0 ? "and \(hidden) more: holdfast validations show \(result.tenantID.uuidString.lowercased()) --id \(result.id ?? 0)" : nil)
+        }
+        return TenantPage.Validation(
+            id: result.id ?? 0, at: ConsoleFormat.time(result.finishedAt), snapshotID: result.snapshotID,
+            outcome: result.passed ? "passed" : "failed: " + result.failedChecks.joined(separator: ", "), passed: result.passed,
+            duration: ConsoleFormat.duration(seconds: max(0, result.finishedAt.timeIntervalSince(result.startedAt))), checks: checks)
     }
 }

@@ -42,6 +42,7 @@ public struct OperatorConsole: APIRouterMount {
     public static let pages = [
         "GET /console", "GET /console/tenants", "GET /console/tenants/{tenant_id}", "GET /console/jobs", "GET /console/jobs/{job_id}",
         "GET /console/workers", "GET /console/audit", "GET /console/policies", "GET /console/policies/new", "GET /console/policies/{policy_id}",
+        "GET /console/sla",
     ]
 
     /// The pages partner users are refused (403, audited), as the API refuses partner keys the same data.
@@ -70,6 +71,7 @@ public struct OperatorConsole: APIRouterMount {
         group.get("jobs/:job_id") { request, context in try await jobPage(request, context) }
         group.get("workers") { request, _ in try await workersPage(request) }
         group.get("audit") { request, _ in try await auditPage(request) }
+        group.get("sla") { request, _ in try await slaPage(request) }
         group.get("policies") { request, _ in try await policyList(request) }
         group.get("policies/new") { request, _ in try await newPolicyPage(request) }
         group.get("policies/:policy_id") { request, context in try await policyPage(request, context) }

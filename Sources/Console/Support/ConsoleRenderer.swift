@@ -23,7 +23,7 @@ struct ConsoleRenderer: Sendable {
         ("overview", PackageResources.overview_mustache), ("tenants", PackageResources.tenants_mustache),
         ("tenant", PackageResources.tenant_mustache), ("jobs", PackageResources.jobs_mustache), ("job", PackageResources.job_mustache),
         ("job-rows", PackageResources.job_rows_mustache), ("workers", PackageResources.workers_mustache),
-        ("audit", PackageResources.audit_mustache), ("policies", PackageResources.policies_mustache),
+        ("audit", PackageResources.audit_mustache), ("sla", PackageResources.sla_mustache), ("policies", PackageResources.policies_mustache),
         ("policy", PackageResources.policy_mustache), ("policy-new", PackageResources.policy_new_mustache),
         ("policy-form", PackageResources.policy_form_mustache),
     ]

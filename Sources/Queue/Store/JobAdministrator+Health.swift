@@ -54,14 +54,13 @@ extension JobAdministrator {
         }
     }
 
-    /// Running jobs per worker (the slots each uses), reading at most `cap` running jobs through
-    /// the `jobs_lease` partial index; running jobs are bounded by the fleet's slots anyway.
-    public func runningByWorker(cap: Int = 10_000) async throws -> [UUID: Int] {
-        let cap = max(1, cap)
+    /// Running jobs per worker (the slots each uses). Not capped: running rows are bounded by the
+    /// fleet's slots (plus expired leases awaiting the rescuer), and a cap over all workers would
+    /// undercount whichever workers the scan reached last.
+    public func runningByWorker() async throws -> [UUID: Int] {
         let rows = try await storage("running jobs by worker") {
             try await client.query("""
-                SELECT worker_id, count(*)::int AS n
-                FROM (SELECT worker_id FROM jobs WHERE state = 'running' AND worker_id IS NOT NULL LIMIT \(cap)) r GROUP BY worker_id
+                SELECT worker_id, count(*)::int AS n FROM jobs WHERE state = 'running' AND worker_id IS NOT NULL GROUP BY worker_id
                 """)
         }
         var counts: [UUID: Int] = [:]
