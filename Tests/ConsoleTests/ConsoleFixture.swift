@@ -50,7 +50,7 @@ struct ConsoleFixture: Sendable {
         try await FleetFixture.run(maxConnections: 3, logger: TestLogger.make(label: "console-test")) { fleet in
             let migrations = try MigrationDirectory.load(from: try MigrationDirectory.locate())
             let services = APIServices(client: fleet.client, configuration: APIConfiguration(host: "127.0.0.1", port: 0), migrations: migrations,
-                                       keyHasher: nil, vault: nil, credentials: nil, metrics: nil, enqueueChecks: .unchecked, logger: fleet.logger)
+                                       keyHasher: nil, vault: fleet.vault, credentials: nil, metrics: nil, enqueueChecks: .unchecked, logger: fleet.logger)
             var settings = configuration
             settings.passwordParameters = testParameters
             let clock = fleet.clock

@@ -135,6 +135,11 @@ import Testing
                 #expect(page.text.contains("and 4 more: holdfast validations show \(fixture.tenantA.uuidString.lowercased()) --id"))
                 #expect(page.text.contains("group: not granted") && page.text.contains("restore drill") && page.text.contains("check skipped"))
             }
+            // Snapshots: bravo's one, listed for its partner; alpha has none yet.
+            #expect(try await fixture.signedIn(.operatorUser).get(tenantA).text.contains("No snapshot yet."))
+            let bravo = try await fixture.signedIn(.partnerB).get("/console/tenants/\(fixture.tenantB.uuidString.lowercased())")
+            #expect(bravo.text.contains("<tr data-snapshot=\"\(fixture.fleet.snapshotB)\"><td>\(fixture.fleet.snapshotB)</td>"))
+            #expect(bravo.text.contains("<td>full</td><td>complete</td><td>1</td>") && !bravo.text.contains("not read:"))
             // Another partner's user gets the tenant's page as if it did not exist, evidence and all.
             let other = try await fixture.signedIn(.partnerB)
             let refused = try await other.get(tenantA)

@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import API
 import Jobs
+import Vault
 import Queue
 import Tenancy
 
@@ -83,6 +84,18 @@ extension OperatorConsole {
             var duration: String
             var checks: [Check]
         }
+        struct Snapshot {
+            var id: Int64
+            var committed: String
+            var kind: String
+            var status: String
+            /// nil when every type was read (an empty string would still open the section).
+            var missing: String?
+            var objects: Int64
+            var changed: Int64
+            var added: String
+            var took: String
+        }
         struct AuditRow {
             var at: String
             var actor: String
@@ -97,6 +110,10 @@ extension OperatorConsole {
         var hasSLAChanges: Bool
         var validations: [Validation]
         var hasValidations: Bool
+        var snapshots: [Snapshot]
+        var hasSnapshots: Bool
+        /// False when this coordinator has no vault (no master key): snapshots are not read.
+        var vaultOpen: Bool
         var jobs: [JobRow]
         var hasJobs: Bool
         var showAudit: Bool
@@ -172,6 +189,7 @@ extension OperatorConsole {
         let changes = try await services.sla.transitions(tenantID: tenant.id, from: now.addingTimeInterval(-Self.slaHistoryWindow), to: now)
             .sorted { $0.at > $1.at }.prefix(Self.slaHistoryRows)
         let validations = try await ValidationStore(client: services.client).validations(tenantID: tenant.id, limit: Self.validationRows)
+        let snapshots = try await services.vault?.snapshots(tenantID: tenant.id, limit: Self.snapshotRows).map(Self.snapshotRow)
         var audit: [TenantPage.AuditRow] = []
         if session.user.role.isStaff {
             audit = try await AuditLog.entries(tenantID: tenant.id, limit: 20, client: services.client).map { entry in
@@ -200,6 +218,7 @@ extension OperatorConsole {
         let page = TenantPage(layout: ConsoleLayout(title: tenant.displayName, session: session), tenantID: facts.id, tenant: facts, sla: sla,
                               slaChanges: slaChanges, hasSLAChanges: !slaChanges.isEmpty,
                               validations: validations.map(Self.validationRow), hasValidations: !validations.isEmpty,
+                              snapshots: snapshots ?? [], hasSnapshots: !(snapshots ?? []).isEmpty, vaultOpen: services.vault != nil,
                               jobs: jobs.map { JobRow($0, tenantNames: names) }, hasJobs: !jobs.isEmpty, showAudit: session.user.role.isStaff,
                               audit: audit, hasAudit: !audit.isEmpty)
         return renderer.page("tenant", page)
@@ -210,6 +229,18 @@ extension OperatorConsole {
     static let slaHistoryRows = 20
     /// The newest validations a tenant page shows, each check with its evidence.
     static let validationRows = 5
+    /// The newest snapshots a tenant page lists (`holdfast snapshots list` shows them all).
+    static let snapshotRows = 10
+
+    static func snapshotRow(_ snapshot: SnapshotSummary) -> TenantPage.Snapshot {
+        TenantPage.Snapshot(
+            id: snapshot.id, committed: ConsoleFormat.time(snapshot.committedAt), kind: snapshot.kind.rawValue, status: snapshot.status.rawValue,
+            missing: snapshot.missingTypes.isEmpty ? nil : snapshot.missingTypes.map { "\($0.type): \($0.reason)" }.joined(separator: "; "),
+            objects: snapshot.objectCount, changed: snapshot.changedCount,
+            added: ByteCountFormatter.string(fromByteCount: max(0, snapshot.bytesAdded), countStyle: .binary),
+            took: ConsoleFormat.duration(seconds: Double(max(0, snapshot.durationMilliseconds)) / 1000))
+    }
+
     /// Evidence lines shown per check; the rest are counted (a failed integrity check can name thousands).
     static let evidenceLines = 10
 
