@@ -16,4 +16,7 @@ public struct HandlerRegistry: Sendable {
     public func handler(for kind: JobKind) -> (any JobHandler)? { handlers[kind] }
 
     public var kinds: [JobKind] { handlers.keys.sorted { $0.rawValue < $1.rawValue } }
+
+    /// Kinds whose handlers record their outcome (``JobHandler/recordsOutcome``).
+    public var outcomeKinds: [JobKind] { kinds.filter { handlers[$0]?.recordsOutcome == true } }
 }

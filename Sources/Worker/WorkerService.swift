@@ -42,8 +42,9 @@ public final class WorkerService: Service {
         self.registry = WorkerRegistry(client: client, logger: logger)
         // With several slots, jobs that finish together complete together: a short wait turns a
         // stream of one-row UPDATEs into a few batched ones (no wait with one slot: nobody to wait for).
+        let outcomeKinds = handlers.outcomeKinds
         self.batcher = CompletionBatcher(gatherDelay: configuration.concurrency > 1 ? configuration.batchGatherDelay : .zero) { claims in
-            try await completer.complete(claims)
+            try await completer.complete(claims, outcomeKinds: outcomeKinds)
         }
     }
 
@@ -275,7 +276,7 @@ public final class WorkerService: Service {
                     WorkerMetrics.completed(job.kind)
                     logger.info("job completed")
                 } else {
-                    logger.warning("job finished but its completion was refused: its lease was lost (rescued or finished elsewhere)")
+                    logger.warning("job finished but its completion was refused: its lease was lost (rescued or finished elsewhere), or the database lost the outcome it committed (a failover; the job runs again)")
                 }
             case .threw(let error):
                 let permanent = error is PermanentJobError

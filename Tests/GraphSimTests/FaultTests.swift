@@ -28,6 +28,40 @@ struct FaultTests {
         }
     }
 
+    @Test("a 429 storm set over the admin API, with Retry-After, logged as throttled; bad profiles are refused")
+    func tooManyRequestsStorm() async throws {
+        try await TestSupport.withFixture { fixture in
+            let session = try await fixture.session()
+            let storm = try await AdminAPITests.admin(fixture.baseURL, "PUT", "/faults",
+                                                      ["tooManyRequestsRate": 1, "retryAfterOn429": 1.5, "addedLatency": 0.01])
+            #expect(storm.status == 200)
+            #expect(try storm.json().objectValue?["tooManyRequestsRate"]?.doubleValue == 1)
+            for _ in 0..<3 {
+                let refused = try await session.get("/users")
+                #expect(refused.status == 429)
+                #expect(refused.errorCode == "TooManyRequests")
+                #expect(refused.header("Retry-After") == "1.500")
+            }
+            let records = fixture.tenant.requestLog.records()
+            #expect(records.compactMap(\.fault) == ["429", "429", "429"])
+            #expect(records.filter(\.isThrottled).map(\.retryAfter) == [1.5, 1.5, 1.5])
+            // An empty profile ends the storm.
+            #expect(try await AdminAPITests.admin(fixture.baseURL, "PUT", "/faults", [:]).status == 200)
+            #expect(try await session.get("/users").status == 200)
+
+            for bad: JSONValue in [["tooManyRequestsRate": 1.5], ["tooManyRequestRate": 1], ["retryAfterOn429": -1],
+                                   ["serviceUnavailableRate": "half"]] {
+                let refused = try await AdminAPITests.admin(fixture.baseURL, "PUT", "/faults", bad)
+                #expect(refused.status == 400, "\(bad)")
+                #expect(try refused.json().objectValue?["error"]?.objectValue?["code"]?.stringValue == "invalidArgument")
+            }
+            let tenantBad = try await AdminAPITests.admin(fixture.baseURL, "PUT", "/tenants/\(fixture.tenant.id)/faults",
+                                                          ["gatewayTimeoutRate": 2])
+            #expect(tenantBad.status == 400)
+            #expect(try await session.get("/users").status == 200)
+        }
+    }
+
     @Test("connection resets and truncated bodies fail the client below HTTP")
     func resetsAndTruncation() async throws {
         try await TestSupport.withFixture { fixture in

@@ -32,6 +32,52 @@ struct CompletionTests {
         }
     }
 
+    @Test("a job whose handler records its outcome completes only where that attempt's record is; a lost outcome runs again")
+    func completionRequiresTheOutcomeRecord() async throws {
+        try await TestDatabase.withIsolatedSchema { schema in
+            let logger = TestLogger.make()
+            let client = schema.client
+            let job = try await JobEnqueuer(client: client, logger: logger, checks: .unchecked).enqueue(EnqueueRequest(kind: .diagnostic)).job
+            let claimer = JobClaimer(client: client, logger: logger)
+            let completer = JobCompleter(client: client, logger: logger)
+            // Attempt 1 committed its outcome on a primary that then failed over: the record is not here.
+            let first = try #require(try await claimer.claim(workerID: UUID(), limit: 1, lease: .seconds(30)).first?.claim)
+            #expect(try await completer.complete([first], outcomeKinds: [.diagnostic]).isEmpty)
+            var row = try await JobAdministrator(client: client, logger: logger).job(job.id)
+            #expect(row.state == .available && row.runAt <= Date())
+            #expect(row.errors.count == 1 && row.errors[0].error.contains("outcome") && row.errors[0].error.contains("lost"))
+            #expect(try await client.query("SELECT state FROM job_events WHERE job_id = \(job.id) ORDER BY id").map { try $0.decode(String.self, "state") }
+                    == ["available", "running", "available"])
+
+            // Attempt 2 records its outcome with its claim, as a snapshot's commit does, and completes.
+            let second = try #require(try await claimer.claim(workerID: UUID(), limit: 1, lease: .seconds(30)).first?.claim)
+            #expect(second.attempt == 2)
+            try await client.withTransaction { connection in
+                #expect(try await second.lock(on: connection))
+                try await second.recordOutcome(on: connection)
+            }
+            #expect(try await completer.complete([second], outcomeKinds: [.diagnostic]) == [second])
+            row = try await JobAdministrator(client: client, logger: logger).job(job.id)
+            #expect(row.state == .completed && row.errors.count == 1)
+
+            // An earlier attempt's record does not stand for a later one; kinds not listed need none.
+            let other = try await JobEnqueuer(client: client, logger: logger, checks: .unchecked).enqueue(EnqueueRequest(kind: .diagnostic)).job
+            let recorded = try #require(try await claimer.claim(workerID: UUID(), limit: 1, lease: .seconds(30)).first?.claim)
+            try await client.withTransaction { connection in
+                #expect(try await recorded.lock(on: connection))
+                try await recorded.recordOutcome(on: connection)
+            }
+            try await client.expireLease(of: other.id)
+            #expect(try await JobRescuer(client: client, logger: logger).runOnce() == 1)
+            let retried = try #require(try await claimer.claim(workerID: UUID(), limit: 1, lease: .seconds(30)).first?.claim)
+            #expect(try await completer.complete([retried], outcomeKinds: [.diagnostic]).isEmpty)
+            #expect(try await client.state(of: other.id) == "available")
+            let third = try #require(try await claimer.claim(workerID: UUID(), limit: 1, lease: .seconds(30)).first?.claim)
+            #expect(try await completer.complete([third]) == [third])
+            #expect(try await client.state(of: other.id) == "completed")
+        }
+    }
+
     @Test("the rescuer leaves a job that completed meanwhile alone (River #1302)")
     func rescuerChecksState() async throws {
         try await TestDatabase.withIsolatedSchema { schema in

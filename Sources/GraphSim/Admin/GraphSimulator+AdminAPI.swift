@@ -173,12 +173,12 @@ extension GraphSimulator {
             try setThrottling(tenant: s[1], enabled: body["enabled"]?.boolValue, scale: body["scale"]?.doubleValue)
             return ["enabled": body["enabled"] ?? .null, "scale": body["scale"] ?? .null]
         case ("PUT", 1, "faults"):
-            let profile = FaultProfile(json: try body(request))
+            let profile = try FaultProfile(json: try body(request))
             setFaults(profile)
             return .object(profile.json)
         case ("PUT", 3, "tenants") where s[2] == "faults":
             let body = try body(request)
-            let profile = body.isEmpty || body["clear"]?.boolValue == true ? nil : FaultProfile(json: body)
+            let profile = body.isEmpty || body["clear"]?.boolValue == true ? nil : try FaultProfile(json: body.filter(keys: { $0 != "clear" }))
             try setFaults(profile, tenant: s[1])
             return profile.map { .object($0.json) } ?? ["cleared": true]
         case ("GET", 3, "tenants") where s[2] == "requests":

@@ -26,6 +26,10 @@ final class FaultInjector: Sendable {
             guard !profile.isQuiet else { return (.none, 0) }
             let latency = profile.addedLatency
             if state.random.chance(profile.connectionResetRate) { return (.connectionReset, latency) }
+            // Drawn only when asked for, so profiles without it keep the sequences they had before it existed.
+            if profile.tooManyRequestsRate > 0, state.random.chance(profile.tooManyRequestsRate) {
+                return (.tooManyRequests(retryAfter: profile.retryAfterOn429), latency)
+            }
             if state.random.chance(profile.serviceUnavailableRate) {
                 return (.serviceUnavailable(retryAfter: profile.retryAfterOn503), latency)
             }

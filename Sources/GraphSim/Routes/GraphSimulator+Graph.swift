@@ -102,6 +102,11 @@ extension GraphSimulator {
         if batchPartId == nil {
             (fault, latency) = faults.decide(tenantProfile: tenant.settings.withLockedValue { $0.faults })
             switch fault {
+            case .tooManyRequests(let retryAfter):
+                var error = GraphError(status: 429, code: "TooManyRequests", message: "Please retry again later.")
+                error.innerError = ["code": "429", "message": "Please retry after", "status": "429"]
+                if let retryAfter { error.headers.append(("Retry-After", Self.formatRetryAfter(retryAfter))) }
+                return fail(error, caller: caller, fault: fault, latency: latency)
             case .serviceUnavailable(let retryAfter):
                 var error = GraphError(status: 503, code: "serviceNotAvailable",
                                        message: "The service is temporarily unavailable. Please retry later.")

@@ -37,6 +37,9 @@ public struct BackupJobHandler: TypedJobHandler {
         self.alerts = alerts
     }
 
+    /// Every successful run commits (or finds) the job's snapshot with its claim's outcome record.
+    public var recordsOutcome: Bool { true }
+
     public func run(_ job: Job, arguments: Arguments, context: JobContext) async throws {
         guard let tenantID = job.tenantID else { throw PermanentJobError("a backup job needs a tenant") }
         let snapshot: SnapshotSummary

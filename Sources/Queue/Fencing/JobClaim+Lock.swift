@@ -18,4 +18,17 @@ extension JobClaim {
                 """).first != nil
         }
     }
+
+    /// Inside the caller's transaction, after ``lock(on:)`` held: records that this attempt
+    /// committed the job's outcome (a snapshot) in that transaction. A completion that requires an
+    /// outcome (``JobCompleter/complete(_:requiringOutcome:)``) lands only where this record is, so
+    /// an outcome lost with a failed-over primary is never reported complete.
+    public func recordOutcome(on connection: PostgresConnection) async throws {
+        try await storage("record outcome") {
+            try await connection.query("""
+                UPDATE jobs SET outcome_attempt_id = attempt_id
+                WHERE id = \(self.jobID) AND attempt_id = \(self.attemptID) AND state = 'running'
+                """)
+        }
+    }
 }

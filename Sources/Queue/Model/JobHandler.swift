@@ -10,6 +10,14 @@ public protocol JobHandler: Sendable {
     /// Runs one attempt. Returning completes the job; throwing fails the attempt (retried with
     /// backoff) unless the error is a ``PermanentJobError``, which discards the job at once.
     func run(_ job: Job, context: JobContext) async throws
+    /// True when every successful run commits its outcome itself and records it with
+    /// ``JobClaim/recordOutcome(on:)`` (a backup's snapshot): the job then completes only on a
+    /// database that has that record. False by default.
+    var recordsOutcome: Bool { get }
+}
+
+extension JobHandler {
+    public var recordsOutcome: Bool { false }
 }
 
 /// What a handler can do besides its work: log with the job's metadata, report progress, and

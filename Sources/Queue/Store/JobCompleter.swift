@@ -14,26 +14,57 @@ public struct JobCompleter: Sendable {
         self.logger = logger
     }
 
+    /// What a completion that found no outcome record writes: the attempt's outcome is gone.
+    static let outcomeLostError = "the attempt's outcome (its snapshot) is not in this database although the attempt committed it: "
+        + "the commit was lost (a failover to a standby that had not received it); the job runs again"
+
     /// Marks the jobs completed, in one statement. Returns the claims that were still held (the
     /// others were rescued, cancelled or re-claimed and are left as they are).
+    ///
+    /// A job of one of `outcomeKinds` (kinds whose handlers commit their outcome themselves, with
+    /// ``JobClaim/recordOutcome(on:)``) completes only if this database holds its attempt's outcome
+    /// record; otherwise the same statement makes it available again at once (as the rescuer does)
+    /// with an error saying the outcome was lost, and its claim is not returned.
     @discardableResult
-    public func complete(_ claims: [JobClaim]) async throws -> Set<JobClaim> {
+    public func complete(_ claims: [JobClaim], outcomeKinds: [JobKind] = []) async throws -> Set<JobClaim> {
         guard !claims.isEmpty else { return [] }
         let ids = claims.map(\.jobID)
         let workers = claims.map(\.workerID)
         let attempts = claims.map(\.attempt)
         let attemptIDs = claims.map(\.attemptID)
+        let kinds = outcomeKinds.map(\.rawValue)
+        let lostError = Self.outcomeLostError
         let rows = try await storage("complete") {
-            // Writes its own history rows (`JobHistory`): completions run for every job.
+            // Writes its own history rows (`JobHistory`): completions run for every job. The two
+            // UPDATEs touch disjoint rows (a job has its outcome record or it does not).
             try await client.query(PostgresQuery("""
-                WITH completed AS (
+                WITH claims AS (
+                    SELECT * FROM unnest(\(ids)::bigint[], \(workers)::uuid[], \(attempts)::int[], \(attemptIDs)::uuid[]) AS c(id, worker_id, attempt, attempt_id)
+                ),
+                completed AS (
                     UPDATE jobs SET state = 'completed', finalized_at = now(), lease_expires_at = NULL
-                    FROM unnest(\(ids)::bigint[], \(workers)::uuid[], \(attempts)::int[], \(attemptIDs)::uuid[]) AS c(id, worker_id, attempt, attempt_id),
-                         \(unescaped: JobHistory.skipTrigger)
+                    FROM claims c, \(unescaped: JobHistory.skipTrigger)
                     WHERE jobs.id = c.id AND jobs.attempt_id = c.attempt_id AND jobs.worker_id = c.worker_id AND jobs.attempt = c.attempt AND jobs.state = 'running'
+                      AND (jobs.kind <> ALL (\(kinds)::text[]) OR jobs.outcome_attempt_id = c.attempt_id)
                     RETURNING \(unescaped: JobHistory.historyColumns)
                 ),
-                recorded AS (\(unescaped: JobHistory.insert(from: "completed")))
+                outcome_lost AS (
+                    SELECT j.id, j.tenant_id FROM jobs j JOIN claims c
+                      ON j.id = c.id AND j.attempt_id = c.attempt_id AND j.worker_id = c.worker_id AND j.attempt = c.attempt
+                    WHERE j.state = 'running' AND j.kind = ANY (\(kinds)::text[]) AND j.outcome_attempt_id IS DISTINCT FROM c.attempt_id
+                ),
+                placed AS (SELECT outcome_lost.id, \(unescaped: FairQueue.returningPlace(source: "outcome_lost")) AS fair_seq FROM outcome_lost),
+                lost AS (
+                    UPDATE jobs SET state = 'available', run_at = now(), lease_expires_at = NULL, fair_seq = placed.fair_seq,
+                        errors = errors || jsonb_build_array(jsonb_build_object(
+                            'attempt', jobs.attempt, 'at', extract(epoch FROM now()), 'error', \(lostError)::text,
+                            'permanent', false, 'worker_id', jobs.worker_id))
+                    FROM placed, \(unescaped: JobHistory.skipTrigger)
+                    WHERE jobs.id = placed.id AND jobs.state = 'running'
+                    RETURNING \(unescaped: JobHistory.historyColumns)
+                ),
+                recorded AS (\(unescaped: JobHistory.insert(from: "completed"))),
+                recorded_lost AS (\(unescaped: JobHistory.insert(from: "lost")))
                 SELECT id FROM completed
                 """).prepared())
         }

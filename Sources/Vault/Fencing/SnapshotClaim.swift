@@ -14,6 +14,9 @@ public protocol SnapshotClaim: Sendable {
     /// Inside the caller's transaction on `connection`: true when the attempt still holds its
     /// claim, which then stays locked until the transaction ends; false when it was lost.
     func lock(on connection: PostgresConnection) async throws -> Bool
+    /// Inside the transaction that commits (or finds) the job's snapshot, after ``lock(on:)``:
+    /// records that this attempt has its outcome, so the job completes only on a database that has it.
+    func recordOutcome(on connection: PostgresConnection) async throws
 }
 
 /// One attempt of a job that wrote staging rows or a pending snapshot.

@@ -71,8 +71,10 @@ extension SnapshotWriter {
     /// The commit's last step (invariant 2): a rescued job's old attempt cannot commit. Checked
     /// last, so the job's row is locked only until the COMMIT, not while the map is written (its
     /// heartbeats would wait that long); nothing the transaction wrote is visible before then.
+    /// The outcome is recorded in the same transaction (``SnapshotClaim/recordOutcome(on:)``).
     func requireClaimForCommit(on connection: PostgresConnection) async throws {
         try await Self.requireClaim(self.claim, on: connection, doing: "commit its snapshot")
+        try await self.claim?.recordOutcome(on: connection)
     }
 
     /// Applies the staging to the current map: closes the versions of changed, removed and unseen

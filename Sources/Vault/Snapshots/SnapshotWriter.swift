@@ -88,9 +88,20 @@ public struct SnapshotWriter: Sendable {
     }
 
     /// A committed snapshot of this job, if an earlier attempt committed one before failing to
-    /// complete the job: the retry then has nothing to do.
+    /// complete the job: the retry then has nothing to do. With a claim, read in one transaction
+    /// with the claim's outcome record, so the job completes only where that snapshot is.
     public func committedSnapshot() async throws -> SnapshotSummary? {
-        try await SnapshotQueries.snapshot(jobID: self.jobID, client: self.client, logger: self.logger)
+        guard let claim else {
+            return try await SnapshotQueries.snapshot(jobID: self.jobID, client: self.client, logger: self.logger)
+        }
+        let jobID = self.jobID
+        let found = try await self.client.withTransaction(logger: self.logger) { connection -> Bool in
+            guard try await connection.query("SELECT 1 FROM snapshots WHERE job_id = \(jobID)").first != nil else { return false }
+            try await Self.requireClaim(claim, on: connection, doing: "take over its committed snapshot")
+            try await claim.recordOutcome(on: connection)
+            return true
+        }
+        return found ? try await SnapshotQueries.snapshot(jobID: jobID, client: self.client, logger: self.logger) : nil
     }
 
     /// The current blob ids of `objectIDs` of `type`: the latest committed map's, or for a pending
