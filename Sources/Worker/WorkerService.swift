@@ -283,13 +283,15 @@ public final class WorkerService: Service {
                 let outcome = try await retryingTransient("fail", deadline: deadline) {
                     try await self.completer.fail(claim, error: "\(error)", permanent: permanent, retryPolicy: self.configuration.retryPolicy)
                 }
-                WorkerMetrics.failed(job.kind, outcome: outcome.rawValue)
                 if outcome == .claimLost {
                     // The handler ended (often on its own fenced write) before the lease keeper
                     // stopped it: the same lost lease, and nothing of the failure was recorded.
                     logger.warning("job stopped: its lease was lost (rescued or finished elsewhere); its error was not recorded",
                                    metadata: ["error": "\(error)"])
                 } else {
+                    // Counted as a failure only when it was recorded as one: a lost lease is not a
+                    // failed backup (the "backups failing" alert reads this counter).
+                    WorkerMetrics.failed(job.kind, outcome: outcome.rawValue)
                     logger.warning("job failed", metadata: ["error": "\(error)", "job.outcome": "\(outcome.rawValue)"])
                 }
             case .timedOut(let limit):
