@@ -11,5 +11,8 @@ public enum RestorePermissions {
         "Policy.ReadWrite.CrossTenantAccess", "Policy.ReadWrite.SecurityDefaults", "Policy.ReadWrite.ConsentRequest",
         "Policy.ReadWrite.PermissionGrant", "Domain-InternalFederation.ReadWrite.All", "IdentityProvider.ReadWrite.All",
         "Policy.ReadWrite.ApplicationConfiguration", "Policy.ReadWrite.AuthenticationFlows", "Policy.ReadWrite.DeviceConfiguration",
+        "PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup", "PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup",
+        "CustomSecAttributeDefinition.ReadWrite.All", "CustomSecAttributeAssignment.ReadWrite.All",
+        "OrganizationalBranding.ReadWrite.All",
     ]
 }

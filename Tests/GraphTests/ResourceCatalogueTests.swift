@@ -25,6 +25,14 @@ struct ResourceCatalogueTests {
         "homeRealmDiscoveryPolicy", "homeRealmDiscoveryPolicy.appliesTo", "activityBasedTimeoutPolicy",
         "tenantAppManagementPolicy", "appManagementPolicy", "appManagementPolicy.appliesTo",
         "servicePrincipal.delegatedPermissionClassifications", "authenticationFlowsPolicy", "deviceRegistrationPolicy", "agreement",
+        // Issue 16: PIM for Groups.
+        "group.eligibilitySchedules", "group.eligibilityScheduleInstances", "group.assignmentSchedules",
+        "group.assignmentScheduleInstances",
+        // Issue 16: custom security attributes.
+        "attributeSet", "customSecurityAttributeDefinition", "customSecurityAttributeDefinition.allowedValues",
+        "userSecurityAttributes", "servicePrincipalSecurityAttributes",
+        // Issue 16: company branding.
+        "organization.brandingLocalizations",
     ]
 
     /// graph-sim types that are not tenant configuration: Microsoft's global templates, the audit
@@ -33,6 +41,7 @@ struct ResourceCatalogueTests {
     static let notBackedUp: Set<String> = [
         "directoryRoleTemplate", "groupSettingTemplate", "directoryAudit", "unifiedRoleEligibilityScheduleRequest",
         "unifiedRoleAssignmentScheduleRequest", "unifiedRoleManagementPolicyRule",
+        "privilegedAccessGroupEligibilityScheduleRequest", "privilegedAccessGroupAssignmentScheduleRequest",
     ]
 
     @Test func everyRequiredTypeHasOneEntry() {

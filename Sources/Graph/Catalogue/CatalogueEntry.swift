@@ -77,6 +77,9 @@ public struct CatalogueEntry: Sendable, Hashable, Identifiable, CustomStringConv
     public let restore: RestoreStrategy
     /// Caveats an operator should know (what cannot be read back, what cannot be restored).
     public let notes: String?
+    /// A property without which an item is not stored: Graph lists every user with its custom
+    /// security attributes, and only the users that have some are worth keeping. Nil stores all.
+    public let storedOnlyWith: String?
 
     public var id: String { self.name }
     public var description: String { self.name }
@@ -85,7 +88,8 @@ public struct CatalogueEntry: Sendable, Hashable, Identifiable, CustomStringConv
         name: String, odataType: String, kind: Kind = .object, shape: Shape = .collection, parent: String? = nil,
         listPath: String, itemPath: String? = nil, key: String = "id", select: [String]? = nil, delta: Delta? = nil,
         permissions: [String], references: [ObjectReference] = [], readOnly: Set<String> = ["id"],
-        createOnly: Set<String> = [], softDelete: SoftDelete = .none, restore: RestoreStrategy, notes: String? = nil
+        createOnly: Set<String> = [], softDelete: SoftDelete = .none, restore: RestoreStrategy, notes: String? = nil,
+        storedOnlyWith: String? = nil
     ) {
         self.name = name
         self.odataType = odataType
@@ -104,6 +108,7 @@ public struct CatalogueEntry: Sendable, Hashable, Identifiable, CustomStringConv
         self.softDelete = softDelete
         self.restore = restore
         self.notes = notes
+        self.storedOnlyWith = storedOnlyWith
     }
 
     public static func == (lhs: CatalogueEntry, rhs: CatalogueEntry) -> Bool { lhs.name == rhs.name }

@@ -70,5 +70,63 @@ extension ResourceCatalogue {
             readOnly: ["id", "policyId", "roleDefinitionId", "scopeId", "scopeType"],
             restore: .manual(reason: "Entra keeps one settings policy per role; which policy belongs to a role cannot change"),
             notes: "Which settings policy applies to which role: how a restore finds a role's policy in another tenant."),
+    ] + groupPrivilegedAccess
+
+    private static let groupPimReferences: [ObjectReference] = [
+        ObjectReference("groupId", to: ["group"]),
+        ObjectReference("principalId", to: ["user", "group"]),
+    ]
+    private static let groupScheduleReadOnly: Set<String> = [
+        "id", "createdDateTime", "createdUsing", "modifiedDateTime", "status", "memberType", "assignmentType",
+    ]
+
+    /// Privileged Identity Management for Groups: eligible and active membership and ownership of
+    /// each group. Graph lists them only with a `groupId` (or `principalId`) filter, so each is read
+    /// per group.
+    static let groupPrivilegedAccess: [CatalogueEntry] = [
+        CatalogueEntry(
+            name: "group.eligibilitySchedules", odataType: "#microsoft.graph.privilegedAccessGroupEligibilitySchedule",
+            parent: "group",
+            listPath: "/identityGovernance/privilegedAccess/group/eligibilitySchedules?$filter=groupId%20eq%20'{0}'",
+            itemPath: "/identityGovernance/privilegedAccess/group/eligibilitySchedules/{id}",
+            permissions: ["PrivilegedEligibilitySchedule.Read.AzureADGroup", "PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup",
+                          "PrivilegedAccess.Read.AzureADGroup"],
+            references: groupPimReferences, readOnly: groupScheduleReadOnly,
+            createOnly: ["groupId", "principalId", "accessId", "scheduleInfo"], restore: .create,
+            notes: "Eligible membership or ownership (accessId member or owner), invisible in group.members. Restored "
+                + "through an adminAssign eligibilityScheduleRequest with the original end; an expired one is not restored."),
+        CatalogueEntry(
+            name: "group.eligibilityScheduleInstances",
+            odataType: "#microsoft.graph.privilegedAccessGroupEligibilityScheduleInstance", parent: "group",
+            listPath: "/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances?$filter=groupId%20eq%20'{0}'",
+            itemPath: "/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/{id}",
+            permissions: ["PrivilegedEligibilitySchedule.Read.AzureADGroup", "PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup",
+                          "PrivilegedAccess.Read.AzureADGroup"],
+            references: groupPimReferences,
+            restore: .manual(reason: "instances follow from their eligibility schedule, which is what a restore recreates"),
+            notes: "Evidence of who could activate membership or ownership at backup time."),
+        CatalogueEntry(
+            name: "group.assignmentSchedules", odataType: "#microsoft.graph.privilegedAccessGroupAssignmentSchedule",
+            parent: "group",
+            listPath: "/identityGovernance/privilegedAccess/group/assignmentSchedules?$filter=groupId%20eq%20'{0}'",
+            itemPath: "/identityGovernance/privilegedAccess/group/assignmentSchedules/{id}",
+            permissions: ["PrivilegedAssignmentSchedule.Read.AzureADGroup", "PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup",
+                          "PrivilegedAccess.Read.AzureADGroup"],
+            references: groupPimReferences, readOnly: groupScheduleReadOnly,
+            createOnly: ["groupId", "principalId", "accessId", "scheduleInfo"], restore: .create,
+            notes: "Active membership or ownership. Time-bound ones are restored through an adminAssign "
+                + "assignmentScheduleRequest with their original end; activations (assignmentType Activated) are never "
+                + "restored, and the membership they made is not relinked; permanent ones come back as group.members "
+                + "or group.owners."),
+        CatalogueEntry(
+            name: "group.assignmentScheduleInstances",
+            odataType: "#microsoft.graph.privilegedAccessGroupAssignmentScheduleInstance", parent: "group",
+            listPath: "/identityGovernance/privilegedAccess/group/assignmentScheduleInstances?$filter=groupId%20eq%20'{0}'",
+            itemPath: "/identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}",
+            permissions: ["PrivilegedAssignmentSchedule.Read.AzureADGroup", "PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup",
+                          "PrivilegedAccess.Read.AzureADGroup"],
+            references: groupPimReferences,
+            restore: .manual(reason: "instances follow from their schedule; they show which memberships are activations"),
+            notes: "assignmentType Activated marks a membership or ownership that exists only because an eligible user activated it."),
     ]
 }

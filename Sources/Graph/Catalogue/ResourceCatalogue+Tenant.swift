@@ -9,8 +9,19 @@ extension ResourceCatalogue {
                 "tenantType", "onPremisesLastSyncDateTime", "displayName", "countryLetterCode",
             ],
             restore: .patchInPlace,
-            notes: "Only contact and notification properties are writable. Company branding is not readable "
-                + "with application permissions and is not backed up."),
+            notes: "Only contact and notification properties are writable. Company branding is its child "
+                + "organization.brandingLocalizations."),
+        CatalogueEntry(
+            name: "organization.brandingLocalizations", odataType: "#microsoft.graph.organizationalBrandingLocalization",
+            parent: "organization",
+            listPath: "/organization/{0}/branding/localizations", itemPath: "/organization/{0}/branding/localizations/{id}",
+            permissions: ["OrganizationalBranding.Read.All", "Organization.Read.All", "OrganizationalBranding.ReadWrite.All"],
+            readOnly: ["@odata.id", "id", "backgroundImageRelativeUrl", "bannerLogoRelativeUrl", "cdnList", "customCSSRelativeUrl",
+                       "faviconRelativeUrl", "headerLogoRelativeUrl", "squareLogoDarkRelativeUrl", "squareLogoRelativeUrl"],
+            restore: .create,
+            notes: "Company branding: the default (id 0) and each locale's sign-in texts, colours, links and layout. "
+                + "Images are Stream properties read one by one (bannerLogo, backgroundImage, …) and are not backed up "
+                + "yet: the relative URLs show which were set."),
         CatalogueEntry(
             name: "domain", odataType: "#microsoft.graph.domain",
             listPath: "/domains", itemPath: "/domains/{id}",

@@ -1,7 +1,8 @@
 /// Every object type Holdfast backs up, in one place. Parents come before their children, so
 /// reading entries in order always has a parent's ids before its children are listed.
 public enum ResourceCatalogue {
-    public static let entries: [CatalogueEntry] = identity + applications + roles + privilegedAccess + policies + tenant + tenantPolicies + applicationPolicies
+    public static let entries: [CatalogueEntry] = identity + applications + roles + privilegedAccess + policies + tenant + tenantPolicies
+        + applicationPolicies + customSecurityAttributes
 
     private static let byName: [String: CatalogueEntry] = Dictionary(uniqueKeysWithValues: entries.map { ($0.name, $0) })
 

@@ -32,6 +32,11 @@ public struct PermissionProbe: Sendable {
         ("restore.roleAssignments", ["RoleManagement.ReadWrite.Directory"]),
         ("restore.roleEligibilitySchedules", ["RoleEligibilitySchedule.ReadWrite.Directory", "RoleManagement.ReadWrite.Directory"]),
         ("restore.roleAssignmentSchedules", ["RoleAssignmentSchedule.ReadWrite.Directory", "RoleManagement.ReadWrite.Directory"]),
+        ("restore.groupEligibilitySchedules", ["PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup", "PrivilegedAccess.ReadWrite.AzureADGroup"]),
+        ("restore.groupAssignmentSchedules", ["PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup", "PrivilegedAccess.ReadWrite.AzureADGroup"]),
+        ("restore.customSecurityAttributes", ["CustomSecAttributeDefinition.ReadWrite.All"]),
+        ("restore.customSecurityAttributeValues", ["CustomSecAttributeAssignment.ReadWrite.All"]),
+        ("restore.branding", ["OrganizationalBranding.ReadWrite.All", "Organization.ReadWrite.All"]),
         ("restore.roleSettings", ["RoleManagementPolicy.ReadWrite.Directory", "RoleManagement.ReadWrite.Directory"]),
         ("restore.administrativeUnits", ["AdministrativeUnit.ReadWrite.All", "Directory.ReadWrite.All"]),
         ("restore.conditionalAccess", ["Policy.ReadWrite.ConditionalAccess"]),
@@ -50,9 +55,10 @@ public struct PermissionProbe: Sendable {
         ("restore.deviceRegistrationPolicy", ["Policy.ReadWrite.DeviceConfiguration"]),
     ]
 
-    /// The request that probes `entry`, or nil when its endpoint needs a parent's id.
+    /// The request that probes `entry`, or nil when its endpoint needs a parent's id or answers
+    /// without the permission (custom security attribute values come back empty instead of 403).
     public static func probePath(for entry: CatalogueEntry) -> String? {
-        guard entry.parent == nil, entry.depth == 0 else { return nil }
+        guard entry.parent == nil, entry.depth == 0, entry.storedOnlyWith == nil else { return nil }
         switch entry.shape {
         case .singleton: return entry.listPath
         case .collection: return entry.listPath + (entry.listPath.contains("?") ? "&" : "?") + "$top=1"

@@ -92,7 +92,7 @@ extension ResourceType {
             "postalCode", "preferredDataLocation", "preferredLanguage", "provisionedPlans",
             "proxyAddresses", "securityIdentifier", "showInAddressList",
             "signInSessionsValidFromDateTime", "state", "streetAddress", "surname", "usageLocation",
-            "userPrincipalName", "userType",
+            "userPrincipalName", "userType", "customSecurityAttributes",
         ],
         defaultProperties: [
             "businessPhones", "displayName", "givenName", "jobTitle", "mail", "mobilePhone",
@@ -180,6 +180,7 @@ extension ResourceType {
             "preferredSingleSignOnMode", "preferredTokenSigningKeyThumbprint", "publisherName", "replyUrls",
             "resourceSpecificApplicationPermissions", "samlSingleSignOnSettings", "servicePrincipalNames",
             "servicePrincipalType", "signInAudience", "tags", "tokenEncryptionKeyId", "verifiedPublisher",
+            "customSecurityAttributes",
         ],
         readOnly: [
             "id", "deletedDateTime", "appDisplayName", "appOwnerOrganizationId", "passwordCredentials",
@@ -616,7 +617,7 @@ extension ResourceType {
         .scopedRoleMembership, .directoryAudit, .synchronizationJob, .synchronizationSchema,
         .onPremisesDirectorySynchronization, .authenticationMethodsPolicy, .authorizationPolicy,
         .crossTenantAccessPolicy, .crossTenantAccessPolicyConfigurationDefault,
-    ] + privilegedAccess + authenticationStrengths + tenantPolicies + applicationPolicies + governance
+    ] + privilegedAccess + groupPrivilegedAccess + customSecurityAttributes + [.organizationalBrandingLocalization] + authenticationStrengths + tenantPolicies + applicationPolicies + governance
 
     static let byName: [String: ResourceType] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
 

@@ -12,20 +12,34 @@ struct Projection {
 
     static let all = Projection(keys: nil)
 
+    /// Selected properties Graph answers with `{}` when they were never set (or the caller may
+    /// not read them): a user's custom security attributes.
+    static let emptyObjectWhenUnset: Set<String> = ["customSecurityAttributes"]
+    /// Selected keys written as unset whatever the object holds.
+    private var masked: Set<String> = []
+
     init(keys: [String]?) {
         self.keys = keys
         self.nullMembers = (keys ?? []).map { key in
             var bytes: [UInt8] = []
             JSONWriter.writeString(key, into: &bytes)
-            bytes.append(contentsOf: Array(":null".utf8))
+            bytes.append(contentsOf: Array((Self.emptyObjectWhenUnset.contains(key) ? ":{}" : ":null").utf8))
             return bytes
         }
+    }
+
+    /// The same projection, writing `keys` as unset (values the caller has no permission to read).
+    func masking(_ keys: Set<String>) -> Projection {
+        var copy = self
+        copy.masked = keys
+        copy.positionsByShape = [:]
+        return copy
     }
 
     private mutating func positions(for shape: ObjectShape) -> [Int] {
         let identifier = ObjectIdentifier(shape)
         if let cached = positionsByShape[identifier] { return cached }
-        let positions = (keys ?? []).map { shape.position(of: $0) ?? -1 }
+        let positions = (keys ?? []).map { masked.contains($0) ? -1 : shape.position(of: $0) ?? -1 }
         positionsByShape[identifier] = positions
         return positions
     }
@@ -44,7 +58,14 @@ struct Projection {
             out.append(contentsOf: leading)
             wroteAny = true
         }
-        if keys == nil {
+        if keys == nil, let hidden = Self.emptyObjectWhenUnset.lazy.compactMap({ object.shape.position(of: $0) }).first {
+            // Returned only when selected: every member but that one.
+            for position in object.shape.keys.indices where position != hidden {
+                if wroteAny { out.append(UInt8(ascii: ",")) }
+                object.appendMember(at: position, into: &out)
+                wroteAny = true
+            }
+        } else if keys == nil {
             if !object.isEmpty {
                 if wroteAny { out.append(UInt8(ascii: ",")) }
                 object.appendAllMembers(into: &out)
@@ -71,10 +92,11 @@ struct Projection {
 
     /// The projected object as a tree (for `$batch` bodies and slow paths).
     func apply(to object: JSONObject) -> JSONObject {
-        guard let keys else { return object }
+        guard let keys else { return object.filter(keys: { !Self.emptyObjectWhenUnset.contains($0) }) }
         var result = JSONObject()
         for key in keys {
-            result.append(key, object[key] ?? .null)
+            let unset: JSONValue = Self.emptyObjectWhenUnset.contains(key) ? .object([:]) : .null
+            result.append(key, masked.contains(key) ? unset : object[key] ?? unset)
         }
         return result
     }

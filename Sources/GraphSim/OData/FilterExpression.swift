@@ -61,6 +61,21 @@ indirect enum FilterExpression: Sendable, Equatable {
         return names
     }
 
+    /// The value `property` must equal for the filter to hold (`groupId eq '…'`, alone or and-ed
+    /// with other conditions); nil when the filter does not pin it.
+    func requiredValue(of property: String) -> String? {
+        switch self {
+        case .comparison(.property(let path), .eq, .literal(.string(let value))) where path == [property]:
+            return value
+        case .comparison(.literal(.string(let value)), .eq, .property(let path)) where path == [property]:
+            return value
+        case .and(let lhs, let rhs):
+            return lhs.requiredValue(of: property) ?? rhs.requiredValue(of: property)
+        default:
+            return nil
+        }
+    }
+
     /// When the filter is exactly `id eq '…'` or `id in (…)` (possibly or-ed), the ids; lets a
     /// list answer from the index instead of scanning.
     var identifierLookup: [String]? {

@@ -78,8 +78,8 @@ enum GraphRoute: Sendable {
     case authenticationStrengths([String])
     /// PIM schedules and instances (derived views) and schedule requests; `id` names one.
     case privilegedAccess(ResourceType, id: String?)
-    /// `/organization/{id}/branding`: app-only access is not supported.
-    case branding
+    /// `/organization/{id}/branding`: the default branding, or the locale `Accept-Language` names.
+    case branding(organization: EntityKey)
     case batch
 
     /// The type whose permissions and throttling apply.
@@ -140,7 +140,6 @@ enum GraphRouter {
         case "domains":
             return try entitySet(.domain, key: headKey, rest)
         case "organization":
-            if rest.count >= 2, rest[1] == "branding" { return .branding }
             return try entitySet(.organization, key: headKey, rest)
         case "subscribedSkus":
             return try entitySet(.subscribedSku, key: headKey, rest)
@@ -176,6 +175,18 @@ enum GraphRouter {
         case "policies":
             return try policies(rest)
         case "identityGovernance":
+            if rest.count >= 3, rest[0] == "privilegedAccess", rest[1] == "group" {
+                let tail = Array(rest.dropFirst(3))
+                switch rest[2] {
+                case "eligibilitySchedules": return try privilegedAccess(.privilegedAccessGroupEligibilitySchedule, tail)
+                case "eligibilityScheduleInstances": return try privilegedAccess(.privilegedAccessGroupEligibilityScheduleInstance, tail)
+                case "assignmentSchedules": return try privilegedAccess(.privilegedAccessGroupAssignmentSchedule, tail)
+                case "assignmentScheduleInstances": return try privilegedAccess(.privilegedAccessGroupAssignmentScheduleInstance, tail)
+                case "eligibilityScheduleRequests": return try privilegedAccess(.privilegedAccessGroupEligibilityScheduleRequest, tail)
+                case "assignmentScheduleRequests": return try privilegedAccess(.privilegedAccessGroupAssignmentScheduleRequest, tail)
+                default: throw GraphError.segmentNotFound(rest[2])
+                }
+            }
             guard rest.count >= 2, rest[0] == "termsOfUse", rest[1] == "agreements" else {
                 throw GraphError.segmentNotFound(rest.first ?? head)
             }
@@ -272,6 +283,12 @@ enum GraphRouter {
         case (.crossTenantAccessPolicyConfigurationPartner, "identitySynchronization"):
             guard tail.isEmpty else { throw GraphError.segmentNotFound(tail.last ?? navigation) }
             return .identitySynchronization(partner: key)
+        case (.organization, "branding"):
+            if tail.isEmpty { return .branding(organization: key) }
+            guard tail[0] == "localizations" else { throw GraphError.segmentNotFound(tail[0]) }
+            return try child(.organizationalBrandingLocalization, owner: owner, Array(tail.dropFirst()))
+        case (.customSecurityAttributeDefinition, "allowedValues"):
+            return try child(.allowedValue, owner: owner, tail)
         case (.unifiedRoleManagementPolicy, "rules"):
             return try child(.unifiedRoleManagementPolicyRule, owner: owner, tail)
         case (.servicePrincipal, "delegatedPermissionClassifications"):
@@ -366,6 +383,10 @@ enum GraphRouter {
             return try entitySet(.administrativeUnit, key: nil, tail)
         case "onPremisesSynchronization":
             return try entitySet(.onPremisesDirectorySynchronization, key: nil, tail)
+        case "attributeSets":
+            return try entitySet(.attributeSet, key: nil, tail)
+        case "customSecurityAttributeDefinitions":
+            return try entitySet(.customSecurityAttributeDefinition, key: nil, tail)
         case "deletedItems":
             guard let next = tail.first else { return .deletedItems(nil) }
             if let cast = castType(next) {

@@ -337,9 +337,8 @@ extension GraphSimulator {
             return try authenticationStrengths(path, context)
         case .privilegedAccess(let type, let id):
             return try privilegedAccess(type, id: id, context)
-        case .branding:
-            // The documented permissions table lists application permissions as not supported.
-            throw GraphError.accessDenied
+        case .branding(let organization):
+            return try branding(organization: organization, context)
         case .batch:
             throw GraphError.badRequest("A $batch request cannot contain another $batch request.")
         }

@@ -4,6 +4,7 @@ import Foundation
 /// role assignments show as Graph shows them) and the schedule requests that change them.
 extension GraphSimulator {
     func privilegedAccess(_ type: ResourceType, id: String?, _ context: GraphContext) throws -> GraphResponse {
+        if ResourceType.groupPrivilegedAccess.contains(type) { return try groupPrivilegedAccess(type, id: id, context) }
         let isRequest = type == .unifiedRoleEligibilityScheduleRequest || type == .unifiedRoleAssignmentScheduleRequest
         switch context.request.method {
         case "POST" where isRequest && id == nil:
@@ -19,10 +20,7 @@ extension GraphSimulator {
                                 loggedByService: "PIM")
                 return request
             }
-            var object = JSONObject()
-            object.append("@odata.context", .string(context.contextURL(type.entitySet + "/$entity")))
-            for member in request.object { object.append(member.key, member.value) }
-            return .json(201, object)
+            return createdRequest(request, type: type, context)
         case "GET":
             try context.require(type.read)
             let query = try ODataQuery(context.request)
@@ -32,17 +30,30 @@ extension GraphSimulator {
                 guard let object = objects.first(where: { $0["id"]?.stringValue == id }) else { throw GraphError.notFound(id) }
                 return single(EncodedObject(object), type: type, parentId: nil, query: query, context)
             }
-            let matching = objects.filter { query.filter?.matches($0) ?? true }
-            var projection = query.projection(for: type)
-            var writer = CollectionWriter(context: context.contextURL(type.entitySet + query.contextSelection),
-                                          count: query.count ? matching.count : nil, capacity: 64 + matching.count * 600)
-            for object in matching {
-                writer.appendItem { projection.write(EncodedObject(object), into: &$0) }
-            }
-            return .json(200, writer.finish())
+            return derivedList(objects, type: type, query: query, context)
         default:
             throw GraphError.methodNotAllowed
         }
+    }
+
+    /// A schedule request's 201 answer, with its `@odata.context`.
+    func createdRequest(_ request: Entity, type: ResourceType, _ context: GraphContext) -> GraphResponse {
+        var object = JSONObject()
+        object.append("@odata.context", .string(context.contextURL(type.entitySet + "/$entity")))
+        for member in request.object { object.append(member.key, member.value) }
+        return .json(201, object)
+    }
+
+    /// A list of objects derived at read time (PIM's schedules and instances), filtered and projected.
+    func derivedList(_ objects: [JSONObject], type: ResourceType, query: ODataQuery, _ context: GraphContext) -> GraphResponse {
+        let matching = objects.filter { query.filter?.matches($0) ?? true }
+        var projection = query.projection(for: type)
+        var writer = CollectionWriter(context: context.contextURL(type.entitySet + query.contextSelection),
+                                      count: query.count ? matching.count : nil, capacity: 64 + matching.count * 600)
+        for object in matching {
+            writer.appendItem { projection.write(EncodedObject(object), into: &$0) }
+        }
+        return .json(200, writer.finish())
     }
 
     /// PIM's audit activity names.

@@ -129,7 +129,7 @@ extension GraphSimulator {
             return result
         }
 
-        var projection = query.projection(for: type)
+        var projection = securityAttributeProjection(query.projection(for: type), type: type, context)
         let contextURL = context.contextURL(entitySetPath(type, parentId: parentId) + query.contextSelection)
         var writer = CollectionWriter(context: contextURL, count: count,
                                       nextLink: resumeToken.map { nextLink(context, token: $0) },
@@ -219,6 +219,13 @@ extension GraphSimulator {
         return single(encoded, type: type, parentId: parentId, query: query, trailing: expansions, context)
     }
 
+    /// Graph answers `customSecurityAttributes` as `{}` to a caller without an assignment permission.
+    func securityAttributeProjection(_ projection: Projection, type: ResourceType, _ context: GraphContext) -> Projection {
+        guard type == .user || type == .servicePrincipal,
+              !ResourceType.attributeAssignmentRead.isSatisfied(by: context.caller.roles) else { return projection }
+        return projection.masking(["customSecurityAttributes"])
+    }
+
     /// A single-object response with its `@odata.context`.
     func single(
         _ encoded: EncodedObject,
@@ -228,7 +235,7 @@ extension GraphSimulator {
         trailing: [UInt8]? = nil,
         _ context: GraphContext
     ) -> GraphResponse {
-        var projection = query.projection(for: type)
+        var projection = securityAttributeProjection(query.projection(for: type), type: type, context)
         let suffix = type == .authenticationMethodsPolicy || type == .deviceRegistrationPolicy ? "" : "/$entity"
         let contextURL = context.contextURL(entitySetPath(type, parentId: parentId) + query.contextSelection + suffix)
         var bytes: [UInt8] = []

@@ -55,7 +55,7 @@ extension GraphSimulator {
             throw GraphError.methodNotAllowed
         }
         let body = try requestObject(context)
-        if type != .authenticationMethod {
+        if type != .authenticationMethod && type != .organizationalBrandingLocalization && !ResourceType.customSecurityAttributes.contains(type) {
             // An agreement's PDFs come in `files`, a navigation property.
             try checkWritable(type == .agreement ? JSONObject(body.members.filter { $0.key != "files" }) : body, type: type, existing: nil)
         }
@@ -84,6 +84,10 @@ extension GraphSimulator {
             case .internalDomainFederation: entity = try directory.createDomainFederation(body, domain: parentId ?? "")
             case .identityProvider: entity = try directory.createIdentityProvider(body)
             case .agreement: entity = try directory.createAgreement(body)
+            case .attributeSet: entity = try directory.createAttributeSet(body)
+            case .customSecurityAttributeDefinition: entity = try directory.createAttributeDefinition(body)
+            case .allowedValue: entity = try directory.createAllowedValue(body, definition: parentId ?? "")
+            case .organizationalBrandingLocalization: entity = try directory.createBrandingLocalization(body, organization: parentId ?? "")
             case .delegatedPermissionClassification:
                 entity = try directory.createDelegatedPermissionClassification(body, servicePrincipal: parentId ?? "")
             case .federatedIdentityCredential: entity = try directory.createFederatedCredential(body, application: parentId ?? "")
@@ -166,12 +170,19 @@ extension GraphSimulator {
     }
 
     func updateEntity(_ type: ResourceType, key: EntityKey, parent: ParentReference?, _ context: GraphContext) throws -> GraphResponse {
-        try context.require(type.write)
+        let body = try requestObject(context)
+        let attributes = type == .user || type == .servicePrincipal ? body["customSecurityAttributes"] : nil
+        if attributes != nil {
+            // Custom security attribute values need their own permission; alone, reading the object is enough besides.
+            try context.require(ResourceType.attributeAssignmentWrite)
+            try context.require(body.members.count == 1 ? type.read : type.write)
+        } else {
+            try context.require(type.write)
+        }
         if [.directoryAudit, .subscribedSku, .directoryRoleTemplate, .groupSettingTemplate, .directoryRole,
             .unifiedRoleManagementPolicy, .unifiedRoleManagementPolicyAssignment].contains(type) {
             throw GraphError.methodNotAllowed
         }
-        let body = try requestObject(context)
         let members = try bindings(body, "members")
         let owners = try bindings(body, "owners")
         if members.count > Self.bindLimit || owners.count > Self.bindLimit {
@@ -202,7 +213,7 @@ extension GraphSimulator {
                 throw GraphError.badRequest("Insufficient privileges to complete the operation: members of a group with dynamic membership cannot be added or removed.")
             }
             let changes = properties(of: body).filter { member in
-                guard type.readOnly.contains(member) else { return true }
+                guard type.readOnly.contains(member) else { return member != "customSecurityAttributes" }
                 return false
             }
             var modified: [(String, JSONValue, JSONValue)] = []
@@ -216,6 +227,13 @@ extension GraphSimulator {
                 let old = updated[member.key] ?? .null
                 if old != member.value { modified.append((member.key, old, member.value)) }
                 updated[member.key] = member.value
+            }
+            if let attributes {
+                let merged = try directory.mergedSecurityAttributes(updated["customSecurityAttributes"], attributes)
+                if merged != (updated["customSecurityAttributes"] ?? .object([:])) {
+                    modified.append(("CustomSecurityAttributes", .null, .null))
+                }
+                updated["customSecurityAttributes"] = merged.objectValue?.members.isEmpty == true ? nil : merged
             }
             if type == .conditionalAccessPolicy || type == .namedLocation {
                 updated["modifiedDateTime"] = .string(Timestamp.formatPrecise(now))
@@ -252,13 +270,18 @@ extension GraphSimulator {
             .authorizationPolicy, .authenticationMethodsPolicy, .crossTenantAccessPolicy,
             .crossTenantAccessPolicyConfigurationDefault, .onPremisesDirectorySynchronization,
             .identitySecurityDefaultsEnforcementPolicy, .adminConsentRequestPolicy, .multiTenantOrganization].contains(type)
-            || ResourceType.privilegedAccess.contains(type) {
+            || ResourceType.privilegedAccess.contains(type) || ResourceType.customSecurityAttributes.contains(type) {
+            // Attribute sets, definitions and predefined values are deactivated, never deleted.
             throw GraphError.methodNotAllowed
         }
         let now = context.now
         try context.tenant.withDirectory { directory in
             let parentId = try parent.map { try directory.requireParent($0) }
             let existing = try directory.require(type, key, parent: parentId)
+            if type == .organizationalBrandingLocalization, existing.id == "0",
+               directory.collection(type, parent: parentId).count > 1 {
+                throw GraphError.badRequest("The default branding cannot be deleted while a locale has branding.")
+            }
             try directory.delete(type, existing, parent: parentId, actor: context.actor, now: now, fromGraph: true)
         }
         return .noContent()

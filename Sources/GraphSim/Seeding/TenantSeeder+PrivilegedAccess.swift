@@ -87,3 +87,53 @@ extension TenantSeeder {
         ]
     }
 }
+
+extension TenantSeeder {
+    /// PIM for Groups on the role-assignable groups: eligible members (one of them activated now,
+    /// one eligibility running out), an eligible owner, and a time-bound active member.
+    mutating func seedGroupPrivilegedAccess() {
+        guard !profile.isEmpty, let tier0 = roleAssignableGroupIds.first else { return }
+        let members = memberUserIds.filter { directory.isLive($0) && $0 != adminUserId && $0 != breakGlassUserId }
+        let itDepartment = members.filter { userDepartments[$0] == "IT" }
+        let candidates = (itDepartment.count >= 4 ? itDepartment : members).filter {
+            !directory.memberships.contains(tier0, $0)
+        }
+        guard candidates.count >= 3 else { return }
+        let eligible = Array(candidates.prefix(3))
+        for (index, user) in eligible.enumerated() {
+            addGroupEligibility("member", principal: user, group: tier0,
+                                end: index == 2 ? now.addingTimeInterval(Double(20 + random.below(100)) * 86_400) : nil)
+        }
+        // The first eligible member is working now: an activation, seen in group.members as an ordinary member.
+        directory.activateGroupAccess("member", principal: eligible[0], group: tier0, requestId: newId(),
+                                      start: now.addingTimeInterval(-1_800), end: now.addingTimeInterval(4 * 3_600))
+        guard roleAssignableGroupIds.count > 1 else { return }
+        let helpdesk = roleAssignableGroupIds[1]
+        addGroupEligibility("owner", principal: eligible[1], group: helpdesk, end: nil)
+        // A contractor is an active member of the helpdesk group for a quarter.
+        if let contractor = members.first(where: { userDepartments[$0] != "IT" && !directory.memberships.contains(helpdesk, $0) }) {
+            let requestId = newId()
+            let start = now.addingTimeInterval(-15 * 86_400)
+            directory.memberships.add(helpdesk, contractor)
+            directory.insert(.privilegedAccessGroupAssignmentSchedule, [
+                "id": .string(TenantDirectory.groupScheduleId(group: helpdesk, accessId: "member", suffix: requestId)),
+                "accessId": "member", "principalId": .string(contractor), "groupId": .string(helpdesk),
+                "createdUsing": .string(requestId), "createdDateTime": .string(Timestamp.formatPrecise(start)),
+                "modifiedDateTime": .null, "status": "Provisioned", "memberType": "Direct", "assignmentType": "Assigned",
+                "scheduleInfo": Self.schedule(start: start, end: now.addingTimeInterval(75 * 86_400)),
+            ])
+        }
+    }
+
+    mutating func addGroupEligibility(_ accessId: String, principal: String, group: String, end: Date?) {
+        let requestId = newId()
+        let start = now.addingTimeInterval(-Double(10 + random.below(200)) * 86_400)
+        directory.insert(.privilegedAccessGroupEligibilitySchedule, [
+            "id": .string(TenantDirectory.groupScheduleId(group: group, accessId: accessId, suffix: requestId)),
+            "accessId": .string(accessId), "principalId": .string(principal), "groupId": .string(group),
+            "createdUsing": .string(requestId), "createdDateTime": .string(Timestamp.formatPrecise(start)),
+            "modifiedDateTime": .null, "status": "Provisioned", "memberType": "Direct",
+            "scheduleInfo": Self.schedule(start: start, end: end),
+        ])
+    }
+}

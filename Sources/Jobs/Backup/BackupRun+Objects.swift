@@ -30,9 +30,20 @@ extension BackupRun {
         var objects: [(objectID: String, canonical: [UInt8])] = []
         for item in page["value"]?.arrayValue ?? [] {
             guard let object = item.objectValue, let id = object[entry.key]?.stringValue else { continue }
+            if let required = entry.storedOnlyWith, Self.isUnset(object[required]) { continue }
             objects.append((entry.objectKey(parents: parents, id: id), Self.canonical(object, relationship: relationship)))
         }
         return (objects, page["@odata.nextLink"]?.stringValue)
+    }
+
+    /// Null, absent, or an object or array without members: what ``CatalogueEntry/storedOnlyWith`` skips.
+    static func isUnset(_ value: CanonicalJSON?) -> Bool {
+        switch value {
+        case nil, .null?: return true
+        case .object(let members)?: return members.count == 0
+        case .array(let items)?: return items.isEmpty
+        default: return false
+        }
     }
 
     /// Children whose changes the parent's delta does not report: an authentication method, a
@@ -44,6 +55,9 @@ extension BackupRun {
         "user.authenticationMethods", "group.settings", "application.federatedIdentityCredentials",
         "application.extensionProperties", "servicePrincipal.appRoleAssignedTo", "servicePrincipal.synchronizationJobs",
         "group.owners", "application.owners", "servicePrincipal.owners",
+        // PIM for Groups: an activation shows in members@delta, an eligibility in nothing delta reads.
+        "group.eligibilitySchedules", "group.eligibilityScheduleInstances", "group.assignmentSchedules",
+        "group.assignmentScheduleInstances",
     ]
 
     /// A stable slot in `0..<runs` for an object id (FNV-1a: the same in every process).

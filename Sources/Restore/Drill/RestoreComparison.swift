@@ -35,6 +35,10 @@ public struct RestoreComparison: Sendable {
                 let parts = key.split(separator: "/").map(String.init)
                 if excused.contains(key) || parts.contains(where: excused.contains) { continue }
                 if type == "group.members" || type == "group.owners", PlanningContext.isDynamic(source["group"][parts[0]]) { continue }
+                // A permanent active group assignment is a member or owner link, compared as such.
+                if type == "group.assignmentSchedules", PlanningContext.scheduleEnd(object) == nil, !PlanningContext.isActivation(object) {
+                    continue
+                }
                 if let fields = RestorableTypes.contentKeys[type] {
                     let desired = remapper.remap(object, entry: entry)
                     if entry.references.contains(where: { desired[$0.path] == .null }) { continue }

@@ -11,8 +11,41 @@ extension PlanningContext {
     static let scheduleRequestPaths: [String: String] = [
         "roleEligibilitySchedule": "/roleManagement/directory/roleEligibilityScheduleRequests",
         "roleAssignmentSchedule": "/roleManagement/directory/roleAssignmentScheduleRequests",
+        "group.eligibilitySchedules": "/identityGovernance/privilegedAccess/group/eligibilityScheduleRequests",
+        "group.assignmentSchedules": "/identityGovernance/privilegedAccess/group/assignmentScheduleRequests",
     ]
     static let roleAssignmentFields = ["principalId", "roleDefinitionId", "directoryScopeId"]
+    /// What identifies a PIM for Groups schedule: the group, the principal, membership or ownership.
+    static let groupAccessFields = ["groupId", "principalId", "accessId"]
+    /// Active schedule types, whose permanent schedules come back as plain assignments or links.
+    static let activeScheduleTypes: Set<String> = ["roleAssignmentSchedule", "group.assignmentSchedules"]
+
+    static func scheduleFields(_ type: String) -> [String] {
+        type.hasPrefix("group.") ? groupAccessFields : roleAssignmentFields
+    }
+
+    static func isActivation(_ object: CanonicalJSON) -> Bool {
+        object["assignmentType"]?.stringValue?.lowercased() == "activated"
+    }
+
+    /// Group links (`group.members` and `group.owners` keys, `group/principal`) that PIM for Groups
+    /// manages in `objects`: activations and time-bound active assignments, each with why a plain
+    /// link is wrong for it.
+    static func scheduledGroupLinks(_ objects: TenantObjects) -> [String: String] {
+        var result: [String: String] = [:]
+        for schedule in objects["group.assignmentSchedules"].values {
+            guard let group = schedule["groupId"]?.stringValue, let principal = schedule["principalId"]?.stringValue else { continue }
+            let type = schedule["accessId"]?.stringValue?.lowercased() == "owner" ? "group.owners" : "group.members"
+            let key = type + " " + group.lowercased() + "/" + principal.lowercased()
+            if isActivation(schedule) {
+                result[key] = "an activation of eligible group \(type == "group.owners" ? "ownership" : "membership") cannot be "
+                    + "restored as a link (it would be permanent): the eligibility it came from is restored instead"
+            } else if scheduleEnd(schedule) != nil {
+                result[key] = "time-bound: restored as an active group assignment schedule with its original end"
+            }
+        }
+        return result
+    }
 
     static func content(_ object: CanonicalJSON, _ fields: [String]) -> [String] {
         fields.map { object[$0]?.stringValue?.lowercased() ?? "" }
@@ -77,7 +110,7 @@ extension PlanningContext {
     mutating func planSchedules(now: Date) {
         for type in Self.scheduleRequestPaths.keys.sorted() where types.contains(type) {
             guard let entry = ResourceCatalogue.entry(named: type) else { continue }
-            let fields = Self.roleAssignmentFields
+            let fields = Self.scheduleFields(type)
             let live = Set(target[type].values.map { Self.content($0, fields) })
             for (key, object) in source[type].sorted(by: { $0.key < $1.key }) {
                 let ids = fields.compactMap { object[$0]?.stringValue }
@@ -86,13 +119,15 @@ extension PlanningContext {
                 let referencesPending = ids.contains { pending.contains($0) }
                 let desired = remapper.remap(object, entry: entry)
                 if !referencesPending && live.contains(Self.content(desired, fields)) { continue }
-                if type == "roleAssignmentSchedule" {
-                    if object["assignmentType"]?.stringValue == "Activated" {
+                if Self.activeScheduleTypes.contains(type) {
+                    if Self.isActivation(object) {
+                        let what = type == "roleAssignmentSchedule" ? "an eligible role cannot be restored as an assignment"
+                            : "eligible group access cannot be restored as a group assignment"
                         actions.append(OperatorAction(type: type, objectID: key, action:
-                            "an activation of an eligible role cannot be restored as an assignment (it would be permanent): the eligibility it came from is restored instead"))
+                            "an activation of \(what) (it would be permanent): the eligibility it came from is restored instead"))
                         continue
                     }
-                    // A permanent active assignment comes back as a roleAssignment.
+                    // A permanent active assignment comes back as a roleAssignment, or as a group member or owner.
                     if Self.scheduleEnd(object) == nil { continue }
                 }
                 if let end = Self.scheduleEnd(object), end <= now {
@@ -155,6 +190,8 @@ extension ExecutionRun {
     func typeSpecificRequest(for step: RestoreStep, id: String) -> GraphBatchRequest?? {
         if let request = self.privilegedAccessRequest(for: step, id: id) { return request }
         if let request = self.tenantPolicyRequest(for: step, id: id) { return request }
+        if let request = self.customSecurityAttributeRequest(for: step, id: id) { return request }
+        if let request = self.brandingRequest(for: step, id: id) { return request }
         return self.authenticationStrengthRequest(for: step, id: id)
     }
 
@@ -177,7 +214,7 @@ extension ExecutionRun {
                 "action": .string("adminAssign"),
                 "justification": .string("Restored by Holdfast from a backup"),
             ]
-            for field in PlanningContext.roleAssignmentFields {
+            for field in PlanningContext.scheduleFields(type) {
                 guard let value = desired[field], value != .null else { return .some(nil) }
                 body[field] = value
             }

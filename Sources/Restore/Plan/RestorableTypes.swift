@@ -30,6 +30,12 @@ public enum RestorableTypes {
         "authenticationStrengthPolicy": .principals, "authenticationStrengthPolicy.combinationConfigurations": .patches,
         "authenticationContextClassReference": .principals,
         "roleEligibilitySchedule": .assignments, "roleAssignmentSchedule": .assignments,
+        "group.eligibilitySchedules": .assignments, "group.assignmentSchedules": .assignments,
+        // Custom security attributes: sets before definitions before predefined values before values.
+        "attributeSet": .principals, "customSecurityAttributeDefinition": .applications,
+        "customSecurityAttributeDefinition.allowedValues": .patches,
+        "userSecurityAttributes": .relationships, "servicePrincipalSecurityAttributes": .relationships,
+        "organization.brandingLocalizations": .patches,
         // Tenant policies (TenantPolicyPlanning): consent policies before the authorization policy that names them.
         "identitySecurityDefaultsEnforcementPolicy": .patches, "adminConsentRequestPolicy": .patches,
         "permissionGrantPolicy": .principals, "identityProvider": .principals,
@@ -53,6 +59,8 @@ public enum RestorableTypes {
         "oAuth2PermissionGrant": ["clientId", "consentType", "principalId", "resourceId"],
         "roleEligibilitySchedule": ["principalId", "roleDefinitionId", "directoryScopeId"],
         "roleAssignmentSchedule": ["principalId", "roleDefinitionId", "directoryScopeId"],
+        "group.eligibilitySchedules": ["groupId", "principalId", "accessId"],
+        "group.assignmentSchedules": ["groupId", "principalId", "accessId"],
     ]
 
     /// Every type a restore handles.

@@ -37,6 +37,12 @@ public struct RestorePlanner: Sendable {
         // PIM: which role assignments are activations or time-bound, and which settings policy is whose.
         if !types.isDisjoint(with: ["roleAssignment", "roleAssignmentSchedule"]) { readTypes.insert("roleAssignmentScheduleInstance") }
         if types.contains("roleManagementPolicy") { readTypes.insert("roleManagementPolicyAssignment") }
+        // Custom security attribute values are written on users matched by the planner.
+        if types.contains("userSecurityAttributes") { readTypes.insert("user") }
+        // Branding hangs from the organization, whose id differs between tenants.
+        if types.contains(PlanningContext.brandingType) { readTypes.insert("organization") }
+        // PIM for Groups: which members and owners are activations or time-bound.
+        if !types.isDisjoint(with: ["group.members", "group.owners"]) { readTypes.insert("group.assignmentSchedules") }
         if types.contains("domain.federationConfiguration") { readTypes.insert("domain") }
         if types.contains("crossTenantAccessPolicy.partners.identitySynchronization") { readTypes.insert("crossTenantAccessPolicy.partners") }
         // Conditional access names strengths by id: which are recreated decides what the policies point at.
@@ -68,6 +74,8 @@ public struct RestorePlanner: Sendable {
         context.planDomainFederation()
         context.planIdentityProviders()
         context.planIdentitySynchronization()
+        context.planCustomSecurityAttributes()
+        context.planBranding()
 
         let steps = context.steps.sorted { ($0.phase, $0.seq) < ($1.phase, $1.seq) }.enumerated().map { index, step in
             var step = step
@@ -298,6 +306,10 @@ struct PlanningContext {
     /// Relationships: add what the snapshot has and the target lacks; remove what the target has
     /// extra under parents in scope (not when only restoring deleted objects).
     mutating func planRelationships() {
+        // PIM for Groups owns activated and time-bound links: never relink them as permanent ones,
+        // and never remove the ones it manages in the target.
+        let scheduledSource = Self.scheduledGroupLinks(source)
+        let scheduledTarget = Self.scheduledGroupLinks(target)
         for (type, _) in RestorableTypes.referenceTypes.sorted(by: { $0.key < $1.key }) where types.contains(type) {
             guard let entry = ResourceCatalogue.entry(named: type), let parentType = entry.parent else { continue }
             let singleton = entry.shape == .singleton
@@ -317,6 +329,14 @@ struct PlanningContext {
                 parentsInScope.insert(parent)
                 let mappedParent = known.ids[parent] ?? (sameTenant && !pending.contains(parent) ? parent : nil)
                 let mappedChild = known.ids[child] ?? (sameTenant && !pending.contains(child) ? child : nil)
+                if let reason = scheduledSource[type + " " + parent.lowercased() + "/" + child.lowercased()] {
+                    let liveKey = mappedParent.flatMap { p in mappedChild.map { p + "/" + $0 } }
+                    if let liveKey { desiredKeys.insert(liveKey) }
+                    if reason.contains("cannot"), liveKey.map({ target[type][$0] == nil }) ?? true {
+                        actions.append(OperatorAction(type: type, objectID: key, action: reason))
+                    }
+                    continue
+                }
                 if let p = mappedParent, let c = mappedChild {
                     let liveKey = singleton ? p : p + "/" + c
                     desiredKeys.insert(liveKey)
@@ -333,6 +353,7 @@ struct PlanningContext {
             for (key, object) in target[type].sorted(by: { $0.key < $1.key }) {
                 let parent = String(key.split(separator: "/")[0])
                 guard mappedParents.contains(parent), !desiredKeys.contains(key) else { continue }
+                if scheduledTarget[type + " " + key.lowercased()] != nil { continue }
                 if parentType == "group", Self.isDynamic(target["group"][parent]) { continue }
                 if singleton, source[type].isEmpty { continue }
                 add(.removals, .removeReference, type, key, after: nil, before: object)

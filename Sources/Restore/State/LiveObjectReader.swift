@@ -50,6 +50,7 @@ public struct LiveObjectReader: Sendable {
             } else {
                 for item in page["value"]?.arrayValue ?? [] {
                     guard let id = item[entry.key]?.stringValue else { continue }
+                    if let required = entry.storedOnlyWith, PlanningContext.isUnset(item[required]) { continue }
                     objects[entry.objectKey(parents: parents, id: id)] = Self.stored(item, relationship: entry.kind == .relationship)
                 }
                 path = try links.follow(page["@odata.nextLink"]?.stringValue)
