@@ -33,6 +33,8 @@ struct ResourceCatalogueTests {
         "userSecurityAttributes", "servicePrincipalSecurityAttributes",
         // Issue 16: company branding.
         "organization.brandingLocalizations",
+        // Issue 16: organizational contacts.
+        "orgContact",
     ]
 
     /// graph-sim types that are not tenant configuration: Microsoft's global templates, the audit

@@ -167,3 +167,36 @@ struct GroupPrivilegedAccessRestoreTests {
         }
     }
 }
+
+/// Organizational contacts in a plan: Graph cannot write them, so each missing or changed one is
+/// an operator action, and a missing one is no member to relink.
+@Suite("Organizational contact planning")
+struct ContactPlanningTests {
+    @Test("missing and changed contacts are operator actions; a missing one's memberships are not planned")
+    func contacts() throws {
+        let group = "aaaaaaaa-0000-4000-8000-000000000003"
+        let kept = "77777777-7777-4777-8777-777777777777"
+        let gone = "88888888-8888-4888-8888-888888888888"
+        func object(_ text: String) throws -> CanonicalJSON { try CanonicalJSON.parse(Array(text.utf8)) }
+        var source = TenantObjects()
+        source["group"] = [group: try object("{\"id\":\"\(group)\",\"displayName\":\"Partners\",\"groupTypes\":[]}")]
+        source["orgContact"] = [
+            kept: try object("{\"id\":\"\(kept)\",\"displayName\":\"Eric S\",\"mail\":\"erics@litware.com\",\"jobTitle\":\"Accountant\"}"),
+            gone: try object("{\"id\":\"\(gone)\",\"displayName\":\"Ana B\",\"mail\":\"anab@litware.com\",\"jobTitle\":null}"),
+        ]
+        source["group.members"] = ["\(group)/\(kept)": try object("{\"id\":\"\(kept)\"}"), "\(group)/\(gone)": try object("{\"id\":\"\(gone)\"}")]
+        var target = TenantObjects()
+        target["group"] = source["group"]
+        target["orgContact"] = [kept: try object("{\"id\":\"\(kept)\",\"displayName\":\"Eric S\",\"mail\":\"erics@litware.com\",\"jobTitle\":\"Intern\"}")]
+        target["group.members"] = [:]
+        var context = PlanningContext(scope: .wholeTenant, types: ["group", "group.members", "orgContact"], source: source, target: target,
+                                      deleted: [:], sameTenant: true, rewrites: [:])
+        context.matchObjects()
+        context.planContacts()
+        context.planRelationships()
+        #expect(context.steps.map { "\($0.action) \($0.sourceKey)" } == ["addReference \(group)/\(kept)"])
+        let reported = Dictionary(grouping: context.actions, by: \.objectID)
+        #expect(reported[gone]?.first?.action.contains("New-MailContact") == true)
+        #expect(reported[kept]?.first?.action.contains("jobTitle") == true)
+    }
+}

@@ -82,6 +82,16 @@ extension ResourceCatalogue {
             permissions: ["GroupSettings.Read.All", "Directory.Read.All"],
             readOnly: ["id", "displayName"], createOnly: ["templateId"], restore: .create),
         CatalogueEntry(
+            name: "orgContact", odataType: "#microsoft.graph.orgContact",
+            listPath: "/contacts", itemPath: "/contacts/{id}", delta: .init(path: "/contacts/delta"),
+            permissions: ["OrgContact.Read.All", "Directory.Read.All"],
+            readOnly: ["id", "deletedDateTime", "onPremisesLastSyncDateTime", "onPremisesProvisioningErrors",
+                       "onPremisesSyncEnabled", "proxyAddresses", "serviceProvisioningErrors"],
+            restore: .manual(reason: "Graph cannot create or update organizational contacts: Exchange Online "
+                + "(New-MailContact, Set-MailContact) or directory synchronization writes them"),
+            notes: "Mail contacts, which can be group members. A restore plan names each missing or changed contact "
+                + "as an operator action; once recreated, restoring the groups links them again."),
+        CatalogueEntry(
             name: "device", odataType: "#microsoft.graph.device",
             listPath: "/devices", itemPath: "/devices/{id}", delta: .init(path: "/devices/delta"),
             permissions: ["Device.Read.All", "Directory.Read.All"],

@@ -617,7 +617,7 @@ extension ResourceType {
         .scopedRoleMembership, .directoryAudit, .synchronizationJob, .synchronizationSchema,
         .onPremisesDirectorySynchronization, .authenticationMethodsPolicy, .authorizationPolicy,
         .crossTenantAccessPolicy, .crossTenantAccessPolicyConfigurationDefault,
-    ] + privilegedAccess + groupPrivilegedAccess + customSecurityAttributes + [.organizationalBrandingLocalization] + authenticationStrengths + tenantPolicies + applicationPolicies + governance
+    ] + privilegedAccess + groupPrivilegedAccess + customSecurityAttributes + [.organizationalBrandingLocalization, .orgContact] + authenticationStrengths + tenantPolicies + applicationPolicies + governance
 
     static let byName: [String: ResourceType] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
 

@@ -141,6 +141,8 @@ enum GraphRouter {
             return try entitySet(.domain, key: headKey, rest)
         case "organization":
             return try entitySet(.organization, key: headKey, rest)
+        case "contacts":
+            return try entitySet(.orgContact, key: headKey, rest)
         case "subscribedSkus":
             return try entitySet(.subscribedSku, key: headKey, rest)
         case "groupLifecyclePolicies":

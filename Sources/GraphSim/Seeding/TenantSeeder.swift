@@ -98,6 +98,7 @@ struct TenantSeeder {
         seedGroupPrivilegedAccess()
         seedCustomSecurityAttributes()
         seedBranding()
+        seedContacts()
         directory.fragments = FragmentCache(Array(sharedValues.values).flatMap { value -> [JSONValue] in
             // License values are stored as a tuple of four shared subtrees.
             if case .array(let parts) = value, parts.count == 4, case .array = parts[0] { return parts }

@@ -63,6 +63,7 @@ public enum WellKnown {
         ("CustomSecAttributeAssignment.ReadWrite.All", derivedId("CustomSecAttributeAssignment.ReadWrite.All")),
         ("OrganizationalBranding.Read.All", derivedId("OrganizationalBranding.Read.All")),
         ("OrganizationalBranding.ReadWrite.All", derivedId("OrganizationalBranding.ReadWrite.All")),
+        ("OrgContact.Read.All", derivedId("OrgContact.Read.All")),
         ("Agreement.ReadWrite.All", derivedId("Agreement.ReadWrite.All")),
         ("Policy.ReadWrite.AuthenticationFlows", derivedId("Policy.ReadWrite.AuthenticationFlows")),
         ("Policy.Read.DeviceConfiguration", derivedId("Policy.Read.DeviceConfiguration")),

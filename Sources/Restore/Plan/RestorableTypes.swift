@@ -63,8 +63,11 @@ public enum RestorableTypes {
         "group.assignmentSchedules": ["groupId", "principalId", "accessId"],
     ]
 
+    /// Types Graph cannot write that a plan still accounts for, one operator action per object.
+    static let reportedOnly: Set<String> = ["orgContact"]
+
     /// Every type a restore handles.
-    public static let all: Set<String> = Set(creationPhase.keys).union(referenceTypes.keys)
+    public static let all: Set<String> = Set(creationPhase.keys).union(referenceTypes.keys).union(reportedOnly)
 
     /// Types written by a conditional access endpoint (one request per second per tenant).
     static let conditionalAccess: Set<String> = ["namedLocation", "conditionalAccessPolicy", "authenticationContextClassReference"]

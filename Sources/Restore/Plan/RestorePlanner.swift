@@ -62,6 +62,8 @@ public struct RestorePlanner: Sendable {
         var context = PlanningContext(scope: scope, types: types, source: source, target: targetObjects, deleted: deleted,
                                       sameTenant: sameTenant, rewrites: rewrites)
         context.matchObjects()
+        // Contacts first: the ones Graph cannot recreate are no member to relink.
+        context.planContacts()
         context.matchAuthenticationStrengths()
         context.planAuthenticationContexts()
         context.planAuthenticationStrengths()
