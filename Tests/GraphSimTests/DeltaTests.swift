@@ -104,6 +104,7 @@ struct DeltaTests {
             let liveUsers = Set((state["objects"]?["user"]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue })
             let liveGroups = Set((state["objects"]?["group"]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue })
             let liveSps = Set((state["objects"]?["servicePrincipal"]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue })
+                .union((state["objects"]?["orgContact"]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue })
             for member in state["relationships"]?["members"]?.objectValue ?? [:] where liveGroups.contains(member.key) {
                 let group = member.key
                 let live = Set(member.value.stringArray.filter { liveUsers.contains($0) || liveGroups.contains($0) || liveSps.contains($0) })

@@ -261,9 +261,9 @@ struct ReadTests {
             let expanded = try await session.get("/groups?$expand=members&$top=5&$select=id,displayName").json()
             #expect(expanded.items.allSatisfy { $0["members"]?.arrayValue != nil })
             #expect(expanded.items.contains { !($0["members"]?.arrayValue?.isEmpty ?? true) })
-            // Branding does not support app-only access.
             let organization = try #require(try await session.get("/organization").json().items.first?["id"]?.stringValue)
-            #expect(try await session.get("/organization/\(organization)/branding").status == 403)
+            // Branding is readable with application permissions (Organization.Read.All among them).
+            #expect(try await session.get("/organization/\(organization)/branding").status == 200)
         }
     }
 

@@ -96,6 +96,14 @@ struct BackupHarness {
                 } else {
                     for item in page["value"]?.arrayValue ?? [] {
                         guard let id = item[entry.key]?.stringValue else { continue }
+                        // As the backup stores them: an object without the kept property is not stored.
+                        if let required = entry.storedOnlyWith {
+                            switch item[required] {
+                            case nil, .null?: continue
+                            case .object(let members)? where members.isEmpty: continue
+                            default: break
+                            }
+                        }
                         result[entry.objectKey(parents: chain, id: id)] = Self.comparable(item, relationship: entry.kind == .relationship)
                     }
                     path = page["@odata.nextLink"]?.stringValue

@@ -74,7 +74,7 @@ extension ResourceCatalogue {
 
     private static let groupPimReferences: [ObjectReference] = [
         ObjectReference("groupId", to: ["group"]),
-        ObjectReference("principalId", to: ["user", "group"]),
+        ObjectReference("principalId", to: ["user", "group", "servicePrincipal"]),
     ]
     private static let groupScheduleReadOnly: Set<String> = [
         "id", "createdDateTime", "createdUsing", "modifiedDateTime", "status", "memberType", "assignmentType",

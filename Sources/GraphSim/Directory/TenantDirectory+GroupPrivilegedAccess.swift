@@ -165,7 +165,9 @@ extension TenantDirectory {
                     links.append((container, "owner", principal))
                 }
             }
-            for link in links {
+            // Devices and contacts can be members, but PIM manages only users, groups and service principals.
+            let principalTypes: Set<ResourceType> = [.user, .group, .servicePrincipal]
+            for link in links where self.type(ofLive: link.principal).map(principalTypes.contains) == true {
                 let groupId = entity(.group, link.group)?.id ?? link.group
                 let principalId = directoryObject(link.principal)?.entity.id ?? link.principal
                 guard covered.insert([groupId.lowercased(), link.accessId, principalId.lowercased()]).inserted else { continue }

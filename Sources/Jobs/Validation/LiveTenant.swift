@@ -32,7 +32,11 @@ public struct GraphLiveTenant: LiveTenant {
             }
         }
         var total = 0
-        for try await page in self.session.pages(entry.listRequestPath()) { total += page.items.count }
+        for try await page in self.session.pages(entry.listRequestPath()) {
+            // As the backup stores them: without the objects that lack the property it keeps.
+            guard let required = entry.storedOnlyWith else { total += page.items.count; continue }
+            total += page.items.filter { !BackupRun.isUnset($0[required]) }.count
+        }
         return total
     }
 
