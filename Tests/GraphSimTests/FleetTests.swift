@@ -69,15 +69,15 @@ struct FleetTests {
         try simulator.grantPermissions(["User.Read.All"], clientId: app.clientId, tenant: "fleet00001")
         simulator.advanceClock(by: 60)
         #expect(!lazy.isSeeded, "consenting and moving the clock leave a lazy tenant unseeded")
-        #expect(try simulator.tenant(named: "fleet00002").map { !$0.isSeeded } == true)
+        #expect(simulator.tenant(named: "fleet00002").map { !$0.isSeeded } == true)
 
         let base = try await simulator.start()
         let session = try await GraphTestSession.acquire(baseURL: base, tenant: "fleet00001.com", clientId: app.clientId, secret: secret.value)
         let users = try await session.get("/users?$top=999")
         #expect(users.status == 200)
-        #expect(try users.json().items.count == 30)
+        let served = try users.json().items.count
         #expect(lazy.isSeeded)
-        #expect(try simulator.tenant(named: "fleet00002").map { !$0.isSeeded } == true, "only the tenant used is seeded")
+        #expect(simulator.tenant(named: "fleet00002").map { !$0.isSeeded } == true, "only the tenant used is seeded")
 
         let eager = try GraphSimulator(configuration: TestSupport.configuration(tenants: [specification]), logger: Logger(label: "test"))
         let lazyState = try simulator.state(tenant: "fleet00001")
@@ -85,6 +85,7 @@ struct FleetTests {
         func ids(_ state: JSONObject, _ type: String) -> [String] {
             (state["objects"]?[type]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue }
         }
+        #expect(served > 0 && served == ids(eagerState, "user").count)
         #expect(lazyState["tenantId"] == eagerState["tenantId"])
         for type in ["user", "group", "application", "domain", "conditionalAccessPolicy"] {
             #expect(ids(lazyState, type) == ids(eagerState, type), "\(type) differs between lazy and eager seeding")
@@ -127,7 +128,7 @@ struct FleetTests {
         #expect(listed.first?["domains"]?.stringArray == ["fleet00001.onmicrosoft.com", "fleet00001.com"])
         let churned = try await AdminAPITests.admin(base, "POST", "/churn", ["share": 0.5, "day": 4, "prefix": "fleet"])
         #expect(churned.status == 201 || churned.status == 200)
-        #expect(try churned.json()["tenants"]?.stringArray?.count == 10)
+        #expect(try churned.json()["tenants"]?.stringArray.count == 10)
         #expect(try await AdminAPITests.admin(base, "POST", "/churn", ["share": 0.5]).status == 400)
         #expect(try await AdminAPITests.admin(base, "POST", "/churn", ["share": -0.5, "day": 1]).status == 400)
         #expect(simulator.tenants.filter(\.isSeeded).count == 10)
