@@ -17,6 +17,9 @@ public final class GraphSimulator: Service, Sendable {
         public var port: Int
         /// Tenants to seed before serving.
         public var tenants: [TenantSpecification]
+        /// Tenants created without being seeded: each is seeded when first used (a fleet's
+        /// thousands would take minutes and gigabytes up front).
+        public var lazyTenants: [TenantSpecification]
         /// Where tenants are saved on stop and loaded on start (nil: nothing is persisted).
         public var stateFile: String?
         public var throttlingEnabled: Bool
@@ -38,6 +41,7 @@ public final class GraphSimulator: Service, Sendable {
             host: String = "127.0.0.1",
             port: Int = 0,
             tenants: [TenantSpecification] = [],
+            lazyTenants: [TenantSpecification] = [],
             stateFile: String? = nil,
             throttlingEnabled: Bool = true,
             throttleScale: Double = 1,
@@ -50,6 +54,7 @@ public final class GraphSimulator: Service, Sendable {
             self.host = host
             self.port = port
             self.tenants = tenants
+            self.lazyTenants = lazyTenants
             self.stateFile = stateFile
             self.throttlingEnabled = throttlingEnabled
             self.throttleScale = throttleScale
@@ -104,13 +109,17 @@ public final class GraphSimulator: Service, Sendable {
         for specification in configuration.tenants where tenant(named: specification.name) == nil {
             try createTenant(specification)
         }
+        for specification in configuration.lazyTenants where tenant(named: specification.name) == nil {
+            try createTenant(specification, lazily: true)
+        }
     }
 
     // MARK: Tenants
 
-    /// Creates and seeds a tenant.
+    /// Creates and seeds a tenant; `lazily`, it is seeded when first used (the same directory: the
+    /// seed and profile decide it, and the simulated clock's time of seeding).
     @discardableResult
-    public func createTenant(_ specification: TenantSpecification) throws -> SimulatedTenant {
+    public func createTenant(_ specification: TenantSpecification, lazily: Bool = false) throws -> SimulatedTenant {
         let name = specification.name.lowercased()
         guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else {
             throw SimulatorError(.invalidArgument, "a tenant name is letters, digits and dashes: '\(specification.name)'")
@@ -121,13 +130,32 @@ public final class GraphSimulator: Service, Sendable {
         var idSource = DeterministicRandom(seed: specification.seed, salt: "tenant-id:" + name)
         let tenantId = specification.tenantId?.lowercased() ?? idSource.uuid()
         let displayName = specification.displayName ?? name.prefix(1).uppercased() + name.dropFirst()
-        let started = Date()
-        let directory = TenantSeeder.seed(tenantId: tenantId, name: name, displayName: displayName,
-                                          profile: specification.profile, seed: specification.seed, now: clock.now)
+        if lazily {
+            let clock = self.clock
+            let logger = self.logger
+            let tenant = SimulatedTenant(id: tenantId, name: name, displayName: displayName, initialDomain: "\(name).onmicrosoft.com",
+                                         profile: specification.profile, seed: specification.seed, clock: clock,
+                                         requestLogCapacity: configuration.requestLogCapacity) {
+                Self.seedDirectory(tenantId: tenantId, name: name, displayName: displayName, specification: specification,
+                                   now: clock.now, logger: logger)
+            }
+            register(tenant)
+            return tenant
+        }
+        let directory = Self.seedDirectory(tenantId: tenantId, name: name, displayName: displayName, specification: specification,
+                                           now: clock.now, logger: logger)
         let tenant = SimulatedTenant(id: tenantId, name: name, displayName: displayName,
                                      profile: specification.profile, seed: specification.seed, clock: clock,
                                      directory: directory, requestLogCapacity: configuration.requestLogCapacity)
         register(tenant)
+        return tenant
+    }
+
+    private static func seedDirectory(tenantId: String, name: String, displayName: String, specification: TenantSpecification,
+                                      now: Date, logger: Logger) -> TenantDirectory {
+        let started = Date()
+        let directory = TenantSeeder.seed(tenantId: tenantId, name: name, displayName: displayName,
+                                          profile: specification.profile, seed: specification.seed, now: now)
         logger.info("graph-sim seeded a tenant", metadata: [
             "graph.tenant": .string(tenantId),
             "tenant.name": .string(name),
@@ -135,7 +163,7 @@ public final class GraphSimulator: Service, Sendable {
             "tenant.users": .stringConvertible(specification.profile.users),
             "seed.duration_ms": .stringConvertible(Int(Date().timeIntervalSince(started) * 1000)),
         ])
-        return tenant
+        return directory
     }
 
     func register(_ tenant: SimulatedTenant) {
@@ -209,7 +237,8 @@ public final class GraphSimulator: Service, Sendable {
         clock.advance(by: seconds)
         let now = clock.now
         for tenant in tenants {
-            _ = tenant.withDirectory { $0.purgeExpired(now: now) }
+            // A tenant not seeded yet has nothing deleted to purge (and is seeded at the new time).
+            _ = tenant.withSeededDirectory { $0.purgeExpired(now: now) }
         }
     }
 }

@@ -18,6 +18,7 @@ struct GraphSimCommand: AsyncParsableCommand {
           graph-sim --tenants small:2,medium:1
           graph-sim --tenants contoso=small,fabrikam=large --no-throttling
           graph-sim --seed-config demo.json --state-file .dev/graph-sim.json
+          graph-sim --fleet 1000 --seed 7            # an MSP's fleet, each tenant seeded when first used
         """
     )
 
@@ -33,7 +34,10 @@ struct GraphSimCommand: AsyncParsableCommand {
     @Option(help: "A JSON file of tenants and app registrations to create (see docs/graph-sim.md).")
     var seedConfig: String?
 
-    @Option(help: "Seed for tenants created with --tenants.")
+    @Option(help: "An MSP's fleet of this many tenants (fleet00001…) at the proportions of 9,000 of 10-50 users, 900 of 200-500, 90 of 2,000-5,000 and 10 of 20,000 in 10,000; each is seeded when first used.")
+    var fleet: Int?
+
+    @Option(help: "Seed for tenants created with --tenants and --fleet.")
     var seed: UInt64 = 1
 
     @Option(help: "Save tenants here on shutdown and load them on start.")
@@ -59,6 +63,9 @@ struct GraphSimCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let tenants { _ = try Self.parseTenants(tenants, seed: seed) }
+        if let fleet, !(1...FleetProfile.maximumTenants).contains(fleet) {
+            throw ValidationError("--fleet must be 1-\(FleetProfile.maximumTenants)")
+        }
         guard throttleScale > 0 else { throw ValidationError("--throttle-scale must be positive") }
     }
 
@@ -99,8 +106,10 @@ struct GraphSimCommand: AsyncParsableCommand {
         var specifications = try tenants.map { try Self.parseTenants($0, seed: seed) } ?? []
         let seedFile = try seedConfig.map(SeedConfiguration.load)
         specifications += seedFile?.tenants ?? []
+        var fleetSpecifications = try fleet.map { try FleetProfile.msp.specifications(tenants: $0, seed: seed) } ?? []
+        fleetSpecifications += seedFile?.fleet ?? []
         let simulator = try GraphSimulator(
-            configuration: .init(host: host, port: port, tenants: specifications, stateFile: stateFile,
+            configuration: .init(host: host, port: port, tenants: specifications, lazyTenants: fleetSpecifications, stateFile: stateFile,
                                  throttlingEnabled: !noThrottling, throttleScale: throttleScale),
             logger: logger
         )
@@ -108,17 +117,20 @@ struct GraphSimCommand: AsyncParsableCommand {
             simulator.setFaults(FaultProfile(addedLatency: latencyMs / 1000))
         }
         if let seedFile {
-            let credentials = try seedFile.applyApplications(to: simulator)
+            let credentials = try seedFile.applyApplications(to: simulator, fleet: seedFile.fleet)
             if let credentialsFile {
                 try Data(credentials.serialized).write(to: URL(fileURLWithPath: credentialsFile), options: .atomic)
                 logger.info("graph-sim wrote app credentials", metadata: ["file": .string(credentialsFile)])
             }
         }
-        for tenant in simulator.tenants {
+        for tenant in simulator.tenants where tenant.isSeeded {
             logger.info("graph-sim tenant", metadata: [
                 "tenant.id": .string(tenant.id), "tenant.name": .string(tenant.name),
                 "tenant.domain": .string(tenant.initialDomain), "tenant.profile": .string(tenant.profile.name),
             ])
+        }
+        if !fleetSpecifications.isEmpty {
+            logger.info("graph-sim fleet", metadata: ["fleet.tenants": .stringConvertible(fleetSpecifications.count)])
         }
         let group = ServiceGroup(configuration: .init(
             services: [simulator], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -8,13 +8,18 @@ import GraphSim
 ///       "tenants": [{"name": "contoso", "profile": "small", "seed": 1}],
 ///       "applications": [{"tenant": "contoso", "displayName": "Holdfast", "permissions": ["User.Read.All"],
 ///                         "clientId": "…optional…", "secret": true, "secretValidDays": 180,
-///                         "certificatePem": "…optional…", "consentIn": ["fabrikam"]}]
+///                         "certificatePem": "…optional…", "consentIn": ["fabrikam"], "consentInFleet": true}],
+///       "fleet": {"tenants": 10000, "seed": 7, "prefix": "fleet"}
 ///     }
+///
+/// `fleet` adds an MSP's fleet (``FleetProfile/msp`` at that size), created lazily: each tenant is
+/// seeded when first used. `consentInFleet` consents the app in every fleet tenant.
 ///
 /// Created secrets are written to `--credentials-file` (the only place their values appear).
 struct SeedConfiguration {
     var tenants: [TenantSpecification]
     var applications: [JSONObject]
+    var fleet: [TenantSpecification] = []
 
     static func load(_ path: String) throws -> SeedConfiguration {
         guard let data = FileManager.default.contents(atPath: path),
@@ -32,11 +37,25 @@ struct SeedConfiguration {
                                                tenantId: tenant["tenantId"]?.stringValue))
         }
         let applications = (object["applications"]?.arrayValue ?? []).compactMap(\.objectValue)
-        return SeedConfiguration(tenants: tenants, applications: applications)
+        var fleet: [TenantSpecification] = []
+        if let fleetObject = object["fleet"] {
+            guard case .object(let settings) = fleetObject, let count = settings["tenants"]?.intValue else {
+                throw ValidationError("'fleet' in \(path) is an object with 'tenants' (a whole number)")
+            }
+            let seed = settings["seed"]?.intValue ?? 1
+            guard seed >= 0 else { throw ValidationError("'fleet.seed' in \(path) is 0 or more") }
+            do {
+                fleet = try FleetProfile.msp.specifications(tenants: count, seed: UInt64(seed),
+                                                            prefix: settings["prefix"]?.stringValue ?? "fleet")
+            } catch let error as SimulatorError {
+                throw ValidationError("'fleet' in \(path): \(error.message)")
+            }
+        }
+        return SeedConfiguration(tenants: tenants, applications: applications, fleet: fleet)
     }
 
     /// Registers the applications; returns their credentials.
-    func applyApplications(to simulator: GraphSimulator) throws -> JSONValue {
+    func applyApplications(to simulator: GraphSimulator, fleet: [TenantSpecification]) throws -> JSONValue {
         var credentials: [JSONValue] = []
         for application in applications {
             guard let tenantName = application["tenant"]?.stringValue, let name = application["displayName"]?.stringValue else {
@@ -54,7 +73,8 @@ struct SeedConfiguration {
                 registered = try simulator.registerApplication(tenant: tenantName, displayName: name,
                                                                permissions: permissions, clientId: clientId)
             }
-            for other in application["consentIn"]?.stringArray ?? [] {
+            let fleetNames = application["consentInFleet"]?.boolValue == true ? fleet.map(\.name) : []
+            for other in (application["consentIn"]?.stringArray ?? []) + fleetNames {
                 try simulator.grantPermissions(permissions, clientId: registered.clientId, tenant: other)
             }
             var entry: JSONObject = [

@@ -37,7 +37,7 @@ public struct SLAEvaluator: Sendable {
     /// `visibleToPartner` confines the answer to that partner's tenants whatever the scope (for a
     /// partner's API key, invariant 6): another partner's tenant is simply not there.
     public func assess(scope: SLAScope = .all, now: Date = Date(), visibleToPartner: UUID? = nil) async throws -> [SLAAssessment] {
-        try await client.withConnection { connection in
+        try await client.withTransaction { connection in
             try await Self.facts(scope: scope, now: now, visibleToPartner: visibleToPartner, on: connection)
                 .map { SLAAssessment(facts: $0, at: now) }.sortedWorstFirst()
         }
@@ -134,10 +134,13 @@ public struct SLAEvaluator: Sendable {
     }
 
     /// The facts of every protected tenant in `scope`, as of `now` (rows after `now` are ignored, so
-    /// a test can replay a history by moving `now`).
+    /// a test can replay a history by moving `now`). Runs inside a transaction (it sets a local).
     static func facts(scope: SLAScope, now: Date, visibleToPartner: UUID? = nil, on connection: PostgresConnection) async throws -> [TenantSLAFacts] {
         let partnerID = scope.partnerID
         let tenantID = scope.tenantID
+        // Thousands of small index probes: JIT compilation (PostgreSQL's default for a plan this
+        // costly) took longer than the query it compiled (docs/performance.md, "Fleet").
+        try await connection.query("SET LOCAL jit = off")
         let rows = try await connection.query("""
             SELECT t.id, t.display_name, t.partner_id, pa.name AS partner_name, t.created_at,
                    COALESCE(p.name, d.name, 'standard') AS policy_name,

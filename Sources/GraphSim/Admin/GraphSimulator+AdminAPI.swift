@@ -53,23 +53,29 @@ extension GraphSimulator {
         return object
     }
 
+    /// A tenant's summary; a lazily created tenant not seeded yet stays so (`"seeded": false`, no
+    /// counts), so listing a fleet costs nothing.
     func tenantInfo(_ tenant: SimulatedTenant) -> JSONObject {
-        let (users, groups, applications, domains) = tenant.withDirectory { directory in
+        let seeded = tenant.withSeededDirectory { directory in
             (directory.collection(.user).count, directory.collection(.group).count, directory.collection(.application).count,
-             directory.collection(.domain).elements.map(\.id))
+             directory.collection(.domain).elements.map(\.id), directory.sizeClass)
         }
-        return [
+        var info: JSONObject = [
             "id": .string(tenant.id),
             "name": .string(tenant.name),
             "displayName": .string(tenant.displayName),
             "initialDomain": .string(tenant.initialDomain),
-            "domains": .strings(domains),
+            "domains": .strings(seeded?.3 ?? tenant.domainNames),
             "profile": .string(tenant.profile.name),
             "seed": .int(Int(truncatingIfNeeded: tenant.seed)),
-            "sizeClass": .string(tenant.sizeClass.rawValue),
-            "counts": ["users": .int(users), "groups": .int(groups), "applications": .int(applications)],
+            "seeded": .bool(seeded != nil),
             "requests": ["total": .int(tenant.requestLog.totalCount), "throttled": .int(tenant.requestLog.throttledCount)],
         ]
+        if let (users, groups, applications, _, sizeClass) = seeded {
+            info["sizeClass"] = .string(sizeClass.rawValue)
+            info["counts"] = ["users": .int(users), "groups": .int(groups), "applications": .int(applications)]
+        }
+        return info
     }
 
     private func adminRoute(_ request: GraphRequest) throws -> JSONValue {
@@ -128,6 +134,16 @@ extension GraphSimulator {
         case ("DELETE", 4, "applications") where s[2] == "credentials":
             try removeCredential(clientId: s[1], keyId: s[3])
             return .null
+        case ("POST", 1, "churn"):
+            let body = try body(request)
+            guard let day = body["day"]?.intValue else { throw SimulatorError(.invalidArgument, "'day' (a whole number) is required") }
+            let seed = body["seed"]?.intValue ?? 1
+            guard seed >= 0 else { throw SimulatorError(.invalidArgument, "'seed' is 0 or more (got \(seed))") }
+            let result = try churn(ChurnSpecification(share: body["share"]?.doubleValue ?? ChurnSpecification.defaultShare, day: day,
+                                                      seed: UInt64(seed), namePrefix: body["prefix"]?.stringValue))
+            return ["tenants": .strings(result.tenants), "candidates": .int(result.candidates),
+                    "updatedUsers": .int(result.updatedUsers), "createdUsers": .int(result.createdUsers),
+                    "deletedUsers": .int(result.deletedUsers), "addedMembers": .int(result.addedMembers)]
         case ("POST", 3, "tenants") where s[2] == "incidents":
             let body = try body(request)
             let incident = try Incident(json: body)

@@ -101,12 +101,15 @@ extension GraphSimulator {
             return (permission, id)
         }
         let now = clock.now
-        tenant.withDirectory { directory in
-            let spId = directory.servicePrincipalId(appId: registration.clientId) ?? {
+        let clientId = registration.clientId, displayName = registration.displayName, homeTenantId = registration.homeTenantId
+        // A lazily created tenant gets the consent when it is seeded: consenting an app in a
+        // fleet of thousands must not seed them all.
+        tenant.changeDirectory { directory in
+            let spId = directory.servicePrincipalId(appId: clientId) ?? {
                 let id = directory.newId()
                 directory.insert(.servicePrincipal, ObjectTemplates.servicePrincipal(
-                    id: id, appId: registration.clientId, displayName: registration.displayName,
-                    appOwnerOrganizationId: registration.homeTenantId, signInAudience: "AzureADMultipleOrgs"))
+                    id: id, appId: clientId, displayName: displayName,
+                    appOwnerOrganizationId: homeTenantId, signInAudience: "AzureADMultipleOrgs"))
                 return id
             }()
             guard let graphSp = directory.servicePrincipalId(appId: WellKnown.microsoftGraphAppId) else { return }

@@ -44,6 +44,13 @@ struct TenantSeeder {
     /// objects share their storage.
     var sharedValues: [String: JSONValue] = [:]
 
+    /// The verified domains a tenant seeded with `name` and `profile` has (before any change), so a
+    /// lazily created tenant answers to them before it is seeded.
+    static func verifiedDomains(name: String, profile: SeedProfile) -> [String] {
+        let initial = "\(name).onmicrosoft.com"
+        return profile.isEmpty ? [initial] : [initial, "\(name).com"]
+    }
+
     static func seed(
         tenantId: String,
         name: String,

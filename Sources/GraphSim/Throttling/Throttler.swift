@@ -18,8 +18,11 @@ public struct ThrottleLimits: Sendable, Equatable {
     public var appWriteWindow: Double = 300
     public var tenantWrites: Double = 18_000
     public var tenantWriteWindow: Double = 300
-    /// Requests per second per app across all tenants.
-    public var appRequestsPerSecond: Double = 2_000
+    /// Requests per app across all tenants per `appRequestWindow` seconds: Graph's global limit,
+    /// 130,000 per 10 s in the current throttling-limits page (an older version said 2,000 per
+    /// second); it is what a multi-tenant app backing up a whole fleet meets first.
+    public var appRequests: Double = 130_000
+    public var appRequestWindow: Double = 10
     /// Conditional access and named locations: requests per second per tenant, all apps together.
     public var conditionalAccessPerSecond: Double = 1
     /// Listing applications or service principals with `$select=keyCredentials`, per tenant per minute.
@@ -101,7 +104,7 @@ final class Throttler: Sendable {
                                 units: 1, scope: "Tenant/Read/\(app)/\(tenant)", information: "ResourceUnitLimitExceeded",
                                 sendsRetryAfter: true))
         }
-        checks.append(Check(key: "rps:\(app)", capacity: limits.appRequestsPerSecond * scale, window: 1, units: 1,
+        checks.append(Check(key: "rps:\(app)", capacity: limits.appRequests * scale, window: limits.appRequestWindow, units: 1,
                             scope: "Application/ReadWrite/\(app)/\(tenant)", information: "ResourceUnitLimitExceeded",
                             sendsRetryAfter: true))
         let units = Double(request.cost)
