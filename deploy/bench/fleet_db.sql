@@ -38,7 +38,8 @@ SELECT f.id, format('Fleet customer %s', lpad(f.n::text, 5, '0')), 'active', gen
        now() + interval '12 hours', now() + interval '3 days'
 FROM fleet f;
 
--- Nightly snapshots: night d (1 = last night) committed at 01:00 plus the tenant's spread.
+-- Nightly snapshots: night d (1 = last night) committed at 01:00 UTC plus the tenant's spread (up to an
+-- hour); a commit that would be in the future (a run before 02:00) is left out.
 INSERT INTO snapshots (tenant_id, kind, status, started_at, committed_at, duration_ms, object_count, changed_count,
                        new_blobs, bytes_added, root_hash, data_key_id, type_counts, delta_links)
 SELECT f.id, CASE WHEN d = 30 THEN 'full' ELSE 'incremental' END, 'complete',
@@ -47,7 +48,7 @@ SELECT f.id, CASE WHEN d = 30 THEN 'full' ELSE 'incremental' END, 'complete',
        decode(md5(f.id::text || d) || md5(d || f.id::text), 'hex'), 'bench', '{}', '{}'
 FROM fleet f
 CROSS JOIN generate_series(1, 30) d
-CROSS JOIN LATERAL (SELECT date_trunc('day', now()) - (d - 1) * interval '1 day' - interval '23 hours'
+CROSS JOIN LATERAL (SELECT date_trunc('day', now()) - (d - 1) * interval '1 day' + interval '1 hour'
                            + (f.n % 360) * interval '10 seconds'
                            - CASE WHEN f.n % 50 = 0 THEN interval '30 hours' ELSE interval '0' END AS committed_at) c
 WHERE (f.n * 31 + d) % 50 <> 0 AND c.committed_at < now()
@@ -86,4 +87,5 @@ FROM fleet f
 JOIN LATERAL (SELECT id, committed_at FROM snapshots WHERE tenant_id = f.id ORDER BY id) s ON true
 WHERE extract(dow FROM s.committed_at) = f.n % 7;
 
-ANALYZE;
+-- As autovacuum would leave them: statistics, and visibility maps for index-only scans.
+VACUUM ANALYZE;
