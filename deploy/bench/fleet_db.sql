@@ -68,7 +68,10 @@ JOIN fleet f ON f.n = 1 + (j::bigint * 7919) % :tenants;
 INSERT INTO jobs (kind, tenant_id, state, priority, run_at, args, attempt, max_attempts, attempted_at, errors, created_at, finalized_at)
 SELECT kind, tenant_id, state, 100, created, '{}', CASE WHEN state = 'discarded' THEN 5 ELSE 1 END, 5,
        created + interval '1 second',
-       CASE WHEN state = 'discarded' THEN '[{"attempt":5,"error":"Graph answered 503","permanent":false}]'::jsonb ELSE '[]'::jsonb END,
+       CASE WHEN state = 'discarded'
+            THEN jsonb_build_array(jsonb_build_object('attempt', 5, 'at', extract(epoch FROM created + interval '40 seconds'),
+                                                      'error', 'Graph answered 503', 'permanent', false))
+            ELSE '[]'::jsonb END,
        created, created + interval '40 seconds'
 FROM bench_jobs ORDER BY j;
 ALTER TABLE jobs ENABLE TRIGGER jobs_history_insert;
