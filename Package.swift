@@ -344,7 +344,7 @@ let package = Package(
         .executableTarget(
             name: "holdfast-bench",
             dependencies: [
-                "Queue", "Worker", "Postgres", "Migrations", "Tenancy", "Cryptography",
+                "Queue", "Worker", "Postgres", "Migrations", "Tenancy", "Cryptography", "Compliance", "HoldfastRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
