@@ -1,6 +1,7 @@
 // holdfast-bench: measurements behind docs/performance.md. Run through deploy/bench/*.
 //
 //     holdfast-bench queue --database-url URL [--jobs N] [--pgqueuer-json '{…}']
+//     holdfast-bench fleet-db --database-url URL [--rounds N]
 import ArgumentParser
 import Foundation
 import Logging
@@ -174,7 +175,7 @@ func rounded(_ value: Double, _ places: Int = 1) -> Double {
 struct BenchMain: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "holdfast-bench", abstract: "Measurements behind docs/performance.md; run through deploy/bench/*.",
-        subcommands: [QueueCommand.self, QueueDrainCommand.self, BackupOnboardCommand.self])
+        subcommands: [QueueCommand.self, QueueDrainCommand.self, BackupOnboardCommand.self, FleetDatabaseCommand.self])
 }
 
 /// Options every benchmark takes: the database, explicitly (a benchmark never guesses its target).

@@ -25,7 +25,7 @@ units = sum(r["cost"] for r in served if r["method"] == "GET" and "/oauth2/" not
 ca = sum(1 for r in served if "/identity/conditionalAccess/" in r["path"])
 # Token buckets start full: the first `capacity` units are free, the rest come at capacity/10 s.
 ru_floor = max(0.0, units - args.ru_per_10s) / (args.ru_per_10s / 10)
-request_floor = max(0.0, len(served) - 2000) / 2000          # 2,000 requests/s per app
+request_floor = max(0.0, len(served) - 130000) / 13000       # 130,000 requests per 10 s per app
 ca_floor = max(0, ca - 1) * 1.0                               # 1 request/s per tenant, no burst
 if args.breakdown and records:
     import datetime, re
