@@ -249,7 +249,7 @@ let package = Package(
         .target(
             name: "Console",
             dependencies: [
-                "API", "Postgres", "Queue", "Tenancy", "Audit", "Cryptography", "Compliance", "Jobs",
+                "API", "Postgres", "Queue", "Tenancy", "Audit", "Cryptography", "Compliance", "Jobs", "Vault", "Restore", "JSON",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
@@ -260,6 +260,12 @@ let package = Package(
                 .embedInCode("Resources/console.css"),
                 .embedInCode("Resources/favicon.svg"),
                 .embedInCode("Resources/layout.mustache"),
+                .embedInCode("Resources/snapshots.mustache"),
+                .embedInCode("Resources/snapshot.mustache"),
+                .embedInCode("Resources/objects.mustache"),
+                .embedInCode("Resources/object.mustache"),
+                .embedInCode("Resources/diff.mustache"),
+                .embedInCode("Resources/attribute-rows.mustache"),
                 .embedInCode("Resources/message.mustache"),
                 .embedInCode("Resources/sign-in.mustache"),
                 .embedInCode("Resources/totp.mustache"),

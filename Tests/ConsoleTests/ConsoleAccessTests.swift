@@ -23,7 +23,13 @@ import Testing
                 let refusedBefore = try await fixture.audit("console.request.refused").count
                 var refusals = 0
                 for page in OperatorConsole.pages {
-                    let targets: [(path: String, tenant: UUID?)] = if page.contains("{tenant_id}") {
+                    let targets: [(path: String, tenant: UUID?)] = if page.contains("/snapshots") || page.hasSuffix("/object") || page.hasSuffix("/diff") {
+                        // Snapshot pages: bravo-tenant holds the fixture's snapshot (user u1).
+                        [(page.replacingOccurrences(of: "{tenant_id}", with: fixture.tenantB.uuidString.lowercased())
+                            .replacingOccurrences(of: "{snapshot_id}", with: String(fixture.fleet.snapshotB))
+                            + (page.hasSuffix("/object") ? "?type=user&id=u1" : page.hasSuffix("/diff") ? "?from=\(fixture.fleet.snapshotB)&to=\(fixture.fleet.snapshotB)" : ""),
+                          fixture.tenantB)]
+                    } else if page.contains("{tenant_id}") {
                         names.values.map { (page.replacingOccurrences(of: "{tenant_id}", with: $0.uuidString.lowercased()), $0) }
                     } else if page.contains("{job_id}") {
                         jobs.map { (page.replacingOccurrences(of: "{job_id}", with: String($0.value)), $0.key) }

@@ -117,6 +117,8 @@ extension OperatorConsole {
         var jobs: [JobRow]
         var hasJobs: Bool
         var showAudit: Bool
+        /// Staff open snapshots (their contents are the customer's directory, as in the API).
+        var isStaff: Bool
         var audit: [AuditRow]
         var hasAudit: Bool
     }
@@ -220,7 +222,7 @@ extension OperatorConsole {
                               validations: validations.map(Self.validationRow), hasValidations: !validations.isEmpty,
                               snapshots: snapshots ?? [], hasSnapshots: !(snapshots ?? []).isEmpty, vaultOpen: services.vault != nil,
                               jobs: jobs.map { JobRow($0, tenantNames: names) }, hasJobs: !jobs.isEmpty, showAudit: session.user.role.isStaff,
-                              audit: audit, hasAudit: !audit.isEmpty)
+                              isStaff: session.user.role.isStaff, audit: audit, hasAudit: !audit.isEmpty)
         return renderer.page("tenant", page)
     }
 

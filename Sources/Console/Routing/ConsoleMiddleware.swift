@@ -43,6 +43,7 @@ struct ConsoleMiddleware: RouterMiddleware {
             case .forgedRequest: (.forbidden, "Request refused")
             case .forbidden: (.forbidden, "Not allowed")
             case .conflict: (.conflict, "Cannot do that now")
+            case .unavailable: (.serviceUnavailable, "Not available here")
             default: (.internalServerError, "Something went wrong")
             }
             if status == .internalServerError {

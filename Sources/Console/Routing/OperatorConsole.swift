@@ -42,11 +42,17 @@ public struct OperatorConsole: APIRouterMount {
     public static let pages = [
         "GET /console", "GET /console/tenants", "GET /console/tenants/{tenant_id}", "GET /console/jobs", "GET /console/jobs/{job_id}",
         "GET /console/workers", "GET /console/audit", "GET /console/policies", "GET /console/policies/new", "GET /console/policies/{policy_id}",
-        "GET /console/sla",
+        "GET /console/sla", "GET /console/tenants/{tenant_id}/snapshots", "GET /console/tenants/{tenant_id}/snapshots/{snapshot_id}",
+        "GET /console/tenants/{tenant_id}/snapshots/{snapshot_id}/objects", "GET /console/tenants/{tenant_id}/object",
+        "GET /console/tenants/{tenant_id}/diff",
     ]
 
     /// The pages partner users are refused (403, audited), as the API refuses partner keys the same data.
     public static let staffPages: Set<String> = [
+        // Snapshot contents are the customer's directory: staff only, as the API's snapshot routes.
+        "GET /console/tenants/{tenant_id}/snapshots", "GET /console/tenants/{tenant_id}/snapshots/{snapshot_id}",
+        "GET /console/tenants/{tenant_id}/snapshots/{snapshot_id}/objects", "GET /console/tenants/{tenant_id}/object",
+        "GET /console/tenants/{tenant_id}/diff",
         "GET /console/workers", "GET /console/audit", "GET /console/policies", "GET /console/policies/new", "GET /console/policies/{policy_id}",
     ]
 
@@ -67,6 +73,11 @@ public struct OperatorConsole: APIRouterMount {
         group.get { request, _ in try await overview(request) }
         group.get("tenants") { request, _ in try await tenantList(request) }
         group.get("tenants/:tenant_id") { request, context in try await tenantPage(request, context) }
+        group.get("tenants/:tenant_id/snapshots") { request, context in try await snapshotList(request, context) }
+        group.get("tenants/:tenant_id/snapshots/:snapshot_id") { request, context in try await snapshotPage(request, context) }
+        group.get("tenants/:tenant_id/snapshots/:snapshot_id/objects") { request, context in try await objectBrowser(request, context) }
+        group.get("tenants/:tenant_id/object") { request, context in try await objectPage(request, context) }
+        group.get("tenants/:tenant_id/diff") { request, context in try await diffPage(request, context) }
         group.get("jobs") { request, _ in try await jobList(request) }
         group.get("jobs/:job_id") { request, context in try await jobPage(request, context) }
         group.get("workers") { request, _ in try await workersPage(request) }

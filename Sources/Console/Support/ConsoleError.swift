@@ -15,6 +15,8 @@ public struct ConsoleError: Error, Sendable, CustomStringConvertible, Equatable 
         public static let forbidden = Code("forbidden")
         /// The name is taken, or the user is already in the state asked for.
         public static let conflict = Code("conflict")
+        /// This coordinator cannot do it (no master key, so no vault or Graph credentials).
+        public static let unavailable = Code("unavailable")
         /// The database failed.
         public static let storage = Code("storage")
 

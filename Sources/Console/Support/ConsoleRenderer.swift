@@ -25,7 +25,10 @@ struct ConsoleRenderer: Sendable {
         ("job-rows", PackageResources.job_rows_mustache), ("workers", PackageResources.workers_mustache),
         ("audit", PackageResources.audit_mustache), ("sla", PackageResources.sla_mustache), ("policies", PackageResources.policies_mustache),
         ("policy", PackageResources.policy_mustache), ("policy-new", PackageResources.policy_new_mustache),
-        ("policy-form", PackageResources.policy_form_mustache),
+        ("policy-form", PackageResources.policy_form_mustache), ("snapshots", PackageResources.snapshots_mustache),
+        ("snapshot", PackageResources.snapshot_mustache), ("objects", PackageResources.objects_mustache),
+        ("object", PackageResources.object_mustache), ("diff", PackageResources.diff_mustache),
+        ("attribute-rows", PackageResources.attribute_rows_mustache),
     ]
 
     init() throws {
