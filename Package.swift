@@ -266,6 +266,7 @@ let package = Package(
                 .embedInCode("Resources/object.mustache"),
                 .embedInCode("Resources/diff.mustache"),
                 .embedInCode("Resources/attribute-rows.mustache"),
+                .embedInCode("Resources/hold-form.mustache"),
                 .embedInCode("Resources/message.mustache"),
                 .embedInCode("Resources/sign-in.mustache"),
                 .embedInCode("Resources/totp.mustache"),

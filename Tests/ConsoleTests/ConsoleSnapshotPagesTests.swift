@@ -170,4 +170,65 @@ import Vault
             #expect(try await fixture.fleet.vault.snapshots(tenantID: fixture.tenantB).map(\.id) == [snapshot])
         }
     }
+
+    @Test func operatorsPlaceAndReleaseLegalHoldsOthersCannot() async throws {
+        try await ConsoleFixture.run { fixture in
+            let tenant = fixture.tenantB.uuidString.lowercased()
+            let snapshot = fixture.fleet.snapshotB
+            let vault = fixture.fleet.vault
+            let policies = fixture.console.services.policies
+            let browser = try await fixture.signedIn(.operatorUser)
+            let snapshotPath = "/console/tenants/\(tenant)/snapshots/\(snapshot)"
+            let page = try await browser.get(snapshotPath)
+            #expect(page.text.contains("Place under legal hold"))
+            let token = try #require(ConsoleBrowser.formToken(in: page.text))
+
+            // Bad reasons change nothing.
+            for reason in ["", "   ", "line one\nline two", String(repeating: "r", count: 501)] {
+                let refused = try await browser.post(snapshotPath + "/hold", [("form_token", token), ("reason", reason)])
+                #expect(refused.status == 400 && refused.text.contains("nothing was changed"), "\(reason.prefix(20)): \(refused.status)")
+            }
+            #expect(try await vault.legalHold(snapshotID: snapshot).held == false)
+
+            // A snapshot hold, shown and audited, then released.
+            let held = try await browser.post(snapshotPath + "/hold", [("form_token", token), ("reason", "  Case 2026-114 <b>  ")])
+            #expect(held.status == 303 && held.header("Location") == snapshotPath + "?done=hold")
+            #expect(try await vault.legalHold(snapshotID: snapshot) == (true, "Case 2026-114 <b>"))
+            let shown = try await browser.get(snapshotPath + "?done=hold")
+            #expect(shown.text.contains("<strong>held</strong>: Case 2026-114 &lt;b&gt;") && shown.text.contains("The legal hold is in place"))
+            #expect(shown.text.contains("Release the legal hold"))
+            let audit = try #require(try await fixture.audit("snapshot.legal_hold").first)
+            #expect(audit.actor == "console:olive" && audit.details["snapshot_id"] == String(snapshot) && audit.tenantID == fixture.tenantB)
+            #expect(try await browser.post(snapshotPath + "/release", [("form_token", token)]).status == 303)
+            #expect(try await vault.legalHold(snapshotID: snapshot).held == false)
+            #expect(try await fixture.audit("snapshot.legal_hold_release").first?.actor == "console:olive")
+
+            // A tenant hold from the tenant page.
+            let tenantPath = "/console/tenants/\(tenant)"
+            #expect(try await browser.post(tenantPath + "/hold", [("form_token", token), ("reason", "Litigation hold LH-7")]).status == 303)
+            #expect(try await policies.legalHold(tenantID: fixture.tenantB) == (true, "Litigation hold LH-7"))
+            let tenantPage = try await browser.get(tenantPath + "?done=hold")
+            #expect(tenantPage.text.contains("<strong>held</strong>: Litigation hold LH-7") && tenantPage.text.contains("Release the legal hold"))
+            #expect(try await fixture.audit("tenant.legal_hold").first?.actor == "console:olive")
+
+            // Another tenant's snapshot through this tenant's path, and a forged post: refused, nothing changed.
+            let other = fixture.tenantA.uuidString.lowercased()
+            #expect(try await browser.post("/console/tenants/\(other)/snapshots/\(snapshot)/hold", [("form_token", token), ("reason", "x")]).status == 404)
+            #expect(try await browser.post(snapshotPath + "/hold", [("form_token", "forged"), ("reason", "x")]).status == 403)
+            #expect(try await vault.legalHold(snapshotID: snapshot).held == false)
+
+            // Read-only and partner users see the state, get no form, and are refused (audited).
+            for role in [ConsoleFixture.Role.readOnly, .partnerB] {
+                let viewer = try await fixture.signedIn(role)
+                let view = try await viewer.get(tenantPath)
+                #expect(view.text.contains("<strong>held</strong>") && !view.text.contains("Release the legal hold"), "\(role)")
+                let viewerToken = try #require(ConsoleBrowser.formToken(in: view.text))
+                let refusedBefore = try await fixture.audit("console.request.refused").count
+                let refused = try await viewer.post(tenantPath + "/release", [("form_token", viewerToken)])
+                #expect(refused.status == 403, "\(role): \(refused.status)")
+                #expect(try await fixture.audit("console.request.refused").count == refusedBefore + 1)
+            }
+            #expect(try await policies.legalHold(tenantID: fixture.tenantB).held)
+        }
+    }
 }

@@ -56,6 +56,7 @@ extension OperatorConsole {
         var retainedUntil: String
         var held: Bool
         var holdReason: String?
+        var hold: HoldForm?
         var types: [TypeRow]
         var hasTypes: Bool
         /// Older snapshots to compare this one with (newest first, the previous one selected).
@@ -121,6 +122,7 @@ extension OperatorConsole {
 
     func snapshotPage(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let (session, tenant, vault, snapshot) = try await snapshotInPath(request, context, page: "a snapshot")
+        let notice = try parameter(request, "done", maxLength: 10).flatMap { Self.holdNotices[$0] }
         let tenantID = tenant.id.uuidString.lowercased()
         let counts = try await vault.typeCounts(of: snapshot, logger: context.logger)
         let earlier = try await vault.snapshots(tenantID: tenant.id, limit: Self.snapshotChoices, beforeID: snapshot.id, logger: context.logger)
@@ -134,12 +136,14 @@ extension OperatorConsole {
             SnapshotPage.Choice(id: older.id, label: "\(older.id), \(ConsoleFormat.time(older.committedAt)), \(older.kind.rawValue)", selected: index == 0)
         }
         let page = SnapshotPage(
-            layout: ConsoleLayout(title: "Snapshot \(snapshot.id) of \(tenant.displayName)", session: session), tenantID: tenantID,
+            layout: ConsoleLayout(title: "Snapshot \(snapshot.id) of \(tenant.displayName)", session: session, notice: notice), tenantID: tenantID,
             tenantName: tenant.displayName, id: snapshot.id, committed: row.committed, started: ConsoleFormat.time(snapshot.startedAt),
             kind: row.kind, status: row.status, missing: snapshot.missingTypes.map { "\($0.type): \($0.reason)" },
             hasMissing: !snapshot.missingTypes.isEmpty, objects: row.objects, changed: row.changed, added: row.added, took: row.took,
             rootHash: snapshot.rootHash.description, retainedUntil: snapshot.retainedUntil.map(ConsoleFormat.time) ?? "its policy's retention",
-            held: hold.held, holdReason: hold.reason, types: types, hasTypes: !types.isEmpty, earlier: choices, hasEarlier: !choices.isEmpty,
+            held: hold.held, holdReason: hold.reason,
+            hold: Self.holdForm(action: "/console/tenants/\(tenantID)/snapshots/\(snapshot.id)", held: hold.held, reason: hold.reason, session: session),
+            types: types, hasTypes: !types.isEmpty, earlier: choices, hasEarlier: !choices.isEmpty,
             canReadLive: services.graphSessions != nil)
         return renderer.page("snapshot", page)
     }

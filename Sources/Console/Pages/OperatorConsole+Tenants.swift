@@ -119,6 +119,10 @@ extension OperatorConsole {
         var showAudit: Bool
         /// Staff open snapshots (their contents are the customer's directory, as in the API).
         var isStaff: Bool
+        var held: Bool
+        var holdReason: String?
+        /// Operators' form to place or release the tenant's legal hold.
+        var hold: HoldForm?
         var audit: [AuditRow]
         var hasAudit: Bool
     }
@@ -183,6 +187,8 @@ extension OperatorConsole {
     func tenantPage(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let session = try await signedIn(request)
         let tenant = try await visibleTenant(request, context, session: session, parameter: "tenant_id")
+        let notice = try parameter(request, "done", maxLength: 10).flatMap { Self.holdNotices[$0] }
+        let legalHold = try await services.policies.legalHold(tenantID: tenant.id)
         let now = now()
         let overview = try await services.tenants.overviews(tenantID: tenant.id).first
         let partnerID = session.user.role == .partner ? session.user.partnerID : nil
@@ -217,12 +223,14 @@ extension OperatorConsole {
                                  to: change.to.rawValue, toLabel: Self.label(change.to), reasons: change.reasons.map(Self.label).joined(separator: "; "))
         }
         let names = [tenant.id: tenant.displayName]
-        let page = TenantPage(layout: ConsoleLayout(title: tenant.displayName, session: session), tenantID: facts.id, tenant: facts, sla: sla,
+        let page = TenantPage(layout: ConsoleLayout(title: tenant.displayName, session: session, notice: notice), tenantID: facts.id, tenant: facts, sla: sla,
                               slaChanges: slaChanges, hasSLAChanges: !slaChanges.isEmpty,
                               validations: validations.map(Self.validationRow), hasValidations: !validations.isEmpty,
                               snapshots: snapshots ?? [], hasSnapshots: !(snapshots ?? []).isEmpty, vaultOpen: services.vault != nil,
                               jobs: jobs.map { JobRow($0, tenantNames: names) }, hasJobs: !jobs.isEmpty, showAudit: session.user.role.isStaff,
-                              isStaff: session.user.role.isStaff, audit: audit, hasAudit: !audit.isEmpty)
+                              isStaff: session.user.role.isStaff, held: legalHold.held, holdReason: legalHold.reason,
+                              hold: Self.holdForm(action: "/console/tenants/\(facts.id)", held: legalHold.held, reason: legalHold.reason, session: session),
+                              audit: audit, hasAudit: !audit.isEmpty)
         return renderer.page("tenant", page)
     }
 

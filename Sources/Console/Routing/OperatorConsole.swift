@@ -88,6 +88,12 @@ public struct OperatorConsole: APIRouterMount {
         group.get("policies/:policy_id") { request, context in try await policyPage(request, context) }
         group.post("policies") { request, _ in try await createPolicy(request) }
         group.post("policies/:policy_id") { request, context in try await updatePolicy(request, context) }
+        for action in HoldAction.allCases {
+            group.post("tenants/:tenant_id/\(action.rawValue)") { request, context in try await tenantHold(action, request, context) }
+            group.post("tenants/:tenant_id/snapshots/:snapshot_id/\(action.rawValue)") { request, context in
+                try await snapshotHold(action, request, context)
+            }
+        }
         for action in JobAction.allCases {
             group.post("jobs/:job_id/\(action.rawValue)") { request, context in try await jobAction(action, request, context) }
         }

@@ -28,7 +28,7 @@ struct ConsoleRenderer: Sendable {
         ("policy-form", PackageResources.policy_form_mustache), ("snapshots", PackageResources.snapshots_mustache),
         ("snapshot", PackageResources.snapshot_mustache), ("objects", PackageResources.objects_mustache),
         ("object", PackageResources.object_mustache), ("diff", PackageResources.diff_mustache),
-        ("attribute-rows", PackageResources.attribute_rows_mustache),
+        ("attribute-rows", PackageResources.attribute_rows_mustache), ("hold-form", PackageResources.hold_form_mustache),
     ]
 
     init() throws {
