@@ -82,6 +82,28 @@ struct ValidationJobTests {
         }
     }
 
+    /// A user deleted in the tenant itself, still named by the admin consent policy's reviewers (a
+    /// query path, `/users/{id}`) and by other objects: the tenant's own dangling reference, noted
+    /// after a live lookup, not a failure of the backup.
+    @Test func referencesTheTenantItselfLeavesDanglingAreNotedNotFailed() async throws {
+        try await BackupHarness.run(grant: ["User.ReadWrite.All"]) { harness in
+            let policy = try await harness.session.send(.get("/policies/adminConsentRequestPolicy")).json()
+            let queries = (policy["reviewers"]?.arrayValue ?? []).compactMap { $0["query"]?.stringValue }
+            let reviewer = try #require(queries.compactMap { query -> String? in
+                let parts = query.split(separator: "/")
+                return parts.count == 2 && parts[0] == "users" ? String(parts[1]) : nil
+            }.first, "graph-sim seeds a user among the consent policy's reviewers: \(queries)")
+            _ = try await harness.session.send(GraphRequest(method: "DELETE", path: "/users/\(reviewer)"))
+            let snapshot = try await harness.backup(jobID: 1)
+            let result = try await ValidationRun(vault: harness.vault, live: GraphLiveTenant(session: harness.session), drill: nil,
+                                                 logger: harness.logger).run(snapshot: snapshot, jobID: nil)
+            let references = try #require(result.check(ValidationCheck.references))
+            #expect(references.status == .passed, "\(references.failures)")
+            #expect(references.notes.contains { $0.hasPrefix("adminConsentRequestPolicy/") && $0.contains("/users/\(reviewer) dangles in the live tenant too") },
+                    "\(references.notes)")
+        }
+    }
+
     @Test func typesMissingWithARecordedReasonPassCompleteness() async throws {
         try await BackupHarness.run(withhold: ["OnPremDirectorySynchronization.Read.All"]) { harness in
             let snapshot = try await harness.backup(jobID: 1)

@@ -162,13 +162,19 @@ public struct ValidationRun: Sendable {
         var lookups: [String: Bool] = [:]
         let newest = try await self.vault.snapshots(tenantID: snapshot.tenantID, limit: 1).first?.id == snapshot.id
         for item in dangling {
-            if newest, let live = self.live, item.reference.key == .id, lookups.count < Self.maxLiveLookups || lookups[item.value] != nil {
+            // The directory object a reference names: its value, or the id in a query path (`/users/{id}`).
+            let objectID: String? = switch item.reference.key {
+            case .id: item.value
+            case .queryPath: item.value.split(separator: "/").dropFirst().first.map(String.init)
+            default: nil
+            }
+            if newest, let live = self.live, let objectID, lookups.count < Self.maxLiveLookups || lookups[objectID] != nil {
                 let exists: Bool
-                if let known = lookups[item.value] {
+                if let known = lookups[objectID] {
                     exists = known
                 } else {
-                    exists = (try? await live.directoryObjectExists(id: item.value)) ?? true
-                    lookups[item.value] = exists
+                    exists = (try? await live.directoryObjectExists(id: objectID)) ?? true
+                    lookups[objectID] = exists
                 }
                 if !exists {
                     notes.append("\(item.type)/\(item.objectID): \(item.reference.path) = \(item.value) dangles in the live tenant too")
